@@ -1,0 +1,345 @@
+"""Station settings: every setting declared once (key, type, default, help).
+
+The TOML file lives in the platform config folder (see app.paths); any key can be
+overridden from the environment as INSPECTION_STATION_<KEY> (upper case). An
+invalid file is refused with a message naming the key and what was expected:
+the station never guesses what a site meant.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
+from datetime import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import tomli_w
+
+ENV_PREFIX = "INSPECTION_STATION_"
+
+
+class ConfigError(ValueError):
+    """The config file or an override is invalid; the message names the key."""
+
+
+@dataclass(frozen=True, slots=True)
+class ShiftDefinition:
+    name: str
+    start: time
+    end: time  # an end before the start means the shift runs past midnight
+
+    def to_toml(self) -> dict[str, str]:
+        return {"name": self.name, "start": self.start.strftime("%H:%M"),
+                "end": self.end.strftime("%H:%M")}
+
+
+DEFAULT_SHIFTS: tuple[ShiftDefinition, ...] = (
+    ShiftDefinition("early", time(6, 0), time(14, 0)),
+    ShiftDefinition("late", time(14, 0), time(22, 0)),
+    ShiftDefinition("night", time(22, 0), time(6, 0)),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    key: str
+    kind: str  # human words for the expected type, used in messages
+    default: Any
+    help: str
+    parse: Callable[[str, Any], Any]
+
+
+# --- parsers: each takes (key, raw value) and returns the typed value or raises ConfigError ---
+
+
+def _str(key: str, raw: Any) -> str:
+    if not isinstance(raw, str):
+        raise ConfigError(f"{key}: expected a string, got {raw!r}")
+    return raw
+
+
+def _bool(key: str, raw: Any) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, str) and raw.lower() in {"true", "1", "yes", "false", "0", "no"}:
+        return raw.lower() in {"true", "1", "yes"}
+    raise ConfigError(f"{key}: expected true or false, got {raw!r}")
+
+
+def _int_range(lo: int, hi: int) -> Callable[[str, Any], int]:
+    def parse(key: str, raw: Any) -> int:
+        if isinstance(raw, str) and re.fullmatch(r"-?\d+", raw.strip()):
+            raw = int(raw)
+        if not isinstance(raw, int) or isinstance(raw, bool):
+            raise ConfigError(f"{key}: expected a whole number, got {raw!r}")
+        if not lo <= raw <= hi:
+            raise ConfigError(f"{key}: expected a number from {lo} to {hi}, got {raw}")
+        return raw
+
+    return parse
+
+
+def _float_range(lo: float, hi: float) -> Callable[[str, Any], float]:
+    def parse(key: str, raw: Any) -> float:
+        if isinstance(raw, str):
+            try:
+                raw = float(raw)
+            except ValueError:
+                raise ConfigError(f"{key}: expected a number, got {raw!r}") from None
+        if not isinstance(raw, int | float) or isinstance(raw, bool):
+            raise ConfigError(f"{key}: expected a number, got {raw!r}")
+        if not lo <= float(raw) <= hi:
+            raise ConfigError(f"{key}: expected a number from {lo} to {hi}, got {raw}")
+        return float(raw)
+
+    return parse
+
+
+def _choice(*options: str) -> Callable[[str, Any], str]:
+    def parse(key: str, raw: Any) -> str:
+        if raw not in options:
+            raise ConfigError(f"{key}: expected one of {', '.join(options)}, got {raw!r}")
+        return str(raw)
+
+    return parse
+
+
+def _url(key: str, raw: Any) -> str:
+    text = _str(key, raw).strip()
+    if not text:
+        return ""
+    parts = urlsplit(text)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise ConfigError(f"{key}: expected an http(s) URL like https://cases.example/api/v1, "
+                          f"got {raw!r}")
+    return text.rstrip("/")
+
+
+def _station_id(key: str, raw: Any) -> str:
+    text = _str(key, raw)
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}", text):
+        raise ConfigError(f"{key}: expected letters, digits, '.', '_' or '-' (up to 64), "
+                          f"got {raw!r}")
+    return text
+
+
+def _optional_file(key: str, raw: Any) -> str:
+    text = _str(key, raw).strip()
+    if text and not Path(text).expanduser().is_file():
+        raise ConfigError(f"{key}: expected an existing file, {text!r} does not exist")
+    return text
+
+
+def _patterns(key: str, raw: Any) -> tuple[str, ...]:
+    if isinstance(raw, str):
+        raw = [p for p in raw.split(",") if p.strip()]
+    if not isinstance(raw, list | tuple) or not raw or not all(isinstance(p, str) for p in raw):
+        raise ConfigError(f"{key}: expected a non-empty list of regular expressions")
+    for pattern in raw:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ConfigError(
+                f"{key}: {pattern!r} is not a valid regular expression ({exc})"
+            ) from None
+    return tuple(raw)
+
+
+def _hhmm(key: str, raw: Any) -> time:
+    if not isinstance(raw, str) or not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", raw):
+        raise ConfigError(f"{key}: expected a time as HH:MM, got {raw!r}")
+    return time(int(raw[:2]), int(raw[3:]))
+
+
+def _shifts(key: str, raw: Any) -> tuple[ShiftDefinition, ...]:
+    if not isinstance(raw, list | tuple) or not raw:
+        raise ConfigError(f"{key}: expected a list of tables with name, start and end")
+    out: list[ShiftDefinition] = []
+    for i, entry in enumerate(raw, 1):
+        if isinstance(entry, ShiftDefinition):
+            out.append(entry)
+            continue
+        where = f"{key}[{i}]"
+        if not isinstance(entry, Mapping) or set(entry) != {"name", "start", "end"}:
+            raise ConfigError(f"{where}: expected exactly name, start and end")
+        name = _str(f"{where}.name", entry["name"]).strip()
+        if not name:
+            raise ConfigError(f"{where}.name: expected a non-empty name")
+        out.append(ShiftDefinition(name, _hhmm(f"{where}.start", entry["start"]),
+                                   _hhmm(f"{where}.end", entry["end"])))
+    names = [s.name for s in out]
+    if len(set(names)) != len(names):
+        raise ConfigError(f"{key}: shift names must be unique, got {names}")
+    return tuple(out)
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("station_id", "an id", "BENCH-01", "This bench's id, sent as X-Station-Id.",
+            _station_id),
+    Setting("api_base_url", "a URL", "",
+            "Base URL of the central case API; empty means demo mode.", _url),
+    Setting("allow_plain_http", "true/false", False,
+            "Allow http:// to a host other than loopback (never in production).", _bool),
+    Setting("token_source", "keyring or file", "keyring",
+            "Where the station token is kept; 'keyring' falls back to the token file.",
+            _choice("keyring", "file")),
+    Setting("ca_bundle", "a file path", "",
+            "PEM bundle of the site's private CA (empty: the system store).", _optional_file),
+    Setting("camera_source", "a device index, file or URL", "0",
+            "Camera: device index (0), a video file, or a stream URL.", _str),
+    Setting("camera_backend", "a backend", "auto", "OpenCV capture backend.",
+            _choice("auto", "dshow", "msmf", "v4l2", "gstreamer", "ffmpeg")),
+    Setting("camera_width", "a whole number", 1920, "Requested capture width.",
+            _int_range(160, 7680)),
+    Setting("camera_height", "a whole number", 1080, "Requested capture height.",
+            _int_range(120, 4320)),
+    Setting("camera_autofocus", "true/false", True, "Ask the camera for autofocus.", _bool),
+    Setting("photo_max_px", "a whole number", 1600,
+            "Evidence photos are downscaled so the long edge is at most this.",
+            _int_range(320, 8000)),
+    Setting("photo_jpeg_quality", "a whole number", 88, "JPEG quality of evidence photos.",
+            _int_range(40, 100)),
+    Setting("language", "en or zh_CN", "en", "User interface language.", _choice("en", "zh_CN")),
+    Setting("shifts", "a list of shifts", DEFAULT_SHIFTS,
+            "Shift definitions used by shift reports.", _shifts),
+    Setting("retention_days", "a whole number", 30,
+            "Days a confirmed (synced) inspection stays on the station.", _int_range(1, 3650)),
+    Setting("idle_logout_minutes", "a whole number", 10, "Log out after this idle time.",
+            _int_range(1, 480)),
+    Setting("rma_patterns", "a list of regular expressions", (r"RMA-\d{4}-\d{7}",),
+            "What an RMA number looks like at this site.", _patterns),
+    Setting("accept_reads", "a whole number", 2,
+            "Matching camera reads needed before a code counts.", _int_range(1, 10)),
+    Setting("scan_cooldown_s", "a number", 4.0,
+            "Seconds the same code is ignored after it was accepted.", _float_range(0, 120)),
+    Setting("sound", "true/false", True, "Beep on a good read.", _bool),
+)
+
+_BY_KEY = {s.key: s for s in SETTINGS}
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    station_id: str = "BENCH-01"
+    api_base_url: str = ""
+    allow_plain_http: bool = False
+    token_source: str = "keyring"
+    ca_bundle: str = ""
+    camera_source: str = "0"
+    camera_backend: str = "auto"
+    camera_width: int = 1920
+    camera_height: int = 1080
+    camera_autofocus: bool = True
+    photo_max_px: int = 1600
+    photo_jpeg_quality: int = 88
+    language: str = "en"
+    shifts: tuple[ShiftDefinition, ...] = field(default=DEFAULT_SHIFTS)
+    retention_days: int = 30
+    idle_logout_minutes: int = 10
+    rma_patterns: tuple[str, ...] = (r"RMA-\d{4}-\d{7}",)
+    accept_reads: int = 2
+    scan_cooldown_s: float = 4.0
+    sound: bool = True
+
+    @property
+    def demo_mode(self) -> bool:
+        return not self.api_base_url
+
+    def shift(self, name: str) -> ShiftDefinition:
+        for s in self.shifts:
+            if s.name == name:
+                return s
+        known = ", ".join(s.name for s in self.shifts)
+        raise ConfigError(f"unknown shift {name!r}; configured shifts: {known}")
+
+    def replace(self, **changes: Any) -> Settings:
+        """A validated copy with some values changed (what the settings screen saves)."""
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        for key, raw in changes.items():
+            if key not in _BY_KEY:
+                raise ConfigError(f"{key}: not a setting")
+            values[key] = _BY_KEY[key].parse(key, raw)
+        _check_consistency(values)
+        return Settings(**values)
+
+    def to_toml(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for s in SETTINGS:
+            value = getattr(self, s.key)
+            if s.key == "shifts":
+                value = [sh.to_toml() for sh in value]
+            elif isinstance(value, tuple):
+                value = list(value)
+            out[s.key] = value
+        return out
+
+
+assert {f.name for f in fields(Settings)} == set(_BY_KEY), "Settings and SETTINGS disagree"
+
+
+def _check_consistency(values: dict[str, Any]) -> None:
+    url = values["api_base_url"]
+    if url and urlsplit(url).scheme == "http" and not values["allow_plain_http"]:
+        host = urlsplit(url).hostname or ""
+        if host not in {"localhost", "::1"} and not host.startswith("127."):
+            raise ConfigError(
+                "api_base_url: plain http is only allowed to this computer (loopback); "
+                "use https, or set allow_plain_http = true if the site insists"
+            )
+
+
+def load_settings(path: Path | None, env: Mapping[str, str] | None = None) -> Settings:
+    """Read the TOML file (absent means defaults), then environment overrides."""
+    raw: dict[str, Any] = {}
+    where = str(path) if path else "defaults"
+    if path is not None and path.exists():
+        try:
+            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"config file {path}: not valid TOML ({exc})") from None
+        except OSError as exc:
+            raise ConfigError(f"config file {path}: cannot be read ({exc.strerror})") from None
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key not in _BY_KEY:
+            known = ", ".join(sorted(_BY_KEY))
+            raise ConfigError(f"config file {where}: unknown key {key!r} (known keys: {known})")
+        try:
+            values[key] = _BY_KEY[key].parse(key, value)
+        except ConfigError as exc:
+            raise ConfigError(f"config file {where}: {exc}") from None
+    environ = os.environ if env is None else env
+    for setting in SETTINGS:
+        name = ENV_PREFIX + setting.key.upper()
+        if name in environ:
+            try:
+                values[setting.key] = setting.parse(setting.key, environ[name])
+            except ConfigError as exc:
+                raise ConfigError(f"environment {name}: {exc}") from None
+    merged = {s.key: values.get(s.key, s.default) for s in SETTINGS}
+    try:
+        _check_consistency(merged)
+    except ConfigError as exc:
+        raise ConfigError(f"config file {where}: {exc}") from None
+    return Settings(**merged)
+
+
+def save_settings(settings: Settings, path: Path) -> None:
+    """Write atomically so a crash mid-save never leaves half a config."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    with open(tmp, "wb") as fh:
+        tomli_w.dump(settings.to_toml(), fh)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+def describe() -> list[tuple[str, str, str]]:
+    """(key, expected type, help) for every setting: used by docs and `doctor`."""
+    return [(s.key, s.kind, s.help) for s in SETTINGS]
