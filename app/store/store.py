@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, delete, func, or_, select, update
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session
 
 from app import __version__
@@ -145,8 +145,11 @@ class Store:
             raise StoreError(
                 f"The station database {db_file} cannot be opened: {exc.orig}"
             ) from exc
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"The station database {db_file} is damaged: {exc}") from exc
+        except (DatabaseError, sqlite3.DatabaseError) as exc:
+            raise StoreError(
+                f"The station database {db_file} is damaged or not a database "
+                f"({getattr(exc, 'orig', exc)}); restore it from a backup or move it aside"
+            ) from exc
 
     def close(self) -> None:
         self.engine.dispose()

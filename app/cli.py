@@ -1,0 +1,83 @@
+"""The station's command line: `python -m app` / `inspection-station`.
+
+Subcommands: gui (the default), doctor, decode, sync, report, export, operators.
+Global --data-dir / --config (or INSPECTION_STATION_DATA / INSPECTION_STATION_CONFIG)
+isolate tests and training stations. Each subsystem registers its own subcommands
+(`register(subparsers)`), so this file only wires them together.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Sequence
+
+from app import __version__
+
+log = logging.getLogger("station.cli")
+
+# Modules that add subcommands: each has register(subparsers). The GUI registers `gui`
+# itself, so the core names the ui package here only as a plug-in and never imports it
+# statically (app/ stays Qt-free; a build without ui/ still has every other command).
+_SUBCOMMAND_MODULES = (
+    "ui.main",
+    "app.doctor",
+    "app.scanning.cli",
+    "app.sync.cli",
+    "app.reports.cli",
+    "app.operators_cli",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="inspection-station",
+        description="Return-inspection station. Without a subcommand the GUI starts.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--data-dir", metavar="DIR", default=None,
+                        help="keep data, config and logs under DIR "
+                             "(also INSPECTION_STATION_DATA)")
+    parser.add_argument("--config", metavar="FILE", default=None,
+                        help="settings file (also INSPECTION_STATION_CONFIG)")
+    parser.add_argument("--verbose", action="store_true", help="log debug messages")
+    parser.add_argument("--self-test", action="store_true",
+                        help="check the installation (Qt, decoders, database, reports) and exit")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in _SUBCOMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ImportError as exc:  # a subsystem missing from this build
+            log.debug("subcommands of %s unavailable: %s", name, exc)
+            continue
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.self_test:
+        from app.selftest import run_self_test
+
+        return run_self_test(args)
+    if getattr(args, "func", None) is None:  # no subcommand: the GUI
+        if "gui" not in _registered(parser):
+            print("The GUI is not part of this installation (the ui package is missing).",
+                  file=sys.stderr)
+            return 1
+        args = parser.parse_args([*(argv if argv is not None else sys.argv[1:]), "gui"])
+    func = args.func
+    try:
+        return int(func(args))
+    except KeyboardInterrupt:
+        return 130
+
+
+def _registered(parser: argparse.ArgumentParser) -> set[str]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return set(action.choices)
+    return set()

@@ -1,0 +1,78 @@
+"""The station's running parts, started in one place and shut down in one place.
+
+The GUI, the CLI and the tests build one StationContext: settings, store, operator
+roster, checklist templates and disposition rules, and (in demo mode) the demo
+environment. Threads (camera, sync) are started by their owners and registered with
+`on_close` so nothing outlives the context.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from app.checklists import load_templates
+from app.config import Settings, load_settings
+from app.domain import ChecklistTemplate
+from app.operators import Operator, Operators
+from app.paths import Paths
+from app.resources import resource_path
+from app.rules import DispositionRules
+from app.store import Store
+
+log = logging.getLogger("station.context")
+
+
+@dataclass
+class StationContext:
+    paths: Paths
+    settings: Settings
+    store: Store
+    operators: Operators
+    templates: dict[str, ChecklistTemplate]
+    rules: DispositionRules
+    demo: object | None = None  # app.demo.DemoEnvironment when running the demo
+    operator: Operator | None = None
+    _closers: list[Callable[[], None]] = field(default_factory=list)
+
+    @classmethod
+    def open(cls, paths: Paths, settings: Settings | None = None, *,
+             demo: bool = False) -> StationContext:
+        """Open the station; with `demo`, start the demo environment in its own folder."""
+        settings = settings or load_settings(paths.config_file)
+        demo_env = None
+        if demo:
+            from app.demo import DemoEnvironment, seed_demo_operators
+
+            demo_env = DemoEnvironment(paths, settings)
+            paths, settings = demo_env.paths, demo_env.settings
+        paths.ensure()
+        store = Store(paths.db_file, paths.photos_dir)
+        if demo_env is not None:
+            seed_demo_operators(store)
+        ctx = cls(
+            paths=paths,
+            settings=settings,
+            store=store,
+            operators=Operators(store),
+            templates=load_templates(resource_path("checklists")),
+            rules=DispositionRules.load(resource_path("dispositions.toml")),
+            demo=demo_env,
+        )
+        return ctx
+
+    def on_close(self, closer: Callable[[], None]) -> None:
+        self._closers.append(closer)
+
+    def close(self) -> None:
+        """Stop everything in reverse start order; the store closes last."""
+        while self._closers:
+            closer = self._closers.pop()
+            try:
+                closer()
+            except Exception:
+                log.exception("error while shutting down")
+        if self.demo is not None:
+            self.demo.stop()  # type: ignore[attr-defined]
+        self.store.close()

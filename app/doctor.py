@@ -1,0 +1,136 @@
+"""`doctor`: checks a site's IT person runs first: decoders, camera, data folder, database, API.
+
+One line per check, exit 1 when any fails. Each check is a small function returning
+(ok, detail) so the self-test and the GUI's about box can reuse them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from app.config import ConfigError, Settings, load_settings
+from app.paths import Paths, resolve_paths
+
+Check = tuple[str, Callable[[], tuple[bool, str]]]
+
+
+def check_zbar() -> tuple[bool, str]:
+    try:
+        import numpy as np
+        from pyzbar import pyzbar
+
+        pyzbar.decode(np.zeros((8, 8), dtype=np.uint8))
+    except Exception as exc:  # ImportError or the ctypes loader's own errors
+        return False, f"zbar cannot be loaded ({exc}); on Linux install libzbar0"
+    return True, "zbar loads"
+
+
+def check_zxing() -> tuple[bool, str]:
+    try:
+        import zxingcpp
+
+        return True, f"zxing-cpp {getattr(zxingcpp, '__version__', '')}".strip()
+    except Exception as exc:
+        return False, f"zxing-cpp cannot be loaded ({exc})"
+
+
+def check_camera(settings: Settings) -> tuple[bool, str]:
+    import cv2
+
+    source: int | str = settings.camera_source
+    if isinstance(source, str) and source.isdigit():
+        source = int(source)
+    cap = cv2.VideoCapture(source)
+    try:
+        if not cap.isOpened():
+            return False, f"camera {settings.camera_source!r} cannot be opened"
+        ok, frame = cap.read()
+        if not ok or frame is None:
+            return False, f"camera {settings.camera_source!r} opened but gave no picture"
+        return True, f"camera {settings.camera_source!r} gives {frame.shape[1]}x{frame.shape[0]}"
+    finally:
+        cap.release()
+
+
+def check_writable(folder: Path) -> tuple[bool, str]:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".doctor-") as fh:
+            fh.write(b"ok")
+            fh.flush()
+            os.fsync(fh.fileno())
+    except OSError as exc:
+        return False, f"{folder} is not writable ({exc.strerror})"
+    return True, f"{folder} is writable"
+
+
+def check_database(paths: Paths) -> tuple[bool, str]:
+    from app.store import Store, StoreError
+    from app.store.db import integrity_ok, schema_version
+
+    try:
+        store = Store(paths.db_file, paths.photos_dir)
+    except StoreError as exc:
+        return False, str(exc)
+    try:
+        ok, detail = integrity_ok(store.engine)
+        with store.engine.connect() as conn:
+            version = schema_version(conn)
+        return ok, f"database integrity {detail}, schema {version}"
+    finally:
+        store.close()
+
+
+def check_api(settings: Settings, paths: Paths) -> tuple[bool, str]:
+    if settings.demo_mode:
+        return True, "no case API configured: the GUI runs in demo mode"
+    try:
+        from app.sync.client import CaseApiClient
+        from app.sync.token import load_token
+    except ImportError as exc:
+        return False, f"sync module unavailable ({exc})"
+    try:
+        client = CaseApiClient(settings, lambda: load_token(settings, paths))
+        client.health()
+    except Exception as exc:  # every failure is reported as a line, never a traceback
+        return False, f"case API at {settings.api_base_url} does not answer /health ({exc})"
+    return True, f"case API at {settings.api_base_url} answers /health"
+
+
+def run_checks(checks: list[Check]) -> int:
+    failed = 0
+    for name, check in checks:
+        try:
+            ok, detail = check()
+        except Exception as exc:
+            ok, detail = False, f"{type(exc).__name__}: {exc}"
+        print(f"{'OK  ' if ok else 'FAIL'} {name}: {detail}", flush=True)
+        failed += not ok
+    return 1 if failed else 0
+
+
+def run_doctor(args: argparse.Namespace) -> int:
+    paths = resolve_paths(args.data_dir, args.config)
+    try:
+        settings = load_settings(paths.config_file)
+    except ConfigError as exc:
+        print(f"FAIL config: {exc}")
+        return 1
+    print(f"OK   config: {paths.config_file if paths.config_file.exists() else 'defaults'}")
+    return run_checks([
+        ("zbar", check_zbar),
+        ("zxing", check_zxing),
+        ("camera", lambda: check_camera(settings)),
+        ("data folder", lambda: check_writable(paths.data_dir)),
+        ("database", lambda: check_database(paths)),
+        ("case API", lambda: check_api(settings, paths)),
+    ])
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("doctor", help="check decoders, camera, data folder, database and API")
+    p.set_defaults(func=run_doctor)

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# One entry point for a fresh Debian/Ubuntu machine with Python 3 and apt:
+#   bash scripts/dev.sh run     set everything up, start the station (demo mode if unconfigured)
+#   bash scripts/dev.sh test    set everything up, run the whole test suite
+#   bash scripts/dev.sh bundle  set everything up, build the PyInstaller bundle, run its self-test
+# Setup is idempotent: system packages are installed only when missing, the virtualenv
+# is created once and re-synced when pyproject.toml changes.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PY=${PYTHON:-python3}
+VENV=.venv
+
+# System libraries (see ../shared/design/platform-notes.md): offscreen Qt, zbar, Qt
+# Multimedia, PDF tools for report tests, fonts, and venv support.
+APT_PACKAGES=(
+  libgl1 libegl1 libxkbcommon0 libglib2.0-0 libdbus-1-3 libfontconfig1 fonts-dejavu-core
+  libzbar0 libpulse0 poppler-utils python3-venv
+)
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+install_system_packages() {
+  command -v dpkg-query >/dev/null || { log "not a Debian/Ubuntu system: install ${APT_PACKAGES[*]} yourself"; return; }
+  local missing=()
+  for pkg in "${APT_PACKAGES[@]}"; do
+    if [ "$pkg" = python3-venv ]; then
+      "$PY" -c 'import ensurepip' 2>/dev/null && continue
+    fi
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return
+  log "installing system packages: ${missing[*]}"
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+setup_venv() {
+  if [ ! -x "$VENV/bin/python" ]; then
+    log "creating the virtualenv in $VENV"
+    "$PY" -m venv "$VENV"
+  fi
+  local stamp="$VENV/.installed-$(sha256sum pyproject.toml | cut -c1-16)"
+  if [ ! -f "$stamp" ]; then
+    log "installing the station and its development tools into $VENV"
+    "$VENV/bin/python" -m pip install -q --upgrade pip
+    "$VENV/bin/python" -m pip install -q -e '.[dev]'
+    rm -f "$VENV"/.installed-*
+    touch "$stamp"
+  fi
+  if [ -f scripts/build_translations.py ]; then
+    "$VENV/bin/python" scripts/build_translations.py >/dev/null
+  fi
+}
+
+cmd=${1:-run}
+shift || true
+install_system_packages
+setup_venv
+case "$cmd" in
+  setup) ;;
+  run)
+    exec "$VENV/bin/python" -m app "$@"
+    ;;
+  test)
+    log "static checks"
+    "$VENV/bin/ruff" check app ui tests
+    "$VENV/bin/mypy"
+    "$VENV/bin/lint-imports"
+    log "test suite"
+    exec "$VENV/bin/python" -m pytest "$@"
+    ;;
+  bundle)
+    log "building the bundle"
+    "$VENV/bin/pyinstaller" --noconfirm --clean build.spec
+    log "self-test of the bundle"
+    QT_QPA_PLATFORM=offscreen dist/inspection-station/inspection-station --self-test
+    ;;
+  *)
+    echo "usage: bash scripts/dev.sh [run|test|bundle|setup] [args...]" >&2
+    exit 2
+    ;;
+esac

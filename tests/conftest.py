@@ -1,0 +1,37 @@
+"""Suite-wide test setup: offscreen Qt, isolated data folders, no real keyring."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+# Without a display Qt aborts the whole run unless told to render offscreen.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Never touch the developer's or CI's real keyring.
+os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_station(tmp_path_factory: pytest.TempPathFactory,
+                      monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """No test may read or write the platform's real data, config or log folders."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("INSPECTION_STATION_DATA", str(home / "station-data"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "xdg-data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "xdg-config"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(home / "xdg-state"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / "xdg-cache"))
+    for key in list(os.environ):
+        if key.startswith("INSPECTION_STATION_") and key != "INSPECTION_STATION_DATA":
+            monkeypatch.delenv(key)
+    yield
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "station"
+    folder.mkdir()
+    return folder

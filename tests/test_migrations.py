@@ -1,0 +1,77 @@
+"""Schema migrations: an old station's database upgrades in place and keeps its data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import inspect
+
+from app.domain import utcnow
+from app.store import Store
+from app.store.db import SCHEMA_VERSION, init_db, make_engine, schema_version
+from app.store.models import Base, ts_text
+
+
+def _make_v1_station(db_file: Path) -> None:
+    """A database exactly as schema 1 left it, with a completed, unsent inspection."""
+    engine = make_engine(db_file)
+    assert init_db(engine, upto=1) == 1
+    now = ts_text(utcnow())
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO inspections (inspection_id, case_id, line_id, rma, category, "
+            "station_id, inspector_id, started_at, completed_at, status, template_id, "
+            "template_version, classification, classification_suggested) VALUES "
+            f"('i-1', 'C-1', 'L1', 'RMA-2026-0000001', 'audio', 'B1', 'E1', '{now}', '{now}', "
+            "'completed', 'audio', 4, 'intact', 'intact')")
+        conn.exec_driver_sql(
+            "INSERT INTO results (inspection_id, payload, sha256, created_at) VALUES "
+            f"('i-1', X'7B7D', 'abc', '{now}')")
+        conn.exec_driver_sql(
+            "INSERT INTO outbox (inspection_id, state, next_attempt_at, created_at, "
+            f"attention_reason) VALUES ('i-1', 'attention', '{now}', '{now}', '409 closed')")
+        conn.exec_driver_sql(
+            "INSERT INTO inspections (inspection_id, category, station_id, inspector_id, "
+            "started_at, status, template_id, template_version, current_step) VALUES "
+            f"('d-1', 'audio', 'B1', 'E1', '{now}', 'draft', 'audio', 4, 2)")
+    engine.dispose()
+
+
+def test_upgrade_from_schema_1_keeps_everything(tmp_path: Path) -> None:
+    db_file = tmp_path / "station.db"
+    _make_v1_station(db_file)
+
+    store = Store(db_file, tmp_path / "photos")
+    with store.engine.connect() as conn:
+        assert schema_version(conn) == SCHEMA_VERSION
+    assert store.result_payload("i-1") == b"{}"
+    item = store.outbox_item("i-1")
+    assert item is not None and item.attention_reason == "409 closed"
+    store.mark_handled("i-1", actor="E2", note="done by phone")  # a schema-2 column
+    assert store.outbox_item("i-1").handled_note == "done by phone"  # type: ignore[union-attr]
+    drafts = store.open_drafts()
+    assert [(d.inspection_id, d.current_step) for d in drafts] == [("d-1", 2)]
+
+
+def test_migrated_schema_matches_the_models(tmp_path: Path) -> None:
+    db_file = tmp_path / "station.db"
+    _make_v1_station(db_file)
+    store = Store(db_file, tmp_path / "photos")
+    inspector = inspect(store.engine)
+    assert set(inspector.get_table_names()) >= set(Base.metadata.tables)
+    for name, table in Base.metadata.tables.items():
+        on_disk = {c["name"] for c in inspector.get_columns(name)}
+        assert on_disk == {c.name for c in table.columns}, name
+
+
+def test_fresh_and_upgraded_databases_have_the_same_schema(tmp_path: Path) -> None:
+    _make_v1_station(tmp_path / "old.db")
+    old = Store(tmp_path / "old.db", tmp_path / "p1")
+    new = Store(tmp_path / "new.db", tmp_path / "p2")
+
+    def shape(store: Store) -> dict[str, list[tuple[str, str]]]:
+        insp = inspect(store.engine)
+        return {t: sorted((c["name"], str(c["type"])) for c in insp.get_columns(t))
+                for t in insp.get_table_names()}
+
+    assert shape(old) == shape(new)

@@ -1,0 +1,91 @@
+"""Operators: first shift lead, badge and PIN login, roles enforced in the core."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from app.domain import Role, utcnow
+from app.operators import (
+    AuthError,
+    IdleTimer,
+    Operators,
+    PermissionDenied,
+    hash_pin,
+    require_shift_lead,
+    verify_pin,
+)
+from app.store import Store
+
+
+@pytest.fixture
+def roster(data_dir: Path) -> Operators:
+    return Operators(Store(data_dir / "s.db", data_dir / "photos"))
+
+
+def test_empty_station_asks_for_the_first_shift_lead(roster: Operators) -> None:
+    assert roster.needs_first_shift_lead()
+    with pytest.raises(PermissionDenied):
+        roster.add("E1", "Inspector", Role.INSPECTOR, "1234", None, by=None)
+    lead = roster.add("E2001", "Zhang Min 张敏", Role.SHIFT_LEAD, "9876", "B-2001", by=None)
+    assert not roster.needs_first_shift_lead()
+    with pytest.raises(PermissionDenied):  # the second shift lead needs a shift lead
+        roster.add("E2002", "Other", Role.SHIFT_LEAD, "1111", None, by=None)
+    inspector = roster.add("E1001", "Li Wei", Role.INSPECTOR, "1234", "B-1001", by=lead)
+    with pytest.raises(PermissionDenied):
+        roster.add("E1002", "X", Role.INSPECTOR, "1234", None, by=inspector)
+
+
+def test_login_by_badge_and_pin(roster: Operators) -> None:
+    lead = roster.add("E2001", "Lead", Role.SHIFT_LEAD, "9876", "B-2001", by=None)
+    roster.add("E1001", "Li Wei", Role.INSPECTOR, "1234", "B-1001", by=lead)
+    assert roster.login_badge(" B-1001 ").operator_id == "E1001"
+    assert roster.login_pin("E1001", "1234").role is Role.INSPECTOR
+    with pytest.raises(AuthError, match="not recognised"):
+        roster.login_pin("E1001", "0000")
+    with pytest.raises(AuthError):
+        roster.login_badge("B-9999")
+
+
+def test_pins_are_salted_slow_hashes(roster: Operators) -> None:
+    one, two = hash_pin("1234"), hash_pin("1234")
+    assert one != two and one.startswith("scrypt$")
+    assert verify_pin("1234", one) and not verify_pin("1235", one)
+    roster.add("E2001", "Lead", Role.SHIFT_LEAD, "9876", None, by=None)
+    with roster.store.engine.connect() as conn:
+        stored = conn.execute(text("SELECT pin_hash FROM operators")).scalar_one()
+    assert "9876" not in stored
+
+
+def test_bad_input_is_refused(roster: Operators) -> None:
+    with pytest.raises(ValueError, match="PIN"):
+        roster.add("E2001", "Lead", Role.SHIFT_LEAD, "12", None, by=None)
+    with pytest.raises(ValueError, match="ID"):
+        roster.add("../etc", "Lead", Role.SHIFT_LEAD, "1234", None, by=None)
+
+
+def test_roster_import_is_all_or_nothing(roster: Operators) -> None:
+    lead = roster.add("E2001", "Lead", Role.SHIFT_LEAD, "9876", None, by=None)
+    good = "\ufeffoperator_id,name,role,pin,badge_code\nE1,王芳,inspector,1234,B1\nE2,Bo,inspector,5678,\n"
+    assert roster.import_csv(good, by=lead) == 2
+    assert roster.login_badge("B1").name == "王芳"
+    bad = "operator_id,name,role,pin\nE3,A,inspector,1234\nE4,B,boss,1234\n"
+    with pytest.raises(ValueError, match="line 3"):
+        roster.import_csv(bad, by=lead)
+    assert roster.count() == 3
+    inspector = roster.login_pin("E1", "1234")
+    with pytest.raises(PermissionDenied):
+        roster.import_csv(good, by=inspector)
+
+
+def test_require_shift_lead_and_idle_timer() -> None:
+    with pytest.raises(PermissionDenied, match="shift lead"):
+        require_shift_lead(None, "change settings")
+    timer = IdleTimer(minutes=10)
+    start = utcnow()
+    timer.touch(start)
+    assert not timer.expired(start + timedelta(minutes=9))
+    assert timer.expired(start + timedelta(minutes=10))

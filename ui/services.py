@@ -1,0 +1,145 @@
+"""What every screen may use: the station context and a background task runner.
+
+Screens never block the GUI thread on the disk, the network, the camera or the
+decoder: they hand a callable to `run_in_background` and get its result back on the
+GUI thread (Anki's taskman pattern). Workers never touch widgets.
+
+Services also hands screens the live parts the main window owns: the camera (for
+evidence stills), the case lookup and the sync bridge, so a screen never reaches into
+another screen.
+
+Signals:
+    operator_changed(object): the logged-in Operator, or None after logout.
+    task_failed(str): a background task raised; the message is for a person.
+    settings_applied(object): new Settings are in effect (language, camera, API).
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+
+from app.context import StationContext
+from app.operators import Operator
+
+if TYPE_CHECKING:
+    import numpy as np
+
+log = logging.getLogger("station.ui.tasks")
+
+
+class _Relay(QObject):
+    done = Signal(object)
+    failed = Signal(object)
+
+
+class _Task(QRunnable):
+    def __init__(self, fn: Callable[[], Any], relay: _Relay) -> None:
+        super().__init__()
+        self.fn = fn
+        self.relay = relay
+        self.setAutoDelete(True)
+
+    def run(self) -> None:
+        try:
+            result = self.fn()
+        except BaseException as exc:  # delivered to the GUI thread, never swallowed
+            exc.__traceback_text__ = traceback.format_exc()  # type: ignore[attr-defined]
+            self.relay.failed.emit(exc)
+        else:
+            self.relay.done.emit(result)
+
+
+class StillSource:
+    """What Services needs from the camera adapter (ui.camera_worker.CameraWorker)."""
+
+    def is_running(self) -> bool:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def take_still(self, on_done: Callable[[np.ndarray], None],
+                   on_error: Callable[[str], None]) -> None:  # pragma: no cover - interface
+        raise NotImplementedError
+
+
+class Services(QObject):
+    operator_changed = Signal(object)
+    task_failed = Signal(str)
+    settings_applied = Signal(object)
+
+    def __init__(self, ctx: StationContext, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(2)
+        # One thread for database writes keeps them in order (the store has one writer).
+        self.db_pool = QThreadPool(self)
+        self.db_pool.setMaxThreadCount(1)
+        self._relays: set[_Relay] = set()
+        self.camera: StillSource | None = None
+        self.lookup: Any = None  # app.sync.lookup.CaseLookup, set by the main window
+        self.sync: Any = None  # ui.sync_bridge.SyncBridge, set by the main window
+
+    # --- operator -----------------------------------------------------------------------------
+
+    @property
+    def operator(self) -> Operator | None:
+        return self.ctx.operator
+
+    def set_operator(self, operator: Operator | None) -> None:
+        if operator == self.ctx.operator:
+            return
+        self.ctx.operator = operator
+        self.operator_changed.emit(operator)
+
+    # --- camera -------------------------------------------------------------------------------
+
+    def camera_available(self) -> bool:
+        """True when a camera (or the demo video) is delivering frames."""
+        return self.camera is not None and self.camera.is_running()
+
+    def take_still(self, on_done: Callable[[np.ndarray], None],
+                   on_error: Callable[[str], None]) -> None:
+        """A full-resolution BGR still from the live camera; callbacks on the GUI thread."""
+        if self.camera is None:
+            on_error(self.tr("No camera is connected."))
+            return
+        self.camera.take_still(on_done, on_error)
+
+    def run_in_background(
+        self,
+        fn: Callable[[], Any],
+        on_done: Callable[[Any], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+        *,
+        writes: bool = False,
+    ) -> None:
+        """Run fn on a worker thread; callbacks run on the GUI thread."""
+        relay = _Relay()
+        self._relays.add(relay)
+
+        @Slot(object)
+        def done(result: Any) -> None:
+            self._relays.discard(relay)
+            if on_done is not None:
+                on_done(result)
+
+        @Slot(object)
+        def failed(exc: BaseException) -> None:
+            self._relays.discard(relay)
+            if on_error is not None:
+                on_error(exc)
+            else:
+                log.error("background task failed: %s", getattr(exc, "__traceback_text__", exc))
+                self.task_failed.emit(str(exc))
+
+        relay.done.connect(done)
+        relay.failed.connect(failed)
+        (self.db_pool if writes else self.pool).start(_Task(fn, relay))
+
+    def wait_idle(self, msecs: int = 10_000) -> bool:
+        """For shutdown and tests: wait until no background task is running."""
+        return self.pool.waitForDone(msecs) and self.db_pool.waitForDone(msecs)
