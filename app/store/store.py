@@ -583,8 +583,8 @@ class Store:
 
     def completed_between(self, start: datetime, end: datetime) -> list[InspectionRecord]:
         with self._read() as s:
+            # completed_at is set only on completion: its index alone answers this.
             rows = s.scalars(select(InspectionRow).where(
-                InspectionRow.status == InspectionStatus.COMPLETED.value,
                 InspectionRow.completed_at >= start, InspectionRow.completed_at < end,
             ).order_by(InspectionRow.completed_at)).all()
             return self._records(s, rows)
@@ -602,15 +602,21 @@ class Store:
                 .order_by(InspectionRow.completed_at.desc())).all()]
 
     def search(self, text: str, limit: int = 50) -> list[InspectionRecord]:
-        """By RMA or serial number (exact, case-insensitive)."""
-        needle = text.strip().upper()
-        if not needle:
+        """By RMA (case-insensitive) or serial number (exact): two index lookups."""
+        raw = text.strip()
+        if not raw:
             return []
         with self._read() as s:
+            by_rma = select(InspectionRow.inspection_id).where(
+                InspectionRow.rma.in_([raw, raw.upper()]))
+            by_serial = select(InspectionRow.inspection_id).where(
+                InspectionRow.serial_scanned == raw)
+            ids = list(s.scalars(by_rma.union(by_serial)))
+            if not ids:
+                return []
             rows = s.scalars(select(InspectionRow).where(
+                InspectionRow.inspection_id.in_(ids),
                 InspectionRow.status == InspectionStatus.COMPLETED.value,
-                or_(InspectionRow.rma == needle, InspectionRow.serial_scanned == text.strip(),
-                    InspectionRow.rma == text.strip()),
             ).order_by(InspectionRow.completed_at.desc()).limit(limit)).all()
             return self._records(s, rows)
 
