@@ -94,8 +94,11 @@ def check_api(settings: Settings, paths: Paths) -> tuple[bool, str]:
     except ImportError as exc:
         return False, f"sync module unavailable ({exc})"
     try:
-        client = CaseApiClient(settings, lambda: load_token(settings, paths))
-        client.health()
+        client = CaseApiClient(settings, lambda: load_token(settings, paths.token_file))
+        try:
+            client.health()
+        finally:
+            client.close()
     except Exception as exc:  # every failure is reported as a line, never a traceback
         return False, f"case API at {settings.api_base_url} does not answer /health ({exc})"
     return True, f"case API at {settings.api_base_url} answers /health"

@@ -1,0 +1,85 @@
+"""`operators`: manage the station's roster from a shell (site IT, provisioning scripts).
+
+Shift-lead rights are checked in the core: adding anyone but the very first shift lead
+needs `--as ID` and that shift lead's PIN (prompted, or OPERATOR_PIN / AS_PIN for
+scripts). PINs are never taken on the command line, where `ps` would show them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from pathlib import Path
+
+from app.config import ConfigError
+from app.domain import DomainError, Role
+from app.operators import Operator, Operators
+from app.paths import resolve_paths
+from app.store import Store, StoreError
+
+
+def _pin(env_name: str, prompt: str) -> str:
+    return os.environ.get(env_name) or getpass.getpass(prompt)
+
+
+def _open(args: argparse.Namespace) -> Operators:
+    paths = resolve_paths(args.data_dir, args.config)
+    paths.ensure()
+    return Operators(Store(paths.db_file, paths.photos_dir))
+
+
+def _acting(roster: Operators, args: argparse.Namespace) -> Operator | None:
+    if not args.acting_as:
+        return None
+    return roster.login_pin(args.acting_as, _pin("AS_PIN", f"PIN of {args.acting_as}: "))
+
+
+def run_add(args: argparse.Namespace) -> int:
+    try:
+        roster = _open(args)
+        by = _acting(roster, args)
+        op = roster.add(args.id, args.name, Role(args.role),
+                        _pin("OPERATOR_PIN", f"PIN for {args.id}: "), args.badge, by=by)
+    except (DomainError, StoreError, ConfigError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"added {op.operator_id} ({op.role.value})")
+    return 0
+
+
+def run_import(args: argparse.Namespace) -> int:
+    try:
+        text = Path(args.file).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"error: cannot read {args.file}: {exc}", file=sys.stderr)
+        return 2
+    try:
+        roster = _open(args)
+        by = _acting(roster, args)
+        if by is None:
+            print("error: importing a roster needs --as SHIFT_LEAD_ID", file=sys.stderr)
+            return 2
+        count = roster.import_csv(text, by=by)
+    except (DomainError, StoreError, ConfigError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"imported {count} operators")
+    return 0
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("operators", help="add operators or import a roster CSV")
+    ops = p.add_subparsers(dest="operators_command", required=True)
+    add = ops.add_parser("add", help="add an operator (PIN from OPERATOR_PIN or a prompt)")
+    add.add_argument("--id", required=True)
+    add.add_argument("--name", required=True)
+    add.add_argument("--role", choices=[r.value for r in Role], default=Role.INSPECTOR.value)
+    add.add_argument("--badge", default=None)
+    add.add_argument("--as", dest="acting_as", default=None, metavar="SHIFT_LEAD_ID")
+    add.set_defaults(func=run_add)
+    imp = ops.add_parser("import", help="import a roster CSV: operator_id,name,role,pin[,badge_code]")
+    imp.add_argument("file")
+    imp.add_argument("--as", dest="acting_as", default=None, metavar="SHIFT_LEAD_ID")
+    imp.set_defaults(func=run_import)
