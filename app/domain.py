@@ -82,6 +82,29 @@ class DomainError(ValueError):
     """A value that breaks a domain rule; the message is fit to show a person."""
 
 
+class PermissionDenied(DomainError):
+    """The operator's role does not allow this action."""
+
+
+@dataclass(frozen=True, slots=True)
+class Operator:
+    operator_id: str
+    name: str
+    role: Role
+    badge_code: str | None = None
+
+    @property
+    def is_shift_lead(self) -> bool:
+        return self.role is Role.SHIFT_LEAD
+
+
+def require_shift_lead(operator: Operator | None, action: str) -> Operator:
+    """Shift-lead actions are refused here, in the core, whatever a widget shows."""
+    if operator is None or operator.role is not Role.SHIFT_LEAD:
+        raise PermissionDenied(f"Only a shift lead can {action}.")
+    return operator
+
+
 # --- time ---------------------------------------------------------------------------------
 
 _RFC3339 = re.compile(
@@ -341,6 +364,8 @@ class Inspection:
     photos: dict[str, Photo] = field(default_factory=dict)
     serial_number_scanned: str | None = None
     current_step: int = 0
+    category: str = ""
+    serial_expected: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,13 +12,19 @@ import hmac
 import io
 import re
 import secrets
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from app.domain import DomainError, Role, utcnow
+from app.domain import (  # re-exported: callers import them from here
+    DomainError,
+    Operator,
+    PermissionDenied,
+    Role,
+    require_shift_lead,
+    utcnow,
+)
 from app.store.audit import append_audit
 from app.store.models import OperatorRow
 from app.store.store import Store
@@ -27,25 +33,12 @@ _SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**14, 8, 1
 _ID = re.compile(r"^[A-Za-z0-9._-]{1,32}$")
 _PIN = re.compile(r"^\d{4,12}$")
 
+__all__ = ["AuthError", "IdleTimer", "Operator", "Operators", "PermissionDenied",
+           "hash_pin", "require_shift_lead", "verify_pin"]
+
 
 class AuthError(DomainError):
     """Wrong badge, ID or PIN (deliberately not saying which)."""
-
-
-class PermissionDenied(DomainError):
-    """The operator's role does not allow this action."""
-
-
-@dataclass(frozen=True, slots=True)
-class Operator:
-    operator_id: str
-    name: str
-    role: Role
-    badge_code: str | None = None
-
-    @property
-    def is_shift_lead(self) -> bool:
-        return self.role is Role.SHIFT_LEAD
 
 
 def hash_pin(pin: str, salt: bytes | None = None) -> str:
@@ -63,12 +56,6 @@ def verify_pin(pin: str, stored: str) -> bool:
         return False
     got = hashlib.scrypt(pin.encode(), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p))
     return hmac.compare_digest(got.hex(), digest)
-
-
-def require_shift_lead(operator: Operator | None, action: str) -> Operator:
-    if operator is None or operator.role is not Role.SHIFT_LEAD:
-        raise PermissionDenied(f"Only a shift lead can {action}.")
-    return operator
 
 
 def _to_operator(row: OperatorRow) -> Operator:

@@ -6,10 +6,13 @@ from pathlib import Path
 
 from sqlalchemy import inspect
 
-from app.domain import utcnow
+from app.domain import Operator, Role, utcnow
 from app.store import Store
 from app.store.db import SCHEMA_VERSION, init_db, make_engine, schema_version
 from app.store.models import Base, ts_text
+
+
+LEAD = Operator("E2", "Lead", Role.SHIFT_LEAD)
 
 
 def _make_v1_station(db_file: Path) -> None:
@@ -47,7 +50,7 @@ def test_upgrade_from_schema_1_keeps_everything(tmp_path: Path) -> None:
     assert store.result_payload("i-1") == b"{}"
     item = store.outbox_item("i-1")
     assert item is not None and item.attention_reason == "409 closed"
-    store.mark_handled("i-1", actor="E2", note="done by phone")  # a schema-2 column
+    store.mark_handled("i-1", by=LEAD, note="done by phone")  # a schema-2 column
     assert store.outbox_item("i-1").handled_note == "done by phone"  # type: ignore[union-attr]
     drafts = store.open_drafts()
     assert [(d.inspection_id, d.current_step) for d in drafts] == [("d-1", 2)]

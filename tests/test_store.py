@@ -11,7 +11,17 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from app.domain import Answer, Classification, Disposition, DomainError, Result, utcnow
+from app.domain import (
+    Answer,
+    Classification,
+    Disposition,
+    DomainError,
+    Operator,
+    PermissionDenied,
+    Result,
+    Role,
+    utcnow,
+)
 from app.store import OutboxState, StoreError
 from app.store.audit import verify_chain
 from app.store.db import StoreError as DbStoreError
@@ -145,9 +155,12 @@ def test_outbox_transitions_and_counts(data_dir: Path) -> None:
     assert store.outbox_due(utcnow()) == []
     assert [i.inspection_id for i in store.outbox_due(later)] == [a]
     assert store.outbox_item(b).attention_reason == "409 case_closed"  # type: ignore[union-attr]
+    lead = Operator("E2001", "Lead", Role.SHIFT_LEAD)
+    with pytest.raises(PermissionDenied):
+        store.mark_handled(b, by=Operator("E1001", "Inspector", Role.INSPECTOR), note="done")
     with pytest.raises(DomainError):
-        store.mark_handled(b, actor="E2001", note="   ")
-    store.mark_handled(b, actor="E2001", note="case reopened by phone")
+        store.mark_handled(b, by=lead, note="   ")
+    store.mark_handled(b, by=lead, note="case reopened by phone")
     assert store.outbox_item(b).state == OutboxState.HANDLED  # type: ignore[union-attr]
 
 

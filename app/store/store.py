@@ -36,8 +36,10 @@ from app.domain import (
     Inspection,
     InspectionResult,
     InspectionStatus,
+    Operator,
     Photo,
     Result,
+    require_shift_lead,
     utcnow,
 )
 from app.store.audit import append_audit
@@ -372,7 +374,8 @@ class Store:
             template_version=row.template_version, scanned_code=row.scanned_code,
             unverified=bool(row.unverified), status=InspectionStatus(row.status),
             answers=answers, photos=photos, serial_number_scanned=row.serial_scanned,
-            current_step=row.current_step,
+            current_step=row.current_step, category=row.category,
+            serial_expected=row.serial_expected,
         )
 
     def open_drafts(self, inspector_id: str | None = None) -> list[Inspection]:
@@ -548,8 +551,9 @@ class Store:
             row.attempts += 1
             append_audit(s, "station", "sync_attention", inspection_id, {"reason": reason[:1000]})
 
-    def retry_attention(self, inspection_id: str, *, actor: str) -> None:
+    def retry_attention(self, inspection_id: str, *, by: Operator) -> None:
         """Shift lead: send a needs-attention item again (e.g. after the case was reopened)."""
+        actor = require_shift_lead(by, "retry an item that needs attention").operator_id
         with self._write() as s:
             row = s.get(OutboxRow, inspection_id)
             if row is None or row.state != OutboxState.ATTENTION:
@@ -557,8 +561,9 @@ class Store:
             row.state, row.next_attempt_at = OutboxState.PENDING, utcnow()
             append_audit(s, actor, "attention_retry", inspection_id, {})
 
-    def mark_handled(self, inspection_id: str, *, actor: str, note: str) -> None:
+    def mark_handled(self, inspection_id: str, *, by: Operator, note: str) -> None:
         """Shift lead: the item was dealt with outside the station; kept, never sent."""
+        actor = require_shift_lead(by, "mark an item as handled").operator_id
         if not note.strip():
             raise DomainError("say how the item was handled")
         with self._write() as s:

@@ -1,0 +1,252 @@
+"""Shared fixtures for the inspection-flow, history, settings and report tests.
+
+A real station context in tmp_path (SQLite file, photo folder), with a small test
+checklist and rule table of its own so the tests do not move when the shipped
+resources are edited.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from app.checklists import template_from_dict
+from app.context import StationContext
+from app.domain import Case, Role, format_ts, utcnow
+from app.operators import Operators
+from app.paths import Paths
+from app.rules import DispositionRules
+from app.store import Store
+
+SCREENSHOT_DIR = Path(__file__).resolve().parent.parent / "build" / "screenshots"
+SCREEN_SIZE = (1366, 768)
+
+EXPECTED_SERIAL = "SN-GX-1000"
+
+GADGET_TEMPLATE: dict[str, Any] = {
+    "template_id": "gadget",
+    "version": 2,
+    "category": "gadget",
+    "title": "Gadgets",
+    "title_zh": "小工具",
+    "sections": [
+        {
+            "section": "appearance",
+            "steps": [
+                {"step_id": "app-serial", "kind": "text", "required": True,
+                 "capture": "serial", "prompt": "Scan the serial number",
+                 "prompt_zh": "扫描序列号"},
+                {"step_id": "app-body", "kind": "pass_fail", "required": True,
+                 "photo_on_fail": True, "prompt": "Body free of cracks and dents",
+                 "prompt_zh": "机身无裂纹、凹陷"},
+            ],
+        },
+        {
+            "section": "function",
+            "steps": [
+                {"step_id": "fn-power", "kind": "pass_fail", "required": True,
+                 "prompt": "Powers on", "prompt_zh": "可以开机"},
+                {"step_id": "fn-battery", "kind": "number", "required": True,
+                 "photo_on_fail": True, "min": 80, "max": 100, "unit": "%",
+                 "prompt": "Battery health", "prompt_zh": "电池健康度"},
+                {"step_id": "fn-grade", "kind": "choice", "required": False,
+                 "options": ["A", "B", "C"], "fail_options": ["C"],
+                 "prompt": "Cosmetic grade", "prompt_zh": "外观等级"},
+            ],
+        },
+        {
+            "section": "accessories",
+            "steps": [
+                {"step_id": "acc-cable", "kind": "pass_fail", "required": True,
+                 "accessory": "charging cable", "prompt": "Charging cable present",
+                 "prompt_zh": "充电线齐全"},
+            ],
+        },
+    ],
+}
+
+RULES: dict[str, Any] = {
+    "version": 1,
+    "rule": [
+        {"classification": "damaged", "customer_reason": "defective",
+         "disposition": "return_to_vendor"},
+        {"classification": "damaged", "disposition": "refurbish"},
+        {"classification": "missing_parts", "disposition": "refurbish"},
+        {"classification": "intact", "disposition": "restock"},
+    ],
+}
+
+
+def make_case(case_id: str = "c-1001", rma: str = "RMA-2024-0001001",
+              reason: str = "defective", serial: str | None = EXPECTED_SERIAL,
+              comment: str = "Stopped charging") -> Case:
+    now = utcnow()
+    return Case.from_api({
+        "case_id": case_id, "rma": rma, "order_id": "ORD-77", "status": "awaiting_inspection",
+        "customer_reason": reason, "customer_comment": comment, "tracking_numbers": ["TRK1"],
+        "received_at": format_ts(now - timedelta(days=1)),
+        "inspect_by": format_ts(now + timedelta(days=2)),
+        "items": [{"line_id": "L1", "sku": "GX-1", "title": "Gadget X", "category": "gadget",
+                   "quantity": 1, "serial_number": serial,
+                   "expected_accessories": ["charging cable", "Quick start guide"]}],
+    })
+
+
+def make_context(root: Path) -> StationContext:
+    """A station with a shift lead (lead1) and an inspector (insp1); inspector logged in."""
+    paths = Paths(data_dir=root / "data", config_file=root / "config.toml", log_dir=root / "logs")
+    paths.ensure()
+    store = Store(paths.db_file, paths.photos_dir)
+    operators = Operators(store)
+    lead = operators.add("lead1", "Lena Lead", Role.SHIFT_LEAD, "1234", "BADGE-LEAD", by=None)
+    inspector = operators.add("insp1", "Ivan Insp", Role.INSPECTOR, "5678", "BADGE-INSP",
+                              by=lead)
+    from app.config import Settings
+
+    template = template_from_dict(GADGET_TEMPLATE, "test")
+    ctx = StationContext(
+        paths=paths,
+        settings=Settings(photo_max_px=640, photo_jpeg_quality=80),
+        store=store,
+        operators=operators,
+        templates={template.category: template},
+        rules=DispositionRules.from_dict(RULES, "test rules"),
+    )
+    ctx.operator = inspector
+    ctx._lead = lead  # type: ignore[attr-defined]
+    return ctx
+
+
+def as_lead(ctx: StationContext) -> None:
+    ctx.operator = ctx._lead  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def ctx(tmp_path: Path) -> Iterator[StationContext]:
+    context = make_context(tmp_path)
+    yield context
+    context.close()
+
+
+def bgr_frame(width: int = 1920, height: int = 1080) -> np.ndarray[Any, Any]:
+    """A camera-like BGR frame with some structure (so JPEG sizes are realistic)."""
+    y, x = np.mgrid[0:height, 0:width]
+    frame = np.zeros((height, width, 3), dtype=np.uint8)
+    frame[..., 0] = (x * 255 // max(1, width - 1)).astype(np.uint8)
+    frame[..., 1] = (y * 255 // max(1, height - 1)).astype(np.uint8)
+    frame[..., 2] = ((x // 40 + y // 40) % 2 * 200).astype(np.uint8)
+    return frame
+
+
+def jpeg_with_exif(width: int = 3000, height: int = 2000) -> bytes:
+    """A JPEG file whose EXIF carries a camera model and GPS-like data (must not survive)."""
+    img = Image.fromarray(bgr_frame(width, height)[..., ::-1].copy())
+    exif = Image.Exif()
+    exif[0x0110] = "SecretPhone 12"  # Model
+    exif[0x010F] = "ACME"  # Make
+    exif[0x9286] = "private comment"
+    buf = io.BytesIO()
+    img.save(buf, format="JPEG", exif=exif.tobytes(), quality=85)
+    return buf.getvalue()
+
+
+# --- Qt helpers (imported lazily so test_workflow.py stays Qt-free) ------------------------------
+
+
+class VideoStillSource:
+    """A camera stand-in that reads real frames from a video file through cv2.
+
+    Stills are delivered through the event loop, like the real camera worker does.
+    """
+
+    def __init__(self, path: Path) -> None:
+        import cv2
+
+        self.path = path
+        self.capture = cv2.VideoCapture(str(path))
+        self.stills = 0
+
+    def is_running(self) -> bool:
+        return bool(self.capture.isOpened())
+
+    def take_still(self, on_done: Any, on_error: Any) -> None:
+        from PySide6.QtCore import QTimer
+
+        ok, frame = self.capture.read()
+        if not ok:
+            self.capture.set(1, 0)  # CAP_PROP_POS_FRAMES: loop
+            ok, frame = self.capture.read()
+        if not ok:
+            QTimer.singleShot(0, lambda: on_error("the camera delivered no frame"))
+            return
+        self.stills += 1
+        QTimer.singleShot(0, lambda: on_done(frame))
+
+    def close(self) -> None:
+        self.capture.release()
+
+
+def write_video(path: Path, frames: int = 5, size: tuple[int, int] = (1280, 720)) -> Path:
+    import cv2
+
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"MJPG"), 15, size)
+    for i in range(frames):
+        frame = bgr_frame(*size)
+        cv2.putText(frame, f"frame {i}", (50, 100), cv2.FONT_HERSHEY_SIMPLEX, 3,
+                    (255, 255, 255), 5)
+        writer.write(frame)
+    writer.release()
+    return path
+
+
+@pytest.fixture
+def services(ctx: StationContext, qtbot: Any) -> Iterator[Any]:
+    """Services over the test context; no worker thread may outlive the test."""
+    from shiboken6 import Shiboken
+
+    from ui.services import Services
+
+    svc = Services(ctx)
+    yield svc
+    assert svc.wait_idle(10_000), "a background task did not finish"
+    # Let queued result callbacks run before the pools go away.
+    from PySide6.QtWidgets import QApplication
+
+    QApplication.processEvents()
+    assert svc.pool.activeThreadCount() == 0 and svc.db_pool.activeThreadCount() == 0
+    camera = getattr(svc, "camera", None)
+    if camera is not None and hasattr(camera, "close"):
+        camera.close()
+    Shiboken.delete(svc)  # the pools join their threads here
+
+
+@pytest.fixture
+def camera(services: Any, tmp_path: Path) -> VideoStillSource:
+    source = VideoStillSource(write_video(tmp_path / "camera.avi"))
+    services.camera = source
+    return source
+
+
+def screenshot(widget: Any, name: str) -> Path:
+    """Grab a widget at the station screen size into build/screenshots/NAME.png."""
+    from PySide6.QtWidgets import QApplication
+
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    widget.resize(*SCREEN_SIZE)
+    widget.show()
+    QApplication.processEvents()
+    path = SCREENSHOT_DIR / f"{name}.png"
+    pixmap = widget.grab()
+    assert (pixmap.width(), pixmap.height()) == SCREEN_SIZE
+    assert pixmap.save(str(path)), f"could not write {path}"
+    return path

@@ -1,0 +1,95 @@
+"""Settings dialog (shift lead only): validated by the core before anything is written."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from app.config import load_settings
+from app.operators import PermissionDenied
+from ui.operators_dialog import OperatorsDialog
+from ui.settings_dialog import SettingsDialog
+
+try:
+    from tests.flow_helpers import as_lead, ctx, screenshot, services
+except ImportError:  # tests/ is not a package: pytest put tests/ itself on sys.path
+    from flow_helpers import as_lead, ctx, screenshot, services  # type: ignore[no-redef]
+
+__all__ = ["ctx", "services"]
+
+
+def test_inspector_cannot_open_settings_or_operators(services: Any, ctx: Any) -> None:
+    with pytest.raises(PermissionDenied):
+        SettingsDialog(services)
+    with pytest.raises(PermissionDenied):
+        OperatorsDialog(services)
+
+
+def test_invalid_values_are_refused_with_the_core_message(
+        qtbot: Any, services: Any, ctx: Any) -> None:
+    as_lead(ctx)
+    dialog = SettingsDialog(services)
+    qtbot.addWidget(dialog)
+    dialog.url_edit.setText("ftp://cases.example")
+    dialog.save()
+    assert "api_base_url" in dialog.message.text()
+    dialog.url_edit.setText("http://cases.example/api")  # plain http off loopback
+    dialog.save()
+    assert "plain http" in dialog.message.text()
+    dialog.url_edit.setText("")
+    dialog.photo_spin.setValue(100)
+    dialog.save()
+    assert "photo_max_px" in dialog.message.text()
+    dialog.photo_spin.setValue(1600)
+    dialog.ca_edit.setText("/nonexistent/ca.pem")
+    dialog.save()
+    assert "ca_bundle" in dialog.message.text()
+    assert not dialog.saving and not ctx.paths.config_file.exists()
+    screenshot(dialog, "settings")
+
+
+def test_valid_settings_are_saved_with_the_token(qtbot: Any, services: Any, ctx: Any) -> None:
+    as_lead(ctx)
+    ctx.settings = ctx.settings.replace(token_source="file")
+    dialog = SettingsDialog(services)
+    qtbot.addWidget(dialog)
+    dialog.url_edit.setText("https://cases.example/api/v1/")
+    dialog.language_combo.setCurrentIndex(dialog.language_combo.findData("zh_CN"))
+    dialog.resolution_combo.setCurrentIndex(dialog.resolution_combo.findData("1280x720"))
+    dialog.photo_spin.setValue(1200)
+    dialog.token_edit.setText("  secret-station-token ")
+    with qtbot.waitSignal(dialog.settings_saved, timeout=5000) as sig:
+        dialog.save()
+    saved = sig.args[0]
+    assert saved.api_base_url == "https://cases.example/api/v1" and saved.language == "zh_CN"
+    assert ctx.settings is saved
+    on_disk = load_settings(ctx.paths.config_file, env={})
+    assert (on_disk.camera_width, on_disk.camera_height, on_disk.photo_max_px) == (1280, 720,
+                                                                                    1200)
+    assert ctx.paths.token_file.read_text().strip() == "secret-station-token"
+    assert dialog.token_edit.text() == ""
+
+
+def test_operators_dialog_adds_and_imports(qtbot: Any, services: Any, ctx: Any,
+                                           tmp_path: Any) -> None:
+    as_lead(ctx)
+    dialog = OperatorsDialog(services)
+    qtbot.addWidget(dialog)
+    dialog.id_edit.setText("anna")
+    dialog.name_edit.setText("Anna Wang 王安娜")
+    dialog.pin_edit.setText("2468")
+    with qtbot.waitSignal(dialog.roster_changed, timeout=5000):
+        dialog.add_operator()
+    assert ctx.operators.login_pin("anna", "2468").name == "Anna Wang 王安娜"
+    roster = tmp_path / "roster.csv"
+    roster.write_text("\ufeffoperator_id,name,role,pin,badge_code\n"
+                      "bo,Bo,inspector,1111,B-1\ncy,Cy,shift_lead,2222,\n", encoding="utf-8")
+    with qtbot.waitSignal(dialog.roster_changed, timeout=5000) as sig:
+        dialog.import_csv(str(roster))
+    assert sig.args == [2]
+    assert ctx.operators.login_badge("B-1").operator_id == "bo"
+    bad = tmp_path / "bad.csv"
+    bad.write_text("operator_id,name\nx,y\n", encoding="utf-8")
+    dialog.import_csv(str(bad))
+    qtbot.waitUntil(lambda: "columns" in dialog.message.text(), timeout=5000)

@@ -1,0 +1,426 @@
+"""Today's inspections with their sync state, search, a read-only result view and reports.
+
+A shift lead also resolves items that need attention here (retry, or mark handled with a
+note); the permission is checked in the core (app/workflow.py), the buttons are only
+hidden for inspectors.
+
+Signals:
+    loaded(int): the list was (re)loaded with this many rows.
+    report_ready(object): a ReportPreviewDialog was opened (tests drive it).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QDate, QEvent, Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.store.store import InspectionRecord, OutboxState
+from app.workflow import mark_handled, report_prompts, retry_needs_attention
+from ui.report_preview import ReportPreviewDialog, render_and_preview
+from ui.services import Services
+from ui.widgets import ERROR_COLOUR, INFO_COLOUR, OK_COLOUR, WARN_COLOUR, FlashLabel, heading_font
+
+_STATE_COLOURS = {
+    OutboxState.SENT: OK_COLOUR,
+    OutboxState.PENDING: WARN_COLOUR,
+    OutboxState.ATTENTION: ERROR_COLOUR,
+    OutboxState.HANDLED: INFO_COLOUR,
+}
+
+COLUMNS = 7
+
+
+def _local_day_window(day: date) -> tuple[datetime, datetime]:
+    start = datetime.combine(day, datetime.min.time()).astimezone()
+    return start, datetime.combine(day + timedelta(days=1), datetime.min.time()).astimezone()
+
+
+class HistoryScreen(QWidget):
+    """The day's completed inspections, newest first."""
+
+    loaded = Signal(int)
+    report_ready = Signal(object)
+
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.records: list[InspectionRecord] = []
+        self.day = date.today()
+        self.searching = ""
+        self._build()
+        self.retranslate_ui()
+        services.operator_changed.connect(lambda _op: self._update_role())
+
+    # --- building -----------------------------------------------------------------------
+
+    def _build(self) -> None:
+        root = QVBoxLayout(self)
+        top = QHBoxLayout()
+        self.title = QLabel(self)
+        self.title.setFont(heading_font(self.font(), 1.4))
+        top.addWidget(self.title)
+        top.addStretch(1)
+        self.search_edit = QLineEdit(self)
+        self.search_edit.setMinimumHeight(44)
+        self.search_edit.setMinimumWidth(280)
+        self.search_edit.returnPressed.connect(self.search)
+        top.addWidget(self.search_edit)
+        self.search_button = QPushButton(self)
+        self.today_button = QPushButton(self)
+        for b in (self.search_button, self.today_button):
+            b.setMinimumHeight(44)
+            top.addWidget(b)
+        self.search_button.clicked.connect(self.search)
+        self.today_button.clicked.connect(self.show_today)
+        root.addLayout(top)
+
+        split = QSplitter(Qt.Orientation.Horizontal, self)
+        self.table = QTableWidget(0, COLUMNS, split)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(36)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(
+            1, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.itemSelectionChanged.connect(self._selection_changed)
+        split.addWidget(self.table)
+        self.detail = QPlainTextEdit(split)
+        self.detail.setReadOnly(True)
+        split.addWidget(self.detail)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        root.addWidget(split, 1)
+
+        self.message = FlashLabel(self)
+        root.addWidget(self.message)
+
+        bottom = QHBoxLayout()
+        self.lead_box = QGroupBox(self)
+        lead = QHBoxLayout(self.lead_box)
+        self.retry_button = QPushButton(self.lead_box)
+        self.note_edit = QLineEdit(self.lead_box)
+        self.note_edit.setMinimumHeight(40)
+        self.handled_button = QPushButton(self.lead_box)
+        lead.addWidget(self.retry_button)
+        lead.addWidget(self.note_edit, 1)
+        lead.addWidget(self.handled_button)
+        self.retry_button.clicked.connect(self.retry_selected)
+        self.handled_button.clicked.connect(self.mark_selected_handled)
+        bottom.addWidget(self.lead_box, 3)
+
+        self.report_box = QGroupBox(self)
+        rep = QHBoxLayout(self.report_box)
+        self.inspection_report_button = QPushButton(self.report_box)
+        self.inspection_report_button.clicked.connect(self.preview_inspection_report)
+        rep.addWidget(self.inspection_report_button)
+        self.date_edit = QDateEdit(QDate.currentDate(), self.report_box)
+        self.date_edit.setCalendarPopup(True)
+        self.date_edit.setDisplayFormat("yyyy-MM-dd")
+        rep.addWidget(self.date_edit)
+        self.shift_combo = QComboBox(self.report_box)
+        rep.addWidget(self.shift_combo)
+        self.shift_report_button = QPushButton(self.report_box)
+        self.shift_report_button.clicked.connect(self.preview_shift_report)
+        rep.addWidget(self.shift_report_button)
+        bottom.addWidget(self.report_box, 4)
+        for b in (self.retry_button, self.handled_button, self.inspection_report_button,
+                  self.shift_report_button):
+            b.setMinimumHeight(44)
+        root.addLayout(bottom)
+        self._fill_shifts()
+        self._update_role()
+        self._selection_changed()
+
+    def _fill_shifts(self) -> None:
+        current = self.shift_combo.currentData()
+        self.shift_combo.clear()
+        for shift in self.services.ctx.settings.shifts:
+            label = f"{shift.name} {shift.start:%H:%M}–{shift.end:%H:%M}"
+            self.shift_combo.addItem(label, shift.name)
+        if current is not None:
+            self.shift_combo.setCurrentIndex(max(0, self.shift_combo.findData(current)))
+
+    def _update_role(self) -> None:
+        op = self.services.ctx.operator
+        self.lead_box.setVisible(op is not None and op.is_shift_lead)
+
+    # --- loading ------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Reload today's list (or the current search) in the background."""
+        store = self.services.ctx.store
+        if self.searching:
+            needle = self.searching
+
+            def load() -> list[InspectionRecord]:
+                return store.search(needle)
+        else:
+            start, end = _local_day_window(self.day)
+
+            def load() -> list[InspectionRecord]:
+                return sorted(store.completed_between(start, end),
+                              key=lambda r: r.completed_at, reverse=True)
+
+        self.services.run_in_background(load, self._show_records, self._failed)
+
+    def show_today(self) -> None:
+        self.searching = ""
+        self.search_edit.clear()
+        self.refresh()
+
+    def search(self) -> None:
+        self.searching = self.search_edit.text().strip()
+        self.refresh()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.message.show_message(str(exc), ERROR_COLOUR, flash=True)
+
+    def state_name(self, state: str) -> str:
+        return {
+            OutboxState.SENT: self.tr("synced"),
+            OutboxState.PENDING: self.tr("pending"),
+            OutboxState.ATTENTION: self.tr("needs attention"),
+            OutboxState.HANDLED: self.tr("handled"),
+        }.get(state, state)
+
+    def _show_records(self, records: Any) -> None:
+        selected = self.selected()
+        self.records = list(records)
+        self.table.setRowCount(len(self.records))
+        for row, r in enumerate(self.records):
+            values = [
+                r.completed_at.astimezone().strftime("%H:%M"),
+                r.rma or (self.tr("unverified: %1").replace("%1", r.scanned_code)),
+                r.sku or "",
+                r.inspector_id,
+                r.classification.value + ("*" if r.override_reason else ""),
+                r.disposition.value if r.disposition else "",
+                self.state_name(r.sync_state),
+            ]
+            for col, text in enumerate(values):
+                item = QTableWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, r.inspection_id)
+                if col == COLUMNS - 1:
+                    item.setForeground(QBrush(QColor(_STATE_COLOURS.get(r.sync_state,
+                                                                          INFO_COLOUR))))
+                    font = item.font()
+                    font.setBold(True)
+                    item.setFont(font)
+                self.table.setItem(row, col, item)
+        if selected is not None:
+            self.select(selected.inspection_id)
+        self._selection_changed()
+        self.loaded.emit(len(self.records))
+
+    # --- selection and the read-only view ---------------------------------------------
+
+    def selected(self) -> InspectionRecord | None:
+        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
+        if not rows:
+            return None
+        index = rows[0].row()
+        return self.records[index] if 0 <= index < len(self.records) else None
+
+    def select(self, inspection_id: str) -> bool:
+        for row, r in enumerate(self.records):
+            if r.inspection_id == inspection_id:
+                self.table.selectRow(row)
+                return True
+        return False
+
+    def row_state(self, inspection_id: str) -> str | None:
+        """The sync status text shown for an inspection (tests and screen readers)."""
+        for row, r in enumerate(self.records):
+            if r.inspection_id == inspection_id:
+                item = self.table.item(row, COLUMNS - 1)
+                return item.text() if item else None
+        return None
+
+    def _selection_changed(self) -> None:
+        record = self.selected()
+        attention = record is not None and record.sync_state == OutboxState.ATTENTION
+        self.retry_button.setEnabled(attention)
+        self.handled_button.setEnabled(attention)
+        self.inspection_report_button.setEnabled(record is not None)
+        self.detail.setPlainText(self.describe(record) if record else "")
+
+    def describe(self, r: InspectionRecord) -> str:
+        """The recorded result as plain text (never rich text: it holds scanned data)."""
+        lang = self.services.ctx.settings.language
+        prompts = report_prompts(self.services.ctx, r, lang)
+        lines = [
+            self.tr("Inspection %1").replace("%1", r.inspection_id),
+            self.tr("RMA: %1   order: %2").replace("%1", r.rma or "-").replace(
+                "%2", r.order_id or "-"),
+            self.tr("Inspector: %1   completed: %2").replace("%1", r.inspector_id).replace(
+                "%2", r.completed_at.astimezone().strftime("%Y-%m-%d %H:%M")),
+            self.tr("Customer reason: %1").replace("%1", r.customer_reason or "-"),
+            self.tr("Classification: %1 (suggested %2)").replace(
+                "%1", r.classification.value).replace("%2", r.classification_suggested.value),
+        ]
+        if r.override_reason:
+            lines.append(self.tr("Override reason: %1").replace("%1", r.override_reason))
+        lines.append(self.tr("Disposition: %1").replace(
+            "%1", r.disposition.value if r.disposition else "-"))
+        if r.missing_accessories:
+            lines.append(self.tr("Missing: %1").replace("%1", ", ".join(r.missing_accessories)))
+        lines.append(self.tr("Serial expected / scanned: %1 / %2").replace(
+            "%1", r.serial_expected or "-").replace("%2", r.serial_scanned or "-"))
+        lines.append(self.tr("Sync: %1").replace("%1", self.state_name(r.sync_state)))
+        if r.attention_reason:
+            lines.append(self.tr("Needs attention because: %1").replace(
+                "%1", r.attention_reason))
+        if r.unverified:
+            lines.append(self.tr("Unverified: scanned %1 while offline").replace(
+                "%1", r.scanned_code))
+        lines.append("")
+        for a in r.answers:
+            value = f" = {a.value}" if a.value is not None else ""
+            note = f"  ({a.note})" if a.note else ""
+            photos = f"  [{len(a.photo_ids)} photo(s)]" if a.photo_ids else ""
+            lines.append(f"{a.result.value.upper():5} {prompts.get(a.step_id, a.step_id)}"
+                         f"{value}{note}{photos}")
+        return "\n".join(lines)
+
+    # --- shift-lead actions -------------------------------------------------------------
+
+    def retry_selected(self) -> None:
+        record = self.selected()
+        if record is None:
+            return
+        ctx, iid, by = self.services.ctx, record.inspection_id, self.services.ctx.operator
+        self.services.run_in_background(
+            lambda: retry_needs_attention(ctx, iid, by), lambda _: self._done(
+                self.tr("Queued to be sent again.")), self._failed, writes=True)
+
+    def mark_selected_handled(self) -> None:
+        record = self.selected()
+        if record is None:
+            return
+        ctx, iid, note = self.services.ctx, record.inspection_id, self.note_edit.text()
+        by = ctx.operator
+        if not note.strip():
+            self.message.show_message(self.tr("Write how the item was handled first."),
+                                      WARN_COLOUR, flash=True)
+            self.note_edit.setFocus()
+            return
+        self.services.run_in_background(
+            lambda: mark_handled(ctx, iid, note, by),
+            lambda _: self._done(self.tr("Marked as handled.")), self._failed, writes=True)
+
+    def _done(self, text: str) -> None:
+        self.note_edit.clear()
+        self.message.show_message(text, OK_COLOUR)
+        self.refresh()
+        sync = getattr(self.services, "sync", None)
+        wake = getattr(sync, "wake", None)
+        if callable(wake):
+            wake()
+
+    # --- reports ------------------------------------------------------------------------
+
+    def _reports_dir(self) -> Path:
+        return self.services.ctx.paths.data_dir / "reports"
+
+    def _opened(self, dialog: ReportPreviewDialog) -> None:
+        self.message.show_message("")
+        self.report_ready.emit(dialog)
+
+    def preview_inspection_report(self) -> None:
+        record = self.selected()
+        if record is None:
+            return
+        from app.reports.inspection import render_inspection_report
+
+        ctx = self.services.ctx
+        lang = ctx.settings.language
+        prompts = report_prompts(ctx, record, lang)
+        iid = record.inspection_id
+
+        def render(out: Path) -> None:
+            render_inspection_report(ctx.store, iid, out, station_id=ctx.settings.station_id,
+                                     language=lang, prompts=prompts,
+                                     cache_dir=ctx.paths.data_dir / "thumbs")
+
+        self.message.show_message(self.tr("Preparing the report…"), INFO_COLOUR)
+        render_and_preview(self.services, render, self._reports_dir() / f"inspection-{iid}.pdf",
+                           self, self._opened, lambda msg: self._failed(RuntimeError(msg)))
+
+    def preview_shift_report(self) -> None:
+        from app.reports.shift import render_shift_report
+        from app.reports.stats import shift_window
+
+        ctx = self.services.ctx
+        name = self.shift_combo.currentData()
+        if name is None:
+            return
+        shift = ctx.settings.shift(str(name))
+        qd = self.date_edit.date()
+        day = date(qd.year(), qd.month(), qd.day())
+        start, end = shift_window(day, shift, None)
+        title = self.tr("Shift %1, %2").replace("%1", shift.name).replace("%2", day.isoformat())
+        lang = ctx.settings.language
+
+        def render(out: Path) -> None:
+            render_shift_report(ctx.store, start, end, out, title=title,
+                                station_id=ctx.settings.station_id, language=lang)
+
+        self.message.show_message(self.tr("Preparing the report…"), INFO_COLOUR)
+        out = self._reports_dir() / f"shift-{day.isoformat()}-{shift.name}.pdf"
+        render_and_preview(self.services, render, out, self, self._opened,
+                           lambda msg: self._failed(RuntimeError(msg)))
+
+    # --- words --------------------------------------------------------------------------
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
+
+    def retranslate_ui(self) -> None:
+        self.title.setText(self.tr("Inspections") if self.searching
+                           else self.tr("Today's inspections"))
+        self.search_edit.setPlaceholderText(self.tr("Search by RMA or serial"))
+        self.search_button.setText(self.tr("Search"))
+        self.today_button.setText(self.tr("Today"))
+        self.table.setHorizontalHeaderLabels([
+            self.tr("Time"), self.tr("RMA"), self.tr("SKU"), self.tr("Inspector"),
+            self.tr("Classification"), self.tr("Disposition"), self.tr("Sync"),
+        ])
+        self.lead_box.setTitle(self.tr("Needs attention (shift lead)"))
+        self.retry_button.setText(self.tr("Retry"))
+        self.note_edit.setPlaceholderText(self.tr("How was it handled?"))
+        self.handled_button.setText(self.tr("Mark handled"))
+        self.report_box.setTitle(self.tr("Reports"))
+        self.inspection_report_button.setText(self.tr("Inspection report…"))
+        self.shift_report_button.setText(self.tr("Shift report…"))
+        self._fill_shifts()
+        for row, r in enumerate(self.records):
+            item = self.table.item(row, COLUMNS - 1)
+            if item is not None:
+                item.setText(self.state_name(r.sync_state))
+        record = self.selected()
+        self.detail.setPlainText(self.describe(record) if record else "")

@@ -1,0 +1,126 @@
+"""Shift lead: add an operator, or import the roster from a CSV file (all or nothing).
+
+Signals:
+    roster_changed(int): operators were added (how many).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QEvent, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain import Role
+from app.operators import require_shift_lead
+from ui.services import Services
+from ui.widgets import ERROR_COLOUR, OK_COLOUR, FlashLabel
+
+
+class OperatorsDialog(QDialog):
+    """Add one operator or import a roster; refuses to open for anyone but a shift lead."""
+
+    roster_changed = Signal(int)
+
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+        require_shift_lead(services.ctx.operator, "manage operators")
+        super().__init__(parent)
+        self.services = services
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.labels = [QLabel(self) for _ in range(5)]
+        self.id_edit = QLineEdit(self)
+        self.name_edit = QLineEdit(self)
+        self.role_combo = QComboBox(self)
+        self.role_combo.addItem("", Role.INSPECTOR.value)
+        self.role_combo.addItem("", Role.SHIFT_LEAD.value)
+        self.pin_edit = QLineEdit(self)
+        self.pin_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.badge_edit = QLineEdit(self)
+        for label, widget in zip(self.labels, (self.id_edit, self.name_edit, self.role_combo,
+                                               self.pin_edit, self.badge_edit), strict=True):
+            form.addRow(label, widget)
+        layout.addLayout(form)
+        self.message = FlashLabel(self)
+        layout.addWidget(self.message)
+        row = QHBoxLayout()
+        self.import_button = QPushButton(self)
+        self.add_button = QPushButton(self)
+        self.close_button = QPushButton(self)
+        for b in (self.import_button, self.add_button, self.close_button):
+            b.setMinimumHeight(48)
+            row.addWidget(b)
+        self.import_button.clicked.connect(lambda: self.import_csv())
+        self.add_button.clicked.connect(self.add_operator)
+        self.close_button.clicked.connect(self.accept)
+        layout.addLayout(row)
+        self.retranslate_ui()
+
+    def _run(self, work: Any, ok_text: str, clear: bool) -> None:
+        def done(count: Any) -> None:
+            self.message.show_message(ok_text.replace("%1", str(count)), OK_COLOUR)
+            if clear:
+                for edit in (self.id_edit, self.name_edit, self.pin_edit, self.badge_edit):
+                    edit.clear()
+            self.roster_changed.emit(int(count))
+
+        def failed(exc: BaseException) -> None:
+            self.message.show_message(str(exc), ERROR_COLOUR, flash=True)
+
+        self.services.run_in_background(work, done, failed, writes=True)
+
+    def add_operator(self) -> None:
+        ops, by = self.services.ctx.operators, self.services.ctx.operator
+        assert by is not None
+        args = (self.id_edit.text().strip(), self.name_edit.text(),
+                Role(self.role_combo.currentData()), self.pin_edit.text().strip(),
+                self.badge_edit.text().strip() or None)
+
+        def work() -> int:
+            ops.add(*args, by=by)
+            return 1
+
+        self._run(work, self.tr("Operator added."), True)
+
+    def import_csv(self, path: str | None = None) -> None:
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(
+                self, self.tr("Import roster"), str(Path.home()), self.tr("CSV files (*.csv)"))
+            if not path:
+                return
+        ops, by, file = self.services.ctx.operators, self.services.ctx.operator, Path(path)
+        assert by is not None
+
+        def work() -> int:
+            return ops.import_csv(file.read_text(encoding="utf-8-sig"), by=by)
+
+        self._run(work, self.tr("%1 operator(s) imported."), False)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
+
+    def retranslate_ui(self) -> None:
+        self.setWindowTitle(self.tr("Operators"))
+        for label, text in zip(self.labels, (self.tr("Operator ID"), self.tr("Name"),
+                                             self.tr("Role"), self.tr("PIN (4-12 digits)"),
+                                             self.tr("Badge code (optional)")), strict=True):
+            label.setText(text)
+        self.role_combo.setItemText(0, self.tr("Inspector"))
+        self.role_combo.setItemText(1, self.tr("Shift lead"))
+        self.import_button.setText(self.tr("Import roster CSV…"))
+        self.add_button.setText(self.tr("Add operator"))
+        self.close_button.setText(self.tr("Close"))

@@ -1,0 +1,284 @@
+"""Evidence photos of the current checklist step: take (Space), import, thumbnails, retake, delete.
+
+The panel never decides anything: app/workflow.py downscales and strips the photo, the
+store saves it, the wizard attaches it. Taking, processing and saving run off the GUI
+thread; only attaching (a few microseconds) happens here.
+
+Signals:
+    photos_changed(): a photo was attached or removed (the flow re-checks its gates).
+    message(str, bool): text for the inspector, and whether it is an error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
+from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain import DomainError, Photo
+from app.workflow import InspectionSession
+from ui.services import Services
+from ui.widgets import BigButton
+
+THUMB_PX = 120
+
+
+def _load_thumb(data: bytes) -> QImage:
+    """Decode and scale on a worker thread (QImage is safe off the GUI thread, QPixmap not)."""
+    image = QImage.fromData(data)
+    if image.isNull():
+        return image
+    return image.scaled(
+        THUMB_PX, THUMB_PX, Qt.AspectRatioMode.KeepAspectRatio,
+        Qt.TransformationMode.SmoothTransformation,
+    )
+
+
+class _Thumb(QWidget):
+    """One photo with its Retake and Delete buttons."""
+
+    def __init__(self, photo: Photo, panel: PhotoPanel) -> None:
+        super().__init__(panel)
+        self.photo = photo
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        self.image = QLabel(self)
+        self.image.setFixedSize(QSize(THUMB_PX, THUMB_PX))
+        self.image.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.image.setStyleSheet("QLabel { background: #263238; color: white; }")
+        layout.addWidget(self.image)
+        row = QHBoxLayout()
+        self.retake = QPushButton(self)
+        self.delete = QPushButton(self)
+        for button in (self.retake, self.delete):
+            button.setMinimumHeight(40)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            row.addWidget(button)
+        layout.addLayout(row)
+        self.retake.clicked.connect(lambda: panel.retake(photo.photo_id))
+        self.delete.clicked.connect(lambda: panel.delete(photo.photo_id))
+        self.retranslate_ui()
+
+    def set_image(self, image: QImage) -> None:
+        if image.isNull():
+            self.image.setText(self.tr("unreadable"))
+        else:
+            self.image.setPixmap(QPixmap.fromImage(image))
+
+    def retranslate_ui(self) -> None:
+        self.retake.setText(self.tr("Retake"))
+        self.delete.setText(self.tr("Delete"))
+        if self.image.pixmap().isNull():
+            self.image.setText(self.tr("loading…"))
+
+
+class PhotoPanel(QWidget):
+    """Thumbnails of the current step's photos, with Take (Space) and Import buttons."""
+
+    photos_changed = Signal()
+    message = Signal(str, bool)
+
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.session: InspectionSession | None = None
+        self.step_id: str | None = None
+        self.busy = False
+        self._thumbs: dict[str, _Thumb] = {}
+        self._generation = 0  # thumbnails loaded for an older step are dropped
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        buttons = QHBoxLayout()
+        self.take_button = BigButton(parent=self)
+        self.import_button = BigButton(parent=self)
+        for b in (self.take_button, self.import_button):
+            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            buttons.addWidget(b)
+        self.camera_label = QLabel(self)
+        buttons.addWidget(self.camera_label, 1)
+        outer.addLayout(buttons)
+        self.strip = QWidget(self)
+        self.strip_layout = QHBoxLayout(self.strip)
+        self.strip_layout.setContentsMargins(0, 0, 0, 0)
+        self.strip_layout.addStretch(1)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.strip)
+        scroll.setFixedHeight(THUMB_PX + 80)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        outer.addWidget(scroll)
+        outer.addStretch(1)
+        self.take_button.clicked.connect(self.take_photo)
+        self.import_button.clicked.connect(lambda: self.import_file())
+        self.retranslate_ui()
+
+    # --- state --------------------------------------------------------------------------
+
+    def has_camera(self) -> bool:
+        available = getattr(self.services, "camera_available", None)
+        if not hasattr(self.services, "take_still") or available is None:
+            return False
+        return bool(available() if callable(available) else available)
+
+    def set_step(self, session: InspectionSession | None, step_id: str | None) -> None:
+        self.session = session
+        self.step_id = step_id
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Rebuild the thumbnails from the session (after any change)."""
+        self._generation += 1
+        generation = self._generation
+        for thumb in self._thumbs.values():
+            thumb.setParent(None)
+            thumb.deleteLater()
+        self._thumbs.clear()
+        self.retranslate_ui()
+        if self.session is None or self.step_id is None:
+            return
+        store = self.services.ctx.store
+        for photo in self.session.step_photos(self.step_id):
+            thumb = _Thumb(photo, self)
+            self._thumbs[photo.photo_id] = thumb
+            self.strip_layout.insertWidget(self.strip_layout.count() - 1, thumb)
+            pid = photo.photo_id
+
+            def load(pid: str = pid) -> QImage:
+                return _load_thumb(store.photo_bytes(pid))
+
+            def show(image: Any, pid: str = pid) -> None:
+                thumb = self._thumbs.get(pid)
+                if generation == self._generation and thumb is not None:
+                    thumb.set_image(image)
+
+            self.services.run_in_background(load, show, lambda exc: None)
+
+    def photo_ids(self) -> list[str]:
+        return list(self._thumbs)
+
+    # --- actions ------------------------------------------------------------------------
+
+    def _check(self) -> str | None:
+        if self.session is None or self.step_id is None:
+            return None
+        if self.busy:
+            self.message.emit(self.tr("Still saving the last photo…"), False)
+            return None
+        try:
+            self.session.check_photo_allowed(self.step_id)
+        except DomainError as exc:
+            self.message.emit(str(exc), True)
+            return None
+        return self.step_id
+
+    def take_photo(self, replacing: str | None = None) -> None:
+        """Space: a full-resolution still from the live camera, attached to this step."""
+        step_id = self._check()
+        if step_id is None:
+            return
+        if not self.has_camera():
+            self.message.emit(
+                self.tr("No camera: import the photo from a file instead."), True)
+            return
+        self.busy = True
+        self.message.emit(self.tr("Taking photo…"), False)
+        take: Callable[..., None] = self.services.take_still
+        take(lambda frame: self._save(frame, step_id, replacing),
+             lambda msg: self._failed(str(msg)))
+
+    def import_file(self, path: str | None = None) -> None:
+        """Attach a photo file (JPEG or PNG); without `path` a file dialog asks for one."""
+        step_id = self._check()
+        if step_id is None:
+            return
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(
+                self, self.tr("Import a photo"), str(Path.home()),
+                self.tr("Pictures (*.jpg *.jpeg *.png)"))
+            if not path:
+                return
+        self.busy = True
+        file_path = Path(path)
+        self._save(None, step_id, None, file_path)
+
+    def _save(self, frame: Any, step_id: str, replacing: str | None,
+              file_path: Path | None = None) -> None:
+        session = self.session
+        if session is None:
+            self.busy = False
+            return
+
+        def work() -> Photo:
+            source = file_path.read_bytes() if file_path is not None else frame
+            return session.store_photo(source, step_id)
+
+        self.services.run_in_background(
+            work, lambda photo: self._attach(session, photo, replacing),
+            lambda exc: self._failed(str(exc)), writes=True)
+
+    def _attach(self, session: InspectionSession, photo: Photo, replacing: str | None) -> None:
+        self.busy = False
+        if session is not self.session:
+            return  # the flow moved on to another inspection meanwhile
+        try:
+            session.attach_photo(photo)
+        except DomainError as exc:
+            store, iid, actor = self.services.ctx.store, session.inspection_id, session.actor
+            self.services.run_in_background(
+                lambda: store.delete_photo(iid, photo.photo_id, actor=actor), writes=True)
+            self.message.emit(str(exc), True)
+            return
+        if replacing is not None:
+            try:
+                session.remove_photo(replacing)
+            except DomainError as exc:
+                self.message.emit(str(exc), True)
+        self.message.emit(self.tr("Photo saved."), False)
+        self.refresh()
+        self.photos_changed.emit()
+
+    def _failed(self, text: str) -> None:
+        self.busy = False
+        self.message.emit(self.tr("The photo was not saved: %1").replace("%1", text), True)
+
+    def retake(self, photo_id: str) -> None:
+        """A new still replaces this one (the old one is removed once the new one is kept)."""
+        self.take_photo(replacing=photo_id)
+
+    def delete(self, photo_id: str) -> None:
+        if self.session is None:
+            return
+        try:
+            self.session.remove_photo(photo_id)
+        except DomainError as exc:
+            self.message.emit(str(exc), True)
+            return
+        self.refresh()
+        self.photos_changed.emit()
+
+    # --- words --------------------------------------------------------------------------
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
+
+    def retranslate_ui(self) -> None:
+        self.take_button.setText(self.tr("Take photo (Space)"))
+        self.import_button.setText(self.tr("Import photo…"))
+        self.camera_label.setText("" if self.has_camera() else self.tr("no camera"))
+        for thumb in self._thumbs.values():
+            thumb.retranslate_ui()
