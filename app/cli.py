@@ -52,7 +52,9 @@ def build_parser() -> argparse.ArgumentParser:
         except ImportError as exc:  # a subsystem missing from this build
             log.debug("subcommands of %s unavailable: %s", name, exc)
             continue
-        module.register(sub)
+        register = getattr(module, "register", None)
+        if register is not None:
+            register(sub)
     return parser
 
 

@@ -11,7 +11,6 @@ from app.store import Store
 from app.store.db import SCHEMA_VERSION, init_db, make_engine, schema_version
 from app.store.models import Base, ts_text
 
-
 LEAD = Operator("E2", "Lead", Role.SHIFT_LEAD)
 
 

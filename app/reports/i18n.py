@@ -1,0 +1,160 @@
+"""Report labels in English and Simplified Chinese (the station's two UI languages)."""
+
+from __future__ import annotations
+
+LANGUAGES = ("en", "zh_CN")
+
+# key -> (English, Simplified Chinese)
+_LABELS: dict[str, tuple[str, str]] = {
+    # inspection report
+    "inspection_title": ("Return inspection report", "退货检验报告"),
+    "station": ("Station", "工作台"),
+    "inspector": ("Inspector", "检验员"),
+    "started": ("Started", "开始时间"),
+    "completed": ("Completed", "完成时间"),
+    "duration": ("Duration", "用时"),
+    "inspection_id": ("Inspection", "检验编号"),
+    "rma": ("RMA", "退货授权号"),
+    "case_id": ("Case", "售后单号"),
+    "order_id": ("Order", "订单号"),
+    "case_details": ("Case details", "售后单信息"),
+    "findings": ("Findings", "检验结论"),
+    "item": ("Item", "商品"),
+    "sku": ("SKU", "SKU"),
+    "category": ("Category", "品类"),
+    "serial_expected": ("Serial (case)", "序列号（售后单）"),
+    "serial_scanned": ("Serial (scanned)", "序列号（扫描）"),
+    "received": ("Received", "收货时间"),
+    "inspect_by": ("Inspect by", "检验截止"),
+    "customer_reason": ("Customer's reason", "客户退货原因"),
+    "customer_comment": ("Customer's comment", "客户说明"),
+    "tracking": ("Tracking", "运单号"),
+    "expected_accessories": ("Expected accessories", "应有附件"),
+    "classification": ("Classification", "判定"),
+    "suggested": ("Suggested", "系统建议"),
+    "override_reason": ("Override reason", "改判原因"),
+    "disposition": ("Disposition", "处理方式"),
+    "missing_accessories": ("Missing accessories", "缺失附件"),
+    "none": ("none", "无"),
+    "checklist": ("Checklist answers", "检验项目"),
+    "step": ("Step", "项目"),
+    "result": ("Result", "结果"),
+    "value": ("Value", "数值"),
+    "note": ("Note", "备注"),
+    "photos": ("Photos", "照片"),
+    "no_photos": ("No photos were taken.", "未拍摄照片。"),
+    "photo_missing": ("photo file missing", "照片文件缺失"),
+    "photo_unreadable": ("photo file unreadable", "照片文件无法读取"),
+    "photo_mismatch": ("photo file does not match its recorded SHA-256",
+                       "照片文件与记录的SHA-256不符"),
+    "sync": ("Sync status", "同步状态"),
+    "attention_reason": ("Needs attention because", "需处理原因"),
+    "payload_sha256": ("SHA-256 of the result as sent", "已发送结果的SHA-256"),
+    "not_frozen": ("not yet frozen (case unverified)", "尚未生成（售后单未核实）"),
+    "no_rma": ("no RMA (unverified)", "无退货授权号（未核实）"),
+    "unverified_note": ("Case not yet verified: scanned code {code}",
+                        "售后单尚未核实：扫描码 {code}"),
+    "generated": ("Generated", "生成时间"),
+    "page": ("Page {n}", "第 {n} 页"),
+    # shift report
+    "shift_title": ("Shift report", "班次报告"),
+    "shift": ("Shift", "班次"),
+    "period": ("Period", "时段"),
+    "timezone": ("Time zone", "时区"),
+    "empty_shift": ("No inspections were completed in this period.",
+                    "该时段内没有完成的检验。"),
+    "key_figures": ("Key figures", "关键指标"),
+    "inspections": ("Inspections", "检验数"),
+    "avg_duration": ("Average duration", "平均用时"),
+    "p90_duration": ("90th percentile duration", "90分位用时"),
+    "deadline_kept": ("Inspected by the deadline", "按时检验率"),
+    "overdue": ("Overdue", "超时"),
+    "overrides": ("Overrides", "改判"),
+    "attention_items": ("Items needing attention", "需处理事项"),
+    "nff_rate": ("No fault found (claimed defective)", "无故障率（客户称故障）"),
+    "claim_mismatch_rate": ("Claim disagrees with finding", "客户原因与检验不符"),
+    "totals": ("Totals", "汇总"),
+    "by_classification": ("By classification", "按判定"),
+    "by_disposition": ("By disposition", "按处理方式"),
+    "by_category": ("By category", "按品类"),
+    "by_inspector": ("By inspector", "按检验员"),
+    "per_hour": ("Inspections per hour", "每小时检验数"),
+    "hour": ("Hour", "小时"),
+    "count": ("Count", "数量"),
+    "share": ("Share", "占比"),
+    "overdue_list": ("Overdue inspections", "超时检验"),
+    "late_by": ("Late by", "超时"),
+    "claim_vs_finding": ("Claim versus finding", "客户原因与检验结果对比"),
+    "claims": ("Claims", "数量"),
+    "disagree": ("Disagree", "不符"),
+    "nff_per_sku": ("No fault found per SKU (claimed defective)", "按SKU无故障（客户称故障）"),
+    "defective_claims": ("Claimed defective", "称故障"),
+    "nff": ("No fault found", "无故障"),
+    "overrides_list": ("Overrides and their reasons", "改判及原因"),
+    "from_to": ("From → to", "原判 → 改判"),
+    "reason": ("Reason", "原因"),
+    "no_deadline": ("no deadline known", "无截止时间"),
+    "sync_states": ("Sync states", "同步状态"),
+    "none_listed": ("None.", "无。"),
+    "unverified_attention": ("case not verified yet (scanned {code})",
+                             "售后单尚未核实（扫描 {code}）"),
+    "mismatch_no_fault_found": ("claimed defective, every function step passed",
+                                "称故障，功能检验全部通过"),
+    "mismatch_no_damage_found": ("claimed damaged in transit, found intact",
+                                 "称运输损坏，检验完好"),
+    "mismatch_undeclared_damage": ("found damaged, not claimed", "检验损坏，客户未声明"),
+    "mismatch_undeclared_missing": ("found parts missing, not claimed",
+                                    "检验缺附件，客户未声明"),
+}
+
+_VALUES: dict[str, tuple[str, str]] = {
+    # classification
+    "intact": ("intact", "完好"),
+    "damaged": ("damaged", "损坏"),
+    "missing_parts": ("missing accessories", "缺失附件"),
+    # disposition
+    "restock": ("back to stock", "返回库存"),
+    "refurbish": ("refurbish / re-kit", "翻新/补配"),
+    "return_to_vendor": ("return to vendor", "退回供应商"),
+    "scrap": ("scrap", "报废"),
+    # customer reasons
+    "defective": ("defective", "质量问题"),
+    "not_as_described": ("not as described", "与描述不符"),
+    "damaged_in_transit": ("damaged in transit", "运输损坏"),
+    "wrong_item": ("wrong item", "发错货"),
+    "no_longer_needed": ("no longer needed", "不想要了"),
+    "other": ("other", "其他"),
+    # answer results
+    "pass": ("pass", "通过"),
+    "fail": ("fail", "不通过"),
+    "na": ("n/a", "不适用"),
+    "value": ("recorded", "已记录"),
+    # sync states
+    "pending": ("waiting to send", "待发送"),
+    "sent": ("sent and confirmed", "已发送并确认"),
+    "attention": ("needs attention", "需处理"),
+    "handled": ("handled outside the station", "已在站外处理"),
+}
+
+
+def check_language(language: str) -> str:
+    if language not in LANGUAGES:
+        raise ValueError(f"unknown report language {language!r}; use one of {LANGUAGES}")
+    return language
+
+
+def t(language: str, key: str, **fields: object) -> str:
+    """A label in the given language; unknown keys show the key (never crash a report)."""
+    pair = _LABELS.get(key)
+    text = key if pair is None else pair[1 if language == "zh_CN" else 0]
+    return text.format(**fields) if fields else text
+
+
+def value_label(language: str, value: str | None) -> str:
+    """An enum value (classification, disposition, reason, result, sync state) for people."""
+    if value is None:
+        return t(language, "none")
+    pair = _VALUES.get(value)
+    if pair is None:
+        return value
+    return pair[1 if language == "zh_CN" else 0]
