@@ -14,7 +14,7 @@ the wizard takes the photo id in).
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -518,12 +518,18 @@ def save_station_settings(ctx: StationContext, changes: dict[str, Any],
 
 def report_prompts(ctx: StationContext, record: InspectionRecord, language: str) -> dict[str, str]:
     """step_id -> prompt for a completed inspection's report, including merged accessory steps."""
-    template = next((t for t in ctx.templates.values()
+    return prompts_for_record(ctx.templates, record, language)
+
+
+def prompts_for_record(templates: Mapping[str, ChecklistTemplate], record: InspectionRecord,
+                       language: str) -> dict[str, str]:
+    """The same, from the templates alone (the report CLI has no station context)."""
+    template = next((t for t in templates.values()
                      if t.template_id == (record.result.template_id if record.result else "")),
                     None)
     if template is None:
         try:
-            template = template_for(ctx.templates, record.category)
+            template = template_for(templates, record.category)
         except DomainError:
             return {}
     item = None

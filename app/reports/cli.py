@@ -14,15 +14,19 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from app.checklists import load_templates
 from app.config import ConfigError, Settings, load_settings
+from app.domain import ChecklistTemplate
 from app.paths import Paths, resolve_paths
 from app.reports.export import write_csv
 from app.reports.inspection import render_inspection_report
 from app.reports.shift import render_shift_report
-from app.reports.stats import day_window, shift_window, time_window
+from app.reports.stats import day_window, function_steps_from, shift_window, time_window
 from app.reports.thumbs import cache_dir_for
+from app.resources import resource_path
 from app.store.db import StoreError
 from app.store.store import Store
+from app.workflow import prompts_for_record
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -135,6 +139,11 @@ def _window(args: argparse.Namespace, settings: Settings) -> tuple[datetime, dat
     return start, end, day.isoformat()
 
 
+def _templates() -> dict[str, ChecklistTemplate]:
+    """The station's checklists, for step prompts and which steps test function."""
+    return load_templates(resource_path("checklists"))
+
+
 def _fail(message: str, code: int) -> int:
     print(f"error: {message}", file=sys.stderr)
     return code
@@ -148,10 +157,13 @@ def cmd_report_inspection(args: argparse.Namespace) -> int:
         paths, settings, store = _open(args)
     except UsageError as exc:
         return _fail(str(exc), EXIT_USAGE)
+    language = args.lang or settings.language
     try:
+        record = store.record(args.inspection_id)
         render_inspection_report(
             store, args.inspection_id, args.out, station_id=settings.station_id,
-            paper=args.paper, language=args.lang or settings.language, tz=args.tz,
+            paper=args.paper, language=language, tz=args.tz,
+            prompts=prompts_for_record(_templates(), record, language),
             cache_dir=cache_dir_for(paths.data_dir))
     except StoreError:
         return _fail(f"no completed inspection with id {args.inspection_id!r}", EXIT_USAGE)
@@ -172,7 +184,8 @@ def cmd_report_shift(args: argparse.Namespace) -> int:
         start, end, title = _window(args, settings)
         render_shift_report(store, start, end, args.out, title=title,
                             station_id=settings.station_id, paper=args.paper,
-                            language=args.lang or settings.language, tz=args.tz)
+                            language=args.lang or settings.language, tz=args.tz,
+                            is_function_step=function_steps_from(_templates().values()))
     except UsageError as exc:
         return _fail(str(exc), EXIT_USAGE)
     except OSError as exc:
