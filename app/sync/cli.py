@@ -1,0 +1,158 @@
+"""`python -m app sync [--once] | --status [--json]`: drain the outbox headless, or report on it."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from typing import Any
+
+from app.config import ConfigError, Settings, load_settings
+from app.paths import Paths, resolve_paths
+from app.store.store import Store
+from app.sync.client import ApiError, AuthFailed, CaseApiClient, InsecureUrlError
+from app.sync.outbox import OutboxWorker
+from app.sync.status import SyncStatus
+from app.sync.token import StationToken
+
+DEMO_URL_ENV = "INSPECTION_STATION_DEMO_URL"
+DEMO_TOKEN = "demo-token"  # what `python -m app.refserver` accepts by default
+
+
+def register(subparsers: Any) -> argparse.ArgumentParser:
+    """Add the `sync` command to the main parser's subparsers (app/cli.py calls this)."""
+    p: argparse.ArgumentParser = subparsers.add_parser(
+        "sync", help="send completed inspections to the case API",
+        description="Send completed inspections to the central case API. Prints sent, "
+                    "pending and needs-attention counts; exits 0 when nothing is pending.")
+    p.add_argument("--once", action="store_true",
+                   help="one pass over the queue (each item tried once), then exit")
+    p.add_argument("--status", action="store_true", help="print the sync status and exit")
+    p.add_argument("--json", action="store_true", help="with --status: print JSON")
+    p.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
+                   help="without --once: give up after this long (default: until done)")
+    p.set_defaults(func=run)
+    return p
+
+
+def base_url(settings: Settings, env: dict[str, str] | None = None) -> str | None:
+    """The configured URL, or in demo mode the reference server's URL from the environment."""
+    if settings.api_base_url:
+        return settings.api_base_url
+    environ = os.environ if env is None else env
+    return environ.get(DEMO_URL_ENV, "").strip().rstrip("/") or None
+
+
+def make_client(settings: Settings, paths: Paths) -> CaseApiClient | None:
+    url = base_url(settings)
+    if url is None:
+        return None
+    token = StationToken(settings, paths.token_file,
+                         fallback=DEMO_TOKEN if settings.demo_mode else None)
+    return CaseApiClient(settings, token, base_url=url)
+
+
+def _counts_line(store: Store, sent: int | None = None) -> str:
+    c = store.queue_counts()
+    head = f"sent {sent}, " if sent is not None else ""
+    return f"{head}pending {c.pending}, needs attention {c.attention}"
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        paths = resolve_paths(getattr(args, "data_dir", None), getattr(args, "config", None))
+        settings = load_settings(paths.config_file)
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    paths.ensure()
+    store = Store(paths.db_file, paths.photos_dir)
+    try:
+        try:
+            client = make_client(settings, paths)
+        except InsecureUrlError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        if args.status:
+            return _status(store, client, as_json=args.json)
+        if client is None:
+            print("Demo mode: no case API is configured (api_base_url is empty).\n"
+                  "Start the reference server with `python -m app.refserver` and set "
+                  f"{DEMO_URL_ENV}=http://127.0.0.1:8765/api/v1, or set api_base_url.",
+                  file=sys.stderr)
+            print(_counts_line(store))
+            return 2
+        try:
+            return _sync(store, client, settings, once=args.once, timeout=args.timeout)
+        finally:
+            client.close()
+    finally:
+        store.close()
+
+
+def _sync(store: Store, client: CaseApiClient, settings: Settings, *, once: bool,
+          timeout: float | None) -> int:
+    worker = OutboxWorker(store, client, retention_days=settings.retention_days)
+    store.touch_outbox_now()  # a person asked: do not wait for scheduled retries
+    if once:
+        report = worker.drain_once()
+        worker.retention.maybe_purge()
+        sent = report.sent
+    else:
+        start_sent = _sent_total(store)
+        worker.start()
+        deadline = None if timeout is None else time.monotonic() + timeout
+        try:
+            while True:
+                c = store.queue_counts()
+                if c.pending == 0 or worker.paused_for_auth:
+                    break
+                if deadline is not None and time.monotonic() > deadline:
+                    break
+                time.sleep(0.2)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            worker.stop(timeout=60)
+        sent = _sent_total(store) - start_sent
+    if worker.paused_for_auth:
+        print(f"paused: {worker.status.snapshot.auth_reason} "
+              "(store a valid station token, then run sync again)", file=sys.stderr)
+    print(_counts_line(store, sent))
+    for item in store.outbox_items(["attention"]):
+        print(f"  needs attention: {item.inspection_id}: {item.attention_reason}")
+    return 0 if store.queue_counts().pending == 0 else 1
+
+
+def _sent_total(store: Store) -> int:
+    return len(store.outbox_items(["sent"]))
+
+
+def _status(store: Store, client: CaseApiClient | None, *, as_json: bool) -> int:
+    status = SyncStatus()
+    status.refresh_counts(store)
+    if client is not None:
+        try:
+            client.health()
+            status.update(online=True)
+        except AuthFailed as exc:
+            status.update(online=True, paused_for_auth=True, auth_reason=str(exc))
+        except ApiError as exc:
+            status.update(online=False, last_error=str(exc))
+        finally:
+            client.close()
+    snap = status.snapshot
+    data = snap.to_json()
+    data["configured"] = client is not None
+    if as_json:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        online = {True: "online", False: "offline", None: "not configured"}[snap.online]
+        print(f"{online}; pending {snap.queue_depth}; needs attention {snap.needs_attention}; "
+              f"oldest pending {data['oldest_pending_age_s']} s; "
+              f"last success {data['last_success_at']}")
+        if snap.paused_for_auth:
+            print(f"paused: {snap.auth_reason}")
+    return 0

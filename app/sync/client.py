@@ -1,0 +1,643 @@
+"""HTTP client for the central case API (../shared/design/case-api.md): typed outcomes, no retries.
+
+One requests.Session per client. Every call has a (connect, read) timeout and an
+overall deadline enforced by a watchdog that shuts the socket down, so a server
+trickling one byte a second cannot hold a call for ever. Answers are validated
+(pydantic, strict); anything that is not the JSON the contract describes is a
+`Transient` error logged with its first bytes. Only the outbox retries.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import heapq
+import itertools
+import json
+import logging
+import socket
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any, Literal, TypeVar
+from urllib.parse import quote, urlsplit
+
+import requests
+from pydantic import BaseModel, ConfigDict, ValidationError
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+
+from app import PRODUCT, __version__
+from app.checklists import TemplateError, templates_from_api
+from app.config import Settings
+from app.domain import Case, DomainError
+
+log = logging.getLogger("station.sync.client")
+
+TokenProvider = Callable[[], "str | None"]
+
+MAX_ANSWER_BYTES = 8_000_000
+LOG_BODY_BYTES = 200
+# A server may ask us to wait; beyond a day we assume it is confused and retry then.
+MAX_RETRY_AFTER_S = 24 * 3600.0
+
+
+# --- outcomes ------------------------------------------------------------------------------------
+
+
+class ApiError(Exception):
+    """Base of every failed call; `str()` is fit for the needs-attention list and logs."""
+
+
+class InsecureUrlError(ApiError):
+    """Plain http to a host other than loopback without allow_plain_http: refused up front."""
+
+
+class Transient(ApiError):
+    """Try again later: connection trouble, timeouts, 408/429/5xx, malformed answers."""
+
+    def __init__(self, message: str, *, status: int | None = None,
+                 retry_after: float | None = None, network: bool = False) -> None:
+        super().__init__(message)
+        self.status = status
+        self.retry_after = retry_after
+        self.network = network  # no HTTP answer at all (the station may be offline)
+
+
+class Permanent(ApiError):
+    """The server refused this item for good (400/404/409/413/415/422): needs a person."""
+
+    def __init__(self, status: int, error: str, reason: str | None = None,
+                 body: dict[str, Any] | None = None) -> None:
+        self.status = status
+        self.error = error
+        self.reason = reason
+        self.body = body or {}
+        missing = self.body.get("missing_photos")
+        self.missing_photos: list[str] = (
+            [str(m) for m in missing] if isinstance(missing, list) else [])
+        super().__init__(self.describe())
+
+    def describe(self) -> str:
+        text = f"{self.status} {self.error}"
+        if self.reason:
+            text += f": {self.reason}"
+        details = self.body.get("errors")
+        if isinstance(details, list) and details:
+            text += " (" + "; ".join(str(d) for d in details[:5]) + ")"
+        if self.missing_photos:
+            text += " missing photos " + ", ".join(self.missing_photos)
+        return text
+
+
+class AuthFailed(ApiError):
+    """401/403 (or no token at all): the station, not the item, is the problem."""
+
+    def __init__(self, status: int | None, reason: str) -> None:
+        super().__init__(f"{status or 'no token'}: {reason}")
+        self.status = status
+        self.reason = reason
+
+
+@dataclass(frozen=True, slots=True)
+class NotFound:
+    code: str
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    case_id: str
+    rma: str
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class Ambiguous:
+    code: str
+    candidates: tuple[Candidate, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Health:
+    server_time: str
+
+
+@dataclass(frozen=True, slots=True)
+class PhotoAck:
+    photo_id: str
+    sha256: str
+    created: bool
+
+
+@dataclass(frozen=True, slots=True)
+class InspectionAck:
+    inspection_id: str
+    received_at: str
+    created: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Checklists:
+    templates: dict[str, Any]  # category -> ChecklistTemplate
+    errors: list[TemplateError] = field(default_factory=list)
+
+
+# --- answer shapes (strict: a number where a string belongs is malformed) ------------------------
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(strict=True, extra="ignore")
+
+
+class _HealthBody(_Model):
+    status: Literal["ok"]
+    server_time: str
+
+
+class _PhotoBody(_Model):
+    photo_id: str
+    sha256: str
+
+
+class _InspectionBody(_Model):
+    inspection_id: str
+    received_at: str
+
+
+class _CandidateBody(_Model):
+    case_id: str
+    rma: str
+    status: str
+
+
+class _AmbiguousBody(_Model):
+    error: Literal["ambiguous"]
+    candidates: list[_CandidateBody]
+
+
+_M = TypeVar("_M", bound=_Model)
+
+
+class _ErrorBody(_Model):
+    error: str
+    reason: str | None = None
+    missing_photos: list[str] | None = None
+
+
+# --- deadline watchdog ---------------------------------------------------------------------------
+
+_tls = threading.local()
+
+
+class _Watch:
+    """Shuts down the sockets of one call when its deadline passes (unblocks any recv/send)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.expired = False
+        self.cancelled = False
+        self.when = time.monotonic() + seconds
+        self._conns: list[HTTPConnection] = []
+        self._lock = threading.Lock()
+
+    def start(self) -> None:
+        _WATCHDOG.schedule(self)
+
+    def attach(self, conn: HTTPConnection) -> None:
+        with self._lock:
+            self._conns.append(conn)
+            if self.expired:
+                _shutdown(conn)
+
+    def expire(self) -> None:
+        with self._lock:
+            if self.cancelled:
+                return
+            self.expired = True
+            for conn in self._conns:
+                _shutdown(conn)
+
+    def cancel(self) -> None:
+        with self._lock:
+            self.cancelled = True
+            self._conns.clear()
+
+
+class _Watchdog:
+    """One daemon thread for every deadline (a Timer thread per call costs ~1 ms)."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._heap: list[tuple[float, int, _Watch]] = []
+        self._seq = itertools.count()
+        self._thread: threading.Thread | None = None
+
+    def schedule(self, watch: _Watch) -> None:
+        with self._cond:
+            heapq.heappush(self._heap, (watch.when, next(self._seq), watch))
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="http-deadlines",
+                                                daemon=True)
+                self._thread.start()
+            if self._heap[0][2] is watch:
+                self._cond.notify()
+
+    def _run(self) -> None:
+        while True:
+            due: list[_Watch] = []
+            with self._cond:
+                while self._heap and (self._heap[0][2].cancelled
+                                      or self._heap[0][0] <= time.monotonic()):
+                    due.append(heapq.heappop(self._heap)[2])
+                if not due:
+                    timeout = self._heap[0][0] - time.monotonic() if self._heap else None
+                    self._cond.wait(timeout)
+                    continue
+            for watch in due:
+                watch.expire()
+
+
+_WATCHDOG = _Watchdog()
+
+
+def _shutdown(conn: HTTPConnection) -> None:
+    sock = getattr(conn, "sock", None)
+    if sock is not None:
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
+
+
+def _attach_current(conn: HTTPConnection) -> None:
+    watch: _Watch | None = getattr(_tls, "watch", None)
+    if watch is not None:
+        watch.attach(conn)
+
+
+class _WatchedHTTPConnection(HTTPConnection):
+    def connect(self) -> None:
+        super().connect()
+        _attach_current(self)
+
+    def request(self, *args: Any, **kwargs: Any) -> None:
+        _attach_current(self)
+        super().request(*args, **kwargs)
+
+
+class _WatchedHTTPSConnection(HTTPSConnection):
+    def connect(self) -> None:
+        super().connect()
+        _attach_current(self)
+
+    def request(self, *args: Any, **kwargs: Any) -> None:
+        _attach_current(self)
+        super().request(*args, **kwargs)
+
+
+class _HTTPPool(HTTPConnectionPool):
+    ConnectionCls = _WatchedHTTPConnection
+
+
+class _HTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _WatchedHTTPSConnection
+
+
+class _Adapter(HTTPAdapter):
+    """No retries inside urllib3 (the outbox alone retries); watched connections."""
+
+    def __init__(self) -> None:
+        super().__init__(max_retries=0, pool_connections=2, pool_maxsize=4)
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {"http": _HTTPPool, "https": _HTTPSPool}
+
+
+# --- token redaction -----------------------------------------------------------------------------
+
+
+class RedactFilter(logging.Filter):
+    """Replaces known secrets in any record that passes (defence in depth: we never log them)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._secrets: set[str] = set()
+
+    def add(self, secret: str | None) -> None:
+        if secret and len(secret) >= 4:
+            self._secrets.add(secret)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not self._secrets:
+            return True
+        message = record.getMessage()
+        redacted = message
+        for secret in self._secrets:
+            redacted = redacted.replace(secret, "[token]")
+        if redacted != message:
+            record.msg, record.args = redacted, None
+        return True
+
+
+REDACT = RedactFilter()
+for _name in ("station.sync", "station.sync.client", "station.sync.outbox",
+              "station.sync.lookup", "urllib3", "urllib3.connectionpool", "requests"):
+    logging.getLogger(_name).addFilter(REDACT)
+
+
+# --- the client ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Timeouts:
+    """Seconds. The deadline grows with the upload size (a floor of `min_rate` bytes/s)."""
+
+    connect: float = 5.0
+    read: float = 20.0
+    deadline: float = 30.0
+    min_rate: float = 200_000.0
+    max_deadline: float = 600.0
+
+    def for_upload(self, size: int) -> float:
+        return min(self.max_deadline, self.deadline + size / self.min_rate)
+
+
+def is_loopback(host: str) -> bool:
+    host = host.strip("[]").lower()
+    return host in {"localhost", "::1"} or host.startswith("127.")
+
+
+def check_url(base_url: str, allow_plain_http: bool) -> str:
+    parts = urlsplit(base_url)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise InsecureUrlError(f"not an http(s) URL: {base_url!r}")
+    if parts.scheme == "http" and not allow_plain_http and not is_loopback(parts.hostname):
+        raise InsecureUrlError(
+            f"refusing plain http to {parts.hostname}: use https, or set allow_plain_http "
+            "if the site insists (the token would travel unencrypted)")
+    return base_url.rstrip("/")
+
+
+class CaseApiClient:
+    """Speaks the case API; every method returns a typed answer or raises an ApiError."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        token_provider: Callable[[], str | None],
+        *,
+        base_url: str | None = None,
+        timeouts: Timeouts | None = None,
+    ) -> None:
+        self.base_url = check_url(base_url or settings.api_base_url, settings.allow_plain_http)
+        self.station_id = settings.station_id
+        self.timeouts = timeouts or Timeouts()
+        self._token_provider = token_provider
+        self.verify: str | bool = settings.ca_bundle or True
+        self.session = requests.Session()
+        self.session.trust_env = False  # no ~/.netrc auth, no env CA bundle: settings rule
+        self.session.verify = self.verify
+        adapter = _Adapter()
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
+        self.session.headers.update({
+            "User-Agent": f"{PRODUCT}/{__version__}",
+            "X-Station-Id": self.station_id,
+            "Accept": "application/json",
+        })
+
+    def close(self) -> None:
+        self.session.close()
+
+    def token(self) -> str | None:
+        try:
+            return self._token_provider()
+        except Exception as exc:  # a broken keyring must not crash the worker
+            log.warning("station token unavailable: %s", type(exc).__name__)
+            return None
+
+    # --- endpoints ---------------------------------------------------------------------------
+
+    def health(self) -> Health:
+        status, body, hdrs = self._call("GET", "/health")
+        if status != 200:
+            raise self._unexpected("GET", "/health", status, body, hdrs)
+        return Health(server_time=self._model(_HealthBody, body, "GET /health").server_time)
+
+    def lookup(self, code: str) -> Case | Ambiguous | NotFound:
+        path = "/cases/lookup"
+        status, body, hdrs = self._call("GET", path, params={"code": code})
+        if status == 200:
+            data = self._json(body, f"GET {path}", status)
+            try:
+                return Case.from_api(data)
+            except DomainError as exc:
+                self._log_malformed(f"GET {path}", status, body, str(exc))
+                raise Transient(f"malformed case answer: {exc}", status=status) from None
+        if status == 300:
+            amb = self._model(_AmbiguousBody, body, f"GET {path}", status)
+            return Ambiguous(code, tuple(Candidate(c.case_id, c.rma, c.status)
+                                         for c in amb.candidates))
+        if status == 404:
+            self._model(_ErrorBody, body, f"GET {path}", status)
+            return NotFound(code)
+        raise self._unexpected("GET", path, status, body, hdrs)
+
+    def checklists(self) -> Checklists:
+        status, body, hdrs = self._call("GET", "/checklists")
+        if status != 200:
+            raise self._unexpected("GET", "/checklists", status, body, hdrs)
+        data = self._json(body, "GET /checklists", status)
+        if not isinstance(data, list):
+            self._log_malformed("GET /checklists", status, body, "not a JSON array")
+            raise Transient("malformed checklists answer: not a JSON array", status=status)
+        templates, errors = templates_from_api(data)
+        return Checklists(templates=dict(templates), errors=errors)
+
+    def put_photo(self, inspection_id: str, photo_id: str, data: bytes, sha256: str,
+                  mime: str) -> PhotoAck:
+        path = f"/inspections/{quote(inspection_id, safe='')}/photos/{quote(photo_id, safe='')}"
+        status, body, hdrs = self._call(
+            "PUT", path, data=data, deadline=self.timeouts.for_upload(len(data)),
+            headers={"Content-Type": mime, "X-Content-SHA256": sha256})
+        if status in (200, 201):
+            ack = self._model(_PhotoBody, body, "PUT photo", status)
+            if ack.sha256.lower() != sha256.lower() or ack.photo_id.lower() != photo_id.lower():
+                self._log_malformed("PUT photo", status, body, "acknowledged other bytes or id")
+                raise Transient("photo acknowledged with another hash or id", status=status)
+            return PhotoAck(ack.photo_id, ack.sha256, created=status == 201)
+        raise self._unexpected("PUT", "photo", status, body, hdrs)
+
+    def put_inspection(self, inspection_id: str, payload_bytes: bytes) -> InspectionAck:
+        path = f"/inspections/{quote(inspection_id, safe='')}"
+        status, body, hdrs = self._call(
+            "PUT", path, data=payload_bytes, deadline=self.timeouts.for_upload(len(payload_bytes)),
+            headers={"Content-Type": "application/json; charset=utf-8"})
+        if status in (200, 201):
+            ack = self._model(_InspectionBody, body, "PUT inspection", status)
+            if ack.inspection_id.lower() != inspection_id.lower():
+                self._log_malformed("PUT inspection", status, body, "acknowledged another id")
+                raise Transient("result acknowledged under another id", status=status)
+            return InspectionAck(ack.inspection_id, ack.received_at, created=status == 201)
+        raise self._unexpected("PUT", "inspection", status, body, hdrs)
+
+    # --- plumbing ----------------------------------------------------------------------------
+
+    def _call(self, method: str, path: str, *, params: dict[str, str] | None = None,
+              data: bytes | None = None, headers: dict[str, str] | None = None,
+              deadline: float | None = None) -> tuple[int, bytes, Mapping[str, str]]:
+        """One request, body fully read within the deadline: (status, body, headers)."""
+        token = self.token()
+        if not token:
+            raise AuthFailed(None, "no station token is configured")
+        REDACT.add(token)
+        seconds = deadline if deadline is not None else self.timeouts.deadline
+        hdrs = {"Authorization": f"Bearer {token}", **(headers or {})}
+        watch = _Watch(seconds)
+        started = time.monotonic()
+        _tls.watch = watch
+        watch.start()
+        resp: requests.Response | None = None
+        try:
+            resp = self.session.request(
+                method, self.base_url + path, params=params, data=data, headers=hdrs,
+                timeout=(self.timeouts.connect, self.timeouts.read), stream=True,
+                allow_redirects=False, verify=self.verify)
+            body = self._read_body(resp, started + seconds, method, path)
+            status, resp_headers = resp.status_code, resp.headers
+        except requests.exceptions.SSLError as exc:
+            raise Transient(f"TLS failure talking to {self._host()}: {_short(exc)}",
+                            network=True) from None
+        except (requests.exceptions.ConnectionError, requests.exceptions.Timeout,
+                requests.exceptions.ChunkedEncodingError,
+                requests.exceptions.ContentDecodingError, OSError) as exc:
+            if watch.expired:
+                raise Transient(f"{method} {path}: no complete answer within {seconds:.0f} s",
+                                network=True) from None
+            raise Transient(f"{method} {path}: {_short(exc)}", network=True) from None
+        finally:
+            watch.cancel()
+            _tls.watch = None
+            if resp is not None:
+                resp.close()
+        if watch.expired:
+            raise Transient(f"{method} {path}: no complete answer within {seconds:.0f} s",
+                            network=True)
+        log.debug("%s %s -> %d (%d bytes, %.3f s)", method, path, status, len(body),
+                  time.monotonic() - started)
+        return status, body, resp_headers
+
+    def _read_body(self, resp: requests.Response, deadline: float, method: str,
+                   path: str) -> bytes:
+        chunks: list[bytes] = []
+        total = 0
+        for chunk in resp.iter_content(65536):
+            chunks.append(chunk)
+            total += len(chunk)
+            if time.monotonic() > deadline:
+                raise requests.exceptions.Timeout("deadline passed while reading the answer")
+            if total > MAX_ANSWER_BYTES:
+                raise requests.exceptions.ContentDecodingError(
+                    f"answer larger than {MAX_ANSWER_BYTES} bytes")
+        return b"".join(chunks)
+
+    def _host(self) -> str:
+        return urlsplit(self.base_url).netloc
+
+    def _json(self, body: bytes, what: str, status: int) -> Any:
+        try:
+            return json.loads(body.decode("utf-8"), parse_constant=_no_constants)
+        except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+            self._log_malformed(what, status, body, f"not JSON ({type(exc).__name__})")
+            raise Transient(f"{what}: answer {status} is not JSON", status=status) from None
+
+    def _model(self, model: type[_M], body: bytes, what: str, status: int = 200) -> _M:
+        data = self._json(body, what, status)
+        try:
+            return model.model_validate(data)
+        except ValidationError as exc:
+            errors = exc.errors()
+            where = ".".join(str(p) for p in errors[0]["loc"]) if errors else ""
+            why = errors[0]["msg"] if errors else "invalid"
+            where = where or "$"
+            self._log_malformed(what, status, body, f"{where}: {why}")
+            raise Transient(f"{what}: malformed answer ({where})", status=status) from None
+
+    def _log_malformed(self, what: str, status: int, body: bytes, why: str) -> None:
+        log.warning("case API %s answered %d with a malformed body (%s); first bytes: %r",
+                    what, status, why, body[:LOG_BODY_BYTES])
+
+    def _unexpected(self, method: str, what: str, status: int, body: bytes,
+                    headers: Mapping[str, str]) -> ApiError:
+        return classify(method, what, status, body, headers, self)
+
+
+def _no_constants(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc) or type(exc).__name__
+    return text if len(text) <= 300 else text[:300] + "..."
+
+
+def parse_retry_after(value: str | None, date_header: str | None,
+                      now: datetime | None = None) -> float | None:
+    """Seconds to wait: a number, or an HTTP date read against the response's Date header."""
+    if value is None:
+        return None
+    value = value.strip()
+    if not value:
+        return None
+    if value.isdigit():
+        return min(float(value), MAX_RETRY_AFTER_S)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None:
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    ref: datetime | None = None
+    if date_header:
+        try:
+            ref = parsedate_to_datetime(date_header)
+        except (TypeError, ValueError, IndexError):
+            ref = None
+        if ref is not None and ref.tzinfo is None:
+            ref = ref.replace(tzinfo=UTC)
+    if ref is None:
+        ref = now or datetime.now(UTC)
+    return max(0.0, min((when - ref).total_seconds(), MAX_RETRY_AFTER_S))
+
+
+TRANSIENT_STATUSES = frozenset({408, 429})
+PERMANENT_STATUSES = frozenset({400, 404, 409, 413, 415, 422})
+
+
+def classify(method: str, what: str, status: int, body: bytes,
+             headers: Mapping[str, str], client: CaseApiClient) -> ApiError:
+    """The ApiError for an answer the endpoint did not expect as success."""
+    get = headers.get
+    if status in (401, 403):
+        reason = "station token refused" if status == 401 else "station disabled or forbidden"
+        with contextlib.suppress(ValueError, AttributeError, UnicodeDecodeError):
+            reason = json.loads(body).get("reason") or reason
+        return AuthFailed(status, str(reason))
+    if status in TRANSIENT_STATUSES or 500 <= status <= 599:
+        return Transient(f"{method} {what}: server answered {status}", status=status,
+                         retry_after=parse_retry_after(get("Retry-After"), get("Date")))
+    if status in PERMANENT_STATUSES:
+        try:
+            err = client._model(_ErrorBody, body, f"{method} {what}", status)
+        except Transient as exc:
+            exc.retry_after = parse_retry_after(get("Retry-After"), get("Date"))
+            return exc
+        data = json.loads(body)
+        return Permanent(status, err.error, err.reason, data if isinstance(data, dict) else None)
+    client._log_malformed(f"{method} {what}", status, body, "unexpected status")
+    return Transient(f"{method} {what}: unexpected answer {status}", status=status,
+                     retry_after=parse_retry_after(get("Retry-After"), get("Date")))
+

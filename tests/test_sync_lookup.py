@@ -1,0 +1,65 @@
+"""Case lookup with the cache: online answers are cached, offline falls back or says Offline."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from faults import FaultProxy, fast_client
+
+from app.refserver import start_server
+from app.store.store import Store
+from app.sync.client import Ambiguous, NotFound
+from app.sync.lookup import CaseLookup, Found, Offline
+from app.sync.status import SyncStatus
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Any]:
+    with start_server(tmp_path / "srv.db") as srv:
+        yield srv
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    s = Store(tmp_path / "station.db", tmp_path / "photos")
+    yield s
+    s.close()
+
+
+def test_online_caches_then_offline_uses_cache(server: Any, store: Store) -> None:
+    status = SyncStatus()
+    with FaultProxy(server.url) as proxy:
+        lookup = CaseLookup(fast_client(proxy.url), store, status=status)
+        found = lookup.lookup("RMA-2026-0001235")
+        assert isinstance(found, Found) and not found.from_cache
+        assert status.snapshot.online is True
+        proxy.refuse()
+        again = lookup.lookup("rma-2026-0001235")  # by RMA, any letter case
+        assert isinstance(again, Found) and again.from_cache
+        assert again.case == found.case
+        by_tracking = lookup.lookup(found.case.tracking_numbers[0])
+        assert isinstance(by_tracking, Found) and by_tracking.from_cache
+        assert status.snapshot.online is False
+        unknown = lookup.lookup("RMA-2026-0001236")  # never looked up: start unverified
+        assert isinstance(unknown, Offline) and unknown.code == "RMA-2026-0001236"
+
+
+def test_not_found_and_ambiguous_pass_through(server: Any, store: Store) -> None:
+    lookup = CaseLookup(fast_client(server.url), store)
+    assert isinstance(lookup.lookup("NOPE-1"), NotFound)
+    amb = lookup.lookup("SO-88812")
+    assert isinstance(amb, Ambiguous) and len(amb.candidates) == 2
+    assert isinstance(lookup.lookup("   "), NotFound)
+
+
+def test_refused_token_still_lets_the_bench_work(server: Any, store: Store) -> None:
+    lookup = CaseLookup(fast_client(server.url, "bad-token"), store)
+    out = lookup.lookup("RMA-2026-0001234")
+    assert isinstance(out, Offline) and "refused" in out.reason
+
+
+def test_no_client_demo_without_server(store: Store) -> None:
+    assert isinstance(CaseLookup(None, store).lookup("RMA-2026-0001234"), Offline)
