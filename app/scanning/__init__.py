@@ -1,0 +1,1 @@
+"""Scanning: barcode decoding, camera capture, handheld wedge, acceptance, label interpretation."""
