@@ -79,7 +79,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add.add_argument("--badge", default=None)
     add.add_argument("--as", dest="acting_as", default=None, metavar="SHIFT_LEAD_ID")
     add.set_defaults(func=run_add)
-    imp = ops.add_parser("import", help="import a roster CSV: operator_id,name,role,pin[,badge_code]")
+    imp = ops.add_parser("import",
+                         help="import a roster CSV: operator_id,name,role,pin[,badge_code]")
     imp.add_argument("file")
     imp.add_argument("--as", dest="acting_as", default=None, metavar="SHIFT_LEAD_ID")
     imp.set_defaults(func=run_import)

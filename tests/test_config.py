@@ -84,8 +84,9 @@ def test_paths_isolation(tmp_path: Path) -> None:
     paths = resolve_paths(tmp_path / "d", None, env={})
     assert paths.config_file == (tmp_path / "d" / "config.toml").resolve()
     assert paths.log_dir == (tmp_path / "d" / "logs").resolve()
-    from_env = resolve_paths(None, None, env={"INSPECTION_STATION_DATA": str(tmp_path / "e"),
-                                              "INSPECTION_STATION_CONFIG": str(tmp_path / "c.toml")})
+    env = {"INSPECTION_STATION_DATA": str(tmp_path / "e"),
+           "INSPECTION_STATION_CONFIG": str(tmp_path / "c.toml")}
+    from_env = resolve_paths(None, None, env=env)
     assert from_env.data_dir == (tmp_path / "e").resolve()
     assert from_env.config_file == (tmp_path / "c.toml").resolve()
     platform = resolve_paths(None, None, env={})

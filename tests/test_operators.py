@@ -69,7 +69,8 @@ def test_bad_input_is_refused(roster: Operators) -> None:
 
 def test_roster_import_is_all_or_nothing(roster: Operators) -> None:
     lead = roster.add("E2001", "Lead", Role.SHIFT_LEAD, "9876", None, by=None)
-    good = "\ufeffoperator_id,name,role,pin,badge_code\nE1,王芳,inspector,1234,B1\nE2,Bo,inspector,5678,\n"
+    good = ("\ufeffoperator_id,name,role,pin,badge_code\n"
+            "E1,王芳,inspector,1234,B1\nE2,Bo,inspector,5678,\n")
     assert roster.import_csv(good, by=lead) == 2
     assert roster.login_badge("B1").name == "王芳"
     bad = "operator_id,name,role,pin\nE3,A,inspector,1234\nE4,B,boss,1234\n"

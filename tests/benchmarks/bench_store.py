@@ -21,10 +21,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from app.domain import Classification, Disposition  # noqa: E402
-from app.store import Store  # noqa: E402
-from app.store.models import ts_text  # noqa: E402
-from tests.store_helpers import TEMPLATE, complete_one, make_case  # noqa: E402
+from app.domain import Classification, Disposition
+from app.store import Store
+from app.store.models import ts_text
+from tests.store_helpers import TEMPLATE, complete_one, make_case
 
 
 def populate(store: Store, count: int) -> list[str]:
