@@ -72,10 +72,25 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 1
         args = parser.parse_args([*(argv if argv is not None else sys.argv[1:]), "gui"])
     func = args.func
+    if args.command != "gui":  # the GUI sets up its own logging and crash reporting
+        _start_logging(args)
     try:
         return int(func(args))
     except KeyboardInterrupt:
         return 130
+
+
+def _start_logging(args: argparse.Namespace) -> None:
+    """Named loggers to the rotating file; a native crash leaves a crash file behind."""
+    from app.logs import enable_crash_file, setup_logging
+    from app.paths import resolve_paths
+
+    paths = resolve_paths(args.data_dir, args.config)
+    try:
+        setup_logging(paths.log_dir, verbose=args.verbose)
+        enable_crash_file(paths.crash_file)
+    except OSError as exc:  # a read-only log folder must not stop `doctor` from running
+        print(f"warning: cannot write logs to {paths.log_dir}: {exc.strerror}", file=sys.stderr)
 
 
 def _registered(parser: argparse.ArgumentParser) -> set[str]:
