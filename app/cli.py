@@ -26,6 +26,7 @@ _SUBCOMMAND_MODULES = (
     "app.doctor",
     "app.scanning.cli",
     "app.sync.cli",
+    "app.sync.token_cli",
     "app.reports.cli",
     "app.operators_cli",
 )
@@ -59,6 +60,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv == ["--version"]:  # answer at once, without importing Qt, OpenCV and the rest
+        print(f"inspection-station {__version__}")
+        return 0
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.self_test:
@@ -70,7 +75,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print("The GUI is not part of this installation (the ui package is missing).",
                   file=sys.stderr)
             return 1
-        args = parser.parse_args([*(argv if argv is not None else sys.argv[1:]), "gui"])
+        args = parser.parse_args([*argv, "gui"])
     func = args.func
     if args.command != "gui":  # the GUI sets up its own logging and crash reporting
         _start_logging(args)

@@ -16,6 +16,7 @@ VENV=.venv
 APT_PACKAGES=(
   libgl1 libegl1 libxkbcommon0 libglib2.0-0 libdbus-1-3 libfontconfig1 fonts-dejavu-core
   libzbar0 libpulse0 poppler-utils python3-venv
+  libxcb-icccm4 libxcb-keysyms1
 )
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
@@ -66,7 +67,7 @@ case "$cmd" in
     ;;
   test)
     log "static checks"
-    "$VENV/bin/ruff" check app ui tests
+    "$VENV/bin/ruff" check app ui tests scripts packaging
     "$VENV/bin/mypy"
     "$VENV/bin/lint-imports"
     log "test suite"

@@ -93,3 +93,20 @@ def test_bad_arguments_exit_2(argv: list[str]) -> None:
     done = run_cli(*argv)
     assert done.returncode == 2
     assert "usage" in done.stderr.lower()
+
+
+def test_token_set_from_stdin_then_check(tmp_path: Path) -> None:
+    data = tmp_path / "d"
+    data.mkdir()
+    (data / "config.toml").write_text('token_source = "file"\n', encoding="utf-8")
+    missing = run_cli("--data-dir", str(data), "token", "check")
+    assert missing.returncode == 1
+    done = subprocess.run([sys.executable, "-m", "app", "--data-dir", str(data), "token", "set"],
+                          cwd=ROOT, input="s3cret-token\n", capture_output=True, text=True,
+                          check=False, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "s3cret" not in done.stdout + done.stderr
+    token_file = data / "station-token"
+    assert token_file.read_text(encoding="utf-8").strip() == "s3cret-token"
+    assert token_file.stat().st_mode & 0o077 == 0
+    assert run_cli("--data-dir", str(data), "token", "check").returncode == 0
