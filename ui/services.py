@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 import traceback
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
@@ -54,15 +54,13 @@ class _Task(QRunnable):
             self.relay.done.emit(result)
 
 
-class StillSource:
+class StillSource(Protocol):
     """What Services needs from the camera adapter (ui.camera_worker.CameraWorker)."""
 
-    def is_running(self) -> bool:  # pragma: no cover - interface
-        raise NotImplementedError
+    def is_running(self) -> bool: ...
 
     def take_still(self, on_done: Callable[[np.ndarray], None],
-                   on_error: Callable[[str], None]) -> None:  # pragma: no cover - interface
-        raise NotImplementedError
+                   on_error: Callable[[str], None]) -> None: ...
 
 
 class Services(QObject):

@@ -1,0 +1,534 @@
+"""The main window: one stack of screens, keyboard shortcuts, the status bar and idle logout.
+
+Screens: login → scan → case → inspection flow → back to scan, plus history. The
+window owns the camera worker and the sync bridge (both started here and registered
+with the station context for shutdown), routes camera scans to the screen on top, and
+logs the operator out after the configured idle time.
+
+Keys: F5 history, F6 unfinished inspections, F9 settings (shift lead), F12 log out.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QIcon, QImage, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.config import Settings
+from app.domain import Case, CaseItem, utcnow
+from app.operators import IdleTimer, Operator
+from app.resources import resource_path
+from app.scanning.events import ScanEvent
+from app.sync.status import SyncSnapshot
+from app.workflow import start_inspection
+from ui.camera_worker import CameraWorker
+from ui.case_screen import CaseScreen
+from ui.i18n import Translations
+from ui.login_screen import LoginScreen
+from ui.scan_screen import ScanScreen
+from ui.services import Services
+from ui.sync_bridge import SyncBridge
+from ui.widgets import ERROR_COLOUR, OK_COLOUR, WARN_COLOUR, BigButton, heading_font
+
+log = logging.getLogger("station.ui.main")
+
+_ACTIVITY = (QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin,
+             QEvent.Type.Wheel)
+# Settings whose change needs the camera restarted / the sync client rebuilt.
+_CAMERA_KEYS = ("camera_source", "camera_backend", "camera_width", "camera_height",
+                "camera_autofocus", "accept_reads", "scan_cooldown_s", "rma_patterns")
+_SYNC_KEYS = ("api_base_url", "ca_bundle", "allow_plain_http", "token_source", "station_id")
+
+
+def _set_style(widget: QWidget, sheet: str) -> None:
+    """setStyleSheet re-polishes the widget even for the same sheet: skip no-op changes."""
+    if widget.styleSheet() != sheet:
+        widget.setStyleSheet(sheet)
+
+
+def _age_text(seconds: float) -> tuple[int, int]:
+    minutes = int(seconds // 60)
+    return divmod(minutes, 60)
+
+
+class MainWindow(QMainWindow):
+    """The station window. `camera` and `sync` may be injected (tests, benchmarks)."""
+
+    def __init__(self, services: Services, *, camera: CameraWorker | None = None,
+                 sync: SyncBridge | None = None, translations: Translations | None = None,
+                 idle_check_ms: int = 5000) -> None:
+        super().__init__()
+        self.services = services
+        self.ctx = services.ctx
+        self.translations = translations or Translations()
+        self.camera = camera if camera is not None else CameraWorker(self.ctx.settings)
+        self.sync = sync if sync is not None else SyncBridge(self.ctx)
+        services.camera = self.camera
+        services.sync = self.sync
+        services.lookup = self.sync.lookup
+        self.idle = IdleTimer(self.ctx.settings.idle_logout_minutes)
+        self._applied = self.ctx.settings  # what the camera and sync were started with
+        self.last_scan_to_case_ms: float | None = None
+        self.case_shown_count = 0
+        self._closed = False
+        self.setWindowIcon(QIcon(str(resource_path("icons", "app.png"))))
+        self.resize(1366, 768)
+
+        central = QWidget(self)
+        root = QVBoxLayout(central)
+        root.setContentsMargins(0, 0, 0, 0)
+        root.setSpacing(0)
+        self.top_bar = QWidget(central)
+        bar = QHBoxLayout(self.top_bar)
+        bar.setContentsMargins(12, 6, 12, 6)
+        self.operator_label = QLabel(self.top_bar)
+        self.operator_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.operator_label.setFont(heading_font(self.font(), 1.2))
+        bar.addWidget(self.operator_label, 1)
+        self.history_button = BigButton("", self.top_bar)
+        self.settings_button = BigButton("", self.top_bar)
+        self.logout_button = BigButton("", self.top_bar)
+        for button, slot in ((self.history_button, self.show_history),
+                             (self.settings_button, self.show_settings),
+                             (self.logout_button, self.logout)):
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.clicked.connect(slot)
+            bar.addWidget(button)
+        root.addWidget(self.top_bar)
+
+        self.stack = QStackedWidget(central)
+        root.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self.login_screen = LoginScreen(services, self.stack)
+        self.scan_screen = ScanScreen(services, self.stack)
+        self.case_screen = CaseScreen(services, self.stack)
+        self.flow = self._make_flow()
+        self.history: QWidget | None = None
+        for page in (self.login_screen, self.scan_screen, self.case_screen, self.flow):
+            self.stack.addWidget(page)
+
+        self._build_status_bar()
+        self._connect()
+        self._shortcuts()
+
+        self._idle_timer = QTimer(self)
+        self._idle_timer.setInterval(idle_check_ms)
+        self._idle_timer.timeout.connect(self._check_idle)
+        self._idle_timer.start()
+        self._status_timer = QTimer(self)
+        self._status_timer.setInterval(30_000)  # "oldest pending" ages even when nothing syncs
+        self._status_timer.timeout.connect(lambda: self._show_sync(self.sync.snapshot))
+        self._status_timer.start()
+        # While the outbox drains, the status changes many times a second: show at most
+        # four updates a second so the GUI thread stays free for the camera and the keys.
+        self._sync_pending = False
+        self._sync_throttle = QTimer(self)
+        self._sync_throttle.setSingleShot(True)
+        self._sync_throttle.setInterval(250)
+        self._sync_throttle.timeout.connect(self._sync_flush)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+
+        self.retranslate_ui()
+        self.go_login()
+
+    # --- building ---------------------------------------------------------------------------
+
+    def _make_flow(self) -> QWidget:
+        try:
+            from ui.inspection_flow import InspectionFlow
+        except ImportError as exc:  # the flow module missing from this build
+            log.error("inspection flow unavailable: %s", exc)
+            placeholder = QLabel(str(exc), self.stack)
+            return placeholder
+        flow = InspectionFlow(self.services, self.stack)
+        flow.confirmed.connect(self._flow_confirmed)
+        flow.left.connect(self._flow_left)
+        return flow
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.online_label = QLabel(self)
+        self.queue_label = QLabel(self)
+        self.oldest_label = QLabel(self)
+        self.camera_label = QLabel(self)
+        self.status_operator = QLabel(self)
+        for label in (self.online_label, self.queue_label, self.oldest_label, self.camera_label,
+                      self.status_operator):
+            label.setTextFormat(Qt.TextFormat.PlainText)
+            label.setContentsMargins(8, 2, 8, 2)
+            bar.addPermanentWidget(label, 1 if label is self.status_operator else 0)
+
+    def _connect(self) -> None:
+        self.login_screen.logged_in.connect(self._logged_in)
+        self.scan_screen.case_found.connect(self._case_found)
+        self.scan_screen.start_unverified.connect(self._start_unverified)
+        self.scan_screen.resume_requested.connect(self.open_inspection)
+        self.case_screen.start_requested.connect(self._start_case)
+        self.case_screen.resume_requested.connect(self.open_inspection)
+        self.case_screen.back_requested.connect(self.go_scan)
+        self.camera.frame_ready.connect(self._frame)
+        self.camera.codes_seen.connect(self.scan_screen.show_codes)
+        self.camera.scanned.connect(self.route_scan)
+        self.camera.state_changed.connect(self._camera_state)
+        self.sync.status_changed.connect(self._sync_changed)
+        self.services.operator_changed.connect(self._operator_changed)
+        self.services.task_failed.connect(self._task_failed)
+
+    def _shortcuts(self) -> None:
+        for key, slot in ((Qt.Key.Key_F5, self.show_history), (Qt.Key.Key_F9, self.show_settings),
+                          (Qt.Key.Key_F12, self.logout)):
+            shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+            shortcut.activated.connect(slot)
+
+    def start(self) -> None:
+        """Start the camera and the sync worker (separate from __init__ so tests can wait)."""
+        self.sync.start()
+        self._show_sync(self.sync.snapshot)
+        if not self.camera.start():
+            self._camera_state(self.camera.state, self.camera.message)
+        self.ctx.on_close(self.shutdown)
+
+    # --- language ---------------------------------------------------------------------------
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
+
+    def retranslate_ui(self) -> None:
+        self.setWindowTitle(self.tr("Return inspection — {0}").format(
+            self.ctx.settings.station_id) + (self.tr(" (demo)") if self.ctx.demo else ""))
+        self.history_button.setText(self.tr("History (F5)"))
+        self.settings_button.setText(self.tr("Settings (F9)"))
+        self.logout_button.setText(self.tr("Log out (F12)"))
+        self._operator_changed(self.services.operator)
+        self._show_sync(self.sync.snapshot)
+        self._camera_state(self.camera.state, self.camera.message)
+
+    def set_language(self, language: str) -> bool:
+        """Switch the interface language now; every screen retranslates itself."""
+        ok = self.translations.switch(language)
+        # LanguageChange reaches every widget; our screens also retranslate explicitly so the
+        # switch is complete when this returns.
+        for page in (self.login_screen, self.scan_screen, self.case_screen):
+            page.retranslate_ui()
+        self.retranslate_ui()
+        return ok
+
+    # --- navigation -------------------------------------------------------------------------
+
+    def current_screen(self) -> QWidget:
+        page = self.stack.currentWidget()
+        assert page is not None
+        return page
+
+    def _show(self, page: QWidget) -> None:
+        if self.stack.currentWidget() is self.case_screen and page is not self.case_screen:
+            self.case_screen.leave()
+        self.stack.setCurrentWidget(page)
+        logged_in = self.services.operator is not None
+        self.top_bar.setVisible(logged_in)
+        self.camera.set_decoding(page in (self.login_screen, self.scan_screen, self.case_screen)
+                                 or hasattr(page, "handle_scan"))
+
+    def go_login(self) -> None:
+        self._show(self.login_screen)
+        self.login_screen.activate()
+
+    def go_scan(self) -> None:
+        if self.services.operator is None:
+            self.go_login()
+            return
+        self._show(self.scan_screen)
+        self.scan_screen.activate()
+
+    def route_scan(self, event: object) -> None:
+        """Camera scans go to the screen on top (the case screen hands them to scanning)."""
+        assert isinstance(event, ScanEvent)
+        page = self.current_screen()
+        if page is self.login_screen:
+            self.login_screen.handle_scan(event)
+        elif page in (self.scan_screen, self.case_screen):
+            if page is self.case_screen:
+                self.go_scan()
+            self.scan_screen.handle_scan(event)
+        elif hasattr(page, "handle_scan"):
+            page.handle_scan(event)
+
+    def _logged_in(self, operator: object) -> None:
+        assert isinstance(operator, Operator)
+        self.services.set_operator(operator)
+        self.idle = IdleTimer(self.ctx.settings.idle_logout_minutes)
+        self.go_scan()
+
+    def logout(self, reason: str = "user") -> None:
+        operator = self.services.operator
+        if operator is None:
+            return
+        page = self.stack.currentWidget()
+        if page is self.flow and getattr(self.flow, "inspection_id", None):
+            log.info("logout during an inspection: the draft stays and can be resumed")
+        self.services.set_operator(None)
+        ops = self.ctx.operators
+        self.services.run_in_background(lambda: ops.logout(operator, reason), writes=True)
+        self.go_login()
+        if reason == "idle":
+            self.login_screen.message.show_message(
+                self.tr("Logged out after {0} minutes without activity.").format(
+                    self.ctx.settings.idle_logout_minutes), WARN_COLOUR)
+
+    def _check_idle(self) -> None:
+        if self.services.operator is not None and self.idle.expired():
+            log.info("idle logout of %s", self.services.operator.operator_id)
+            self.logout("idle")
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in _ACTIVITY:
+            self.idle.touch()
+            if (event.type() == QEvent.Type.KeyPress
+                    and self.stack.currentWidget() is self.scan_screen
+                    and not self.scan_screen.scan_edit.hasFocus()
+                    and isinstance(watched, QWidget) and watched.window() is self
+                    and QApplication.activeModalWidget() is None):
+                # The scan field always holds the focus: a scanner's first key must not be lost.
+                self.scan_screen.focus_input()
+        return False
+
+    # --- cases and inspections ----------------------------------------------------------
+
+    def _case_found(self, case: object, from_cache: bool, code: str) -> None:
+        assert isinstance(case, Case)
+        operator = self.services.operator
+        store = self.ctx.store
+        started = self.scan_screen.scan_started_at
+
+        def drafts() -> list[Any]:
+            return store.open_drafts(operator.operator_id if operator else None)
+
+        def show(found: object) -> None:
+            assert isinstance(found, list)
+            if self.services.operator is None:
+                return
+            self._show(self.case_screen)
+            self.case_screen.show_case(case, from_cache=from_cache, drafts=found)
+            self.case_shown_count += 1
+            if started is not None:
+                self.last_scan_to_case_ms = (time.perf_counter() - started) * 1000
+
+        self.services.run_in_background(drafts, show)
+
+    def _start_case(self, case: object, item: object) -> None:
+        assert isinstance(case, Case) and isinstance(item, CaseItem)
+        ctx, code = self.ctx, self.scan_screen.pending_code
+        self._start(lambda: start_inspection(ctx, case, item, code))
+
+    def _start_unverified(self, code: str, category: str) -> None:
+        ctx = self.ctx
+        self._start(lambda: start_inspection(ctx, None, None, code, category=category))
+
+    def _start(self, create: Any) -> None:
+        def failed(exc: BaseException) -> None:
+            log.error("starting the inspection failed: %s", exc)
+            self.go_scan()
+            self.scan_screen.message.show_message(
+                self.tr("The inspection could not start: {0}").format(exc), ERROR_COLOUR,
+                flash=True)
+
+        self.services.run_in_background(create, self.open_inspection, failed, writes=True)
+
+    def open_inspection(self, inspection_id: object) -> None:
+        """Show the flow for a draft (new or resumed); it resumes at the saved step."""
+        assert isinstance(inspection_id, str)
+        start = getattr(self.flow, "start", None)
+        if start is None:
+            self.go_scan()
+            return
+        self._show(self.flow)
+        start(inspection_id)
+
+    def _flow_confirmed(self, inspection_id: str) -> None:
+        self.sync.wake()
+        self.go_scan()
+        self.scan_screen.message.show_message(
+            self.tr("Result saved. It is sent to the case server in the background. "
+                    "Scan the next label."), OK_COLOUR, flash=True)
+
+    def _flow_left(self, inspection_id: str) -> None:
+        self.go_scan()
+        self.scan_screen.message.show_message(
+            self.tr("The inspection is kept as a draft: press F6 to continue it."), WARN_COLOUR)
+
+    # --- history and settings ---------------------------------------------------------------
+
+    def show_history(self) -> None:
+        if self.services.operator is None:
+            return
+        if self.history is None:
+            try:
+                from ui.history_screen import HistoryScreen
+            except ImportError as exc:
+                log.error("history unavailable: %s", exc)
+                return
+            history = HistoryScreen(self.services, self.stack)
+            closed = getattr(history, "closed", None)
+            if closed is not None:
+                closed.connect(self.go_scan)
+            # Esc anywhere inside the history goes back to scanning.
+            back = QShortcut(QKeySequence(Qt.Key.Key_Escape), history)
+            back.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            back.activated.connect(self.go_scan)
+            self.stack.addWidget(history)
+            self.history = history
+        self._show(self.history)
+        for name in ("activate", "refresh"):
+            method = getattr(self.history, name, None)
+            if method is not None:
+                method()
+                break
+        self.history.setFocus()
+
+    def show_settings(self) -> QWidget | None:
+        operator = self.services.operator
+        if operator is None or not operator.is_shift_lead:
+            if operator is not None:
+                self.statusBar().showMessage(self.tr("Only a shift lead can change the "
+                                                     "settings."), 5000)
+            return None
+        try:
+            from ui.settings_dialog import SettingsDialog
+        except ImportError as exc:
+            log.error("settings unavailable: %s", exc)
+            return None
+        dialog = SettingsDialog(self.services, self)
+        dialog.settings_saved.connect(self.apply_settings)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def apply_settings(self, new: object) -> None:
+        """Put saved settings into effect: language now, camera and sync restarted if changed."""
+        assert isinstance(new, Settings)
+        previous = self._applied
+        self._applied = new
+        self.ctx.settings = new
+        if new.language != self.translations.language:
+            self.set_language(new.language)
+        if any(getattr(previous, k) != getattr(new, k) for k in _CAMERA_KEYS):
+            self.camera.restart(new)
+        if any(getattr(previous, k) != getattr(new, k) for k in _SYNC_KEYS):
+            self.sync.restart()
+        self.idle = IdleTimer(new.idle_logout_minutes)
+        self.retranslate_ui()
+        self.services.settings_applied.emit(new)
+
+    # --- status bar ----------------------------------------------------------------------
+
+    def _operator_changed(self, operator: object) -> None:
+        if isinstance(operator, Operator):
+            role = self.tr("shift lead") if operator.is_shift_lead else self.tr("inspector")
+            text = f"{operator.name} ({operator.operator_id}, {role})"
+            self.operator_label.setText(text)
+            self.status_operator.setText(self.tr("Operator: {0}").format(text))
+            self.settings_button.setVisible(operator.is_shift_lead)
+        else:
+            self.operator_label.setText("")
+            self.status_operator.setText(self.tr("Nobody logged in"))
+
+    def _sync_changed(self, _snap: object) -> None:
+        if self._sync_throttle.isActive():
+            self._sync_pending = True
+            return
+        self._show_sync(self.sync.snapshot)
+        self._sync_throttle.start()
+
+    def _sync_flush(self) -> None:
+        if self._sync_pending:
+            self._sync_pending = False
+            self._show_sync(self.sync.snapshot)
+            self._sync_throttle.start()
+
+    def _show_sync(self, snap: object) -> None:
+        assert isinstance(snap, SyncSnapshot)
+        if snap.paused_for_auth:
+            online, colour = self.tr("Sync paused: the server refused this station"), ERROR_COLOUR
+        elif snap.online is True:
+            online, colour = self.tr("Online"), OK_COLOUR
+        elif snap.online is False:
+            online, colour = self.tr("Offline"), WARN_COLOUR
+        else:
+            online, colour = self.tr("Connecting…"), WARN_COLOUR
+        self.online_label.setText(online)
+        _set_style(self.online_label, f"color: {colour}; font-weight: bold;")
+        queue = self.tr("Queue: {0}").format(snap.queue_depth)
+        if snap.needs_attention:
+            queue += self.tr(", {0} need attention").format(snap.needs_attention)
+        self.queue_label.setText(queue)
+        _set_style(self.queue_label, f"color: {ERROR_COLOUR};" if snap.needs_attention else "")
+        age = snap.oldest_pending_age_s(utcnow())
+        if age is None:
+            self.oldest_label.setText(self.tr("Nothing waiting"))
+        else:
+            hours, minutes = _age_text(age)
+            self.oldest_label.setText(self.tr("Oldest waiting: {0} h {1} min").format(
+                hours, minutes) if hours else self.tr("Oldest waiting: {0} min").format(minutes))
+        self.login_screen.set_sync_text(self.tr("Case server: {0} · {1}").format(online, queue),
+                                        colour)
+
+    def _camera_state(self, state: str, message: str) -> None:
+        words = {
+            "running": self.tr("Camera: on"),
+            "opening": self.tr("Camera: starting"),
+            "reconnecting": self.tr("Camera: reconnecting…"),
+            "failed": self.tr("Camera: not available"),
+            "ended": self.tr("Camera: video ended"),
+            "stopped": self.tr("Camera: off"),
+        }
+        self.camera_label.setText(words.get(state, state))
+        self.camera_label.setToolTip(message)
+        _set_style(self.camera_label,
+                   f"color: {OK_COLOUR};" if state == "running" else f"color: {WARN_COLOUR};")
+        self.scan_screen.camera_state(state, message)
+
+    def _frame(self, image: QImage, size: QSize) -> None:
+        if self.stack.currentWidget() is self.scan_screen:
+            self.scan_screen.show_frame(image, size)
+
+    def _task_failed(self, message: str) -> None:
+        self.statusBar().showMessage(self.tr("A background task failed: {0}").format(message),
+                                     10_000)
+
+    # --- shutdown ------------------------------------------------------------------------
+
+    def shutdown(self) -> None:
+        """Stop the camera and sync threads and wait for background tasks; idempotent."""
+        if self._closed:
+            return
+        self._closed = True
+        self._idle_timer.stop()
+        self._status_timer.stop()
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
+        self.camera.stop()
+        self.sync.stop()
+        self.services.wait_idle(15_000)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.shutdown()
+        super().closeEvent(event)
