@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 import threading
 from collections import defaultdict
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -178,3 +181,72 @@ def test_restricting_symbologies_skips_others() -> None:
     frame = label_frame(qr_image("RMA-2025-7654321"))
     assert decode(frame, symbologies=["CODE128"]) == []
     assert [c.symbology for c in decode(frame, symbologies=["QR"])] == ["QR"]
+
+
+def _a4_page_at_150_dpi(tmp_path: Path) -> np.ndarray:
+    """An A4 return form drawn by reportlab (text, a Code 128, a QR), rendered by poppler.
+
+    The Code 128 has 0.33 mm bars (about 2 px at 150 dpi), which a downscaled pass loses,
+    while the QR beside it is read at any scale.
+    """
+    from reportlab.graphics import renderPDF
+    from reportlab.graphics.barcode import code128
+    from reportlab.graphics.barcode.qr import QrCodeWidget
+    from reportlab.graphics.shapes import Drawing
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+    from reportlab.pdfgen import canvas
+
+    pdf = tmp_path / "page.pdf"
+    c = canvas.Canvas(str(pdf), pagesize=A4)
+    c.setFont("Helvetica", 14)
+    c.drawString(20 * mm, 270 * mm, "Return form RMA-2025-1234567")
+    for i in range(10):
+        c.drawString(20 * mm, (250 - 8 * i) * mm, f"Item {i}: please describe the fault here")
+    bar = code128.Code128("RMA-2025-1234567", barWidth=0.33 * mm, barHeight=15 * mm)
+    bar.drawOn(c, 20 * mm, 100 * mm)
+    qr = QrCodeWidget("https://returns.example.com/r/RMA-2025-1234567")
+    x0, _, x1, _ = qr.getBounds()
+    drawing = Drawing(
+        40 * mm, 40 * mm, transform=[40 * mm / (x1 - x0), 0, 0, 40 * mm / (x1 - x0), 0, 0]
+    )
+    drawing.add(qr)
+    renderPDF.draw(drawing, c, 140 * mm, 40 * mm)
+    c.showPage()
+    c.save()
+    poppler = shutil.which("pdftoppm")
+    if poppler is None:  # poppler-utils is a system package (scripts/setup.sh)
+        pytest.fail("pdftoppm (poppler-utils) is not installed")
+    subprocess.run(
+        [poppler, "-r", "150", "-png", "-singlefile", str(pdf), str(tmp_path / "page")],
+        check=True,
+        timeout=60,
+    )
+    image = cv2.imread(str(tmp_path / "page.png"), cv2.IMREAD_COLOR)
+    assert image is not None and image.shape[:2] == (1754, 1241)
+    return image
+
+
+def test_full_page_gives_every_code(tmp_path: Path) -> None:
+    """The fast downscaled pass reads the QR; decode() must still find the fine Code 128."""
+    page = _a4_page_at_150_dpi(tmp_path)
+    found = {(c.symbology, c.text) for c in decode(page)}
+    assert found == {
+        ("QR", "https://returns.example.com/r/RMA-2025-1234567"),
+        ("CODE128", "RMA-2025-1234567"),
+    }
+    # The still decoder reports the Code 128 where it is printed (left, lower half).
+    code = next(c for c in decode(page) if c.symbology == "CODE128")
+    xs = [p[0] for p in code.points]
+    ys = [p[1] for p in code.points]
+    assert max(xs) < 620 and min(ys) > 900 and max(ys) < 1660
+
+
+def test_second_code_beside_a_read_one_is_found() -> None:
+    """Two labels in one frame: a read of one must not end the search for the other."""
+    frame = label_frame(qr_image("RMA-2025-7654321", scale=4), size=(1920, 1080), at=(300, 300))
+    grey = cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY)
+    bars = code128_image("1Z999AA10123456784", module_px=2)
+    grey[700 : 700 + bars.shape[0], 1000 : 1000 + bars.shape[1]] = bars
+    texts = sorted(c.text for c in Decoder.for_stills().decode(grey))
+    assert texts == ["1Z999AA10123456784", "RMA-2025-7654321"]

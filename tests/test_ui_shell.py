@@ -320,3 +320,28 @@ def test_scan_sources_are_labelled_in_recent_scans(station: Station, qtbot: Any,
     type_scan(qtbot, w, "RMA-2026-9999998", delay_ms=-1 if source is ScanSource.WEDGE else 60)
     wanted = "scanner" if source is ScanSource.WEDGE else "typed"
     assert wanted in w.scan_screen.recent.item(0).text()
+
+
+# --- shift-lead screens -------------------------------------------------------------------------
+
+
+def test_operators_and_history_are_reached_by_keys(station: Station, qtbot: Any) -> None:
+    w = station.window
+    login_pin(qtbot, w, "E1001", "1234")  # an inspector
+    wait_until(qtbot, lambda: w.current_screen() is w.scan_screen, what="scan screen")
+    assert not w.operators_button.isVisible()
+    assert w.show_operators() is None  # refused: the status bar says why
+    assert "shift lead" in w.statusBar().currentMessage()
+    qtbot.keyClick(w.scan_screen.scan_edit, Qt.Key.Key_F5)
+    wait_until(qtbot, lambda: w.current_screen() is w.history, what="history")
+    qtbot.keyClick(w.history.search_edit, Qt.Key.Key_Escape)
+    wait_until(qtbot, lambda: w.current_screen() is w.scan_screen, what="back to scanning")
+    qtbot.keyClick(w.scan_screen.scan_edit, Qt.Key.Key_F12)
+    wait_until(qtbot, lambda: w.current_screen() is w.login_screen, what="login screen")
+
+    login_pin(qtbot, w, "E2001", "9876")  # the shift lead
+    wait_until(qtbot, lambda: w.current_screen() is w.scan_screen, what="scan screen")
+    assert w.operators_button.isVisible()
+    dialog = w.show_operators()
+    assert dialog is not None and dialog.isVisible()
+    dialog.close()

@@ -7,6 +7,7 @@ hidden for inspectors.
 Signals:
     loaded(int): the list was (re)loaded with this many rows.
     report_ready(object): a ReportPreviewDialog was opened (tests drive it).
+    closed(): the user left the history (Esc or the back button).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate, QEvent, Qt, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -61,6 +62,7 @@ class HistoryScreen(QWidget):
 
     loaded = Signal(int)
     report_ready = Signal(object)
+    closed = Signal()
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -77,6 +79,13 @@ class HistoryScreen(QWidget):
     def _build(self) -> None:
         root = QVBoxLayout(self)
         top = QHBoxLayout()
+        self.back_button = QPushButton(self)
+        self.back_button.setMinimumHeight(44)
+        self.back_button.clicked.connect(self.closed)
+        top.addWidget(self.back_button)
+        back = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
+        back.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        back.activated.connect(self.closed)
         self.title = QLabel(self)
         self.title.setFont(heading_font(self.font(), 1.4))
         top.addWidget(self.title)
@@ -403,6 +412,7 @@ class HistoryScreen(QWidget):
     def retranslate_ui(self) -> None:
         self.title.setText(self.tr("Inspections") if self.searching
                            else self.tr("Today's inspections"))
+        self.back_button.setText(self.tr("Back to scanning (Esc)"))
         self.search_edit.setPlaceholderText(self.tr("Search by RMA or serial"))
         self.search_button.setText(self.tr("Search"))
         self.today_button.setText(self.tr("Today"))

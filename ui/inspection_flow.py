@@ -332,8 +332,7 @@ class InspectionFlow(QWidget):
             if inspection_id != self.inspection_id:
                 return  # another inspection was started meanwhile
             self.session = session
-            self._show_current()
-            self.setFocus(Qt.FocusReason.OtherFocusReason)
+            self._show_current()  # gives the focus to the value field or the flow itself
             self.ready.emit()
 
         def failed(exc: BaseException) -> None:

@@ -5,7 +5,8 @@ window owns the camera worker and the sync bridge (both started here and registe
 with the station context for shutdown), routes camera scans to the screen on top, and
 logs the operator out after the configured idle time.
 
-Keys: F5 history, F6 unfinished inspections, F9 settings (shift lead), F12 log out.
+Keys: F5 history, F6 unfinished inspections, F8 operators and F9 settings (shift lead),
+F12 log out.
 """
 
 from __future__ import annotations
@@ -98,9 +99,11 @@ class MainWindow(QMainWindow):
         self.operator_label.setFont(heading_font(self.font(), 1.2))
         bar.addWidget(self.operator_label, 1)
         self.history_button = BigButton("", self.top_bar)
+        self.operators_button = BigButton("", self.top_bar)
         self.settings_button = BigButton("", self.top_bar)
         self.logout_button = BigButton("", self.top_bar)
         for button, slot in ((self.history_button, self.show_history),
+                             (self.operators_button, self.show_operators),
                              (self.settings_button, self.show_settings),
                              (self.logout_button, self.logout)):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -190,8 +193,8 @@ class MainWindow(QMainWindow):
         self.services.task_failed.connect(self._task_failed)
 
     def _shortcuts(self) -> None:
-        for key, slot in ((Qt.Key.Key_F5, self.show_history), (Qt.Key.Key_F9, self.show_settings),
-                          (Qt.Key.Key_F12, self.logout)):
+        for key, slot in ((Qt.Key.Key_F5, self.show_history), (Qt.Key.Key_F8, self.show_operators),
+                          (Qt.Key.Key_F9, self.show_settings), (Qt.Key.Key_F12, self.logout)):
             shortcut = QShortcut(QKeySequence(key), self)
             shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
             shortcut.activated.connect(slot)
@@ -215,6 +218,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(self.tr("Return inspection — {0}").format(
             self.ctx.settings.station_id) + (self.tr(" (demo)") if self.ctx.demo else ""))
         self.history_button.setText(self.tr("History (F5)"))
+        self.operators_button.setText(self.tr("Operators (F8)"))
         self.settings_button.setText(self.tr("Settings (F9)"))
         self.logout_button.setText(self.tr("Log out (F12)"))
         self._operator_changed(self.services.operator)
@@ -386,13 +390,7 @@ class MainWindow(QMainWindow):
                 log.error("history unavailable: %s", exc)
                 return
             history = HistoryScreen(self.services, self.stack)
-            closed = getattr(history, "closed", None)
-            if closed is not None:
-                closed.connect(self.go_scan)
-            # Esc anywhere inside the history goes back to scanning.
-            back = QShortcut(QKeySequence(Qt.Key.Key_Escape), history)
-            back.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            back.activated.connect(self.go_scan)
+            history.closed.connect(self.go_scan)
             self.stack.addWidget(history)
             self.history = history
         self._show(self.history)
@@ -417,6 +415,21 @@ class MainWindow(QMainWindow):
             return None
         dialog = SettingsDialog(self.services, self)
         dialog.settings_saved.connect(self.apply_settings)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def show_operators(self) -> QWidget | None:
+        """Shift lead: add operators or import the roster (refused in the core otherwise)."""
+        operator = self.services.operator
+        if operator is None or not operator.is_shift_lead:
+            if operator is not None:
+                self.statusBar().showMessage(self.tr("Only a shift lead can manage operators."),
+                                             5000)
+            return None
+        from ui.operators_dialog import OperatorsDialog
+
+        dialog = OperatorsDialog(self.services, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
@@ -446,6 +459,7 @@ class MainWindow(QMainWindow):
             self.operator_label.setText(text)
             self.status_operator.setText(self.tr("Operator: {0}").format(text))
             self.settings_button.setVisible(operator.is_shift_lead)
+            self.operators_button.setVisible(operator.is_shift_lead)
         else:
             self.operator_label.setText("")
             self.status_operator.setText(self.tr("Nobody logged in"))
