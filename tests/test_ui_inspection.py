@@ -291,3 +291,19 @@ def test_retranslate_keeps_the_state(qtbot: Any, services: Any, ctx: Any, langua
     flow.retranslate_ui()
     assert flow.fail_button.isChecked() and _step(flow) == "app-body"
     assert flow.pass_button.text() == "Pass (P)"
+
+
+def test_a_camera_scan_fills_the_serial_step(qtbot: Any, services: Any, ctx: Any) -> None:
+    from app.scanning.events import ScanEvent, ScanSource
+    from app.scanning.labels import interpret
+
+    flow = _open(qtbot, services, _new(ctx))
+    assert _step(flow) == "app-serial"
+    event = ScanEvent(text=EXPECTED_SERIAL, source=ScanSource.CAMERA, symbology="CODE128",
+                      interpretation=interpret(EXPECTED_SERIAL), timestamp=0.0)
+    flow.handle_scan(event)
+    assert _step(flow) == "app-body" and not flow.mismatch_shown
+    flow.handle_scan(event)  # not a serial step any more: ignored
+    assert _step(flow) == "app-body"
+    _drain(services)
+    assert ctx.store.load_inspection(flow.inspection_id).serial_number_scanned == EXPECTED_SERIAL

@@ -344,10 +344,8 @@ class HistoryScreen(QWidget):
         self.note_edit.clear()
         self.message.show_message(text, OK_COLOUR)
         self.refresh()
-        sync = getattr(self.services, "sync", None)
-        wake = getattr(sync, "wake", None)
-        if callable(wake):
-            wake()
+        if self.services.sync is not None:
+            self.services.sync.wake()  # a retried item goes out now
 
     # --- reports ------------------------------------------------------------------------
 

@@ -45,6 +45,7 @@ from app.domain import (
     Section,
     StepKind,
 )
+from app.scanning.events import ScanEvent
 from app.wizard import IdentityCheck
 from app.workflow import InspectionSession, prompt_for
 from ui.photo_widgets import PhotoPanel
@@ -665,6 +666,14 @@ class InspectionFlow(QWidget):
             self.value_edit.clear()
         self._refresh()
         return True
+
+    def handle_scan(self, event: ScanEvent) -> None:
+        """A camera read on a serial/IMEI step fills the field as if scanned by hand."""
+        s = self.session
+        if s is None or s.current is None or not s.current.capture:
+            return
+        self.value_edit.setText(event.text)
+        self._value_entered()
 
     def _value_entered(self) -> None:
         """Enter in the value field: record the value, then move on unless something is wrong."""

@@ -36,10 +36,14 @@ from app.sync.status import SyncSnapshot
 from app.workflow import start_inspection
 from ui.camera_worker import CameraWorker
 from ui.case_screen import CaseScreen
+from ui.history_screen import HistoryScreen
 from ui.i18n import Translations
+from ui.inspection_flow import InspectionFlow
 from ui.login_screen import LoginScreen
+from ui.operators_dialog import OperatorsDialog
 from ui.scan_screen import ScanScreen
 from ui.services import Services
+from ui.settings_dialog import SettingsDialog
 from ui.sync_bridge import SyncBridge
 from ui.widgets import ERROR_COLOUR, OK_COLOUR, WARN_COLOUR, BigButton, heading_font
 
@@ -119,7 +123,7 @@ class MainWindow(QMainWindow):
         self.scan_screen = ScanScreen(services, self.stack)
         self.case_screen = CaseScreen(services, self.stack)
         self.flow = self._make_flow()
-        self.history: QWidget | None = None
+        self.history: HistoryScreen | None = None
         for page in (self.login_screen, self.scan_screen, self.case_screen, self.flow):
             self.stack.addWidget(page)
 
@@ -138,6 +142,7 @@ class MainWindow(QMainWindow):
         # While the outbox drains, the status changes many times a second: show at most
         # four updates a second so the GUI thread stays free for the camera and the keys.
         self._sync_pending = False
+        self._queue_seen: tuple[object, ...] = ()
         self._sync_throttle = QTimer(self)
         self._sync_throttle.setSingleShot(True)
         self._sync_throttle.setInterval(250)
@@ -151,13 +156,7 @@ class MainWindow(QMainWindow):
 
     # --- building ---------------------------------------------------------------------------
 
-    def _make_flow(self) -> QWidget:
-        try:
-            from ui.inspection_flow import InspectionFlow
-        except ImportError as exc:  # the flow module missing from this build
-            log.error("inspection flow unavailable: %s", exc)
-            placeholder = QLabel(str(exc), self.stack)
-            return placeholder
+    def _make_flow(self) -> InspectionFlow:
         flow = InspectionFlow(self.services, self.stack)
         flow.confirmed.connect(self._flow_confirmed)
         flow.left.connect(self._flow_left)
@@ -248,8 +247,8 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(page)
         logged_in = self.services.operator is not None
         self.top_bar.setVisible(logged_in)
-        self.camera.set_decoding(page in (self.login_screen, self.scan_screen, self.case_screen)
-                                 or hasattr(page, "handle_scan"))
+        self.camera.set_decoding(page in (self.login_screen, self.scan_screen, self.case_screen,
+                                          self.flow))
 
     def go_login(self) -> None:
         self._show(self.login_screen)
@@ -272,8 +271,8 @@ class MainWindow(QMainWindow):
             if page is self.case_screen:
                 self.go_scan()
             self.scan_screen.handle_scan(event)
-        elif hasattr(page, "handle_scan"):
-            page.handle_scan(event)
+        elif page is self.flow:
+            self.flow.handle_scan(event)
 
     def _logged_in(self, operator: object) -> None:
         assert isinstance(operator, Operator)
@@ -286,7 +285,7 @@ class MainWindow(QMainWindow):
         if operator is None:
             return
         page = self.stack.currentWidget()
-        if page is self.flow and getattr(self.flow, "inspection_id", None):
+        if page is self.flow and self.flow.inspection_id:
             log.info("logout during an inspection: the draft stays and can be resumed")
         self.services.set_operator(None)
         ops = self.ctx.operators
@@ -359,12 +358,8 @@ class MainWindow(QMainWindow):
     def open_inspection(self, inspection_id: object) -> None:
         """Show the flow for a draft (new or resumed); it resumes at the saved step."""
         assert isinstance(inspection_id, str)
-        start = getattr(self.flow, "start", None)
-        if start is None:
-            self.go_scan()
-            return
         self._show(self.flow)
-        start(inspection_id)
+        self.flow.start(inspection_id)
 
     def _flow_confirmed(self, inspection_id: str) -> None:
         self.sync.wake()
@@ -384,21 +379,12 @@ class MainWindow(QMainWindow):
         if self.services.operator is None:
             return
         if self.history is None:
-            try:
-                from ui.history_screen import HistoryScreen
-            except ImportError as exc:
-                log.error("history unavailable: %s", exc)
-                return
             history = HistoryScreen(self.services, self.stack)
             history.closed.connect(self.go_scan)
             self.stack.addWidget(history)
             self.history = history
         self._show(self.history)
-        for name in ("activate", "refresh"):
-            method = getattr(self.history, name, None)
-            if method is not None:
-                method()
-                break
+        self.history.refresh()
         self.history.setFocus()
 
     def show_settings(self) -> QWidget | None:
@@ -407,11 +393,6 @@ class MainWindow(QMainWindow):
             if operator is not None:
                 self.statusBar().showMessage(self.tr("Only a shift lead can change the "
                                                      "settings."), 5000)
-            return None
-        try:
-            from ui.settings_dialog import SettingsDialog
-        except ImportError as exc:
-            log.error("settings unavailable: %s", exc)
             return None
         dialog = SettingsDialog(self.services, self)
         dialog.settings_saved.connect(self.apply_settings)
@@ -427,8 +408,6 @@ class MainWindow(QMainWindow):
                 self.statusBar().showMessage(self.tr("Only a shift lead can manage operators."),
                                              5000)
             return None
-        from ui.operators_dialog import OperatorsDialog
-
         dialog = OperatorsDialog(self.services, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
@@ -479,6 +458,12 @@ class MainWindow(QMainWindow):
 
     def _show_sync(self, snap: object) -> None:
         assert isinstance(snap, SyncSnapshot)
+        queue_state = (snap.queue_depth, snap.needs_attention, snap.last_success_at)
+        if queue_state != self._queue_seen:
+            self._queue_seen = queue_state
+            # The history on screen shows each inspection's sync state: keep it current.
+            if self.history is not None and self.current_screen() is self.history:
+                self.history.refresh()
         if snap.paused_for_auth:
             online, colour = self.tr("Sync paused: the server refused this station"), ERROR_COLOUR
         elif snap.online is True:

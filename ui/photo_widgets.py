@@ -128,10 +128,7 @@ class PhotoPanel(QWidget):
     # --- state --------------------------------------------------------------------------
 
     def has_camera(self) -> bool:
-        available = getattr(self.services, "camera_available", None)
-        if not hasattr(self.services, "take_still") or available is None:
-            return False
-        return bool(available() if callable(available) else available)
+        return self.services.camera_available()
 
     def set_step(self, session: InspectionSession | None, step_id: str | None) -> None:
         self.session = session

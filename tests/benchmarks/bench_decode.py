@@ -1,6 +1,9 @@
 """Benchmark of the barcode decoder against plain pyzbar and plain zxing-cpp on the corpus.
 
 Run: .venv/bin/python tests/benchmarks/bench_decode.py [corpus_dir] [-v]  (-v lists misses)
+Columns: Decoder() with its camera budget (the timed targets), plain pyzbar and zxing-cpp
+in the same run, the ladder without a budget, and Decoder.for_stills() (decode(), CLI).
+Timings depend on machine load: compare columns of one run, and repeat runs.
 The corpus (../shared/samples/barcodes with manifest.json) is not part of a user's clone;
 without it the script says so and exits 0.
 """
