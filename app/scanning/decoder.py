@@ -4,6 +4,13 @@ The decoder is pure: it takes an image array and returns codes. zxing-cpp runs f
 because on label-like frames it reads more and is 3-4x faster than zbar (see
 ``tests/benchmarks/bench_decode.py``); zbar is the second opinion on candidate regions
 and the agreement engine for EAN/UPC, which every 1D decoder occasionally misreads.
+
+Ladder (``Decoder.decode``): zxing on a downscaled frame, the same turned 90 degrees,
+zxing with a fixed threshold at full size, zbar, deskewed region crops, zxing's local
+binarizer; it stops at the first stage giving a trusted read, then looks at textured
+regions no read covers (another label). ``Decoder.for_stills()`` / ``decode()`` give that
+look the whole budget (pages, files); camera frames cap it and ``decode_live`` spreads
+the stages over frames.
 """
 
 from __future__ import annotations
@@ -57,6 +64,10 @@ ALL_SYMBOLOGIES: frozenset[str] = frozenset(
 # Product codes whose short check digit lets misreads through: trusted only on agreement.
 NEEDS_AGREEMENT: frozenset[str] = frozenset({EAN13, EAN8, UPCA, UPCE})
 MATRIX_SYMBOLOGIES: frozenset[str] = frozenset({QR, DATAMATRIX, PDF417})
+
+# Budget of the module-level decode(): stills (files, pages, self-test) where finding
+# every code matters more than the camera's frame rate.
+STILL_BUDGET_MS = 400.0
 
 # Frames larger than this (either side) are refused rather than decoded for seconds.
 MAX_SIDE = 12000
@@ -380,22 +391,34 @@ class Region:
         return cv2.boxPoints((self.center, self.size, self.angle)).astype(np.float32)
 
 
-def find_regions(grey: np.ndarray, *, work_side: int = 640, limit: int = 4) -> list[Region]:
+def find_regions(
+    grey: np.ndarray, *, work_side: int = 640, limit: int = 4, small: Variant | None = None
+) -> list[Region]:
     """Find textured blobs (symbols, and some text) on a small copy of the frame.
 
-    The structure tensor gives each blob's bar direction, used to deskew the crop.
+    The structure tensor gives each blob's bar direction, used to deskew the crop. It
+    runs after every read of a still (to look for further codes), so it is kept to a
+    few milliseconds: the tensor is averaged over each blob directly, and the texture
+    threshold comes from a subsampled percentile.
     """
     h, w = grey.shape
     s = min(1.0, work_side / max(h, w))
-    small = cv2.resize(grey, None, fx=s, fy=s, interpolation=cv2.INTER_AREA) if s < 1 else grey
-    gx = cv2.Sobel(small, cv2.CV_32F, 1, 0, ksize=3)
-    gy = cv2.Sobel(small, cv2.CV_32F, 0, 1, ksize=3)
+    work: np.ndarray
+    if s >= 1:
+        work = grey
+    elif small is not None and small.image.shape[1] > w * s:
+        # ``small`` (the fast pass's area-averaged frame) is already smooth: a linear
+        # resize of it costs a tenth of an area resize of the whole frame.
+        work = cv2.resize(small.image, (round(w * s), round(h * s)), interpolation=cv2.INTER_LINEAR)
+    else:
+        work = cv2.resize(grey, None, fx=s, fy=s, interpolation=cv2.INTER_AREA)
+    s = work.shape[1] / w
+    small_img = work
+    gx = cv2.Sobel(small_img, cv2.CV_32F, 1, 0, ksize=3)
+    gy = cv2.Sobel(small_img, cv2.CV_32F, 0, 1, ksize=3)
     k = (9, 9)
-    jxx = cv2.boxFilter(gx * gx, -1, k)
-    jyy = cv2.boxFilter(gy * gy, -1, k)
-    jxy = cv2.boxFilter(gx * gy, -1, k)
     mag = cv2.boxFilter(cv2.magnitude(gx, gy), -1, k)
-    thr = max(40.0, float(np.percentile(mag, 90)))
+    thr = max(40.0, float(np.percentile(mag[::3, ::3], 90)))
     mask: Any = (mag > thr).astype(np.uint8) * 255
     mask = cv2.morphologyEx(
         mask, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (15, 15))
@@ -403,7 +426,7 @@ def find_regions(grey: np.ndarray, *, work_side: int = 640, limit: int = 4) -> l
     mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (7, 7)))
     contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     out: list[Region] = []
-    min_area = 0.002 * small.shape[0] * small.shape[1]
+    min_area = 0.002 * small_img.shape[0] * small_img.shape[1]
     for c in contours:
         area = cv2.contourArea(c)
         if area < min_area:
@@ -411,9 +434,10 @@ def find_regions(grey: np.ndarray, *, work_side: int = 640, limit: int = 4) -> l
         (cx, cy), (rw, rh), ang = cv2.minAreaRect(c)
         x, y, bw, bh = cv2.boundingRect(c)
         sl = np.s_[y : y + bh, x : x + bw]
-        sxx = float(jxx[sl].mean())
-        syy = float(jyy[sl].mean())
-        sxy = float(jxy[sl].mean())
+        bx, by = gx[sl], gy[sl]
+        sxx = float(np.mean(bx * bx))
+        syy = float(np.mean(by * by))
+        sxy = float(np.mean(bx * by))
         theta = 0.5 * math.degrees(math.atan2(2 * sxy, sxx - syy))
         coh = math.sqrt((sxx - syy) ** 2 + 4 * sxy * sxy) / (sxx + syy + 1e-6)
         score = float(mag[sl].mean()) * math.sqrt(area)
@@ -454,23 +478,38 @@ def scaled(grey: np.ndarray, factor: float, name: str) -> Variant:
 
 
 def region_crop(
-    grey: np.ndarray, region: Region, *, rotate_by: float, margin: float = 0.25, name: str = "crop"
+    grey: np.ndarray,
+    region: Region,
+    *,
+    rotate_by: float,
+    margin: float = 0.25,
+    name: str = "crop",
+    max_scale: float = 2.0,
+    tight: bool = False,
+    linear: bool = False,
 ) -> Variant:
     """Cut ``region`` out of the frame, rotated by ``rotate_by`` degrees and upscaled.
 
-    Small regions are upscaled so a 1D code reaches ~3 px per module, which zbar needs.
+    Small regions are upscaled (up to ``max_scale``) so a 1D code reaches ~3 px per
+    module, which zbar needs; ``max_scale=1`` keeps the frame's native resolution.
+    ``tight`` crops the turned region's extent instead of a square around it; ``linear``
+    interpolates linearly (half the time of cubic, enough at native scale).
     """
     (cx, cy), (rw, rh) = region.center, region.size
     side = max(rw, rh) * (1 + 2 * margin)
     side = max(side, 48.0)
-    scale = float(np.clip(900.0 / side, 1.0, 2.0))
-    out = int(min(side * scale, 1800))
+    scale = float(np.clip(900.0 / side, 1.0, max(1.0, max_scale)))
+    out_w = out_h = int(min(side * scale, 1800))
     m = cv2.getRotationMatrix2D((cx, cy), rotate_by, scale)
-    m[0, 2] += out / 2 - cx
-    m[1, 2] += out / 2 - cy
-    img = cv2.warpAffine(
-        grey, m, (out, out), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE
-    )
+    if tight:
+        # The turned region's own extent plus the margin: a long 1D code gives a strip.
+        ext = (region.corners() - np.array((cx, cy), np.float32)) @ m[:, :2].T
+        span = np.ptp(ext, axis=0) * (1 + 2 * margin) + 24 * scale
+        out_w, out_h = (int(min(float(v), 1800)) for v in span)
+    m[0, 2] += out_w / 2 - cx
+    m[1, 2] += out_h / 2 - cy
+    interp = cv2.INTER_LINEAR if linear else cv2.INTER_CUBIC
+    img = cv2.warpAffine(grey, m, (out_w, out_h), flags=interp, borderMode=cv2.BORDER_REPLICATE)
     inv = cv2.invertAffineTransform(m)
     return Variant(name, img, inv)
 
@@ -523,6 +562,7 @@ class _Pass:
         self.regions: list[Region] | None = None
         self.small: Variant | None = None
         self.stage_ms: dict[str, float] = {}
+        self.confirm_tried: set[tuple[str, str]] = set()
 
     def time_left(self) -> float:
         return self.deadline - time.perf_counter()
@@ -542,21 +582,43 @@ class _Pass:
 
     def get_regions(self) -> list[Region]:
         if self.regions is None:
-            self.regions = find_regions(self.grey)
+            self.regions = find_regions(self.grey, small=self.small)
         return self.regions
 
-    def uncovered_regions(self) -> list[Region]:
-        """Regions whose centre lies in no symbol read so far: maybe another code."""
+    def uncovered_regions(self, max_covered: float = 0.5) -> list[Region]:
+        """Regions mostly outside every symbol read so far: maybe another code.
+
+        A region often holds two symbols printed side by side (one label), so a region
+        counts as uncovered unless reads cover most of its area, not just its centre.
+        """
+        polys = []
+        for v in self.votes.values():
+            if len(v.points) < 2:
+                continue
+            (cx, cy), (w, h), ang = cv2.minAreaRect(np.asarray(v.points, np.float32))
+            # A 1D read is located by its scan line(s): give it a label-like bar height.
+            long_side = max(w, h)
+            if w >= h:
+                h = max(h, 0.35 * long_side)
+            else:
+                w = max(w, 0.35 * long_side)
+            box = cv2.boxPoints(((cx, cy), (w, h), ang)).astype(np.float32)
+            polys.append(cv2.convexHull(box.reshape(-1, 1, 2)))
         out = []
-        polys = [
-            np.asarray(v.points, np.float32) for v in self.votes.values() if len(v.points) >= 3
-        ]
         for reg in self.get_regions():
-            inside = any(
-                cv2.pointPolygonTest(p.reshape(-1, 1, 2), reg.center, True) > -20 for p in polys
-            )
-            if not inside:
+            area = float(reg.size[0] * reg.size[1])
+            if area <= 0:
+                continue
+            corners = cv2.convexHull(reg.corners().reshape(-1, 1, 2))
+            covered = 0.0
+            for poly in polys:
+                with contextlib.suppress(cv2.error):
+                    inter, _ = cv2.intersectConvexConvex(corners, poly)
+                    covered += float(inter)
+            if covered / area < max_covered:
                 out.append(reg)
+        # Smallest first: cheapest to read, and a large blob is more often a block of text.
+        out.sort(key=lambda r: r.size[0] * r.size[1])
         return out
 
 
@@ -593,38 +655,55 @@ def _stage_turned(dec: Decoder, p: _Pass) -> None:
 
 
 def _stage_full(dec: Decoder, p: _Pass) -> None:
-    """zxing on the full frame (small codes), then a fixed threshold (blur, glare)."""
-    h, w = p.grey.shape
-    v = Variant("full", p.grey, _identity())
-    if dec.fast_side / max(h, w) < 0.9 and p.run(dec.zxing, v, "full"):
-        return
-    # The fixed-threshold pass costs as much again; leave the time to the regions if short.
-    if p.time_left() > 0.5 * dec.budget_ms / 1000.0:
-        p.run(dec.zxing_fixed, v, "full")
+    """zxing with a fixed threshold on the full frame: small codes, blur and glare.
+
+    On the corpus the fixed threshold reads more than zxing's local average at full size
+    (blurred bars keep their centre line) and costs about two thirds of it.
+    """
+    p.run(dec.zxing_fixed, Variant("full", p.grey, _identity()), "full")
+
+
+def _stage_full_local(dec: Decoder, p: _Pass) -> None:
+    """zxing's local-average binarizer on the full frame: uneven light across the label."""
+    p.run(dec.zxing, Variant("full-local", p.grey, _identity()), "full-local")
 
 
 def _stage_regions(dec: Decoder, p: _Pass, regions: list[Region] | None = None) -> None:
-    """Deskewed, upscaled crops of textured regions, read by both engines."""
-    for reg in p.get_regions() if regions is None else regions:
+    """Deskewed, upscaled crops of textured regions, read by both engines.
+
+    The crop is turned so the bars stand upright, so zxing need not try rotations. The
+    sharpened fixed-threshold read goes first: it is what reads blurred and tilted
+    Code 128 that the whole-frame passes missed.
+    """
+    todo = p.get_regions() if regions is None else regions
+    # Bar-like (coherent) regions first: deskewing helps 1D codes, while zxing's matrix
+    # detectors already handle any rotation in the whole-frame passes.
+    last_cost = 0.0
+    for reg in sorted(todo, key=lambda r: -r.coherence):
         # theta is the gradient direction (across the bars); turn it horizontal.
         steps: list[tuple[Engine, bool]] = [
-            (dec.zxing, False),
+            (dec.zxing_fixed_upright, True),
+            (dec.zxing_upright, False),
             (dec.zbar, False),
-            (dec.zxing_fixed, True),
             (dec.zbar, True),
         ]
         v = region_crop(p.grey, reg, rotate_by=reg.theta, name=f"crop{reg.center}")
         v_sharp: Variant | None = None
         for engine, enhanced in steps:
-            if p.time_left() <= 0:
+            # Do not start a read that would overrun the budget by more than half its
+            # likely cost (the last read's): the p95 time is what the budget protects.
+            if p.time_left() <= 0.5 * last_cost:
                 return
+            t0 = time.perf_counter()
             if enhanced:
                 if v_sharp is None:
                     v_sharp = Variant(v.name + "-sharp", sharpen(stretch(v.image)), v.to_frame)
                 target = v_sharp
             else:
                 target = v
-            if p.run(engine, target, "regions"):
+            found = p.run(engine, target, "regions")
+            last_cost = time.perf_counter() - t0
+            if found:
                 break
 
 
@@ -639,12 +718,60 @@ def _stage_zbar_full(dec: Decoder, p: _Pass) -> None:
     p.run(dec.zbar, p.small, "zbar")
 
 
+def _native_view(grey: np.ndarray, reg: Region, margin: float = 0.15) -> Variant:
+    """The region at native resolution, turned so its bars stand upright, cheaply.
+
+    A plain slice (no copy) when the bars are near vertical, a transposed slice when near
+    horizontal; only oblique 1D-like regions pay for a (linear) rotation.
+    """
+    h, w = grey.shape
+    corners = reg.corners()
+    x0, y0 = corners.min(axis=0)
+    x1, y1 = corners.max(axis=0)
+    mx, my = (x1 - x0) * margin + 8, (y1 - y0) * margin + 8
+    xa, ya = max(0, int(x0 - mx)), max(0, int(y0 - my))
+    xb, yb = min(w, int(x1 + mx) + 1), min(h, int(y1 + my) + 1)
+    shift = np.array([[1.0, 0.0, float(xa)], [0.0, 1.0, float(ya)]])
+    off = abs(((reg.theta + 90.0) % 180.0) - 90.0)  # 0: bars vertical, 90: horizontal
+    name = f"other{reg.center}"
+    if reg.coherence > 0.4 and 12.0 < off < 78.0:
+        return region_crop(
+            grey, reg, rotate_by=reg.theta, name=name, max_scale=1.0, tight=True, linear=True
+        )
+    view = Variant(name, np.ascontiguousarray(grey[ya:yb, xa:xb]), shift)
+    return _transposed(view, name) if off >= 45.0 else view
+
+
+def _stage_others(dec: Decoder, p: _Pass) -> None:
+    """After a read: native-resolution views of textured regions no read covers yet.
+
+    A stage that read one code says nothing about the others (a downscaled pass reads a
+    big QR and loses a fine Code 128 beside it); the region finder points at the rest
+    cheaply, and zxing on a native view reads what the downscale lost.
+    """
+    stop = p.deadline
+    max_px = float("inf")
+    if dec.others_ms is not None:
+        stop = min(stop, time.perf_counter() + dec.others_ms / 1000.0)
+        # On a camera frame a region this large is most of the frame: big modules the
+        # downscaled pass saw, or a block of text.
+        max_px = dec.others_max_pixels
+    for reg in p.uncovered_regions():
+        if time.perf_counter() >= stop:
+            return
+        if reg.size[0] * reg.size[1] > max_px:
+            continue
+        p.run(dec.zxing_fixed_upright, _native_view(p.grey, reg), "others")
+
+
+# Ordered by codes found per millisecond on the corpus (bench_decode.py prints the yield).
 STAGES: tuple[tuple[str, Stage], ...] = (
     ("fast", _stage_fast),
     ("turned", _stage_turned),
     ("full", _stage_full),
-    ("regions", _stage_regions),
     ("zbar", _stage_zbar_full),
+    ("regions", _stage_regions),
+    ("full-local", _stage_full_local),
 )
 
 
@@ -678,9 +805,10 @@ def _axis_crop(grey: np.ndarray, points: Sequence[Point], *, max_side: int = 640
 
 def _confirm(dec: Decoder, p: _Pass) -> None:
     """Second opinion for EAN/UPC read by one engine: the other engine on a crop."""
-    for vote in list(p.votes.values()):
-        if vote.confirmed or len(vote.points) < 3:
+    for key, vote in list(p.votes.items()):
+        if vote.confirmed or len(vote.points) < 3 or key in p.confirm_tried:
             continue
+        p.confirm_tried.add(key)
         v = _axis_crop(p.grey, vote.points)
         other = dec.zbar if "zbar" not in vote.engines else dec.zxing
         p.run(other, v, vote.stage)
@@ -731,6 +859,8 @@ class Decoder:
         live_budget_ms: float = 20.0,
         require_agreement: bool = True,
         fast_side: int = 960,
+        others_ms: float | None = 4.0,
+        others_max_pixels: float = 600_000.0,
     ) -> None:
         syms = frozenset(symbologies)
         unknown = syms - ALL_SYMBOLOGIES
@@ -741,13 +871,25 @@ class Decoder:
         self.live_budget_ms = live_budget_ms
         self.require_agreement = require_agreement
         self.fast_side = fast_side
+        # Time for further codes once one is read: capped for camera frames (the next
+        # frame looks again), unlimited (within the budget) for stills.
+        self.others_ms = others_ms
+        self.others_max_pixels = others_max_pixels
         self.zxing = ZxingEngine("zxing")
         self.zxing_upright = ZxingEngine("zxing", try_rotate=False)
         self.zxing_fixed = ZxingEngine("zxing", binarizer="FixedThreshold")
+        self.zxing_fixed_upright = ZxingEngine(
+            "zxing", binarizer="FixedThreshold", try_rotate=False
+        )
         self.zbar = ZbarEngine("zbar")
         self._live_lock = threading.Lock()
         self._live_next = 1
         self.last_stage_ms: dict[str, float] = {}
+
+    @classmethod
+    def for_stills(cls, symbologies: Iterable[str] = ALL_SYMBOLOGIES) -> Decoder:
+        """A decoder for files and pages: finds every code rather than the first quickly."""
+        return cls(symbologies, budget_ms=STILL_BUDGET_MS, others_ms=None)
 
     # -- public API
 
@@ -762,7 +904,15 @@ class Decoder:
             if p.time_left() <= 0:
                 break
             self._timed(p, name, stage)
-            if p.votes:
+            if p.votes and self.require_agreement:
+                with contextlib.suppress(cv2.error):
+                    self._timed(p, "confirm", _confirm)
+            # A lone unconfirmed EAN/UPC read is not an answer: later stages (zbar among
+            # them) may give the second opinion, or read what stands beside it.
+            if any(v.confirmed or not self.require_agreement for v in p.votes.values()):
+                # A still must give every code in it, not just the first stage's.
+                if p.time_left() > 0:
+                    self._timed(p, "others", _stage_others)
                 break
         return self._finish(p)
 
@@ -773,7 +923,10 @@ class Decoder:
             return []
         p = _Pass(grey, self.symbologies, time.perf_counter() + self.live_budget_ms / 1000.0)
         self._timed(p, "fast", _stage_fast)
-        if not p.votes:
+        if p.votes:
+            # Another label in view that the downscale loses (fine bars beside a QR).
+            self._timed(p, "others", _stage_others)
+        else:
             with self._live_lock:
                 index = self._live_next
             name, stage = STAGES[index]
@@ -835,16 +988,19 @@ def decode(
     symbologies: Iterable[str] | None = None,
     budget_ms: float | None = None,
 ) -> list[DecodedCode]:
-    """Decode every symbol in ``image`` (BGR, BGRA or greyscale array).
+    """Decode every symbol in ``image`` (BGR, BGRA or greyscale array), for stills.
+
+    Uses STILL_BUDGET_MS, so a loaded machine still finds every code on a page; the
+    camera uses Decoder.decode_live and its own budget.
 
     Raises DecodeError when ``image`` is not an image; returns [] for images too small
     to hold a symbol.
     """
     global _default
     if symbologies is not None:
-        return Decoder(symbologies).decode(image, budget_ms=budget_ms)
+        return Decoder.for_stills(symbologies).decode(image, budget_ms=budget_ms)
     with _default_lock:
         if _default is None:
-            _default = Decoder()
+            _default = Decoder.for_stills()
         dec = _default
     return dec.decode(image, budget_ms=budget_ms)
