@@ -1,15 +1,15 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
     <name>CameraWorker</name>
     <message>
-        <location filename="../../ui/camera_worker.py" line="148" />
+        <location filename="../../ui/camera_worker.py" line="148"/>
         <source>The camera was stopped.</source>
         <translation>摄像头已停止。</translation>
     </message>
     <message>
-        <location filename="../../ui/camera_worker.py" line="175" />
+        <location filename="../../ui/camera_worker.py" line="175"/>
         <source>No camera is running: check the camera, or import a photo from a file.</source>
         <translation>摄像头未运行：请检查摄像头，或从文件导入照片。</translation>
     </message>
@@ -17,153 +17,153 @@
 <context>
     <name>CaseScreen</name>
     <message>
-        <location filename="../../ui/case_screen.py" line="133" />
+        <location filename="../../ui/case_screen.py" line="133"/>
         <source>Defective</source>
         <translation>有缺陷</translation>
     </message>
     <message>
-        <location filename="../../ui/case_screen.py" line="134" />
+        <location filename="../../ui/case_screen.py" line="134"/>
         <source>Not as described</source>
         <translation>与描述不符</translation>
     </message>
     <message>
-        <location filename="../../ui/case_screen.py" line="135" />
+        <location filename="../../ui/case_screen.py" line="135"/>
         <source>Damaged in transit</source>
         <translation>运输中损坏</translation>
     </message>
     <message>
-        <location filename="../../ui/case_screen.py" line="136" />
+        <location filename="../../ui/case_screen.py" line="136"/>
         <source>Wrong item sent</source>
         <translation>发错商品</translation>
     </message>
     <message>
-        <location filename="../../ui/case_screen.py" line="137" />
+        <location filename="../../ui/case_screen.py" line="137"/>
         <source>No longer needed</source>
         <translation>不再需要</translation>
     </message>
     <message>
-        <location filename="../../ui/case_screen.py" line="138" />
+        <location filename="../../ui/case_screen.py" line="138"/>
         <source>Other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../ui/case_screen.py" line="148" />
+        <location filename="../../ui/case_screen.py" line="148"/>
         <source>Order</source>
         <translation>订单</translation>
     </message>
     <message>
-        <location filename="../../ui/case_screen.py" line="148" />
+        <location filename="../../ui/case_screen.py" line="148"/>
         <source>Customer reason</source>
         <translation>客户原因</translation>
     </message>
     <message>
-        <location filename="../../ui/case_screen.py" line="148" />
+        <location filename="../../ui/case_screen.py" line="148"/>
         <source>Customer comment</source>
         <translation>客户留言</translation>
     </message>
     <message>
-        <location filename="../../ui/case_screen.py" line="149" />
+        <location filename="../../ui/case_screen.py" line="149"/>
         <source>Received</source>
         <translation>收货时间</translation>
     </message>
     <message>
-        <location filename="../../ui/case_screen.py" line="149" />
+        <location filename="../../ui/case_screen.py" line="149"/>
         <source>Inspect by</source>
         <translation>检验截止</translation>
     </message>
     <message>
-        <location filename="../../ui/case_screen.py" line="151" />
+        <location filename="../../ui/case_screen.py" line="151"/>
         <source>Item lines (choose with ↑ ↓ or 1-9)</source>
         <translation>商品行（用 ↑ ↓ 或 1-9 选择）</translation>
     </message>
     <message>
-        <location filename="../../ui/case_screen.py" line="152" />
+        <location filename="../../ui/case_screen.py" line="152"/>
         <source>Selected item</source>
         <translation>所选商品</translation>
     </message>
     <message>
-        <location filename="../../ui/case_screen.py" line="154" />
+        <location filename="../../ui/case_screen.py" line="154"/>
         <source>Item</source>
         <translation>商品</translation>
     </message>
     <message>
-        <location filename="../../ui/case_screen.py" line="154" />
+        <location filename="../../ui/case_screen.py" line="154"/>
         <source>Expected serial</source>
         <translation>应有序列号</translation>
     </message>
     <message>
-        <location filename="../../ui/case_screen.py" line="154" />
+        <location filename="../../ui/case_screen.py" line="154"/>
         <source>Expected accessories</source>
         <translation>应有配件</translation>
     </message>
     <message>
-        <location filename="../../ui/case_screen.py" line="157" />
+        <location filename="../../ui/case_screen.py" line="157"/>
         <source>Back (Esc)</source>
         <translation>返回 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_screen.py" line="161" />
-        <location filename="../../ui/case_screen.py" line="251" />
+        <location filename="../../ui/case_screen.py" line="161"/>
+        <location filename="../../ui/case_screen.py" line="251"/>
         <source>Start inspection (Enter)</source>
         <translation>开始检验 (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_screen.py" line="198" />
-        <source>Offline: this case comes from the station's recent lookups.</source>
+        <location filename="../../ui/case_screen.py" line="198"/>
+        <source>Offline: this case comes from the station&apos;s recent lookups.</source>
         <translation>离线：此退货单来自本工位最近的查询记录。</translation>
     </message>
     <message>
-        <location filename="../../ui/case_screen.py" line="205" />
+        <location filename="../../ui/case_screen.py" line="205"/>
         <source>{0}. {1}  ·  SKU {2}  ·  {3}  ·  qty {4}</source>
         <translation>{0}. {1}  ·  SKU {2}  ·  {3}  ·  数量 {4}</translation>
     </message>
     <message>
-        <location filename="../../ui/case_screen.py" line="208" />
+        <location filename="../../ui/case_screen.py" line="208"/>
         <source>inspection in progress</source>
         <translation>检验进行中</translation>
     </message>
     <message>
-        <location filename="../../ui/case_screen.py" line="241" />
+        <location filename="../../ui/case_screen.py" line="241"/>
         <source>none recorded</source>
         <translation>未登记</translation>
     </message>
     <message>
-        <location filename="../../ui/case_screen.py" line="243" />
+        <location filename="../../ui/case_screen.py" line="243"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../ui/case_screen.py" line="246" />
+        <location filename="../../ui/case_screen.py" line="246"/>
         <source>Resume inspection (Enter)</source>
         <translation>继续检验 (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_screen.py" line="248" />
+        <location filename="../../ui/case_screen.py" line="248"/>
         <source>This item has an unfinished inspection (started {0}); Enter continues it.</source>
         <translation>此商品有未完成的检验（开始于 {0}）；按 Enter 继续。</translation>
     </message>
     <message>
-        <location filename="../../ui/case_screen.py" line="262" />
+        <location filename="../../ui/case_screen.py" line="262"/>
         <source>{0} d {1} h</source>
         <translation>{0} 天 {1} 小时</translation>
     </message>
     <message>
-        <location filename="../../ui/case_screen.py" line="264" />
+        <location filename="../../ui/case_screen.py" line="264"/>
         <source>{0} h {1} min</source>
         <translation>{0} 小时 {1} 分钟</translation>
     </message>
     <message>
-        <location filename="../../ui/case_screen.py" line="266" />
+        <location filename="../../ui/case_screen.py" line="266"/>
         <source>{0} min</source>
         <translation>{0} 分钟</translation>
     </message>
     <message>
-        <location filename="../../ui/case_screen.py" line="268" />
+        <location filename="../../ui/case_screen.py" line="268"/>
         <source>overdue by {0}</source>
         <translation>已逾期 {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/case_screen.py" line="269" />
+        <location filename="../../ui/case_screen.py" line="269"/>
         <source>due in {0}</source>
         <translation>剩余 {0}</translation>
     </message>
@@ -171,27 +171,27 @@
 <context>
     <name>CrashDialog</name>
     <message>
-        <location filename="../../ui/crash.py" line="52" />
+        <location filename="../../ui/crash.py" line="52"/>
         <source>Something went wrong</source>
         <translation>出现问题</translation>
     </message>
     <message>
-        <location filename="../../ui/crash.py" line="60" />
+        <location filename="../../ui/crash.py" line="60"/>
         <source>The station stopped unexpectedly last time. Your saved answers and photos are safe. Please send these details to IT.</source>
         <translation>本工位上次意外停止。已保存的答案和照片都安全。请将以下详细信息发送给 IT。</translation>
     </message>
     <message>
-        <location filename="../../ui/crash.py" line="64" />
+        <location filename="../../ui/crash.py" line="64"/>
         <source>An unexpected error happened. Everything saved so far is safe; you can usually carry on. Please send these details to IT.</source>
         <translation>发生了意外错误。已保存的内容都安全，通常可以继续工作。请将以下详细信息发送给 IT。</translation>
     </message>
     <message>
-        <location filename="../../ui/crash.py" line="72" />
+        <location filename="../../ui/crash.py" line="72"/>
         <source>Copy details</source>
         <translation>复制详细信息</translation>
     </message>
     <message>
-        <location filename="../../ui/crash.py" line="74" />
+        <location filename="../../ui/crash.py" line="74"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
@@ -199,208 +199,213 @@
 <context>
     <name>HistoryScreen</name>
     <message>
-        <location filename="../../ui/history_screen.py" line="203" />
+        <location filename="../../ui/history_screen.py" line="212"/>
         <source>synced</source>
         <translation>已同步</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="204" />
+        <location filename="../../ui/history_screen.py" line="213"/>
         <source>pending</source>
         <translation>待发送</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="205" />
+        <location filename="../../ui/history_screen.py" line="214"/>
         <source>needs attention</source>
         <translation>需要处理</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="206" />
+        <location filename="../../ui/history_screen.py" line="215"/>
         <source>handled</source>
         <translation>已处理</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="216" />
+        <location filename="../../ui/history_screen.py" line="225"/>
         <source>unverified: %1</source>
         <translation>未核实：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="275" />
+        <location filename="../../ui/history_screen.py" line="284"/>
         <source>Inspection %1</source>
         <translation>检验 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="276" />
+        <location filename="../../ui/history_screen.py" line="285"/>
         <source>RMA: %1   order: %2</source>
         <translation>RMA：%1   订单：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="278" />
+        <location filename="../../ui/history_screen.py" line="287"/>
         <source>Inspector: %1   completed: %2</source>
         <translation>检验员：%1   完成时间：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="280" />
+        <location filename="../../ui/history_screen.py" line="289"/>
         <source>Customer reason: %1</source>
         <translation>客户原因：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="281" />
+        <location filename="../../ui/history_screen.py" line="290"/>
         <source>Classification: %1 (suggested %2)</source>
         <translation>判定：%1（建议 %2）</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="285" />
+        <location filename="../../ui/history_screen.py" line="294"/>
         <source>Override reason: %1</source>
         <translation>更改原因：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="286" />
+        <location filename="../../ui/history_screen.py" line="295"/>
         <source>Disposition: %1</source>
         <translation>处置：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="289" />
+        <location filename="../../ui/history_screen.py" line="298"/>
         <source>Missing: %1</source>
         <translation>缺少：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="290" />
+        <location filename="../../ui/history_screen.py" line="299"/>
         <source>Serial expected / scanned: %1 / %2</source>
         <translation>序列号 应有 / 扫描：%1 / %2</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="292" />
+        <location filename="../../ui/history_screen.py" line="301"/>
         <source>Sync: %1</source>
         <translation>同步：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="294" />
+        <location filename="../../ui/history_screen.py" line="303"/>
         <source>Needs attention because: %1</source>
         <translation>需要处理，原因：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="297" />
+        <location filename="../../ui/history_screen.py" line="306"/>
         <source>Unverified: scanned %1 while offline</source>
         <translation>未核实：离线时扫描了 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="317" />
+        <location filename="../../ui/history_screen.py" line="326"/>
         <source>Queued to be sent again.</source>
         <translation>已排队重新发送。</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="326" />
+        <location filename="../../ui/history_screen.py" line="335"/>
         <source>Write how the item was handled first.</source>
         <translation>请先填写此项的处理方式。</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="332" />
+        <location filename="../../ui/history_screen.py" line="341"/>
         <source>Marked as handled.</source>
         <translation>已标记为已处理。</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="368" />
-        <location filename="../../ui/history_screen.py" line="391" />
+        <location filename="../../ui/history_screen.py" line="375"/>
+        <location filename="../../ui/history_screen.py" line="398"/>
         <source>Preparing the report…</source>
         <translation>正在生成报告…</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="384" />
+        <location filename="../../ui/history_screen.py" line="391"/>
         <source>Shift %1, %2</source>
         <translation>班次 %1，%2</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="404" />
+        <location filename="../../ui/history_screen.py" line="411"/>
         <source>Inspections</source>
         <translation>检验记录</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="405" />
-        <source>Today's inspections</source>
+        <location filename="../../ui/history_screen.py" line="412"/>
+        <source>Today&apos;s inspections</source>
         <translation>今日检验</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="406" />
+        <location filename="../../ui/history_screen.py" line="413"/>
+        <source>Back to scanning (Esc)</source>
+        <translation>返回扫描 (Esc)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/history_screen.py" line="414"/>
         <source>Search by RMA or serial</source>
         <translation>按 RMA 或序列号搜索</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="407" />
+        <location filename="../../ui/history_screen.py" line="415"/>
         <source>Search</source>
         <translation>搜索</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="408" />
+        <location filename="../../ui/history_screen.py" line="416"/>
         <source>Today</source>
         <translation>今天</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="410" />
+        <location filename="../../ui/history_screen.py" line="418"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="410" />
+        <location filename="../../ui/history_screen.py" line="418"/>
         <source>RMA</source>
         <translation>RMA</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="410" />
+        <location filename="../../ui/history_screen.py" line="418"/>
         <source>SKU</source>
         <translation>SKU</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="410" />
+        <location filename="../../ui/history_screen.py" line="418"/>
         <source>Inspector</source>
         <translation>检验员</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="411" />
+        <location filename="../../ui/history_screen.py" line="419"/>
         <source>Classification</source>
         <translation>判定</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="411" />
+        <location filename="../../ui/history_screen.py" line="419"/>
         <source>Disposition</source>
         <translation>处置</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="411" />
+        <location filename="../../ui/history_screen.py" line="419"/>
         <source>Sync</source>
         <translation>同步</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="413" />
+        <location filename="../../ui/history_screen.py" line="421"/>
         <source>Needs attention (shift lead)</source>
         <translation>需要处理（班组长）</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="414" />
+        <location filename="../../ui/history_screen.py" line="422"/>
         <source>Retry</source>
         <translation>重试</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="415" />
+        <location filename="../../ui/history_screen.py" line="423"/>
         <source>How was it handled?</source>
         <translation>是如何处理的？</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="416" />
+        <location filename="../../ui/history_screen.py" line="424"/>
         <source>Mark handled</source>
         <translation>标记为已处理</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="417" />
+        <location filename="../../ui/history_screen.py" line="425"/>
         <source>Reports</source>
         <translation>报告</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="418" />
+        <location filename="../../ui/history_screen.py" line="426"/>
         <source>Inspection report…</source>
         <translation>检验报告…</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="419" />
+        <location filename="../../ui/history_screen.py" line="427"/>
         <source>Shift report…</source>
         <translation>班次报告…</translation>
     </message>
@@ -408,303 +413,303 @@
 <context>
     <name>InspectionFlow</name>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="341" />
+        <location filename="../../ui/inspection_flow.py" line="340"/>
         <source>This inspection cannot be opened: %1</source>
         <translation>无法打开此检验：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="358" />
+        <location filename="../../ui/inspection_flow.py" line="357"/>
         <source>Not saved: %1. The screen now shows what is saved.</source>
         <translation>未保存：%1。屏幕现在显示已保存的内容。</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="376" />
+        <location filename="../../ui/inspection_flow.py" line="375"/>
         <source>Appearance</source>
         <translation>外观</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="377" />
+        <location filename="../../ui/inspection_flow.py" line="376"/>
         <source>Function</source>
         <translation>功能</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="378" />
+        <location filename="../../ui/inspection_flow.py" line="377"/>
         <source>Accessories</source>
         <translation>配件</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="383" />
+        <location filename="../../ui/inspection_flow.py" line="382"/>
         <source>Intact</source>
         <translation>完好</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="384" />
+        <location filename="../../ui/inspection_flow.py" line="383"/>
         <source>Damaged</source>
         <translation>损坏</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="385" />
+        <location filename="../../ui/inspection_flow.py" line="384"/>
         <source>Missing parts</source>
         <translation>缺件</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="390" />
+        <location filename="../../ui/inspection_flow.py" line="389"/>
         <source>Restock</source>
         <translation>重新入库</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="391" />
+        <location filename="../../ui/inspection_flow.py" line="390"/>
         <source>Refurbish</source>
         <translation>翻新</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="392" />
+        <location filename="../../ui/inspection_flow.py" line="391"/>
         <source>Return to vendor</source>
         <translation>退回供应商</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="393" />
+        <location filename="../../ui/inspection_flow.py" line="392"/>
         <source>Scrap</source>
         <translation>报废</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="395" />
+        <location filename="../../ui/inspection_flow.py" line="394"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="450" />
+        <location filename="../../ui/inspection_flow.py" line="449"/>
         <source>%1 · step %2 of %3</source>
         <translation>%1 · 第 %2 步，共 %3 步</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="452" />
+        <location filename="../../ui/inspection_flow.py" line="451"/>
         <source> (optional)</source>
         <translation>（可选）</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="454" />
+        <location filename="../../ui/inspection_flow.py" line="453"/>
         <source>P pass · F fail · N not applicable · Enter next</source>
         <translation>P 合格 · F 不合格 · N 不适用 · Enter 下一步</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="455" />
+        <location filename="../../ui/inspection_flow.py" line="454"/>
         <source>1-9 choose · N not applicable · Enter next</source>
         <translation>1-9 选择 · N 不适用 · Enter 下一步</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="456" />
+        <location filename="../../ui/inspection_flow.py" line="455"/>
         <source>Type the reading and press Enter</source>
         <translation>输入读数后按 Enter</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="457" />
+        <location filename="../../ui/inspection_flow.py" line="456"/>
         <source>Type or scan, then press Enter</source>
         <translation>输入或扫描，然后按 Enter</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="458" />
+        <location filename="../../ui/inspection_flow.py" line="457"/>
         <source>Space takes the photo · N not applicable · Enter next</source>
         <translation>空格键拍照 · N 不适用 · Enter 下一步</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="463" />
+        <location filename="../../ui/inspection_flow.py" line="462"/>
         <source>Scan the %1 label; expected: %2</source>
         <translation>扫描%1标签；应为：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="464" />
+        <location filename="../../ui/inspection_flow.py" line="463"/>
         <source>serial</source>
         <translation>序列号</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="465" />
+        <location filename="../../ui/inspection_flow.py" line="464"/>
         <source>(no serial on the case)</source>
         <translation>（退货单上没有序列号）</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="467" />
+        <location filename="../../ui/inspection_flow.py" line="466"/>
         <source>A fail needs a photo.</source>
         <translation>不合格需要拍照。</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="469" />
+        <location filename="../../ui/inspection_flow.py" line="468"/>
         <source>Pass (P)</source>
         <translation>合格 (P)</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="470" />
+        <location filename="../../ui/inspection_flow.py" line="469"/>
         <source>Fail (F)</source>
         <translation>不合格 (F)</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="471" />
+        <location filename="../../ui/inspection_flow.py" line="470"/>
         <source>N/A (N)</source>
         <translation>不适用 (N)</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="472" />
+        <location filename="../../ui/inspection_flow.py" line="471"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="473" />
+        <location filename="../../ui/inspection_flow.py" line="472"/>
         <source>optional note</source>
         <translation>可选备注</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="509" />
+        <location filename="../../ui/inspection_flow.py" line="508"/>
         <source>Out of range (%1 to %2 %3): this counts as a FAIL.</source>
         <translation>超出范围（%1 至 %2 %3）：计为不合格。</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="512" />
+        <location filename="../../ui/inspection_flow.py" line="511"/>
         <source>Take a photo.</source>
         <translation>请拍照。</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="516" />
+        <location filename="../../ui/inspection_flow.py" line="515"/>
         <source>Accepted range: %1 to %2 %3</source>
         <translation>合格范围：%1 至 %2 %3</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="535" />
+        <location filename="../../ui/inspection_flow.py" line="534"/>
         <source>UNVERIFIED (offline) · %1 · %2</source>
         <translation>未核实（离线）· %1 · %2</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="546" />
+        <location filename="../../ui/inspection_flow.py" line="545"/>
         <source>SERIAL MISMATCH: scanned %1, the case expects %2. Possible swapped item: check the item and the label.</source>
         <translation>序列号不符：扫描到 %1，退货单应为 %2。可能是调包商品：请检查商品和标签。</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="584" />
+        <location filename="../../ui/inspection_flow.py" line="583"/>
         <source>Summary</source>
         <translation>汇总</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="586" />
+        <location filename="../../ui/inspection_flow.py" line="585"/>
         <source>Suggested: %1</source>
         <translation>建议：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="590" />
+        <location filename="../../ui/inspection_flow.py" line="589"/>
         <source>Disposition: %1</source>
         <translation>处置：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="593" />
+        <location filename="../../ui/inspection_flow.py" line="592"/>
         <source>Because:</source>
         <translation>依据：</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="596" />
+        <location filename="../../ui/inspection_flow.py" line="595"/>
         <source>Because: no step failed.</source>
         <translation>依据：没有不合格的步骤。</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="598" />
+        <location filename="../../ui/inspection_flow.py" line="597"/>
         <source>Missing accessories: %1</source>
         <translation>缺少配件：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="601" />
+        <location filename="../../ui/inspection_flow.py" line="600"/>
         <source>Missing accessories: none</source>
         <translation>缺少配件：无</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="604" />
+        <location filename="../../ui/inspection_flow.py" line="603"/>
         <source>Serial/IMEI matches the case.</source>
         <translation>序列号/IMEI 与退货单一致。</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="605" />
+        <location filename="../../ui/inspection_flow.py" line="604"/>
         <source>Serial/IMEI does NOT match the case.</source>
         <translation>序列号/IMEI 与退货单不一致。</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="606" />
+        <location filename="../../ui/inspection_flow.py" line="605"/>
         <source>Serial/IMEI not captured.</source>
         <translation>未录入序列号/IMEI。</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="607" />
+        <location filename="../../ui/inspection_flow.py" line="606"/>
         <source>The case lists no serial to compare with.</source>
         <translation>退货单上没有可比对的序列号。</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="611" />
+        <location filename="../../ui/inspection_flow.py" line="610"/>
         <source>Classification</source>
         <translation>判定</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="612" />
+        <location filename="../../ui/inspection_flow.py" line="611"/>
         <source>Override reason</source>
         <translation>更改原因</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="613" />
+        <location filename="../../ui/inspection_flow.py" line="612"/>
         <source>required when you change the classification</source>
         <translation>更改判定时必填</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="617" />
-        <location filename="../../ui/inspection_flow.py" line="851" />
+        <location filename="../../ui/inspection_flow.py" line="616"/>
+        <location filename="../../ui/inspection_flow.py" line="858"/>
         <source>Confirm (Enter)</source>
         <translation>确认 (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="641" />
+        <location filename="../../ui/inspection_flow.py" line="640"/>
         <source>Override: %1 → disposition %2</source>
         <translation>更改为：%1 → 处置 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="682" />
+        <location filename="../../ui/inspection_flow.py" line="689"/>
         <source>Type a value, or press N/A.</source>
         <translation>请输入数值，或按不适用。</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="692" />
+        <location filename="../../ui/inspection_flow.py" line="699"/>
         <source>Serial mismatch. Check the item; press Enter again to continue.</source>
         <translation>序列号不符。请检查商品；再按一次 Enter 继续。</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="761" />
+        <location filename="../../ui/inspection_flow.py" line="768"/>
         <source>Saving the result…</source>
         <translation>正在保存结果…</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="765" />
+        <location filename="../../ui/inspection_flow.py" line="772"/>
         <source>Result saved.</source>
         <translation>结果已保存。</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="772" />
+        <location filename="../../ui/inspection_flow.py" line="779"/>
         <source>The result was NOT saved: %1</source>
         <translation>结果未保存：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="830" />
+        <location filename="../../ui/inspection_flow.py" line="837"/>
         <source>This step needs a value or a choice.</source>
         <translation>此步骤需要输入数值或选择一项。</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="847" />
+        <location filename="../../ui/inspection_flow.py" line="854"/>
         <source>Keep as draft and leave</source>
         <translation>保存草稿并离开</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="848" />
+        <location filename="../../ui/inspection_flow.py" line="855"/>
         <source>Opening the inspection…</source>
         <translation>正在打开检验…</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="849" />
+        <location filename="../../ui/inspection_flow.py" line="856"/>
         <source>Back (⌫)</source>
         <translation>上一步 (⌫)</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="850" />
+        <location filename="../../ui/inspection_flow.py" line="857"/>
         <source>Next (Enter)</source>
         <translation>下一步 (Enter)</translation>
     </message>
@@ -712,104 +717,104 @@
 <context>
     <name>LoginScreen</name>
     <message>
-        <location filename="../../ui/login_screen.py" line="158" />
+        <location filename="../../ui/login_screen.py" line="158"/>
         <source>Return inspection</source>
         <translation>退货检验</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="159" />
-        <location filename="../../ui/login_screen.py" line="187" />
+        <location filename="../../ui/login_screen.py" line="159"/>
+        <location filename="../../ui/login_screen.py" line="187"/>
         <source>Station {0}</source>
         <translation>工位 {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="161" />
+        <location filename="../../ui/login_screen.py" line="161"/>
         <source>Scan your badge</source>
         <translation>扫描工牌</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="162" />
+        <location filename="../../ui/login_screen.py" line="162"/>
         <source>Hold your badge under the scanner, or type its code and press Enter.</source>
         <translation>将工牌放在扫描器下，或输入工牌号后按 Enter。</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="164" />
+        <location filename="../../ui/login_screen.py" line="164"/>
         <source>Or sign in with your ID and PIN</source>
         <translation>或用工号和 PIN 登录</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="165" />
-        <location filename="../../ui/login_screen.py" line="172" />
+        <location filename="../../ui/login_screen.py" line="165"/>
+        <location filename="../../ui/login_screen.py" line="172"/>
         <source>Operator ID</source>
         <translation>工号</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="166" />
+        <location filename="../../ui/login_screen.py" line="166"/>
         <source>PIN</source>
         <translation>PIN</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="167" />
+        <location filename="../../ui/login_screen.py" line="167"/>
         <source>Sign in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="169" />
+        <location filename="../../ui/login_screen.py" line="169"/>
         <source>This station has no shift lead yet. Create the first shift lead: they can then add inspectors and change the settings.</source>
         <translation>本工位还没有班组长。请创建第一位班组长：之后由其添加检验员并修改设置。</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="172" />
+        <location filename="../../ui/login_screen.py" line="172"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="172" />
+        <location filename="../../ui/login_screen.py" line="172"/>
         <source>PIN (4-12 digits)</source>
         <translation>PIN（4-12 位数字）</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="173" />
+        <location filename="../../ui/login_screen.py" line="173"/>
         <source>PIN again</source>
         <translation>再次输入 PIN</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="173" />
+        <location filename="../../ui/login_screen.py" line="173"/>
         <source>Badge code (optional)</source>
         <translation>工牌号（可选）</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="175" />
+        <location filename="../../ui/login_screen.py" line="175"/>
         <source>Create shift lead</source>
         <translation>创建班组长</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="225" />
+        <location filename="../../ui/login_screen.py" line="225"/>
         <source>Enter your operator ID and PIN.</source>
         <translation>请输入工号和 PIN。</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="233" />
+        <location filename="../../ui/login_screen.py" line="233"/>
         <source>Checking…</source>
         <translation>正在验证…</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="246" />
+        <location filename="../../ui/login_screen.py" line="246"/>
         <source>Not recognised. Scan your badge again, or check your ID and PIN.</source>
         <translation>无法识别。请重新扫描工牌，或检查工号和 PIN。</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="249" />
+        <location filename="../../ui/login_screen.py" line="249"/>
         <source>Login is not possible right now: {0}</source>
         <translation>暂时无法登录：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="259" />
+        <location filename="../../ui/login_screen.py" line="259"/>
         <source>The two PINs differ. Enter them again.</source>
         <translation>两次输入的 PIN 不一致，请重新输入。</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="281" />
+        <location filename="../../ui/login_screen.py" line="281"/>
         <source>Could not save: {0}</source>
         <translation>无法保存：{0}</translation>
     </message>
@@ -817,157 +822,167 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="215" />
+        <location filename="../../ui/main_window.py" line="217"/>
         <source>Return inspection — {0}</source>
         <translation>退货检验 — {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="216" />
+        <location filename="../../ui/main_window.py" line="218"/>
         <source> (demo)</source>
         <translation>（演示）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="217" />
+        <location filename="../../ui/main_window.py" line="219"/>
         <source>History (F5)</source>
         <translation>历史记录 (F5)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="218" />
+        <location filename="../../ui/main_window.py" line="220"/>
+        <source>Operators (F8)</source>
+        <translation>操作员 (F8)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="221"/>
         <source>Settings (F9)</source>
         <translation>设置 (F9)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="219" />
+        <location filename="../../ui/main_window.py" line="222"/>
         <source>Log out (F12)</source>
         <translation>退出登录 (F12)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="293" />
+        <location filename="../../ui/main_window.py" line="296"/>
         <source>Logged out after {0} minutes without activity.</source>
         <translation>{0} 分钟无操作，已自动退出登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="350" />
+        <location filename="../../ui/main_window.py" line="353"/>
         <source>The inspection could not start: {0}</source>
         <translation>无法开始检验：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="369" />
+        <location filename="../../ui/main_window.py" line="368"/>
         <source>Result saved. It is sent to the case server in the background. Scan the next label.</source>
         <translation>结果已保存，正在后台发送到退货服务器。请扫描下一个标签。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="375" />
+        <location filename="../../ui/main_window.py" line="374"/>
         <source>The inspection is kept as a draft: press F6 to continue it.</source>
         <translation>检验已保存为草稿：按 F6 继续。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="410" />
+        <location filename="../../ui/main_window.py" line="394"/>
         <source>Only a shift lead can change the settings.</source>
         <translation>只有班组长可以修改设置。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="444" />
+        <location filename="../../ui/main_window.py" line="408"/>
+        <source>Only a shift lead can manage operators.</source>
+        <translation>只有班组长可以管理操作员。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="436"/>
         <source>shift lead</source>
         <translation>班组长</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="444" />
+        <location filename="../../ui/main_window.py" line="436"/>
         <source>inspector</source>
         <translation>检验员</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="447" />
+        <location filename="../../ui/main_window.py" line="439"/>
         <source>Operator: {0}</source>
         <translation>操作员：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="451" />
+        <location filename="../../ui/main_window.py" line="444"/>
         <source>Nobody logged in</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="469" />
+        <location filename="../../ui/main_window.py" line="468"/>
         <source>Sync paused: the server refused this station</source>
         <translation>同步已暂停：服务器拒绝了本工位</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="471" />
+        <location filename="../../ui/main_window.py" line="470"/>
         <source>Online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="473" />
+        <location filename="../../ui/main_window.py" line="472"/>
         <source>Offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="475" />
+        <location filename="../../ui/main_window.py" line="474"/>
         <source>Connecting…</source>
         <translation>正在连接…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="478" />
+        <location filename="../../ui/main_window.py" line="477"/>
         <source>Queue: {0}</source>
         <translation>队列：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="480" />
+        <location filename="../../ui/main_window.py" line="479"/>
         <source>, {0} need attention</source>
         <translation>，{0} 项需要处理</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="485" />
+        <location filename="../../ui/main_window.py" line="484"/>
         <source>Nothing waiting</source>
         <translation>没有待发送项</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="488" />
+        <location filename="../../ui/main_window.py" line="487"/>
         <source>Oldest waiting: {0} h {1} min</source>
         <translation>最早待发送：{0} 小时 {1} 分钟</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="489" />
+        <location filename="../../ui/main_window.py" line="488"/>
         <source>Oldest waiting: {0} min</source>
         <translation>最早待发送：{0} 分钟</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="490" />
+        <location filename="../../ui/main_window.py" line="489"/>
         <source>Case server: {0} · {1}</source>
         <translation>退货服务器：{0} · {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="495" />
+        <location filename="../../ui/main_window.py" line="494"/>
         <source>Camera: on</source>
         <translation>摄像头：开</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="496" />
+        <location filename="../../ui/main_window.py" line="495"/>
         <source>Camera: starting</source>
         <translation>摄像头：正在启动</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="497" />
+        <location filename="../../ui/main_window.py" line="496"/>
         <source>Camera: reconnecting…</source>
         <translation>摄像头：正在重新连接…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="498" />
+        <location filename="../../ui/main_window.py" line="497"/>
         <source>Camera: not available</source>
         <translation>摄像头：不可用</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="499" />
+        <location filename="../../ui/main_window.py" line="498"/>
         <source>Camera: video ended</source>
         <translation>摄像头：视频已结束</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="500" />
+        <location filename="../../ui/main_window.py" line="499"/>
         <source>Camera: off</source>
         <translation>摄像头：关</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="513" />
+        <location filename="../../ui/main_window.py" line="512"/>
         <source>A background task failed: {0}</source>
         <translation>后台任务失败：{0}</translation>
     </message>
@@ -975,77 +990,77 @@
 <context>
     <name>OperatorsDialog</name>
     <message>
-        <location filename="../../ui/operators_dialog.py" line="95" />
+        <location filename="../../ui/operators_dialog.py" line="95"/>
         <source>Operator added.</source>
         <translation>已添加操作员。</translation>
     </message>
     <message>
-        <location filename="../../ui/operators_dialog.py" line="100" />
+        <location filename="../../ui/operators_dialog.py" line="100"/>
         <source>Import roster</source>
         <translation>导入名单</translation>
     </message>
     <message>
-        <location filename="../../ui/operators_dialog.py" line="100" />
+        <location filename="../../ui/operators_dialog.py" line="100"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../ui/operators_dialog.py" line="109" />
+        <location filename="../../ui/operators_dialog.py" line="109"/>
         <source>%1 operator(s) imported.</source>
         <translation>已导入 %1 名操作员。</translation>
     </message>
     <message>
-        <location filename="../../ui/operators_dialog.py" line="117" />
+        <location filename="../../ui/operators_dialog.py" line="117"/>
         <source>Operators</source>
         <translation>操作员</translation>
     </message>
     <message>
-        <location filename="../../ui/operators_dialog.py" line="118" />
+        <location filename="../../ui/operators_dialog.py" line="118"/>
         <source>Operator ID</source>
         <translation>工号</translation>
     </message>
     <message>
-        <location filename="../../ui/operators_dialog.py" line="118" />
+        <location filename="../../ui/operators_dialog.py" line="118"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/operators_dialog.py" line="119" />
+        <location filename="../../ui/operators_dialog.py" line="119"/>
         <source>Role</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../ui/operators_dialog.py" line="119" />
+        <location filename="../../ui/operators_dialog.py" line="119"/>
         <source>PIN (4-12 digits)</source>
         <translation>PIN（4-12 位数字）</translation>
     </message>
     <message>
-        <location filename="../../ui/operators_dialog.py" line="120" />
+        <location filename="../../ui/operators_dialog.py" line="120"/>
         <source>Badge code (optional)</source>
         <translation>工牌号（可选）</translation>
     </message>
     <message>
-        <location filename="../../ui/operators_dialog.py" line="122" />
+        <location filename="../../ui/operators_dialog.py" line="122"/>
         <source>Inspector</source>
         <translation>检验员</translation>
     </message>
     <message>
-        <location filename="../../ui/operators_dialog.py" line="123" />
+        <location filename="../../ui/operators_dialog.py" line="123"/>
         <source>Shift lead</source>
         <translation>班组长</translation>
     </message>
     <message>
-        <location filename="../../ui/operators_dialog.py" line="124" />
+        <location filename="../../ui/operators_dialog.py" line="124"/>
         <source>Import roster CSV…</source>
         <translation>导入名单 CSV…</translation>
     </message>
     <message>
-        <location filename="../../ui/operators_dialog.py" line="125" />
+        <location filename="../../ui/operators_dialog.py" line="125"/>
         <source>Add operator</source>
         <translation>添加操作员</translation>
     </message>
     <message>
-        <location filename="../../ui/operators_dialog.py" line="126" />
+        <location filename="../../ui/operators_dialog.py" line="126"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
@@ -1053,52 +1068,52 @@
 <context>
     <name>PhotoPanel</name>
     <message>
-        <location filename="../../ui/photo_widgets.py" line="178" />
+        <location filename="../../ui/photo_widgets.py" line="175"/>
         <source>Still saving the last photo…</source>
         <translation>仍在保存上一张照片…</translation>
     </message>
     <message>
-        <location filename="../../ui/photo_widgets.py" line="194" />
+        <location filename="../../ui/photo_widgets.py" line="191"/>
         <source>No camera: import the photo from a file instead.</source>
         <translation>没有摄像头：请改为从文件导入照片。</translation>
     </message>
     <message>
-        <location filename="../../ui/photo_widgets.py" line="197" />
+        <location filename="../../ui/photo_widgets.py" line="194"/>
         <source>Taking photo…</source>
         <translation>正在拍照…</translation>
     </message>
     <message>
-        <location filename="../../ui/photo_widgets.py" line="209" />
+        <location filename="../../ui/photo_widgets.py" line="206"/>
         <source>Import a photo</source>
         <translation>导入照片</translation>
     </message>
     <message>
-        <location filename="../../ui/photo_widgets.py" line="210" />
+        <location filename="../../ui/photo_widgets.py" line="207"/>
         <source>Pictures (*.jpg *.jpeg *.png)</source>
         <translation>图片 (*.jpg *.jpeg *.png)</translation>
     </message>
     <message>
-        <location filename="../../ui/photo_widgets.py" line="249" />
+        <location filename="../../ui/photo_widgets.py" line="246"/>
         <source>Photo saved.</source>
         <translation>照片已保存。</translation>
     </message>
     <message>
-        <location filename="../../ui/photo_widgets.py" line="255" />
+        <location filename="../../ui/photo_widgets.py" line="252"/>
         <source>The photo was not saved: %1</source>
         <translation>照片未保存：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/photo_widgets.py" line="280" />
+        <location filename="../../ui/photo_widgets.py" line="277"/>
         <source>Take photo (Space)</source>
         <translation>拍照（空格）</translation>
     </message>
     <message>
-        <location filename="../../ui/photo_widgets.py" line="281" />
+        <location filename="../../ui/photo_widgets.py" line="278"/>
         <source>Import photo…</source>
         <translation>导入照片…</translation>
     </message>
     <message>
-        <location filename="../../ui/photo_widgets.py" line="282" />
+        <location filename="../../ui/photo_widgets.py" line="279"/>
         <source>no camera</source>
         <translation>无摄像头</translation>
     </message>
@@ -1106,67 +1121,67 @@
 <context>
     <name>ReportPreviewDialog</name>
     <message>
-        <location filename="../../ui/report_preview.py" line="123" />
+        <location filename="../../ui/report_preview.py" line="123"/>
         <source>The report could not be opened (%1).</source>
         <translation>无法打开报告（%1）。</translation>
     </message>
     <message>
-        <location filename="../../ui/report_preview.py" line="158" />
+        <location filename="../../ui/report_preview.py" line="158"/>
         <source>Printed %1 page(s) to %2.</source>
         <translation>已在 %2 上打印 %1 页。</translation>
     </message>
     <message>
-        <location filename="../../ui/report_preview.py" line="170" />
+        <location filename="../../ui/report_preview.py" line="170"/>
         <source>Print report</source>
         <translation>打印报告</translation>
     </message>
     <message>
-        <location filename="../../ui/report_preview.py" line="181" />
+        <location filename="../../ui/report_preview.py" line="181"/>
         <source>The printer %1 is not available; use Print… to choose another.</source>
         <translation>打印机 %1 不可用；请用“打印…”选择其他打印机。</translation>
     </message>
     <message>
-        <location filename="../../ui/report_preview.py" line="192" />
+        <location filename="../../ui/report_preview.py" line="192"/>
         <source>Save the report as PDF</source>
         <translation>将报告另存为 PDF</translation>
     </message>
     <message>
-        <location filename="../../ui/report_preview.py" line="193" />
+        <location filename="../../ui/report_preview.py" line="193"/>
         <source>PDF files (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../ui/report_preview.py" line="210" />
+        <location filename="../../ui/report_preview.py" line="210"/>
         <source>Report preview: %1</source>
         <translation>报告预览：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/report_preview.py" line="211" />
+        <location filename="../../ui/report_preview.py" line="211"/>
         <source>Print…</source>
         <translation>打印…</translation>
     </message>
     <message>
-        <location filename="../../ui/report_preview.py" line="215" />
+        <location filename="../../ui/report_preview.py" line="215"/>
         <source>Print again on %1</source>
         <translation>在 %1 上再次打印</translation>
     </message>
     <message>
-        <location filename="../../ui/report_preview.py" line="215" />
+        <location filename="../../ui/report_preview.py" line="215"/>
         <source>Print again</source>
         <translation>再次打印</translation>
     </message>
     <message>
-        <location filename="../../ui/report_preview.py" line="216" />
+        <location filename="../../ui/report_preview.py" line="216"/>
         <source>Save as PDF…</source>
         <translation>另存为 PDF…</translation>
     </message>
     <message>
-        <location filename="../../ui/report_preview.py" line="217" />
+        <location filename="../../ui/report_preview.py" line="217"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../ui/report_preview.py" line="218" />
+        <location filename="../../ui/report_preview.py" line="218"/>
         <source>%1 page(s)</source>
         <translation>%1 页</translation>
     </message>
@@ -1174,127 +1189,127 @@
 <context>
     <name>ScanScreen</name>
     <message>
-        <location filename="../../ui/scan_screen.py" line="161" />
+        <location filename="../../ui/scan_screen.py" line="161"/>
         <source>Scan a return label</source>
         <translation>扫描退货标签</translation>
     </message>
     <message>
-        <location filename="../../ui/scan_screen.py" line="162" />
+        <location filename="../../ui/scan_screen.py" line="162"/>
         <source>RMA, tracking or order number, then Enter</source>
         <translation>RMA、运单号或订单号，然后按 Enter</translation>
     </message>
     <message>
-        <location filename="../../ui/scan_screen.py" line="163" />
+        <location filename="../../ui/scan_screen.py" line="163"/>
         <source>Recent scans</source>
         <translation>最近扫描</translation>
     </message>
     <message>
-        <location filename="../../ui/scan_screen.py" line="164" />
+        <location filename="../../ui/scan_screen.py" line="164"/>
         <source>No camera picture. Handheld scanner and typing still work.</source>
         <translation>没有摄像头画面。手持扫描器和键盘输入仍可使用。</translation>
     </message>
     <message>
-        <location filename="../../ui/scan_screen.py" line="168" />
+        <location filename="../../ui/scan_screen.py" line="168"/>
         <source>Several returns match. Choose one (↑ ↓, Enter) or scan its RMA:</source>
         <translation>有多个退货单匹配。请选择一个（↑ ↓，Enter）或扫描其 RMA：</translation>
     </message>
     <message>
-        <location filename="../../ui/scan_screen.py" line="171" />
-        <source>Choose the item's category (↑ ↓, Enter); Esc cancels:</source>
+        <location filename="../../ui/scan_screen.py" line="171"/>
+        <source>Choose the item&apos;s category (↑ ↓, Enter); Esc cancels:</source>
         <translation>请选择商品类别（↑ ↓，Enter）；Esc 取消：</translation>
     </message>
     <message>
-        <location filename="../../ui/scan_screen.py" line="175" />
+        <location filename="../../ui/scan_screen.py" line="175"/>
         <source>Unfinished inspections (↑ ↓, Enter to continue; Esc cancels):</source>
         <translation>未完成的检验（↑ ↓，Enter 继续；Esc 取消）：</translation>
     </message>
     <message>
-        <location filename="../../ui/scan_screen.py" line="209" />
+        <location filename="../../ui/scan_screen.py" line="209"/>
         <source>You have {0} unfinished inspection(s): press F6 to continue one.</source>
         <translation>您有 {0} 个未完成的检验：按 F6 继续。</translation>
     </message>
     <message>
-        <location filename="../../ui/scan_screen.py" line="227" />
+        <location filename="../../ui/scan_screen.py" line="227"/>
         <source>No camera picture ({0}). Handheld scanner and typing still work.</source>
         <translation>没有摄像头画面（{0}）。手持扫描器和键盘输入仍可使用。</translation>
     </message>
     <message>
-        <location filename="../../ui/scan_screen.py" line="249" />
+        <location filename="../../ui/scan_screen.py" line="249"/>
         <source>Cancelled. Scan the next label.</source>
         <translation>已取消。请扫描下一个标签。</translation>
     </message>
     <message>
-        <location filename="../../ui/scan_screen.py" line="293" />
+        <location filename="../../ui/scan_screen.py" line="293"/>
         <source>This code cannot be used: {0}</source>
         <translation>此条码无法使用：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/scan_screen.py" line="297" />
+        <location filename="../../ui/scan_screen.py" line="297"/>
         <source>That is an employee badge. Scan the return label of the parcel.</source>
         <translation>这是员工工牌。请扫描包裹上的退货标签。</translation>
     </message>
     <message>
-        <location filename="../../ui/scan_screen.py" line="301" />
+        <location filename="../../ui/scan_screen.py" line="301"/>
         <source>Still looking up the last code…</source>
         <translation>仍在查询上一个条码…</translation>
     </message>
     <message>
-        <location filename="../../ui/scan_screen.py" line="309" />
+        <location filename="../../ui/scan_screen.py" line="309"/>
         <source>Looking up…</source>
         <translation>正在查询…</translation>
     </message>
     <message>
-        <location filename="../../ui/scan_screen.py" line="330" />
+        <location filename="../../ui/scan_screen.py" line="330"/>
         <source>camera</source>
         <translation>摄像头</translation>
     </message>
     <message>
-        <location filename="../../ui/scan_screen.py" line="330" />
+        <location filename="../../ui/scan_screen.py" line="330"/>
         <source>scanner</source>
         <translation>扫描器</translation>
     </message>
     <message>
-        <location filename="../../ui/scan_screen.py" line="331" />
+        <location filename="../../ui/scan_screen.py" line="331"/>
         <source>typed</source>
         <translation>手动输入</translation>
     </message>
     <message>
-        <location filename="../../ui/scan_screen.py" line="366" />
+        <location filename="../../ui/scan_screen.py" line="366"/>
         <source>The lookup failed on this station: {0}. Try again.</source>
         <translation>本工位查询失败：{0}。请重试。</translation>
     </message>
     <message>
-        <location filename="../../ui/scan_screen.py" line="374" />
+        <location filename="../../ui/scan_screen.py" line="374"/>
         <source>Found {0}.</source>
         <translation>已找到 {0}。</translation>
     </message>
     <message>
-        <location filename="../../ui/scan_screen.py" line="378" />
+        <location filename="../../ui/scan_screen.py" line="378"/>
         <source>{0} belongs to several returns.</source>
         <translation>{0} 对应多个退货单。</translation>
     </message>
     <message>
-        <location filename="../../ui/scan_screen.py" line="389" />
+        <location filename="../../ui/scan_screen.py" line="389"/>
         <source>Unknown code: no return case has the code {0}. Check that you scanned the return label (RMA, tracking or order number), or type the RMA.</source>
         <translation>未知条码：没有退货单的条码是 {0}。请确认扫描的是退货标签（RMA、运单号或订单号），或手动输入 RMA。</translation>
     </message>
     <message>
-        <location filename="../../ui/scan_screen.py" line="395" />
-        <source>The case server had a problem ({0}). Scan again to retry, or start the inspection unverified: choose the item's category.</source>
+        <location filename="../../ui/scan_screen.py" line="395"/>
+        <source>The case server had a problem ({0}). Scan again to retry, or start the inspection unverified: choose the item&apos;s category.</source>
         <translation>退货服务器出现问题（{0}）。请重新扫描重试，或以未核实方式开始检验：选择商品类别。</translation>
     </message>
     <message>
-        <location filename="../../ui/scan_screen.py" line="400" />
-        <source>Offline: the case server cannot be reached. The inspection starts unverified and is checked when the station is back online. Choose the item's category.</source>
+        <location filename="../../ui/scan_screen.py" line="400"/>
+        <source>Offline: the case server cannot be reached. The inspection starts unverified and is checked when the station is back online. Choose the item&apos;s category.</source>
         <translation>离线：无法连接退货服务器。检验将以未核实方式开始，恢复联网后再核对。请选择商品类别。</translation>
     </message>
     <message>
-        <location filename="../../ui/scan_screen.py" line="432" />
+        <location filename="../../ui/scan_screen.py" line="432"/>
         <source>No unfinished inspections.</source>
         <translation>没有未完成的检验。</translation>
     </message>
     <message>
-        <location filename="../../ui/scan_screen.py" line="438" />
+        <location filename="../../ui/scan_screen.py" line="438"/>
         <source>{0}  started {1}, step {2}</source>
         <translation>{0}  开始于 {1}，第 {2} 步</translation>
     </message>
@@ -1302,7 +1317,7 @@
 <context>
     <name>Services</name>
     <message>
-        <location filename="../../ui/services.py" line="106" />
+        <location filename="../../ui/services.py" line="106"/>
         <source>No camera is connected.</source>
         <translation>未连接摄像头。</translation>
     </message>
@@ -1310,97 +1325,97 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="118" />
+        <location filename="../../ui/settings_dialog.py" line="118"/>
         <source>CA bundle</source>
         <translation>CA 证书包</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="119" />
+        <location filename="../../ui/settings_dialog.py" line="119"/>
         <source>Certificates (*.pem *.crt);;All files (*)</source>
         <translation>证书 (*.pem *.crt);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="168" />
+        <location filename="../../ui/settings_dialog.py" line="168"/>
         <source>Saved.</source>
         <translation>已保存。</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="176" />
+        <location filename="../../ui/settings_dialog.py" line="176"/>
         <source>Not saved: %1</source>
         <translation>未保存：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="186" />
+        <location filename="../../ui/settings_dialog.py" line="186"/>
         <source>Station settings</source>
         <translation>工位设置</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="188" />
+        <location filename="../../ui/settings_dialog.py" line="188"/>
         <source>Case API URL</source>
         <translation>退货接口 URL</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="189" />
+        <location filename="../../ui/settings_dialog.py" line="189"/>
         <source>CA bundle (PEM)</source>
         <translation>CA 证书包 (PEM)</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="190" />
+        <location filename="../../ui/settings_dialog.py" line="190"/>
         <source>Station token</source>
         <translation>工位令牌</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="191" />
+        <location filename="../../ui/settings_dialog.py" line="191"/>
         <source>Camera (index, file or URL)</source>
         <translation>摄像头（编号、文件或 URL）</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="192" />
+        <location filename="../../ui/settings_dialog.py" line="192"/>
         <source>Camera resolution</source>
         <translation>摄像头分辨率</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="193" />
+        <location filename="../../ui/settings_dialog.py" line="193"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="194" />
+        <location filename="../../ui/settings_dialog.py" line="194"/>
         <source>Photo size (long edge)</source>
         <translation>照片尺寸（长边）</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="195" />
+        <location filename="../../ui/settings_dialog.py" line="195"/>
         <source>Photo JPEG quality</source>
         <translation>照片 JPEG 质量</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="199" />
+        <location filename="../../ui/settings_dialog.py" line="199"/>
         <source>empty: demo mode</source>
         <translation>留空：演示模式</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="200" />
+        <location filename="../../ui/settings_dialog.py" line="200"/>
         <source>empty: the system certificates</source>
         <translation>留空：使用系统证书</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="201" />
+        <location filename="../../ui/settings_dialog.py" line="201"/>
         <source>leave empty to keep the stored token</source>
         <translation>留空则保留已存储的令牌</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="202" />
+        <location filename="../../ui/settings_dialog.py" line="202"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="203" />
+        <location filename="../../ui/settings_dialog.py" line="203"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="204" />
+        <location filename="../../ui/settings_dialog.py" line="204"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
@@ -1408,22 +1423,22 @@
 <context>
     <name>_Thumb</name>
     <message>
-        <location filename="../../ui/photo_widgets.py" line="76" />
+        <location filename="../../ui/photo_widgets.py" line="76"/>
         <source>unreadable</source>
         <translation>无法读取</translation>
     </message>
     <message>
-        <location filename="../../ui/photo_widgets.py" line="81" />
+        <location filename="../../ui/photo_widgets.py" line="81"/>
         <source>Retake</source>
         <translation>重拍</translation>
     </message>
     <message>
-        <location filename="../../ui/photo_widgets.py" line="82" />
+        <location filename="../../ui/photo_widgets.py" line="82"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../ui/photo_widgets.py" line="84" />
+        <location filename="../../ui/photo_widgets.py" line="84"/>
         <source>loading…</source>
         <translation>加载中…</translation>
     </message>
