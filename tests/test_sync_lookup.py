@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from faults import FaultProxy, fast_client
+from faults import FaultProxy, fast_client, reply
 
 from app.refserver import start_server
 from app.store.store import Store
@@ -45,6 +45,16 @@ def test_online_caches_then_offline_uses_cache(server: Any, store: Store) -> Non
         assert status.snapshot.online is False
         unknown = lookup.lookup("RMA-2026-0001236")  # never looked up: start unverified
         assert isinstance(unknown, Offline) and unknown.code == "RMA-2026-0001236"
+        assert not unknown.server_answered  # nobody answered: the network is down
+
+
+def test_a_server_error_is_told_apart_from_no_network(server: Any, store: Store) -> None:
+    with FaultProxy(server.url) as proxy:
+        lookup = CaseLookup(fast_client(proxy.url), store)
+        proxy.add("GET", r"/cases/lookup", reply(503, b"<html>maintenance</html>"), times=1)
+        out = lookup.lookup("RMA-2026-0001237")
+        assert isinstance(out, Offline) and out.server_answered
+        assert "503" in out.reason
 
 
 def test_not_found_and_ambiguous_pass_through(server: Any, store: Store) -> None:

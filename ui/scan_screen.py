@@ -342,15 +342,9 @@ class ScanScreen(QWidget):
         self.busy = True
         self.pending_code = code
         self.scan_started_at = time.perf_counter()
-        status = getattr(lookup, "status", None)
-
         def run() -> tuple[object, bool]:
             outcome = lookup.lookup(code)
-            # An Offline answer while the server still counts as online means it answered
-            # badly (5xx, garbage) rather than not at all.
-            server_error = (isinstance(outcome, Offline) and status is not None
-                            and status.snapshot.online is True)
-            return outcome, server_error
+            return outcome, isinstance(outcome, Offline) and outcome.server_answered
 
         self.services.run_in_background(run, self._on_lookup, self._on_lookup_failed)
 

@@ -136,13 +136,14 @@ def run_decode(
         print(f"decode: settings: {exc}", file=err)
         return 2
     every = max(1, int(getattr(args, "every", 1) or 1))
-    decoder = Decoder()
+    # Images get every code (the stills decoder); videos the camera's frame budget.
+    still, decoder = Decoder.for_stills(), Decoder()
     status = 0
     for name in args.files:
         path = Path(name)
         found = False
         try:
-            for index, codes in decode_file(path, decoder, every):
+            for index, codes in decode_file(path, decoder if _is_video(path) else still, every):
                 found = True
                 rows = [(c, interpret(c.text, patterns)) for c in codes]
                 if args.json:

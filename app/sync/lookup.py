@@ -34,10 +34,15 @@ class Found:
 
 @dataclass(frozen=True, slots=True)
 class Offline:
-    """No answer from the case API and nothing recent in the cache."""
+    """No usable answer from the case API and nothing recent in the cache.
+
+    `server_answered` tells "the server is down or unreachable" (False) from "it
+    answered with an error or nonsense" (True): the inspector is told which.
+    """
 
     code: str
     reason: str
+    server_answered: bool = False
 
 
 LookupOutcome = Found | Ambiguous | NotFound | Offline
@@ -63,9 +68,10 @@ class CaseLookup:
         except Transient as exc:
             if self.status is not None and exc.network:
                 self.status.update(online=False, last_error=str(exc))
-            return self._fallback(code, str(exc))
+            return self._fallback(code, str(exc), server_answered=not exc.network)
         except AuthFailed as exc:
-            return self._fallback(code, f"the case API refused this station ({exc.reason})")
+            return self._fallback(code, f"the case API refused this station ({exc.reason})",
+                                  server_answered=True)
         except Permanent as exc:
             log.warning("lookup of %r refused: %s", code, exc)
             return NotFound(code)
@@ -76,9 +82,10 @@ class CaseLookup:
             return Found(answer)
         return answer
 
-    def _fallback(self, code: str, reason: str) -> Found | Offline:
+    def _fallback(self, code: str, reason: str, *,
+                  server_answered: bool = False) -> Found | Offline:
         cached = self.store.cached_case(code, self.cache_max_age)
         if cached is not None:
             log.info("lookup of %r answered from the cache (%s)", code, reason)
             return Found(cached, from_cache=True)
-        return Offline(code, reason)
+        return Offline(code, reason, server_answered)
