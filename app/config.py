@@ -213,6 +213,11 @@ SETTINGS: tuple[Setting, ...] = (
             _int_range(1, 480)),
     Setting("rma_patterns", "a list of regular expressions", (r"RMA-\d{4}-\d{7}",),
             "What an RMA number looks like at this site.", _patterns),
+    Setting("order_patterns", "a list of regular expressions", (r"SO-\d{3,}",),
+            "What an order number looks like at this site.", _patterns),
+    Setting("badge_patterns", "a list of regular expressions", (r"E\d{4,6}",),
+            "What an employee badge looks like (badges are refused as return labels).",
+            _patterns),
     Setting("accept_reads", "a whole number", 2,
             "Matching camera reads needed before a code counts.", _int_range(1, 10)),
     Setting("scan_cooldown_s", "a number", 4.0,
@@ -242,6 +247,8 @@ class Settings:
     retention_days: int = 30
     idle_logout_minutes: int = 10
     rma_patterns: tuple[str, ...] = (r"RMA-\d{4}-\d{7}",)
+    order_patterns: tuple[str, ...] = (r"SO-\d{3,}",)
+    badge_patterns: tuple[str, ...] = (r"E\d{4,6}",)
     accept_reads: int = 2
     scan_cooldown_s: float = 4.0
     sound: bool = True

@@ -87,7 +87,7 @@ class CameraWorker(QObject):
         self._camera: Any = camera
         self.acceptor = Acceptor(required_reads=settings.accept_reads,
                                  cooldown_s=settings.scan_cooldown_s,
-                                 patterns=Patterns(rma=settings.rma_patterns))
+                                 patterns=Patterns.from_settings(settings))
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self._decoding = threading.Event()
@@ -152,7 +152,7 @@ class CameraWorker(QObject):
         self.settings = settings
         self.acceptor = Acceptor(required_reads=settings.accept_reads,
                                  cooldown_s=settings.scan_cooldown_s,
-                                 patterns=Patterns(rma=settings.rma_patterns))
+                                 patterns=Patterns.from_settings(settings))
         return self.start()
 
     def is_running(self) -> bool:

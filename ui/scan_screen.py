@@ -148,7 +148,7 @@ class ScanScreen(QWidget):
         self.retranslate_ui()
 
     def _patterns(self) -> Patterns:
-        return Patterns(rma=self.services.ctx.settings.rma_patterns)
+        return Patterns.from_settings(self.services.ctx.settings)
 
     # --- language -------------------------------------------------------------------------------
 

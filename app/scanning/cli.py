@@ -17,6 +17,8 @@ from typing import Any, TextIO
 import cv2
 import numpy as np
 
+from app.config import ConfigError, load_settings
+from app.paths import resolve_paths
 from app.scanning.decoder import DecodedCode, DecodeError, Decoder
 from app.scanning.labels import Interpretation, Patterns, Rejected, interpret
 
@@ -48,18 +50,9 @@ def register(subparsers: Any) -> None:
 
 
 def _patterns(args: argparse.Namespace) -> Patterns:
-    """Site RMA patterns from the settings file when one is configured."""
-    try:
-        from app.config import load_settings
-        from app.paths import resolve_paths
-    except ImportError:
-        return Patterns()
-    data_dir = getattr(args, "data_dir", None)
-    config = getattr(args, "config", None)
-    if data_dir is None and config is None:
-        return Patterns()
-    settings = load_settings(resolve_paths(data_dir, config).config_file)
-    return Patterns(rma=tuple(settings.rma_patterns))
+    """The site's label patterns from its settings file (defaults when there is none)."""
+    paths = resolve_paths(getattr(args, "data_dir", None), getattr(args, "config", None))
+    return Patterns.from_settings(load_settings(paths.config_file))
 
 
 def _is_video(path: Path) -> bool:
@@ -132,7 +125,7 @@ def run_decode(
     err = err or sys.stderr
     try:
         patterns = _patterns(args)
-    except Exception as exc:  # ConfigError: told plainly, like an unreadable file
+    except ConfigError as exc:  # told plainly, like an unreadable file
         print(f"decode: settings: {exc}", file=err)
         return 2
     every = max(1, int(getattr(args, "every", 1) or 1))

@@ -14,6 +14,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from app.config import Settings
+
 MAX_LENGTH = 512
 GS = "\x1d"  # FNC1 as scanners transmit it inside GS1 element strings
 
@@ -91,6 +93,12 @@ class Patterns:
     rma: tuple[str, ...] = DEFAULT_RMA_PATTERNS
     order: tuple[str, ...] = DEFAULT_ORDER_PATTERNS
     badge: tuple[str, ...] = DEFAULT_BADGE_PATTERNS
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Patterns:
+        """The site's patterns, as configured (app/config.py declares them)."""
+        return cls(rma=tuple(settings.rma_patterns), order=tuple(settings.order_patterns),
+                   badge=tuple(settings.badge_patterns))
 
     def compiled(self) -> tuple[_Rx, _Rx, _Rx]:
         return _compile(self.rma), _compile(self.order), _compile(self.badge)
