@@ -25,7 +25,8 @@ EXE = BUNDLE / ("inspection-station-console.exe" if sys.platform == "win32"
 REQUIRED = os.environ.get("STATION_TEST_BUNDLE") == "1"
 MAX_SIZE_MIB = 400  # issue 7's target for the unpacked bundle
 
-# Libraries the bundle leaves to the station (docs/INSTALL.md lists their packages):
+# Libraries the bundle leaves to the station (README.md, "Installing on a station", lists
+# their packages):
 # X11 window support and Wayland client libraries that the build machine may not have.
 SYSTEM_PROVIDED = {"libxcb-icccm.so.4", "libxcb-keysyms.so.1", "libwayland-cursor.so.0",
                    "libwayland-egl.so.1", "libwayland-client.so.0"}
@@ -115,7 +116,7 @@ def test_bundle_is_under_the_size_target(exe: Path) -> None:
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="ldd exists on Linux only")
 def test_every_library_resolves_except_documented_system_ones(exe: Path) -> None:
-    """What ldd cannot find in the bundle or on this machine must be in INSTALL.md's list."""
+    """What ldd cannot find in the bundle or on this machine must be in the install guide."""
     ldd = shutil.which("ldd")
     assert ldd, "ldd missing (part of libc-bin)"
     internal = BUNDLE / "_internal"
@@ -130,7 +131,7 @@ def test_every_library_resolves_except_documented_system_ones(exe: Path) -> None
             if "=> not found" in line:
                 missing.setdefault(line.split()[0], set()).add(lib.name)
     assert set(missing) <= SYSTEM_PROVIDED, missing
-    install = (ROOT / "docs" / "INSTALL.md").read_text(encoding="utf-8")
+    install = (ROOT / "README.md").read_text(encoding="utf-8")
     for package in ("libxcb-icccm4", "libxcb-keysyms1", "libgl1", "libegl1",
                     "fonts-dejavu-core"):
         assert package in install
