@@ -11,12 +11,14 @@ cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
 VENV=.venv
 
-# System libraries (see ../shared/design/platform-notes.md): offscreen Qt, zbar, Qt
-# Multimedia, PDF tools for report tests, fonts, and venv support.
+# System libraries (see ../shared/design/platform-notes.md): Qt offscreen and in a real
+# X11 window (the xcb plugin's libraries), zbar, Qt Multimedia, PDF tools for the report
+# tests, fonts, and venv support.
 APT_PACKAGES=(
   libgl1 libegl1 libxkbcommon0 libglib2.0-0 libdbus-1-3 libfontconfig1 fonts-dejavu-core
+  libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-render-util0
+  libxcb-render0 libxcb-shape0 libxcb-util1 libxcb-xkb1 libxkbcommon-x11-0
   libzbar0 libpulse0 poppler-utils python3-venv
-  libxcb-icccm4 libxcb-keysyms1
 )
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
