@@ -224,3 +224,14 @@ def test_garbage_database_file_gives_a_plain_error(data_dir: Path) -> None:
     (data_dir / "station.db").write_bytes(b"this is not a database" * 100)
     with pytest.raises(DbStoreError, match="station database"):
         open_store(data_dir)
+
+
+def test_relaxed_marks_leave_the_connection_durable_again(data_dir: Path) -> None:
+    """mark_sent skips its fsync (a lost mark is one idempotent replay); nothing else may."""
+    store = open_store(data_dir)
+    inspection_id = complete_one(store)
+    store.mark_sent(inspection_id, None)
+    for _ in range(3):  # whichever pooled connection comes back
+        with store.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+    assert store.outbox_item(inspection_id).state == OutboxState.SENT  # type: ignore[union-attr]
