@@ -30,7 +30,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -48,10 +48,7 @@ __all__ = [
     "CAPTURE_KINDS",
     "DEFAULT_TEMPLATE_DIR",
     "GENERIC_CATEGORY",
-    "StationStep",
-    "StationTemplate",
     "TemplateError",
-    "fail_options",
     "load_template_file",
     "load_templates",
     "merge_expected_accessories",
@@ -60,7 +57,6 @@ __all__ = [
     "template_from_api",
     "template_to_dict",
     "templates_from_api",
-    "title_zh",
 ]
 
 DEFAULT_TEMPLATE_DIR = resource_path("checklists")
@@ -102,29 +98,6 @@ class TemplateError(DomainError):
         self.where = where
         self.problem = problem
         super().__init__(f"{source}: {where}: {problem}" if where else f"{source}: {problem}")
-
-
-@dataclass(frozen=True, slots=True)
-class StationStep(ChecklistStep):
-    """A domain step plus the station's extra: the choice options that count as a fail."""
-
-    fail_options: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class StationTemplate(ChecklistTemplate):
-    """A domain template plus its Chinese title."""
-
-    title_zh: str | None = None
-
-
-def fail_options(step: ChecklistStep) -> tuple[str, ...]:
-    """The options of a choice step that mean "failed" (none for plain domain steps)."""
-    return step.fail_options if isinstance(step, StationStep) else ()
-
-
-def title_zh(template: ChecklistTemplate) -> str | None:
-    return template.title_zh if isinstance(template, StationTemplate) else None
 
 
 # --- validation -------------------------------------------------------------------------------
@@ -228,7 +201,7 @@ class _Validator:
 
     # -- template ----------------------------------------------------------------------------
 
-    def template(self, data: Any) -> StationTemplate:
+    def template(self, data: Any) -> ChecklistTemplate:
         if not isinstance(data, dict):
             raise self.fail(None, f"a template must be a JSON object, not {type(data).__name__}")
         self.check_keys(data, _TEMPLATE_KEYS, "template")
@@ -245,7 +218,7 @@ class _Validator:
         sections = data.get("sections")
         if not isinstance(sections, list) or not sections:
             raise self.fail("template", "'sections' must be a non-empty list")
-        by_section: dict[Section, list[StationStep]] = {}
+        by_section: dict[Section, list[ChecklistStep]] = {}
         seen_ids: dict[str, str] = {}
         seen_accessories: dict[str, str] = {}
         for s_index, raw_section in enumerate(sections, start=1):
@@ -269,7 +242,7 @@ class _Validator:
             steps = raw_section.get("steps")
             if not isinstance(steps, list):
                 raise self.fail(f"section {section.value!r}", "'steps' must be a list")
-            parsed: list[StationStep] = []
+            parsed: list[ChecklistStep] = []
             for index, raw_step in enumerate(steps, start=1):
                 step = self.step(raw_step, section, index)
                 if step.step_id in seen_ids:
@@ -294,7 +267,7 @@ class _Validator:
         flat = tuple(step for section in SECTION_ORDER for step in by_section.get(section, []))
         if not flat:
             raise self.fail("template", "the template has no steps")
-        return StationTemplate(
+        return ChecklistTemplate(
             template_id=template_id,
             version=version,
             category=category,
@@ -309,7 +282,7 @@ class _Validator:
             return f"step {step_id!r} ({section.value} step {index})"
         return f"{section.value} step {index}"
 
-    def step(self, raw: Any, section: Section, index: int) -> StationStep:
+    def step(self, raw: Any, section: Section, index: int) -> ChecklistStep:
         where = self.step_where(section, index, None)
         if not isinstance(raw, dict):
             raise self.fail(where, "a step must be an object")
@@ -381,7 +354,7 @@ class _Validator:
                 "'photo_on_fail' is set but the step can never fail "
                 "(pass_fail, number with min/max, or choice with fail_options can)",
             )
-        return StationStep(
+        return ChecklistStep(
             step_id=step_id,
             prompt=prompt,
             kind=kind,
@@ -428,12 +401,12 @@ def _parse_json(text: str, source: str) -> Any:
 # --- public API ---------------------------------------------------------------------------------
 
 
-def template_from_dict(data: Any, source: str, *, strict_keys: bool = True) -> StationTemplate:
+def template_from_dict(data: Any, source: str, *, strict_keys: bool = True) -> ChecklistTemplate:
     """Validate an already parsed template object; `source` names it in error messages."""
     return _Validator(source, strict_keys=strict_keys).template(data)
 
 
-def load_template_file(path: Path) -> StationTemplate:
+def load_template_file(path: Path) -> ChecklistTemplate:
     """Read and validate one template file (UTF-8, a BOM is tolerated)."""
     source = path.name
     try:
@@ -473,7 +446,7 @@ def load_templates(folder: Path = DEFAULT_TEMPLATE_DIR) -> dict[str, ChecklistTe
     return templates
 
 
-def template_from_api(obj: Any, source: str = "server") -> StationTemplate:
+def template_from_api(obj: Any, source: str = "server") -> ChecklistTemplate:
     """Validate one template from GET /checklists (unknown keys ignored, see module doc)."""
     return template_from_dict(obj, source, strict_keys=False)
 
@@ -557,7 +530,7 @@ def merge_expected_accessories(
         step_id = f"{EXPECTED_ACCESSORY_PREFIX}{counter}"
         used_ids.add(step_id)
         added.append(
-            StationStep(
+            ChecklistStep(
                 step_id=step_id,
                 prompt=f"{name} present",
                 prompt_zh=f"{name} 齐全",
@@ -592,7 +565,7 @@ def template_to_dict(template: ChecklistTemplate) -> dict[str, Any]:
                 ("prompt_zh", s.prompt_zh),
                 ("accessory", s.accessory),
                 ("options", list(s.options) or None),
-                ("fail_options", list(fail_options(s)) or None),
+                ("fail_options", list(s.fail_options) or None),
                 ("min", s.min),
                 ("max", s.max),
                 ("unit", s.unit),
@@ -607,7 +580,7 @@ def template_to_dict(template: ChecklistTemplate) -> dict[str, Any]:
         "category": template.category,
         "title": template.title,
     }
-    zh = title_zh(template)
+    zh = template.title_zh
     if zh:
         out["title_zh"] = zh
     out["sections"] = sections

@@ -270,6 +270,8 @@ class ChecklistStep:
     prompt_zh: str | None = None
     # "serial" or "imei": the text answer is compared with the case item's serial number.
     capture: str | None = None
+    # Options of a choice step that mean the step failed (e.g. "D: unsellable").
+    fail_options: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,6 +281,7 @@ class ChecklistTemplate:
     category: str
     title: str
     steps: tuple[ChecklistStep, ...]  # in walking order: appearance, function, accessories
+    title_zh: str | None = None
 
     def step(self, step_id: str) -> ChecklistStep:
         for s in self.steps:

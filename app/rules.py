@@ -40,7 +40,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from app.checklists import fail_options
 from app.domain import (
     Answer,
     ChecklistStep,
@@ -104,7 +103,7 @@ def step_failed(step: ChecklistStep, answer: Answer | None) -> bool:
             step.max is not None and value > step.max
         )
     if step.kind is StepKind.CHOICE:
-        return isinstance(answer.value, str) and answer.value in fail_options(step)
+        return isinstance(answer.value, str) and answer.value in step.fail_options
     return False
 
 

@@ -21,7 +21,7 @@ from typing import Any
 import cv2
 import numpy as np
 
-from app.checklists import merge_expected_accessories, template_for, title_zh
+from app.checklists import merge_expected_accessories, template_for
 from app.config import Settings, save_settings
 from app.context import StationContext
 from app.domain import (
@@ -92,7 +92,7 @@ def categories(ctx: StationContext, language: str = "en") -> list[tuple[str, str
     """(category, title) of every loaded template, for the offline category picker."""
     out: list[tuple[str, str]] = []
     for category, template in sorted(ctx.templates.items()):
-        zh = title_zh(template)
+        zh = template.title_zh
         out.append((category, zh if language == "zh_CN" and zh else template.title))
     return out
 

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.checklists import StationTemplate, load_template_file, template_from_api
+from app.checklists import load_template_file, template_from_api
 from app.domain import (
     Answer,
     ChecklistTemplate,
@@ -44,7 +44,7 @@ def rules() -> DispositionRules:
     return DispositionRules.load(DATA / "dispositions.toml")
 
 
-def mixed_template() -> StationTemplate:
+def mixed_template() -> ChecklistTemplate:
     """One step of every kind in every section that allows it."""
     return template_from_api(
         {
