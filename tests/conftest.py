@@ -5,8 +5,11 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+from app.store import Store
 
 # Without a display Qt aborts the whole run unless told to render offscreen.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -35,3 +38,20 @@ def data_dir(tmp_path: Path) -> Path:
     folder = tmp_path / "station"
     folder.mkdir()
     return folder
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    """A station store in a fresh folder (modules may define their own)."""
+    s = Store(tmp_path / "station.db", tmp_path / "photos")
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def proxy(server: Any) -> Iterator[Any]:
+    """A fault-injecting proxy in front of the module's `server` fixture."""
+    from faults import FaultProxy
+
+    with FaultProxy(server.url) as p:
+        yield p

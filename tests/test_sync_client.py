@@ -40,12 +40,6 @@ def server(tmp_path: Path) -> Iterator[Any]:
         yield srv
 
 
-@pytest.fixture
-def proxy(server: Any) -> Iterator[FaultProxy]:
-    with FaultProxy(server.url) as p:
-        yield p
-
-
 def jpeg(n: int = 500) -> bytes:
     return b"\xff\xd8\xff\xe0" + bytes(range(256)) * (n // 256) + b"\xff\xd9"
 

@@ -52,19 +52,6 @@ def server(tmp_path: Path) -> Iterator[Any]:
         yield srv
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = Store(tmp_path / "station.db", tmp_path / "photos")
-    yield s
-    s.close()
-
-
-@pytest.fixture
-def proxy(server: Any) -> Iterator[FaultProxy]:
-    with FaultProxy(server.url) as p:
-        yield p
-
-
 def queue(server: Any, store: Store, n: int = 3, *, closed: bool = True) -> tuple[list[str], str]:
     """n good inspections plus one for a closed case (it must end as needs-attention)."""
     rng = random.Random(n)

@@ -22,13 +22,6 @@ def server(tmp_path: Path) -> Iterator[Any]:
         yield srv
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = Store(tmp_path / "station.db", tmp_path / "photos")
-    yield s
-    s.close()
-
-
 def test_online_caches_then_offline_uses_cache(server: Any, store: Store) -> None:
     status = SyncStatus()
     with FaultProxy(server.url) as proxy:

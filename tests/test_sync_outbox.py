@@ -35,19 +35,6 @@ def server(tmp_path: Path) -> Iterator[Any]:
         yield srv
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = Store(tmp_path / "station.db", tmp_path / "photos")
-    yield s
-    s.close()
-
-
-@pytest.fixture
-def proxy(server: Any) -> Iterator[FaultProxy]:
-    with FaultProxy(server.url) as p:
-        yield p
-
-
 def test_drain_sends_photos_first_then_exact_bytes(server: Any, store: Store,
                                                    proxy: FaultProxy) -> None:
     rng = random.Random(5)
