@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from collections.abc import Callable
 from datetime import date, datetime, time, tzinfo
 from pathlib import Path
 from typing import Any
@@ -152,63 +153,62 @@ def _fail(message: str, code: int) -> int:
 # --- commands ---------------------------------------------------------------------------------
 
 
-def cmd_report_inspection(args: argparse.Namespace) -> int:
+def _run(args: argparse.Namespace,
+         work: Callable[[Paths, Settings, Store], str]) -> int:
+    """Open the station, run one command, turn known failures into a message and exit code.
+
+    `work` returns the line to print on success; a UsageError exits 2, a file that cannot
+    be written exits 1.
+    """
     try:
         paths, settings, store = _open(args)
     except UsageError as exc:
         return _fail(str(exc), EXIT_USAGE)
-    language = args.lang or settings.language
     try:
-        record = store.record(args.inspection_id)
+        done = work(paths, settings, store)
+    except UsageError as exc:
+        return _fail(str(exc), EXIT_USAGE)
+    except OSError as exc:
+        return _fail(f"cannot write {args.out}: {exc.strerror or exc}", EXIT_FAILED)
+    finally:
+        store.close()
+    print(done)
+    return EXIT_OK
+
+
+def cmd_report_inspection(args: argparse.Namespace) -> int:
+    def work(paths: Paths, settings: Settings, store: Store) -> str:
+        language = args.lang or settings.language
+        try:
+            record = store.record(args.inspection_id)
+        except StoreError:
+            raise UsageError(f"no completed inspection with id {args.inspection_id!r}") from None
         render_inspection_report(
             store, args.inspection_id, args.out, station_id=settings.station_id,
             paper=args.paper, language=language, tz=args.tz,
             prompts=prompts_for_record(_templates(), record, language),
             cache_dir=cache_dir_for(paths.data_dir))
-    except StoreError:
-        return _fail(f"no completed inspection with id {args.inspection_id!r}", EXIT_USAGE)
-    except OSError as exc:
-        return _fail(f"cannot write {args.out}: {exc.strerror or exc}", EXIT_FAILED)
-    finally:
-        store.close()
-    print(f"wrote {args.out}")
-    return EXIT_OK
+        return f"wrote {args.out}"
+
+    return _run(args, work)
 
 
 def cmd_report_shift(args: argparse.Namespace) -> int:
-    try:
-        _paths, settings, store = _open(args)
-    except UsageError as exc:
-        return _fail(str(exc), EXIT_USAGE)
-    try:
+    def work(_paths: Paths, settings: Settings, store: Store) -> str:
         start, end, title = _window(args, settings)
         render_shift_report(store, start, end, args.out, title=title,
                             station_id=settings.station_id, paper=args.paper,
                             language=args.lang or settings.language, tz=args.tz,
                             is_function_step=function_steps_from(_templates().values()))
-    except UsageError as exc:
-        return _fail(str(exc), EXIT_USAGE)
-    except OSError as exc:
-        return _fail(f"cannot write {args.out}: {exc.strerror or exc}", EXIT_FAILED)
-    finally:
-        store.close()
-    print(f"wrote {args.out}")
-    return EXIT_OK
+        return f"wrote {args.out}"
+
+    return _run(args, work)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    try:
-        _paths, settings, store = _open(args)
-    except UsageError as exc:
-        return _fail(str(exc), EXIT_USAGE)
-    try:
+    def work(_paths: Paths, settings: Settings, store: Store) -> str:
         start, end, _title = _window(args, settings)
         rows = write_csv(store.completed_between(start, end), args.out, tz=args.tz)
-    except UsageError as exc:
-        return _fail(str(exc), EXIT_USAGE)
-    except OSError as exc:
-        return _fail(f"cannot write {args.out}: {exc.strerror or exc}", EXIT_FAILED)
-    finally:
-        store.close()
-    print(f"wrote {rows} inspections to {args.out}")
-    return EXIT_OK
+        return f"wrote {rows} inspections to {args.out}"
+
+    return _run(args, work)
