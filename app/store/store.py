@@ -13,6 +13,7 @@ import json
 import logging
 import sqlite3
 import threading
+import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -39,6 +40,7 @@ from app.domain import (
     Operator,
     Photo,
     Result,
+    parse_ts,
     require_shift_lead,
     utcnow,
 )
@@ -234,8 +236,6 @@ class Store:
         inspection_id: str | None = None,
     ) -> Inspection:
         """A new draft; without a case (offline) it is unverified and resolved before upload."""
-        import uuid
-
         if case is not None and item is None:
             raise DomainError("choose the item line to inspect")
         insp = Inspection(
@@ -775,8 +775,6 @@ def _build_result(insp: Inspection, row: InspectionRow,
 
 def result_from_payload(payload: bytes) -> InspectionResult:
     """Read back stored result bytes (reports print what was actually sent)."""
-    from app.domain import parse_ts
-
     d = json.loads(payload)
     return InspectionResult(
         inspection_id=d["inspection_id"], case_id=d["case_id"], line_id=d["line_id"],
