@@ -177,9 +177,14 @@ class _Validator:
         value = obj.get(key)
         if value is None:
             return None
-        if not _is_number(value) or not math.isfinite(value):
-            raise self.fail(where, f"{key!r} must be a finite number, not {value!r}")
-        return float(value)
+        try:
+            number = float(value) if _is_number(value) else math.nan
+        except OverflowError:  # an int with hundreds of digits
+            number = math.nan
+        if not math.isfinite(number):
+            shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:40] + "..."
+            raise self.fail(where, f"{key!r} must be a finite number, not {shown}")
+        return number
 
     def strings(self, obj: Mapping[str, Any], key: str, where: str) -> tuple[str, ...]:
         value = obj.get(key)
@@ -396,6 +401,8 @@ def _parse_json(text: str, source: str) -> Any:
         ) from exc
     except ValueError as exc:
         raise TemplateError(source, None, f"not valid JSON: {exc}") from exc
+    except RecursionError:  # thousands of nested [ or {
+        raise TemplateError(source, None, "not valid JSON: nested too deeply") from None
 
 
 # --- public API ---------------------------------------------------------------------------------

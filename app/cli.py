@@ -79,10 +79,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     func = args.func
     if args.command != "gui":  # the GUI sets up its own logging and crash reporting
         _start_logging(args)
+    from app.store.db import StoreError
+
     try:
         return int(func(args))
     except KeyboardInterrupt:
         return 130
+    except StoreError as exc:  # a damaged or newer database, a full disk: told in plain words
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
 
 
 def _start_logging(args: argparse.Namespace) -> None:

@@ -73,7 +73,7 @@ def _bool(key: str, raw: Any) -> bool:
 
 def _int_range(lo: int, hi: int) -> Callable[[str, Any], int]:
     def parse(key: str, raw: Any) -> int:
-        if isinstance(raw, str) and re.fullmatch(r"-?\d+", raw.strip()):
+        if isinstance(raw, str) and re.fullmatch(r"-?\d{1,18}", raw.strip()):
             raw = int(raw)
         if not isinstance(raw, int) or isinstance(raw, bool):
             raise ConfigError(f"{key}: expected a whole number, got {raw!r}")
@@ -113,8 +113,12 @@ def _url(key: str, raw: Any) -> str:
     text = _str(key, raw).strip()
     if not text:
         return ""
-    parts = urlsplit(text)
-    if parts.scheme not in {"http", "https"} or not parts.hostname:
+    try:
+        parts = urlsplit(text)
+        _ = parts.port  # raises ValueError for a port that is not a number in 0-65535
+    except ValueError:  # e.g. an unclosed "[" of an IPv6 address
+        parts = None
+    if parts is None or parts.scheme not in {"http", "https"} or not parts.hostname:
         raise ConfigError(f"{key}: expected an http(s) URL like https://cases.example/api/v1, "
                           f"got {raw!r}")
     return text.rstrip("/")
@@ -130,7 +134,13 @@ def _station_id(key: str, raw: Any) -> str:
 
 def _optional_file(key: str, raw: Any) -> str:
     text = _str(key, raw).strip()
-    if text and not Path(text).expanduser().is_file():
+    if not text:
+        return text
+    try:
+        exists = Path(text).expanduser().is_file()
+    except RuntimeError:  # "~someone/..." for a user this computer does not know
+        exists = False
+    if not exists:
         raise ConfigError(f"{key}: expected an existing file, {text!r} does not exist")
     return text
 

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from app.domain import (  # re-exported: callers import them from here
     DomainError,
@@ -58,6 +59,27 @@ def verify_pin(pin: str, stored: str) -> bool:
     return hmac.compare_digest(got.hex(), digest)
 
 
+def _check_new(operator_id: str, name: str, pin: str) -> None:
+    if not _ID.match(operator_id):
+        raise DomainError("An operator ID is 1-32 letters, digits, '.', '_' or '-'.")
+    if not _PIN.match(pin):
+        raise DomainError("A PIN is 4 to 12 digits.")
+    if not name.strip():
+        raise DomainError("The operator needs a name.")
+
+
+def _insert(s: Session, operator_id: str, name: str, role: Role, pin_hash: str,
+            badge_code: str | None, actor: str) -> Operator:
+    """One roster row and its audit entry, in the caller's transaction (flushed now, so a
+    clash raises IntegrityError here)."""
+    s.add(OperatorRow(operator_id=operator_id, name=name.strip(), role=role.value,
+                      badge_code=badge_code, pin_hash=pin_hash, active=True,
+                      created_at=utcnow()))
+    s.flush()
+    append_audit(s, actor, "operator_add", operator_id, {"role": role.value})
+    return Operator(operator_id, name.strip(), role, badge_code)
+
+
 def _to_operator(row: OperatorRow) -> Operator:
     return Operator(row.operator_id, row.name, Role(row.role), row.badge_code)
 
@@ -83,24 +105,16 @@ class Operators:
         """Add an operator; only a shift lead may, except the very first shift lead."""
         if not self.needs_first_shift_lead() or role is not Role.SHIFT_LEAD:
             require_shift_lead(by, "add operators")
-        if not _ID.match(operator_id):
-            raise DomainError("An operator ID is 1-32 letters, digits, '.', '_' or '-'.")
-        if not _PIN.match(pin):
-            raise DomainError("A PIN is 4 to 12 digits.")
-        if not name.strip():
-            raise DomainError("The operator needs a name.")
+        _check_new(operator_id, name, pin)
         if badge_code is not None and not badge_code.strip():
             badge_code = None
         try:
             with self.store._write() as s:
-                s.add(OperatorRow(operator_id=operator_id, name=name.strip(), role=role.value,
-                                  badge_code=badge_code, pin_hash=hash_pin(pin), active=True,
-                                  created_at=utcnow()))
-                append_audit(s, by.operator_id if by else operator_id, "operator_add",
-                             operator_id, {"role": role.value})
+                op = _insert(s, operator_id, name, role, hash_pin(pin), badge_code,
+                             by.operator_id if by else operator_id)
         except IntegrityError as exc:
             raise DomainError(f"Operator {operator_id} or that badge already exists.") from exc
-        return Operator(operator_id, name.strip(), role, badge_code)
+        return op
 
     def import_csv(self, text: str, *, by: Operator) -> int:
         """Roster CSV with header operator_id,name,role,pin[,badge_code]; all or nothing."""
@@ -116,9 +130,19 @@ class Operators:
                 raise DomainError(f"Roster line {i}: role must be inspector or shift_lead.")
             if not _PIN.match(row["pin"] or "") or not _ID.match(row["operator_id"] or ""):
                 raise DomainError(f"Roster line {i}: bad operator_id or PIN.")
-        for row in rows:
-            self.add(row["operator_id"], row["name"], Role(row["role"]), row["pin"],
-                     (row.get("badge_code") or None), by=by)
+            if not (row["name"] or "").strip():
+                raise DomainError(f"Roster line {i}: the operator needs a name.")
+        hashes = [hash_pin(row["pin"]) for row in rows]  # slow: before taking the write lock
+        # One transaction: a clash on any line (an ID or badge already on the roster, or
+        # twice in the file) adds nobody, so the fixed file can simply be imported again.
+        with self.store._write() as s:
+            for i, (row, pin_hash) in enumerate(zip(rows, hashes, strict=True), 2):
+                try:
+                    _insert(s, row["operator_id"], row["name"], Role(row["role"]), pin_hash,
+                            (row.get("badge_code") or "").strip() or None, by.operator_id)
+                except IntegrityError:
+                    raise DomainError(f"Roster line {i}: operator {row['operator_id']} or "
+                                      "that badge already exists.") from None
         return len(rows)
 
     def login_badge(self, badge_code: str) -> Operator:

@@ -270,6 +270,9 @@ class DispositionRules:
             raise RulesError(f"{path.name}: cannot be read: {exc.strerror or exc}") from exc
         except tomllib.TOMLDecodeError as exc:
             raise RulesError(f"{path.name}: not valid TOML: {exc}") from exc
+        except UnicodeDecodeError as exc:  # e.g. saved as GBK or Latin-1 by a site editor
+            raise RulesError(f"{path.name}: not UTF-8 text (byte {exc.start}); save it as "
+                             "UTF-8") from exc
         return cls.from_dict(data, path.name)
 
     @classmethod

@@ -158,6 +158,11 @@ BROKEN: list[tuple[str, Mutation, list[str]]] = [
     ("prompt missing", _set("fn-mic", "prompt", None), ["step 'fn-mic'", "'prompt' is missing"]),
     ("options not list", _set("fn-mic", "options", "a,b"), ["step 'fn-mic'", "list of strings"]),
     ("min not number", _set("fn-mic", "min", "1"), ["step 'fn-mic'", "'min' must be a finite"]),
+    (
+        "max beyond any float",  # an int float() cannot hold: OverflowError, not a message
+        lambda d: step_of(d, "fn-sound").update(kind="number", max=10**400),
+        ["step 'fn-sound'", "'max' must be a finite number"],
+    ),
     ("unknown key", _set("fn-mic", "photo_on_fial", True), ["step 'fn-mic'", "'photo_on_fial'"]),
     ("unsafe step id", _set("fn-mic", "step_id", "../x"), ["function step 3", "not a valid id"]),
     ("step id not text", _set("fn-mic", "step_id", 7), ["function step 3", "must be a string"]),
@@ -207,8 +212,9 @@ def test_broken_template_is_refused_naming_file_step_and_problem(
         (b"[1, 2]", "must be a JSON object, not list"),
         (b"\xff\xfe{}", "not UTF-8"),
         (b"", "not valid JSON"),
+        (b"[" * 200_000 + b"]" * 200_000, "not valid JSON: nested too deeply"),
     ],
-    ids=["syntax", "duplicate key", "nan", "array", "not utf-8", "empty"],
+    ids=["syntax", "duplicate key", "nan", "array", "not utf-8", "empty", "deep nesting"],
 )
 def test_unreadable_template_file_is_refused(tmp_path: Path, content: bytes, expected: str) -> None:
     path = tmp_path / "bad.json"
@@ -364,6 +370,14 @@ def test_templates_from_api_keeps_the_good_ones() -> None:
     assert [str(e).split(":")[0] for e in errors] == ["server (template 2)", "server (template 3)"]
     assert "integer" in str(errors[0]) and "appears twice" in str(errors[1])
     assert templates_from_api({"templates": []})[0] == {}
+
+
+def test_server_template_with_a_huge_number_is_refused_not_a_crash() -> None:
+    bad = base()
+    step_of(bad, "fn-sound").update(kind="number", min=-(10**400))
+    templates, errors = templates_from_api([bad])
+    assert templates == {}
+    assert "'min' must be a finite number" in str(errors[0])
 
 
 def test_to_dict_round_trips_every_shipped_template() -> None:

@@ -71,6 +71,19 @@ def test_invalid_config_is_refused_with_the_key(tmp_path: Path) -> None:
     assert "camera_width" in done.stdout
 
 
+@pytest.mark.parametrize("argv", [["sync", "--status"],
+                                  ["export", "--date", "2026-11-22", "--out", "x.csv"]])
+def test_damaged_database_is_a_message_not_a_traceback(tmp_path: Path, argv: list[str]) -> None:
+    data = tmp_path / "d"
+    data.mkdir()
+    (data / "station.db").write_bytes(b"this is not an SQLite database, just text" * 40)
+    done = run_cli("--data-dir", str(data), *[str(tmp_path / a) if a == "x.csv" else a
+                                              for a in argv])
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert "damaged or not a database" in done.stderr
+
+
 def test_operators_first_shift_lead_then_roster(tmp_path: Path) -> None:
     data = str(tmp_path / "d")
     done = run_cli("--data-dir", data, "operators", "add", "--id", "E2001", "--name", "Lead",

@@ -48,6 +48,10 @@ def test_file_and_environment(tmp_path: Path) -> None:
     ('api_base_url = "ftp://x"', "api_base_url: expected an http(s) URL"),
     ('api_base_url = "http://cases.example.com/api/v1"', "plain http is only allowed"),
     ('ca_bundle = "/nonexistent/ca.pem"', "ca_bundle: expected an existing file"),
+    # Malformed values raise inside urllib/pathlib; they must still name the key.
+    ('api_base_url = "https://[cases.example/api"', "api_base_url: expected an http(s) URL"),
+    ('api_base_url = "https://cases.example:99999/api"', "api_base_url: expected an http(s) URL"),
+    ('ca_bundle = "~no-such-user-q7x/ca.pem"', "ca_bundle: expected an existing file"),
     ('rma_patterns = ["RMA-(["]', "not a valid regular expression"),
     ('[[shifts]]\nname = "x"\nstart = "25:00"\nend = "06:00"', "shifts[1].start"),
     ('station_id = "bench 4; rm -rf"', "station_id: expected letters"),
@@ -64,6 +68,12 @@ def test_invalid_files_are_refused_naming_the_key(tmp_path: Path, content: str,
 def test_bad_environment_override_is_named(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="INSPECTION_STATION_RETENTION_DAYS"):
         load_settings(None, env={"INSPECTION_STATION_RETENTION_DAYS": "forever"})
+
+
+def test_absurd_number_in_the_environment_is_named() -> None:
+    # int() refuses strings over 4300 digits with its own ValueError.
+    with pytest.raises(ConfigError, match="INSPECTION_STATION_RETENTION_DAYS"):
+        load_settings(None, env={"INSPECTION_STATION_RETENTION_DAYS": "9" * 5000})
 
 
 def test_loopback_http_is_allowed_and_save_round_trips(tmp_path: Path) -> None:

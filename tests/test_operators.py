@@ -82,6 +82,27 @@ def test_roster_import_is_all_or_nothing(roster: Operators) -> None:
         roster.import_csv(good, by=inspector)
 
 
+def test_roster_import_with_a_clash_adds_nobody(roster: Operators) -> None:
+    """A line that clashes with the roster (or with an earlier line) refuses the whole file,
+    so the shift lead can fix it and import the same file again."""
+    lead = roster.add("E2001", "Lead", Role.SHIFT_LEAD, "9876", None, by=None)
+    clash = ("operator_id,name,role,pin,badge_code\n"
+             "E5,Ann,inspector,1234,B5\nE2001,Dup,inspector,1234,\n")
+    with pytest.raises(ValueError, match="line 3"):
+        roster.import_csv(clash, by=lead)
+    same_badge = ("operator_id,name,role,pin,badge_code\n"
+                  "E6,Bo,inspector,1234,B9\nE7,Cy,inspector,1234,B9\n")
+    with pytest.raises(ValueError, match="line 3"):
+        roster.import_csv(same_badge, by=lead)
+    no_name = "operator_id,role,pin,name\nE8,inspector,1234,Di\nE9,inspector,1234\n"
+    with pytest.raises(ValueError, match="line 3"):
+        roster.import_csv(no_name, by=lead)
+    assert roster.count() == 1
+    fixed = clash.replace("E2001,Dup", "E6,Dup")
+    assert roster.import_csv(fixed, by=lead) == 2
+    assert roster.login_badge("B5").operator_id == "E5"
+
+
 def test_require_shift_lead_and_idle_timer() -> None:
     with pytest.raises(PermissionDenied, match="shift lead"):
         require_shift_lead(None, "change settings")

@@ -410,6 +410,15 @@ def test_missing_table_file_is_refused(tmp_path: Path) -> None:
         DispositionRules.load(tmp_path / "none.toml")
 
 
+def test_table_saved_in_a_legacy_encoding_is_refused_with_a_message(tmp_path: Path) -> None:
+    # A site editor saving the Chinese notes as GBK ("ANSI" on a Chinese Windows).
+    path = tmp_path / "t.toml"
+    path.write_bytes('version = 1\n[[rule]]\nclassification = "intact"\n'
+                     'disposition = "restock"\nnote = "退货入库"\n'.encode("gbk"))
+    with pytest.raises(RulesError, match=r"^t\.toml: not UTF-8"):
+        DispositionRules.load(path)
+
+
 def test_narrower_rule_before_wider_is_accepted(tmp_path: Path) -> None:
     path = tmp_path / "t.toml"
     path.write_text(

@@ -140,6 +140,15 @@ def test_hostile_text_is_rejected_with_a_reason(text: str, reason: str) -> None:
     assert not result.accepted
 
 
+@pytest.mark.parametrize("ascii_text", ["RR123456785CN", "SF1234567890123", "JDVA12345678901"])
+def test_carrier_numbers_take_ascii_digits_only(ascii_text: str) -> None:
+    # Arabic-Indic digits are "digits" to \d and int(), but no carrier prints them: such a
+    # text is not that tracking number (NFKC leaves them as they are).
+    arabic = "".join(chr(0x0660 + int(ch)) if ch.isdigit() else ch for ch in ascii_text)
+    result = interpret(arabic)
+    assert result.kind is not Kind.TRACKING, result
+
+
 def test_nfkc_folds_fullwidth_text() -> None:
     result = interpret("ＲＭＡ－２０２４－５９２４１５０")
     assert isinstance(result, Interpretation)

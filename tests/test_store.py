@@ -164,6 +164,24 @@ def test_outbox_transitions_and_counts(data_dir: Path) -> None:
     assert store.outbox_item(b).state == OutboxState.HANDLED  # type: ignore[union-attr]
 
 
+def test_retried_attention_item_loses_its_old_reason(data_dir: Path) -> None:
+    """A shift lead retries a needs-attention item and it goes through: the history and the
+    printed report must not still say why it once needed attention."""
+    store = open_store(data_dir)
+    iid = complete_one(store)
+    store.mark_attention(iid, "409 conflict: case_closed")
+    store.retry_attention(iid, by=Operator("E2001", "Lead", Role.SHIFT_LEAD))
+    item = store.outbox_item(iid)
+    assert item is not None and item.state == OutboxState.PENDING
+    assert item.attention_reason is None
+    store.mark_attention(iid, "409 conflict: already_inspected")  # fails again: new reason
+    assert store.record(iid).attention_reason == "409 conflict: already_inspected"
+    store.retry_attention(iid, by=Operator("E2001", "Lead", Role.SHIFT_LEAD))
+    store.mark_sent(iid, "2026-11-25T10:00:00Z")
+    record = store.record(iid)
+    assert record.sync_state == OutboxState.SENT and record.attention_reason is None
+
+
 def test_retention_purges_only_confirmed_old_items(data_dir: Path) -> None:
     store = open_store(data_dir)
     sent = complete_one(store, make_case(case_id="C-1"), photo=JPEG)

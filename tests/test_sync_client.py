@@ -17,7 +17,7 @@ import trustme
 from faults import HTML_200, Fault, FaultProxy, fast_client, new_case, reply
 
 from app import __version__
-from app.config import Settings
+from app.config import Settings, load_settings
 from app.domain import Case
 from app.refserver import start_server
 from app.sync.client import (
@@ -96,6 +96,54 @@ def test_auth_failures_are_typed(server: Any) -> None:
     with pytest.raises(AuthFailed) as e403:
         fast_client(server.url).health()
     assert e403.value.status == 403 and e403.value.reason == "station_disabled"
+
+
+def test_site_ca_bundle_in_the_home_folder(server: Any, tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """The settings accept "~/site-ca.pem" (they check it exists after expanding ~), so the
+    client must use that same file, not a literal "~" path that fails every request."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    ca = trustme.CA()
+    ca.cert_pem.write_to_path(str(home / "site-ca.pem"))
+    settings = load_settings(None, env={"INSPECTION_STATION_CA_BUNDLE": "~/site-ca.pem"})
+    ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("127.0.0.1").configure_cert(ctx)
+    with FaultProxy(server.url, ssl_context=ctx) as tls:
+        client = fast_client(tls.url, ca_bundle=settings.ca_bundle)
+        try:
+            client.health()
+        finally:
+            client.close()
+
+
+@pytest.mark.parametrize("token", ["t\u00f6k\u20acn-s3cr3t", "s3cr3t\nX-Evil: 1", "s3 cr3t"])
+def test_token_that_cannot_travel_in_a_header_pauses_without_showing_it(
+        proxy: FaultProxy, token: str) -> None:
+    """A hand-edited token file or keyring entry with odd characters: the station, not the
+    network, is wrong (AuthFailed pauses the queue), nothing is sent, and the token does not
+    end up in the error text that the status line and the outbox keep."""
+    with pytest.raises(AuthFailed) as exc:
+        fast_client(proxy.url, token).health()
+    assert "s3" not in str(exc.value) and token not in str(exc.value)
+    assert proxy.count("GET", r"/health$") == 0
+
+
+def test_retry_after_with_odd_digits_is_ignored_not_a_crash() -> None:
+    # Header values arrive latin-1 decoded: "\u00b2" (superscript two) is isdigit() but
+    # not a number float() reads; Arabic-Indic digits are no delta-seconds either.
+    assert parse_retry_after("\u00b2", None) is None
+    assert parse_retry_after("\u0661\u0662", None) is None
+    assert parse_retry_after(" 7 ", None) == 7.0
+
+
+def test_401_with_absurdly_nested_json_is_still_an_auth_failure(proxy: FaultProxy) -> None:
+    deep = b"[" * 100_000 + b"]" * 100_000  # json.loads raises RecursionError on it
+    proxy.add("GET", r"/health$", reply(401, deep))
+    with pytest.raises(AuthFailed) as exc:
+        fast_client(proxy.url).health()
+    assert exc.value.status == 401
 
 
 def test_plain_http_only_to_loopback() -> None:

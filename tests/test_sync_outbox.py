@@ -24,6 +24,7 @@ from faults import (
 
 from app.domain import utcnow
 from app.refserver import start_server
+from app.store.db import StoreError
 from app.store.store import OutboxState, Store
 from app.sync.backoff import Backoff
 from app.sync.status import SyncSnapshot
@@ -223,6 +224,30 @@ def test_worker_drains_after_restart_without_anyone(server: Any, tmp_path: Path)
         worker.stop()
     assert check_delivery(server.store, again, ids, expect_total=3).delivered == 3
     again.close()
+
+
+def test_worker_survives_a_store_hiccup_at_start(server: Any, store: Store,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """A locked or briefly unreadable database when the thread starts must not end the
+    thread: the queue would then never drain by itself."""
+    iid = complete_inspection(store, new_case(server, 1), rng=random.Random(1))
+    real = store.queue_counts
+    calls = {"n": 0}
+
+    def flaky() -> Any:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise StoreError("The station database refused a change: database is locked")
+        return real()
+
+    monkeypatch.setattr(store, "queue_counts", flaky)
+    worker = make_worker(store, fast_client(server.url))
+    worker.start()
+    try:
+        assert wait_until(lambda: store.outbox_item(iid).state == OutboxState.SENT,  # type: ignore[union-attr]
+                          10)
+    finally:
+        worker.stop()
 
 
 def test_network_back_drains_by_itself(server: Any, store: Store, proxy: FaultProxy) -> None:

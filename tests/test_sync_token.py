@@ -103,6 +103,13 @@ def test_token_must_be_one_word(tmp_path: Path) -> None:
         store_token("   ", Settings(token_source="file"), tmp_path / "t")
 
 
+def test_token_with_non_ascii_letters_is_refused_when_stored(tmp_path: Path) -> None:
+    # HTTP headers carry ASCII; such a token could never be sent (the client refuses it).
+    with pytest.raises(TokenError):
+        store_token("t\u00f6ken\u20ac", Settings(token_source="file"), tmp_path / "t")
+    assert not (tmp_path / "t").exists()
+
+
 def test_station_token_rereads_after_change(tmp_path: Path) -> None:
     f = tmp_path / "station-token"
     settings = Settings(token_source="file")

@@ -23,11 +23,12 @@ DEFAULT_RMA_PATTERNS: tuple[str, ...] = (r"RMA-\d{4}-\d{7}",)
 DEFAULT_ORDER_PATTERNS: tuple[str, ...] = (r"SO-\d{3,}",)
 DEFAULT_BADGE_PATTERNS: tuple[str, ...] = (r"E\d{4,6}",)
 
-# Carrier formats without a public check digit: matched by shape only.
-SF_EXPRESS = re.compile(r"SF\d{12,13}")
-JD = re.compile(r"JD(?:V[A-E]|X)?\d{11,13}")
-UPS = re.compile(r"1Z[0-9A-Z]{16}")
-UPU_S10 = re.compile(r"[A-Z]{2}\d{9}[A-Z]{2}")
+# Carrier formats without a public check digit: matched by shape only. re.ASCII: \d would
+# otherwise match Arabic-Indic and other digits, which int() then reads as check digits.
+SF_EXPRESS = re.compile(r"SF\d{12,13}", re.ASCII)
+JD = re.compile(r"JD(?:V[A-E]|X)?\d{11,13}", re.ASCII)
+UPS = re.compile(r"1Z[0-9A-Z]{16}", re.ASCII)
+UPU_S10 = re.compile(r"[A-Z]{2}\d{9}[A-Z]{2}", re.ASCII)
 
 _BIDI_CONTROLS = frozenset(
     "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"

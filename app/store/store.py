@@ -543,6 +543,7 @@ class Store:
                 raise StoreError(f"no outbox entry {inspection_id}")
             row.state, row.sent_at = OutboxState.SENT, utcnow()
             row.server_received_at, row.last_error = server_received_at, None
+            row.attention_reason = None  # a retried item went through: no stale reason
             row.attempts += 1
             append_audit(s, "station", "sync_sent", inspection_id,
                          {"received_at": server_received_at})
@@ -571,7 +572,10 @@ class Store:
             row = s.get(OutboxRow, inspection_id)
             if row is None or row.state != OutboxState.ATTENTION:
                 raise DomainError("only an item that needs attention can be retried")
+            # The old reason stays in the audit log (sync_attention); the item no longer
+            # needs attention, so history and reports must not show it as the current one.
             row.state, row.next_attempt_at = OutboxState.PENDING, utcnow()
+            row.attention_reason = None
             append_audit(s, actor, "attention_retry", inspection_id, {})
 
     def mark_handled(self, inspection_id: str, *, by: Operator, note: str) -> None:

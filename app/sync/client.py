@@ -14,6 +14,8 @@ import heapq
 import itertools
 import json
 import logging
+import os
+import re
 import socket
 import threading
 import time
@@ -43,6 +45,8 @@ MAX_ANSWER_BYTES = 8_000_000
 LOG_BODY_BYTES = 200
 # A server may ask us to wait; beyond a day we assume it is confused and retry then.
 MAX_RETRY_AFTER_S = 24 * 3600.0
+# What can follow "Bearer " in a header: visible ASCII, no spaces or line breaks.
+_TOKEN_RE = re.compile(r"[\x21-\x7e]+")
 
 
 # --- outcomes ------------------------------------------------------------------------------------
@@ -394,7 +398,8 @@ class CaseApiClient:
         self.station_id = settings.station_id
         self.timeouts = timeouts or Timeouts()
         self._token_provider = token_provider
-        self.verify: str | bool = settings.ca_bundle or True
+        # The settings check "~/ca.pem" exists after expanding ~: requests needs it expanded.
+        self.verify: str | bool = os.path.expanduser(settings.ca_bundle) or True
         self.session = requests.Session()
         self.session.trust_env = False  # no ~/.netrc auth, no env CA bundle: settings rule
         self.session.verify = self.verify
@@ -491,6 +496,11 @@ class CaseApiClient:
         token = self.token()
         if not token:
             raise AuthFailed(None, "no station token is configured")
+        if not _TOKEN_RE.fullmatch(token):
+            # Sending it would fail inside http.client (an error that quotes the header,
+            # token included) or smuggle a header; the token, not the network, is wrong.
+            raise AuthFailed(None, "the stored station token has spaces, line breaks or "
+                                   "non-ASCII characters; store the token again")
         REDACT.add(token)
         seconds = deadline if deadline is not None else self.timeouts.deadline
         hdrs = {"Authorization": f"Bearer {token}", **(headers or {})}
@@ -590,7 +600,7 @@ def parse_retry_after(value: str | None, date_header: str | None,
     value = value.strip()
     if not value:
         return None
-    if value.isdigit():
+    if value.isascii() and value.isdigit():  # str.isdigit() alone accepts "²" and "١"
         return min(float(value), MAX_RETRY_AFTER_S)
     try:
         when = parsedate_to_datetime(value)
@@ -623,7 +633,8 @@ def classify(method: str, what: str, status: int, body: bytes,
     get = headers.get
     if status in (401, 403):
         reason = "station token refused" if status == 401 else "station disabled or forbidden"
-        with contextlib.suppress(ValueError, AttributeError, UnicodeDecodeError):
+        with contextlib.suppress(ValueError, AttributeError, UnicodeDecodeError,
+                                 RecursionError):
             reason = json.loads(body).get("reason") or reason
         return AuthFailed(status, str(reason))
     if status in TRANSIENT_STATUSES or 500 <= status <= 599:

@@ -148,7 +148,10 @@ class OutboxWorker:
 
     def _run(self) -> None:
         self._safe_purge()
-        self.status.refresh_counts(self.store)
+        try:
+            self.status.refresh_counts(self.store)
+        except Exception:  # a locked database must not end the thread before it starts
+            log.exception("outbox: cannot read the queue yet; trying again shortly")
         while not self._stop.is_set():
             try:
                 wait = self._step()

@@ -75,8 +75,9 @@ def read_token_file(path: Path) -> str | None:
 
 def _clean(token: str) -> str:
     token = token.strip()
-    if not token or any(ch.isspace() for ch in token) or not token.isprintable():
-        raise TokenError("a station token is one word of printable characters")
+    if (not token or any(ch.isspace() for ch in token) or not token.isprintable()
+            or not token.isascii()):  # it travels in an HTTP header
+        raise TokenError("a station token is one word of printable ASCII characters")
     return token
 
 
