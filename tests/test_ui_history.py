@@ -21,7 +21,9 @@ except ImportError:  # tests/ is not a package: pytest put tests/ itself on sys.
         services,
     )
 
-__all__ = ["ctx", "services"]
+from tests.ui_helpers import qm_dir
+
+__all__ = ["ctx", "qm_dir", "services"]
 
 
 def completed(ctx: Any, n: int, *, serial: str = EXPECTED_SERIAL) -> str:
@@ -118,3 +120,25 @@ def test_inspector_is_refused_and_shift_lead_resolves(
         screen.mark_selected_handled()
     assert screen.row_state(iid) == "handled"
     assert ctx.store.outbox_item(iid).handled_note == "returned to the desk by hand"
+
+
+def test_history_names_results_in_the_interface_language(
+        qtbot: Any, services: Any, ctx: Any, qm_dir: Any) -> None:
+    from ui.i18n import Translations
+
+    iid = completed(ctx, 1)
+    screen = _screen(qtbot, services)
+    screen.select(iid)
+    row = next(i for i, r in enumerate(screen.records) if r.inspection_id == iid)
+    assert screen.table.item(row, 4).text() == "Intact"
+    assert screen.table.item(row, 5).text() == "Restock"
+    translations = Translations(qm_dir)
+    try:
+        assert translations.switch("zh_CN")
+        screen.retranslate_ui()
+        assert screen.table.item(row, 4).text() == "完好"
+        assert screen.table.item(row, 5).text() == "重新入库"
+        assert "完好" in screen.detail.toPlainText()
+        assert "intact" not in screen.detail.toPlainText()
+    finally:
+        translations.switch("en")

@@ -307,3 +307,19 @@ def test_a_camera_scan_fills_the_serial_step(qtbot: Any, services: Any, ctx: Any
     assert _step(flow) == "app-body"
     _drain(services)
     assert ctx.store.load_inspection(flow.inspection_id).serial_number_scanned == EXPECTED_SERIAL
+
+
+def test_case_text_in_the_flow_is_never_rich_text(qtbot: Any, services: Any, ctx: Any) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    hostile = "<b>SN</b><img src='x'>"
+    flow = _open(qtbot, services, _new(ctx, serial=hostile))
+    assert _step(flow) == "app-serial"  # its hint names the expected serial from the case
+    showing = [label for label in flow.findChildren(QLabel) if hostile in label.text()]
+    assert showing, "the expected serial is not on screen"
+    for label in showing:
+        assert label.textFormat() == Qt.TextFormat.PlainText, label.objectName() or label.text()
+    _type_value(qtbot, flow, "SN-OTHER")  # the mismatch banner quotes it as well
+    showing = [label for label in flow.findChildren(QLabel)
+               if hostile in label.text() and label.isVisible()]
+    assert showing and all(lb.textFormat() == Qt.TextFormat.PlainText for lb in showing)

@@ -21,7 +21,9 @@ except ImportError:  # tests/ is not a package: pytest put tests/ itself on sys.
     from flow_helpers import as_lead, ctx, services  # type: ignore[no-redef]
     from test_ui_history import completed  # type: ignore[no-redef]
 
-__all__ = ["ctx", "services"]
+from tests.ui_helpers import qm_dir
+
+__all__ = ["ctx", "qm_dir", "services"]
 
 
 def two_page_pdf(path: Path) -> Path:
@@ -101,3 +103,22 @@ def test_history_renders_an_empty_shift_report(qtbot: Any, services: Any, ctx: A
     dialog = sig.args[0]
     qtbot.addWidget(dialog)
     assert dialog.page_count >= 1 and "late" in dialog.pdf_path.name
+
+
+def test_print_errors_speak_the_interface_language(qtbot: Any, services: Any, tmp_path: Path,
+                                                   qm_dir: Path) -> None:
+    from ui.i18n import Translations
+
+    bad = tmp_path / "bad.pdf"
+    bad.write_bytes(b"%PDF-1.4 broken")
+    dialog = ReportPreviewDialog(services, bad)
+    qtbot.addWidget(dialog)
+    assert not dialog.save_pdf_as(tmp_path / "out.pdf")
+    assert dialog.message.text() == "The report has no pages."
+    translations = Translations(qm_dir)
+    try:
+        assert translations.switch("zh_CN")
+        assert not dialog.save_pdf_as(tmp_path / "out.pdf")
+        assert dialog.message.text() == "报告没有页面。"
+    finally:
+        translations.switch("en")

@@ -93,3 +93,36 @@ def test_operators_dialog_adds_and_imports(qtbot: Any, services: Any, ctx: Any,
     bad.write_text("operator_id,name\nx,y\n", encoding="utf-8")
     dialog.import_csv(str(bad))
     qtbot.waitUntil(lambda: "columns" in dialog.message.text(), timeout=5000)
+
+
+def test_closing_the_operators_dialog_while_adding_waits_for_the_write(
+        qtbot: Any, services: Any, ctx: Any) -> None:
+    as_lead(ctx)
+    dialog = OperatorsDialog(services)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.id_edit.setText("E3001")
+    dialog.name_edit.setText("Zhang Wei")
+    dialog.pin_edit.setText("13579")
+    with qtbot.waitSignal(dialog.roster_changed, timeout=5000):
+        dialog.add_operator()
+        dialog.accept()  # Close pressed (or a logout) while the operator is being written
+        assert dialog.isVisible()
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)
+    assert ctx.operators.login_pin("E3001", "13579").name == "Zhang Wei"
+
+
+def test_settings_dialog_closed_while_saving_still_reports_the_result(
+        qtbot: Any, services: Any, ctx: Any) -> None:
+    as_lead(ctx)
+    dialog = SettingsDialog(services)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.photo_spin.setValue(1200)
+    with qtbot.waitSignal(dialog.settings_saved, timeout=5000) as sig:
+        dialog.save()
+        dialog.reject()
+        assert dialog.isVisible()  # stays until the file is written
+    assert sig.args[0].photo_max_px == 1200
+    assert not dialog.isVisible()
+    assert load_settings(ctx.paths.config_file).photo_max_px == 1200

@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import threading
+import time
 from datetime import timedelta
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
+import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication
+from shiboken6 import Shiboken
 
 from app.domain import utcnow
 from app.refserver import RunningServer, start_server
 from app.scanning.events import ScanSource
+from tests.flow_helpers import ctx, services
 from tests.ui_helpers import (
     AMBIGUOUS_ORDER,
     RMA,
@@ -36,7 +42,8 @@ from ui.crash import CrashHandler
 from ui.scan_screen import Choice, LookupProblem
 
 # Fixtures imported from ui_helpers (named here so linters see them used).
-__all__ = ["empty_video", "label_video", "no_thread_leaks", "qm_dir", "refserver", "station"]
+__all__ = ["ctx", "empty_video", "label_video", "no_thread_leaks", "qm_dir", "refserver",
+           "services", "station"]
 
 
 def _focus(window: Any) -> Any:
@@ -345,3 +352,233 @@ def test_operators_and_history_are_reached_by_keys(station: Station, qtbot: Any)
     dialog = w.show_operators()
     assert dialog is not None and dialog.isVisible()
     dialog.close()
+
+
+# --- review fixes: no double starts, no stale screens, nothing left open or waiting --------------
+
+
+def _case_screen(qtbot: Any, w: Any) -> None:
+    type_scan(qtbot, w, RMA)
+    wait_until(qtbot, lambda: w.current_screen() is w.case_screen, what="case screen")
+
+
+def test_a_second_enter_on_the_case_screen_starts_one_inspection(station: Station,
+                                                                   qtbot: Any) -> None:
+    w = station.window
+    login_pin(qtbot, w)
+    _case_screen(qtbot, w)
+    qtbot.keyClick(w.case_screen.items, Qt.Key.Key_Return)
+    qtbot.keyClick(w.case_screen.items, Qt.Key.Key_Return)  # a bounce, or an impatient glove
+    wait_until(qtbot, lambda: w.current_screen() is w.flow and w.flow.session is not None,
+               what="inspection flow")
+    assert w.services.wait_idle()
+    qtbot.wait(50)
+    assert len(station.ctx.store.open_drafts()) == 1
+
+
+def test_logout_closes_the_shift_lead_dialogs(station: Station, qtbot: Any) -> None:
+    w = station.window
+    login_pin(qtbot, w, "E2001", "9876")
+    settings, operators = w.show_settings(), w.show_operators()
+    assert settings is not None and operators is not None
+    assert settings.isVisible() and operators.isVisible()
+    w.logout("idle")
+    assert w.current_screen() is w.login_screen
+    assert not settings.isVisible() and not operators.isVisible()
+
+
+def test_settings_closed_while_saving_are_still_put_into_effect(station: Station,
+                                                                 qtbot: Any) -> None:
+    w = station.window
+    login_pin(qtbot, w, "E2001", "9876")
+    dialog = w.show_settings()
+    assert dialog is not None
+    dialog.language_combo.setCurrentIndex(dialog.language_combo.findData("zh_CN"))
+    dialog.save()
+    dialog.reject()  # Cancel (or a logout) while the file is being written
+    try:
+        wait_until(qtbot, lambda: w.translations.language == "zh_CN", what="settings applied")
+        wait_until(qtbot, lambda: not Shiboken.isValid(dialog) or not dialog.isVisible(),
+                   what="dialog closed")
+        assert w.ctx.settings.language == "zh_CN"
+        assert w.scan_screen.heading.text() == "扫描退货标签"
+    finally:
+        w.set_language("en")
+
+
+def test_the_first_key_reaches_the_scan_field_when_it_lost_the_focus(station: Station,
+                                                                      qtbot: Any) -> None:
+    w = station.window
+    login_pin(qtbot, w)
+    field = w.scan_screen.scan_edit
+    field.clearFocus()
+    assert not field.hasFocus()
+    for char in RMA:  # a scanner burst; its first key arrives while the window holds the focus
+        qtbot.keyClick(QApplication.focusWidget() or w, char)
+    assert field.hasFocus() and field.text() == RMA
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    wait_until(qtbot, lambda: w.current_screen() is w.case_screen, what="case screen")
+    assert w.case_screen.rma_label.text() == RMA
+
+
+def test_a_lookup_finishing_after_leaving_the_scan_screen_stays_away(station: Station,
+                                                                       qtbot: Any) -> None:
+    w = station.window
+    login_pin(qtbot, w)
+    with qtbot.waitSignal(w.scan_screen.case_found, timeout=10_000):
+        type_scan(qtbot, w, RMA)
+        qtbot.keyClick(w.scan_screen.scan_edit, Qt.Key.Key_F5)  # before the answer comes
+        assert w.current_screen() is w.history
+    assert w.services.wait_idle()
+    qtbot.wait(50)
+    assert w.current_screen() is w.history
+
+
+def test_the_gui_thread_never_waits_on_the_database(station: Station, qtbot: Any,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.store.store import Store
+
+    on_gui_thread: list[str] = []
+
+    def watched(original: Any) -> Any:
+        def session(self: Store, *args: Any, **kwargs: Any) -> Any:
+            if threading.current_thread() is threading.main_thread():
+                on_gui_thread.append(original.__name__)
+            return original(self, *args, **kwargs)
+        return session
+
+    monkeypatch.setattr(Store, "_read", watched(Store._read))
+    monkeypatch.setattr(Store, "_write", watched(Store._write))
+    w = station.window
+    for _ in range(2):  # log in, scan, start, answer, log out; twice
+        login_pin(qtbot, w)
+        _case_screen(qtbot, w)
+        qtbot.keyClick(w.case_screen.items, Qt.Key.Key_Return)
+        wait_until(qtbot, lambda: w.current_screen() is w.flow and w.flow.session is not None,
+                   what="inspection flow")
+        qtbot.keyClicks(w.flow.value_edit, "HX2-00931877")
+        qtbot.keyClick(w.flow.value_edit, Qt.Key.Key_Return)
+        qtbot.keyClick(w.flow, Qt.Key.Key_P)
+        qtbot.keyClick(w.flow, Qt.Key.Key_F12)
+        wait_until(qtbot, lambda: w.current_screen() is w.login_screen, what="logged out")
+        assert w.services.wait_idle()
+    assert on_gui_thread == []
+
+
+class _SlowCamera:
+    """Opens like a USB camera or a network stream: it takes its time."""
+
+    def __init__(self, fail: bool = False) -> None:
+        self.fail = fail
+        self.opened = threading.Event()
+        self.stopped = False
+
+    def start(self) -> None:
+        time.sleep(1.5)
+        self.opened.set()
+        if self.fail:
+            from app.scanning.camera import CameraOpenError
+
+            raise CameraOpenError("Could not open camera 7.")
+
+    def stop(self) -> None:
+        self.stopped = True
+
+    def wait_frame(self, newer_than: int, timeout: float) -> None:
+        time.sleep(min(timeout, 0.02))
+
+    def take_still(self) -> Any:
+        raise AssertionError("no still was asked for")
+
+
+@pytest.mark.parametrize("fail", [False, True])
+def test_opening_a_slow_camera_does_not_block_the_gui_thread(qtbot: Any, no_thread_leaks: None,
+                                                             fail: bool) -> None:
+    from app.config import Settings
+    from ui.camera_worker import CameraWorker
+
+    camera = _SlowCamera(fail)
+    worker = CameraWorker(Settings(), camera=camera, decoder=object())  # type: ignore[arg-type]
+    states: list[str] = []
+    worker.state_changed.connect(lambda state, _msg: states.append(state))
+    try:
+        began = time.perf_counter()
+        worker.start()
+        assert time.perf_counter() - began < 0.5  # opening takes 1.5 s
+        assert camera.opened.wait(5)
+        if fail:
+            wait_until(qtbot, lambda: "failed" in states, what="the failure by signal")
+            assert not worker.is_running()
+            errors: list[str] = []
+            worker.take_still(lambda _frame: None, errors.append)
+            assert errors and "No camera" in errors[0]
+    finally:
+        worker.stop()
+    assert camera.stopped
+
+
+def test_closing_the_window_stops_its_timers(station: Station, qtbot: Any) -> None:
+    w = station.window
+    login_pin(qtbot, w)
+    _case_screen(qtbot, w)
+    assert w.case_screen._tick.isActive()  # the deadline countdown
+    close_station(station.ctx, w)
+    assert not w.case_screen._tick.isActive()
+    assert not any(t.isActive() for t in (w._idle_timer, w._status_timer, w._sync_throttle))
+
+
+def test_an_offline_start_uses_the_code_just_scanned(qtbot: Any, services: Any) -> None:
+    from ui.scan_screen import ScanScreen
+
+    assert services.lookup is None  # no case API at all: every lookup is offline
+    services.ctx.settings = services.ctx.settings.replace(sound=False)
+    scan = ScanScreen(services)
+    qtbot.addWidget(scan)
+    scan.handle_scan(scan._typed("RMA-2024-0000042"))
+    assert scan.choice is Choice.CATEGORY
+    with qtbot.waitSignal(scan.start_unverified, timeout=1000) as sig:
+        scan._pick()
+    assert sig.args == ["RMA-2024-0000042", "gadget"]
+
+
+def test_only_the_decoder_thread_touches_its_acceptor(qtbot: Any, no_thread_leaks: None) -> None:
+    from app.config import Settings
+    from ui.camera_worker import CameraWorker
+
+    class Recording:
+        def __init__(self) -> None:
+            self.reset_on: list[str] = []
+
+        def reset(self) -> None:
+            self.reset_on.append(threading.current_thread().name)
+
+        def offer(self, codes: Any) -> None:
+            return None
+
+    class Frames(_SlowCamera):
+        def __init__(self) -> None:
+            super().__init__()
+            self.seq = 0
+
+        def wait_frame(self, newer_than: int, timeout: float) -> Any:
+            time.sleep(0.02)
+            self.seq += 1
+            return SimpleNamespace(seq=self.seq, image=np.zeros((36, 64, 3), np.uint8))
+
+    class NoCodes:
+        def decode_live(self, image: Any) -> list[Any]:
+            return []
+
+    camera = Frames()
+    worker = CameraWorker(Settings(), camera=camera, decoder=NoCodes())  # type: ignore[arg-type]
+    acceptor = Recording()
+    worker.acceptor = acceptor  # type: ignore[assignment]
+    try:
+        worker.start()
+        assert camera.opened.wait(5)
+        worker.set_decoding(False)
+        worker.set_decoding(True)  # a screen that takes scans is shown again
+        wait_until(qtbot, lambda: acceptor.reset_on, what="the reset")
+        assert acceptor.reset_on == ["camera-decode"]  # never the GUI thread, mid-offer()
+    finally:
+        worker.stop()

@@ -1,11 +1,13 @@
 """The camera adapter for Qt: capture thread, preview thread and decoder thread, results by signal.
 
 Capture (app.scanning.camera.Camera) runs on its own thread and keeps only the newest
-frame. Two consumers each take only the newest frame, so neither ever queues stale
-pictures: the preview thread downsizes and converts to a QImage copy (the GUI thread
-only paints it), and the decoder thread runs `Decoder.decode_live` and the acceptance
-rule (N matching reads, cooldown, preference by kind). Workers never touch widgets:
-they emit signals, which Qt delivers on the GUI thread.
+frame; the camera is opened on the decoder thread, since opening a USB camera or a
+stream can take seconds and the GUI thread must not wait for it. Two consumers each
+take only the newest frame, so neither ever queues stale pictures: the preview thread
+downsizes and converts to a QImage copy (the GUI thread only paints it), and the
+decoder thread runs `Decoder.decode_live` and the acceptance rule (N matching reads,
+cooldown, preference by kind). Workers never touch widgets: they emit signals, which
+Qt delivers on the GUI thread.
 
 Signals:
     frame_ready(QImage, QSize): a preview image and the full frame size it came from.
@@ -92,6 +94,7 @@ class CameraWorker(QObject):
         self._threads: list[threading.Thread] = []
         self._decoding = threading.Event()
         self._decoding.set()
+        self._forget_reads = threading.Event()  # the decoder thread resets its acceptor
         self._still_lock = threading.Lock()
         self._still_requests: list[int] = []
         self._still_callbacks: dict[int, tuple[Callable[[np.ndarray], None],
@@ -109,22 +112,23 @@ class CameraWorker(QObject):
     # --- lifecycle ----------------------------------------------------------------------------
 
     def start(self) -> bool:
-        """Open the camera and start the threads; False (and a state message) if it fails."""
+        """Start the threads; the camera opens on the decoder thread, never on this one.
+
+        Whether it opened arrives as `state_changed` (running, or failed with the reason).
+        """
         if self._threads:
             return True
         if self._camera is None:
             self._camera = Camera(camera_config(self.settings), self._on_camera_state)
-        try:
-            self._camera.start()
-        except CameraError as exc:
-            self.state_changed.emit(CameraState.FAILED.value, str(exc))
-            return False
         if self._decoder is None:
             self._decoder = Decoder()
-        self._stop.clear()
+        # A fresh event per run: a thread of the previous run still opening a slow camera
+        # must not see the next run's cleared flag and carry on.
+        self._stop = threading.Event()
         for name, target in (("camera-preview", self._preview_loop),
                              ("camera-decode", self._decode_loop)):
-            thread = threading.Thread(target=target, name=name, daemon=True)
+            thread = threading.Thread(target=target, args=(self._camera, self._stop),
+                                      name=name, daemon=True)
             self._threads.append(thread)
             thread.start()
         return True
@@ -161,7 +165,9 @@ class CameraWorker(QObject):
     def set_decoding(self, on: bool) -> None:
         """Decoding costs CPU: the main window pauses it on screens that take no scans."""
         if on:
-            self.acceptor.reset()
+            # The acceptor belongs to the decoder thread (it iterates its dicts in offer()):
+            # ask that thread to forget half-seen codes instead of clearing them from here.
+            self._forget_reads.set()
             self._decoding.set()
         else:
             self._decoding.clear()
@@ -171,7 +177,7 @@ class CameraWorker(QObject):
     def take_still(self, on_done: Callable[[np.ndarray], None],
                    on_error: Callable[[str], None]) -> None:
         """A full-resolution BGR still; callbacks run on the GUI thread."""
-        if not self._threads or self._camera is None:
+        if not self.is_running() or self._camera is None:
             on_error(self.tr("No camera is running: check the camera, or import a photo "
                              "from a file."))
             return
@@ -204,11 +210,11 @@ class CameraWorker(QObject):
     def _remember_state(self, state: str, message: str) -> None:
         self.state, self.message = state, message
 
-    def _preview_loop(self) -> None:
-        camera, seq = self._camera, 0
+    def _preview_loop(self, camera: Any, stop: threading.Event) -> None:
+        seq = 0
         interval = 1.0 / self.preview_fps
         next_at = 0.0
-        while not self._stop.is_set():
+        while not stop.is_set():
             frame = camera.wait_frame(seq, 0.2)
             if frame is None:
                 continue
@@ -222,12 +228,37 @@ class CameraWorker(QObject):
             self.frames_emitted += 1
             self.frame_ready.emit(image, QSize(w, h))
 
-    def _decode_loop(self) -> None:
-        camera, seq = self._camera, 0
+    def _open(self, camera: Any, stop: threading.Event) -> bool:
+        """Open the camera (slow: a driver or a stream); state changes arrive by signal."""
+        try:
+            camera.start()
+        except CameraError as exc:
+            self.state_changed.emit(CameraState.FAILED.value, str(exc))
+            self._fail_pending_stills(str(exc))
+            return False
+        if stop.is_set():  # stopped while opening: the capture thread must not stay behind
+            try:
+                camera.stop()
+            except CameraError as exc:
+                log.warning("camera stop: %s", exc)
+            return False
+        return True
+
+    def _fail_pending_stills(self, message: str) -> None:
+        with self._still_lock:
+            pending = list(self._still_requests)
+            self._still_requests.clear()
+        for request in pending:
+            self._still_failed.emit(request, message)
+
+    def _decode_loop(self, camera: Any, stop: threading.Event) -> None:
+        if not self._open(camera, stop):
+            return
+        seq = 0
         decoder = self._decoder
         assert decoder is not None
         had_codes = False
-        while not self._stop.is_set():
+        while not stop.is_set():
             self._serve_stills(camera)
             if not self._decoding.wait(0.1):
                 continue
@@ -249,6 +280,9 @@ class CameraWorker(QObject):
             if codes or had_codes:
                 self.codes_seen.emit([c.points for c in codes], QSize(w, h))
             had_codes = bool(codes)
+            if self._forget_reads.is_set():  # right before offer: no read carries over
+                self._forget_reads.clear()
+                self.acceptor.reset()
             event = self.acceptor.offer(codes)
             if event is not None:
                 log.info("camera accepted a %s code", event.kind)

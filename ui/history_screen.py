@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain import Classification, Disposition
 from app.store.store import InspectionRecord, OutboxState
 from app.workflow import mark_handled, report_prompts, retry_needs_attention
 from ui.report_preview import ReportPreviewDialog, render_and_preview
@@ -215,6 +216,23 @@ class HistoryScreen(QWidget):
             OutboxState.HANDLED: self.tr("handled"),
         }.get(state, state)
 
+    def classification_name(self, c: Classification) -> str:
+        return {
+            Classification.INTACT: self.tr("Intact"),
+            Classification.DAMAGED: self.tr("Damaged"),
+            Classification.MISSING_PARTS: self.tr("Missing parts"),
+        }.get(c, c.value)
+
+    def disposition_name(self, d: Disposition | None) -> str:
+        if d is None:
+            return ""
+        return {
+            Disposition.RESTOCK: self.tr("Restock"),
+            Disposition.REFURBISH: self.tr("Refurbish"),
+            Disposition.RETURN_TO_VENDOR: self.tr("Return to vendor"),
+            Disposition.SCRAP: self.tr("Scrap"),
+        }.get(d, d.value)
+
     def _show_records(self, records: Any) -> None:
         selected = self.selected()
         self.records = list(records)
@@ -225,8 +243,8 @@ class HistoryScreen(QWidget):
                 r.rma or (self.tr("unverified: %1").replace("%1", r.scanned_code)),
                 r.sku or "",
                 r.inspector_id,
-                r.classification.value + ("*" if r.override_reason else ""),
-                r.disposition.value if r.disposition else "",
+                self.classification_name(r.classification) + ("*" if r.override_reason else ""),
+                self.disposition_name(r.disposition),
                 self.state_name(r.sync_state),
             ]
             for col, text in enumerate(values):
@@ -288,12 +306,13 @@ class HistoryScreen(QWidget):
                 "%2", r.completed_at.astimezone().strftime("%Y-%m-%d %H:%M")),
             self.tr("Customer reason: %1").replace("%1", r.customer_reason or "-"),
             self.tr("Classification: %1 (suggested %2)").replace(
-                "%1", r.classification.value).replace("%2", r.classification_suggested.value),
+                "%1", self.classification_name(r.classification)).replace(
+                "%2", self.classification_name(r.classification_suggested)),
         ]
         if r.override_reason:
             lines.append(self.tr("Override reason: %1").replace("%1", r.override_reason))
         lines.append(self.tr("Disposition: %1").replace(
-            "%1", r.disposition.value if r.disposition else "-"))
+            "%1", self.disposition_name(r.disposition) or "-"))
         if r.missing_accessories:
             lines.append(self.tr("Missing: %1").replace("%1", ", ".join(r.missing_accessories)))
         lines.append(self.tr("Serial expected / scanned: %1 / %2").replace(
@@ -309,7 +328,8 @@ class HistoryScreen(QWidget):
         for a in r.answers:
             value = f" = {a.value}" if a.value is not None else ""
             note = f"  ({a.note})" if a.note else ""
-            photos = f"  [{len(a.photo_ids)} photo(s)]" if a.photo_ids else ""
+            photos = ("  [" + self.tr("%1 photo(s)").replace("%1", str(len(a.photo_ids))) + "]"
+                      if a.photo_ids else "")
             lines.append(f"{a.result.value.upper():5} {prompts.get(a.step_id, a.step_id)}"
                          f"{value}{note}{photos}")
         return "\n".join(lines)
@@ -427,8 +447,12 @@ class HistoryScreen(QWidget):
         self.shift_report_button.setText(self.tr("Shift report…"))
         self._fill_shifts()
         for row, r in enumerate(self.records):
-            item = self.table.item(row, COLUMNS - 1)
-            if item is not None:
-                item.setText(self.state_name(r.sync_state))
+            for col, text in ((4, self.classification_name(r.classification)
+                               + ("*" if r.override_reason else "")),
+                              (5, self.disposition_name(r.disposition)),
+                              (COLUMNS - 1, self.state_name(r.sync_state))):
+                item = self.table.item(row, col)
+                if item is not None:
+                    item.setText(text)
         record = self.selected()
         self.detail.setPlainText(self.describe(record) if record else "")

@@ -190,6 +190,7 @@ class InspectionFlow(QWidget):
         self.prompt.setMinimumHeight(70)
         layout.addWidget(self.prompt)
         self.hint = QLabel(page)
+        self.hint.setTextFormat(Qt.TextFormat.PlainText)  # holds the case's expected serial
         self.hint.setWordWrap(True)
         layout.addWidget(self.hint)
 
@@ -221,10 +222,12 @@ class InspectionFlow(QWidget):
         self.value_edit.returnPressed.connect(self._value_entered)
         value_row.addWidget(self.value_edit, 1)
         self.unit_label = QLabel(page)
+        self.unit_label.setTextFormat(Qt.TextFormat.PlainText)
         self.unit_label.setFont(heading_font(self.font(), 1.3, bold=False))
         value_row.addWidget(self.unit_label)
         layout.addLayout(value_row)
         self.range_label = QLabel(page)
+        self.range_label.setTextFormat(Qt.TextFormat.PlainText)
         self.range_label.setWordWrap(True)
         self.range_label.setFont(heading_font(self.font(), 1.15))
         layout.addWidget(self.range_label)

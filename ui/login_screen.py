@@ -41,6 +41,7 @@ class LoginScreen(QWidget):
         super().__init__(parent)
         self.services = services
         self._busy = False
+        self._has_lead = False  # once a shift lead exists, logins never ask for the first one
         outer = QVBoxLayout(self)
         outer.setContentsMargins(48, 32, 48, 32)
         self.title = QLabel(self)
@@ -186,7 +187,10 @@ class LoginScreen(QWidget):
             edit.clear()
         self.station_label.setText(self.tr("Station {0}").format(
             self.services.ctx.settings.station_id))
-        needs_lead = self.services.ctx.operators.needs_first_shift_lead()
+        # Only an empty station asks the database (at start, before the window is used);
+        # a logout must not make the GUI thread wait on it.
+        needs_lead = not self._has_lead and self.services.ctx.operators.needs_first_shift_lead()
+        self._has_lead = not needs_lead
         self.pages.setCurrentIndex(1 if needs_lead else 0)
         (self.new_id if needs_lead else self.badge_edit).setFocus()
 

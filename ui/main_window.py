@@ -19,6 +19,7 @@ from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QIcon, QImage, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
+    QDialog,
     QHBoxLayout,
     QLabel,
     QMainWindow,
@@ -88,6 +89,7 @@ class MainWindow(QMainWindow):
         self.last_scan_to_case_ms: float | None = None
         self.case_shown_count = 0
         self._closed = False
+        self._starting = False  # an inspection is being created on the database thread
         self.setWindowIcon(QIcon(str(resource_path("icons", "app.png"))))
         self.resize(1366, 768)
 
@@ -288,6 +290,10 @@ class MainWindow(QMainWindow):
         if page is self.flow and self.flow.inspection_id:
             log.info("logout during an inspection: the draft stays and can be resumed")
         self.services.set_operator(None)
+        # The shift lead's dialogs must not stay open for whoever walks up next.
+        for dialog in self.findChildren(QDialog):
+            if isinstance(dialog, SettingsDialog | OperatorsDialog) and dialog.isVisible():
+                dialog.reject()
         ops = self.ctx.operators
         self.services.run_in_background(lambda: ops.logout(operator, reason), writes=True)
         self.go_login()
@@ -308,9 +314,13 @@ class MainWindow(QMainWindow):
                     and self.stack.currentWidget() is self.scan_screen
                     and not self.scan_screen.scan_edit.hasFocus()
                     and isinstance(watched, QWidget) and watched.window() is self
+                    and watched is not self.scan_screen.scan_edit
                     and QApplication.activeModalWidget() is None):
                 # The scan field always holds the focus: a scanner's first key must not be lost.
+                # The key was addressed to the old focus widget, so hand it to the field too.
                 self.scan_screen.focus_input()
+                QApplication.sendEvent(self.scan_screen.scan_edit, event)
+                return True
         return False
 
     # --- cases and inspections ----------------------------------------------------------
@@ -326,8 +336,8 @@ class MainWindow(QMainWindow):
 
         def show(found: object) -> None:
             assert isinstance(found, list)
-            if self.services.operator is None:
-                return
+            if self.services.operator != operator or self.current_screen() is not self.scan_screen:
+                return  # logged out or moved on (history, another screen) meanwhile
             self._show(self.case_screen)
             self.case_screen.show_case(case, from_cache=from_cache, drafts=found)
             self.case_shown_count += 1
@@ -346,18 +356,29 @@ class MainWindow(QMainWindow):
         self._start(lambda: start_inspection(ctx, None, None, code, category=category))
 
     def _start(self, create: Any) -> None:
+        if self._starting:
+            return  # a second Enter while the first start runs must not make a second draft
+        self._starting = True
+
+        def started(inspection_id: object) -> None:
+            self._starting = False
+            self.open_inspection(inspection_id)
+
         def failed(exc: BaseException) -> None:
+            self._starting = False
             log.error("starting the inspection failed: %s", exc)
             self.go_scan()
             self.scan_screen.message.show_message(
                 self.tr("The inspection could not start: {0}").format(exc), ERROR_COLOUR,
                 flash=True)
 
-        self.services.run_in_background(create, self.open_inspection, failed, writes=True)
+        self.services.run_in_background(create, started, failed, writes=True)
 
     def open_inspection(self, inspection_id: object) -> None:
         """Show the flow for a draft (new or resumed); it resumes at the saved step."""
         assert isinstance(inspection_id, str)
+        if self.services.operator is None:
+            return  # logged out while the draft was being created: it stays resumable
         self._show(self.flow)
         self.flow.start(inspection_id)
 
@@ -521,6 +542,8 @@ class MainWindow(QMainWindow):
         self._closed = True
         self._idle_timer.stop()
         self._status_timer.stop()
+        self._sync_throttle.stop()
+        self.case_screen.leave()
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self)

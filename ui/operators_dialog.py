@@ -38,6 +38,8 @@ class OperatorsDialog(QDialog):
         require_shift_lead(services.ctx.operator, "manage operators")
         super().__init__(parent)
         self.services = services
+        self._pending = 0  # additions or imports still being written
+        self._close_with: int | None = None  # closing was asked for meanwhile
         layout = QVBoxLayout(self)
         form = QFormLayout()
         self.labels = [QLabel(self) for _ in range(5)]
@@ -70,16 +72,32 @@ class OperatorsDialog(QDialog):
 
     def _run(self, work: Any, ok_text: str, clear: bool) -> None:
         def done(count: Any) -> None:
+            self._pending -= 1
             self.message.show_message(ok_text.replace("%1", str(count)), OK_COLOUR)
             if clear:
                 for edit in (self.id_edit, self.name_edit, self.pin_edit, self.badge_edit):
                     edit.clear()
             self.roster_changed.emit(int(count))
+            self._close_if_asked()
 
         def failed(exc: BaseException) -> None:
+            self._pending -= 1
             self.message.show_message(str(exc), ERROR_COLOUR, flash=True)
+            self._close_if_asked()
 
+        self._pending += 1
         self.services.run_in_background(work, done, failed, writes=True)
+
+    def done(self, result: int) -> None:
+        """Closing (Close, Esc, logout) waits for the writes this dialog started."""
+        if self._pending:
+            self._close_with = result
+            return
+        super().done(result)
+
+    def _close_if_asked(self) -> None:
+        if not self._pending and self._close_with is not None:
+            self.done(self._close_with)
 
     def add_operator(self) -> None:
         ops, by = self.services.ctx.operators, self.services.ctx.operator

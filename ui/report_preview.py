@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPageLayout, QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
@@ -49,10 +49,12 @@ def print_pdf(document: QPdfDocument, printer: QPrinter) -> int:
     """Paint every page of `document` onto `printer`; returns the number of pages."""
     pages = document.pageCount()
     if pages <= 0:
-        raise PrintError("The report has no pages.")
+        raise PrintError(QCoreApplication.translate("ReportPreviewDialog",
+                                                    "The report has no pages."))
     painter = QPainter()
     if not painter.begin(printer):
-        raise PrintError("The printer could not be started.")
+        raise PrintError(QCoreApplication.translate("ReportPreviewDialog",
+                                                    "The printer could not be started."))
     try:
         # 300 dpi is plenty for text, barcodes and thumbnails; 1200 dpi pages take seconds.
         dpi = min(printer.resolution(), PRINT_DPI)

@@ -336,11 +336,11 @@ class ScanScreen(QWidget):
 
     def _lookup(self, code: str) -> None:
         lookup = self.services.lookup
+        self.pending_code = code  # an offline start uses it: it must be this scan's code
         if lookup is None:
             self._on_outcome(Offline(code, "no case API is configured"))
             return
         self.busy = True
-        self.pending_code = code
         self.scan_started_at = time.perf_counter()
         def run() -> tuple[object, bool]:
             outcome = lookup.lookup(code)

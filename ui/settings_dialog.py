@@ -47,6 +47,7 @@ class SettingsDialog(QDialog):
         super().__init__(parent)
         self.services = services
         self.saving = False
+        self._close_with: int | None = None  # closing was asked for while saving
         s = services.ctx.settings
         layout = QVBoxLayout(self)
         form = QFormLayout()
@@ -174,8 +175,21 @@ class SettingsDialog(QDialog):
             self.save_button.setEnabled(True)
             self.message.show_message(
                 self.tr("Not saved: %1").replace("%1", str(exc)), ERROR_COLOUR, flash=True)
+            if self._close_with is not None:
+                self.done(self._close_with)
 
         self.services.run_in_background(work, done, failed, writes=True)
+
+    def done(self, result: int) -> None:
+        """Every way of closing (Cancel, Esc, the window's X, logout) ends here.
+
+        While the file is being written the dialog stays until the save has finished:
+        saved settings must still be put into effect, and that needs this dialog.
+        """
+        if self.saving:
+            self._close_with = result
+            return
+        super().done(result)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

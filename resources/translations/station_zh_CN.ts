@@ -4,12 +4,12 @@
 <context>
     <name>CameraWorker</name>
     <message>
-        <location filename="../../ui/camera_worker.py" line="148"/>
+        <location filename="../../ui/camera_worker.py" line="150"/>
         <source>The camera was stopped.</source>
         <translation>摄像头已停止。</translation>
     </message>
     <message>
-        <location filename="../../ui/camera_worker.py" line="175"/>
+        <location filename="../../ui/camera_worker.py" line="177"/>
         <source>No camera is running: check the camera, or import a photo from a file.</source>
         <translation>摄像头未运行：请检查摄像头，或从文件导入照片。</translation>
     </message>
@@ -199,213 +199,253 @@
 <context>
     <name>HistoryScreen</name>
     <message>
-        <location filename="../../ui/history_screen.py" line="212"/>
+        <location filename="../../ui/history_screen.py" line="213"/>
         <source>synced</source>
         <translation>已同步</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="213"/>
+        <location filename="../../ui/history_screen.py" line="214"/>
         <source>pending</source>
         <translation>待发送</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="214"/>
+        <location filename="../../ui/history_screen.py" line="215"/>
         <source>needs attention</source>
         <translation>需要处理</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="215"/>
+        <location filename="../../ui/history_screen.py" line="216"/>
         <source>handled</source>
         <translation>已处理</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="225"/>
+        <location filename="../../ui/history_screen.py" line="221"/>
+        <source>Intact</source>
+        <translation>完好</translation>
+    </message>
+    <message>
+        <location filename="../../ui/history_screen.py" line="222"/>
+        <source>Damaged</source>
+        <translation>损坏</translation>
+    </message>
+    <message>
+        <location filename="../../ui/history_screen.py" line="223"/>
+        <source>Missing parts</source>
+        <translation>缺件</translation>
+    </message>
+    <message>
+        <location filename="../../ui/history_screen.py" line="230"/>
+        <source>Restock</source>
+        <translation>重新入库</translation>
+    </message>
+    <message>
+        <location filename="../../ui/history_screen.py" line="231"/>
+        <source>Refurbish</source>
+        <translation>翻新</translation>
+    </message>
+    <message>
+        <location filename="../../ui/history_screen.py" line="232"/>
+        <source>Return to vendor</source>
+        <translation>退回供应商</translation>
+    </message>
+    <message>
+        <location filename="../../ui/history_screen.py" line="233"/>
+        <source>Scrap</source>
+        <translation>报废</translation>
+    </message>
+    <message>
+        <location filename="../../ui/history_screen.py" line="243"/>
         <source>unverified: %1</source>
         <translation>未核实：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="284"/>
+        <location filename="../../ui/history_screen.py" line="302"/>
         <source>Inspection %1</source>
         <translation>检验 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="285"/>
+        <location filename="../../ui/history_screen.py" line="303"/>
         <source>RMA: %1   order: %2</source>
         <translation>RMA：%1   订单：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="287"/>
+        <location filename="../../ui/history_screen.py" line="305"/>
         <source>Inspector: %1   completed: %2</source>
         <translation>检验员：%1   完成时间：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="289"/>
+        <location filename="../../ui/history_screen.py" line="307"/>
         <source>Customer reason: %1</source>
         <translation>客户原因：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="290"/>
+        <location filename="../../ui/history_screen.py" line="308"/>
         <source>Classification: %1 (suggested %2)</source>
         <translation>判定：%1（建议 %2）</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="294"/>
+        <location filename="../../ui/history_screen.py" line="313"/>
         <source>Override reason: %1</source>
         <translation>更改原因：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="295"/>
+        <location filename="../../ui/history_screen.py" line="314"/>
         <source>Disposition: %1</source>
         <translation>处置：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="298"/>
+        <location filename="../../ui/history_screen.py" line="317"/>
         <source>Missing: %1</source>
         <translation>缺少：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="299"/>
+        <location filename="../../ui/history_screen.py" line="318"/>
         <source>Serial expected / scanned: %1 / %2</source>
         <translation>序列号 应有 / 扫描：%1 / %2</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="301"/>
+        <location filename="../../ui/history_screen.py" line="320"/>
         <source>Sync: %1</source>
         <translation>同步：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="303"/>
+        <location filename="../../ui/history_screen.py" line="322"/>
         <source>Needs attention because: %1</source>
         <translation>需要处理，原因：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="306"/>
+        <location filename="../../ui/history_screen.py" line="325"/>
         <source>Unverified: scanned %1 while offline</source>
         <translation>未核实：离线时扫描了 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="326"/>
+        <location filename="../../ui/history_screen.py" line="331"/>
+        <source>%1 photo(s)</source>
+        <translation>%1 张照片</translation>
+    </message>
+    <message>
+        <location filename="../../ui/history_screen.py" line="346"/>
         <source>Queued to be sent again.</source>
         <translation>已排队重新发送。</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="335"/>
+        <location filename="../../ui/history_screen.py" line="355"/>
         <source>Write how the item was handled first.</source>
         <translation>请先填写此项的处理方式。</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="341"/>
+        <location filename="../../ui/history_screen.py" line="361"/>
         <source>Marked as handled.</source>
         <translation>已标记为已处理。</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="375"/>
-        <location filename="../../ui/history_screen.py" line="398"/>
+        <location filename="../../ui/history_screen.py" line="395"/>
+        <location filename="../../ui/history_screen.py" line="418"/>
         <source>Preparing the report…</source>
         <translation>正在生成报告…</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="391"/>
+        <location filename="../../ui/history_screen.py" line="411"/>
         <source>Shift %1, %2</source>
         <translation>班次 %1，%2</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="411"/>
+        <location filename="../../ui/history_screen.py" line="431"/>
         <source>Inspections</source>
         <translation>检验记录</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="412"/>
+        <location filename="../../ui/history_screen.py" line="432"/>
         <source>Today&apos;s inspections</source>
         <translation>今日检验</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="413"/>
+        <location filename="../../ui/history_screen.py" line="433"/>
         <source>Back to scanning (Esc)</source>
         <translation>返回扫描 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="414"/>
+        <location filename="../../ui/history_screen.py" line="434"/>
         <source>Search by RMA or serial</source>
         <translation>按 RMA 或序列号搜索</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="415"/>
+        <location filename="../../ui/history_screen.py" line="435"/>
         <source>Search</source>
         <translation>搜索</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="416"/>
+        <location filename="../../ui/history_screen.py" line="436"/>
         <source>Today</source>
         <translation>今天</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="418"/>
+        <location filename="../../ui/history_screen.py" line="438"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="418"/>
+        <location filename="../../ui/history_screen.py" line="438"/>
         <source>RMA</source>
         <translation>RMA</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="418"/>
+        <location filename="../../ui/history_screen.py" line="438"/>
         <source>SKU</source>
         <translation>SKU</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="418"/>
+        <location filename="../../ui/history_screen.py" line="438"/>
         <source>Inspector</source>
         <translation>检验员</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="419"/>
+        <location filename="../../ui/history_screen.py" line="439"/>
         <source>Classification</source>
         <translation>判定</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="419"/>
+        <location filename="../../ui/history_screen.py" line="439"/>
         <source>Disposition</source>
         <translation>处置</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="419"/>
+        <location filename="../../ui/history_screen.py" line="439"/>
         <source>Sync</source>
         <translation>同步</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="421"/>
+        <location filename="../../ui/history_screen.py" line="441"/>
         <source>Needs attention (shift lead)</source>
         <translation>需要处理（班组长）</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="422"/>
+        <location filename="../../ui/history_screen.py" line="442"/>
         <source>Retry</source>
         <translation>重试</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="423"/>
+        <location filename="../../ui/history_screen.py" line="443"/>
         <source>How was it handled?</source>
         <translation>是如何处理的？</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="424"/>
+        <location filename="../../ui/history_screen.py" line="444"/>
         <source>Mark handled</source>
         <translation>标记为已处理</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="425"/>
+        <location filename="../../ui/history_screen.py" line="445"/>
         <source>Reports</source>
         <translation>报告</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="426"/>
+        <location filename="../../ui/history_screen.py" line="446"/>
         <source>Inspection report…</source>
         <translation>检验报告…</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="427"/>
+        <location filename="../../ui/history_screen.py" line="447"/>
         <source>Shift report…</source>
         <translation>班次报告…</translation>
     </message>
@@ -413,303 +453,303 @@
 <context>
     <name>InspectionFlow</name>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="340"/>
+        <location filename="../../ui/inspection_flow.py" line="343"/>
         <source>This inspection cannot be opened: %1</source>
         <translation>无法打开此检验：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="357"/>
+        <location filename="../../ui/inspection_flow.py" line="360"/>
         <source>Not saved: %1. The screen now shows what is saved.</source>
         <translation>未保存：%1。屏幕现在显示已保存的内容。</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="375"/>
+        <location filename="../../ui/inspection_flow.py" line="378"/>
         <source>Appearance</source>
         <translation>外观</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="376"/>
+        <location filename="../../ui/inspection_flow.py" line="379"/>
         <source>Function</source>
         <translation>功能</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="377"/>
+        <location filename="../../ui/inspection_flow.py" line="380"/>
         <source>Accessories</source>
         <translation>配件</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="382"/>
+        <location filename="../../ui/inspection_flow.py" line="385"/>
         <source>Intact</source>
         <translation>完好</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="383"/>
+        <location filename="../../ui/inspection_flow.py" line="386"/>
         <source>Damaged</source>
         <translation>损坏</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="384"/>
+        <location filename="../../ui/inspection_flow.py" line="387"/>
         <source>Missing parts</source>
         <translation>缺件</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="389"/>
+        <location filename="../../ui/inspection_flow.py" line="392"/>
         <source>Restock</source>
         <translation>重新入库</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="390"/>
+        <location filename="../../ui/inspection_flow.py" line="393"/>
         <source>Refurbish</source>
         <translation>翻新</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="391"/>
+        <location filename="../../ui/inspection_flow.py" line="394"/>
         <source>Return to vendor</source>
         <translation>退回供应商</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="392"/>
+        <location filename="../../ui/inspection_flow.py" line="395"/>
         <source>Scrap</source>
         <translation>报废</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="394"/>
+        <location filename="../../ui/inspection_flow.py" line="397"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="449"/>
+        <location filename="../../ui/inspection_flow.py" line="452"/>
         <source>%1 · step %2 of %3</source>
         <translation>%1 · 第 %2 步，共 %3 步</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="451"/>
+        <location filename="../../ui/inspection_flow.py" line="454"/>
         <source> (optional)</source>
         <translation>（可选）</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="453"/>
+        <location filename="../../ui/inspection_flow.py" line="456"/>
         <source>P pass · F fail · N not applicable · Enter next</source>
         <translation>P 合格 · F 不合格 · N 不适用 · Enter 下一步</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="454"/>
+        <location filename="../../ui/inspection_flow.py" line="457"/>
         <source>1-9 choose · N not applicable · Enter next</source>
         <translation>1-9 选择 · N 不适用 · Enter 下一步</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="455"/>
+        <location filename="../../ui/inspection_flow.py" line="458"/>
         <source>Type the reading and press Enter</source>
         <translation>输入读数后按 Enter</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="456"/>
+        <location filename="../../ui/inspection_flow.py" line="459"/>
         <source>Type or scan, then press Enter</source>
         <translation>输入或扫描，然后按 Enter</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="457"/>
+        <location filename="../../ui/inspection_flow.py" line="460"/>
         <source>Space takes the photo · N not applicable · Enter next</source>
         <translation>空格键拍照 · N 不适用 · Enter 下一步</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="462"/>
+        <location filename="../../ui/inspection_flow.py" line="465"/>
         <source>Scan the %1 label; expected: %2</source>
         <translation>扫描%1标签；应为：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="463"/>
+        <location filename="../../ui/inspection_flow.py" line="466"/>
         <source>serial</source>
         <translation>序列号</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="464"/>
+        <location filename="../../ui/inspection_flow.py" line="467"/>
         <source>(no serial on the case)</source>
         <translation>（退货单上没有序列号）</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="466"/>
+        <location filename="../../ui/inspection_flow.py" line="469"/>
         <source>A fail needs a photo.</source>
         <translation>不合格需要拍照。</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="468"/>
+        <location filename="../../ui/inspection_flow.py" line="471"/>
         <source>Pass (P)</source>
         <translation>合格 (P)</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="469"/>
+        <location filename="../../ui/inspection_flow.py" line="472"/>
         <source>Fail (F)</source>
         <translation>不合格 (F)</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="470"/>
+        <location filename="../../ui/inspection_flow.py" line="473"/>
         <source>N/A (N)</source>
         <translation>不适用 (N)</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="471"/>
+        <location filename="../../ui/inspection_flow.py" line="474"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="472"/>
+        <location filename="../../ui/inspection_flow.py" line="475"/>
         <source>optional note</source>
         <translation>可选备注</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="508"/>
+        <location filename="../../ui/inspection_flow.py" line="511"/>
         <source>Out of range (%1 to %2 %3): this counts as a FAIL.</source>
         <translation>超出范围（%1 至 %2 %3）：计为不合格。</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="511"/>
+        <location filename="../../ui/inspection_flow.py" line="514"/>
         <source>Take a photo.</source>
         <translation>请拍照。</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="515"/>
+        <location filename="../../ui/inspection_flow.py" line="518"/>
         <source>Accepted range: %1 to %2 %3</source>
         <translation>合格范围：%1 至 %2 %3</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="534"/>
+        <location filename="../../ui/inspection_flow.py" line="537"/>
         <source>UNVERIFIED (offline) · %1 · %2</source>
         <translation>未核实（离线）· %1 · %2</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="545"/>
+        <location filename="../../ui/inspection_flow.py" line="548"/>
         <source>SERIAL MISMATCH: scanned %1, the case expects %2. Possible swapped item: check the item and the label.</source>
         <translation>序列号不符：扫描到 %1，退货单应为 %2。可能是调包商品：请检查商品和标签。</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="583"/>
+        <location filename="../../ui/inspection_flow.py" line="586"/>
         <source>Summary</source>
         <translation>汇总</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="585"/>
+        <location filename="../../ui/inspection_flow.py" line="588"/>
         <source>Suggested: %1</source>
         <translation>建议：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="589"/>
+        <location filename="../../ui/inspection_flow.py" line="592"/>
         <source>Disposition: %1</source>
         <translation>处置：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="592"/>
+        <location filename="../../ui/inspection_flow.py" line="595"/>
         <source>Because:</source>
         <translation>依据：</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="595"/>
+        <location filename="../../ui/inspection_flow.py" line="598"/>
         <source>Because: no step failed.</source>
         <translation>依据：没有不合格的步骤。</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="597"/>
+        <location filename="../../ui/inspection_flow.py" line="600"/>
         <source>Missing accessories: %1</source>
         <translation>缺少配件：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="600"/>
+        <location filename="../../ui/inspection_flow.py" line="603"/>
         <source>Missing accessories: none</source>
         <translation>缺少配件：无</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="603"/>
+        <location filename="../../ui/inspection_flow.py" line="606"/>
         <source>Serial/IMEI matches the case.</source>
         <translation>序列号/IMEI 与退货单一致。</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="604"/>
+        <location filename="../../ui/inspection_flow.py" line="607"/>
         <source>Serial/IMEI does NOT match the case.</source>
         <translation>序列号/IMEI 与退货单不一致。</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="605"/>
+        <location filename="../../ui/inspection_flow.py" line="608"/>
         <source>Serial/IMEI not captured.</source>
         <translation>未录入序列号/IMEI。</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="606"/>
+        <location filename="../../ui/inspection_flow.py" line="609"/>
         <source>The case lists no serial to compare with.</source>
         <translation>退货单上没有可比对的序列号。</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="610"/>
+        <location filename="../../ui/inspection_flow.py" line="613"/>
         <source>Classification</source>
         <translation>判定</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="611"/>
+        <location filename="../../ui/inspection_flow.py" line="614"/>
         <source>Override reason</source>
         <translation>更改原因</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="612"/>
+        <location filename="../../ui/inspection_flow.py" line="615"/>
         <source>required when you change the classification</source>
         <translation>更改判定时必填</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="616"/>
-        <location filename="../../ui/inspection_flow.py" line="858"/>
+        <location filename="../../ui/inspection_flow.py" line="619"/>
+        <location filename="../../ui/inspection_flow.py" line="861"/>
         <source>Confirm (Enter)</source>
         <translation>确认 (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="640"/>
+        <location filename="../../ui/inspection_flow.py" line="643"/>
         <source>Override: %1 → disposition %2</source>
         <translation>更改为：%1 → 处置 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="689"/>
+        <location filename="../../ui/inspection_flow.py" line="692"/>
         <source>Type a value, or press N/A.</source>
         <translation>请输入数值，或按不适用。</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="699"/>
+        <location filename="../../ui/inspection_flow.py" line="702"/>
         <source>Serial mismatch. Check the item; press Enter again to continue.</source>
         <translation>序列号不符。请检查商品；再按一次 Enter 继续。</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="768"/>
+        <location filename="../../ui/inspection_flow.py" line="771"/>
         <source>Saving the result…</source>
         <translation>正在保存结果…</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="772"/>
+        <location filename="../../ui/inspection_flow.py" line="775"/>
         <source>Result saved.</source>
         <translation>结果已保存。</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="779"/>
+        <location filename="../../ui/inspection_flow.py" line="782"/>
         <source>The result was NOT saved: %1</source>
         <translation>结果未保存：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="837"/>
+        <location filename="../../ui/inspection_flow.py" line="840"/>
         <source>This step needs a value or a choice.</source>
         <translation>此步骤需要输入数值或选择一项。</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="854"/>
+        <location filename="../../ui/inspection_flow.py" line="857"/>
         <source>Keep as draft and leave</source>
         <translation>保存草稿并离开</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="855"/>
+        <location filename="../../ui/inspection_flow.py" line="858"/>
         <source>Opening the inspection…</source>
         <translation>正在打开检验…</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="856"/>
+        <location filename="../../ui/inspection_flow.py" line="859"/>
         <source>Back (⌫)</source>
         <translation>上一步 (⌫)</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="857"/>
+        <location filename="../../ui/inspection_flow.py" line="860"/>
         <source>Next (Enter)</source>
         <translation>下一步 (Enter)</translation>
     </message>
@@ -717,104 +757,104 @@
 <context>
     <name>LoginScreen</name>
     <message>
-        <location filename="../../ui/login_screen.py" line="158"/>
+        <location filename="../../ui/login_screen.py" line="159"/>
         <source>Return inspection</source>
         <translation>退货检验</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="159"/>
-        <location filename="../../ui/login_screen.py" line="187"/>
+        <location filename="../../ui/login_screen.py" line="160"/>
+        <location filename="../../ui/login_screen.py" line="188"/>
         <source>Station {0}</source>
         <translation>工位 {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="161"/>
+        <location filename="../../ui/login_screen.py" line="162"/>
         <source>Scan your badge</source>
         <translation>扫描工牌</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="162"/>
+        <location filename="../../ui/login_screen.py" line="163"/>
         <source>Hold your badge under the scanner, or type its code and press Enter.</source>
         <translation>将工牌放在扫描器下，或输入工牌号后按 Enter。</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="164"/>
+        <location filename="../../ui/login_screen.py" line="165"/>
         <source>Or sign in with your ID and PIN</source>
         <translation>或用工号和 PIN 登录</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="165"/>
-        <location filename="../../ui/login_screen.py" line="172"/>
+        <location filename="../../ui/login_screen.py" line="166"/>
+        <location filename="../../ui/login_screen.py" line="173"/>
         <source>Operator ID</source>
         <translation>工号</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="166"/>
+        <location filename="../../ui/login_screen.py" line="167"/>
         <source>PIN</source>
         <translation>PIN</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="167"/>
+        <location filename="../../ui/login_screen.py" line="168"/>
         <source>Sign in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="169"/>
+        <location filename="../../ui/login_screen.py" line="170"/>
         <source>This station has no shift lead yet. Create the first shift lead: they can then add inspectors and change the settings.</source>
         <translation>本工位还没有班组长。请创建第一位班组长：之后由其添加检验员并修改设置。</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="172"/>
+        <location filename="../../ui/login_screen.py" line="173"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="172"/>
+        <location filename="../../ui/login_screen.py" line="173"/>
         <source>PIN (4-12 digits)</source>
         <translation>PIN（4-12 位数字）</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="173"/>
+        <location filename="../../ui/login_screen.py" line="174"/>
         <source>PIN again</source>
         <translation>再次输入 PIN</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="173"/>
+        <location filename="../../ui/login_screen.py" line="174"/>
         <source>Badge code (optional)</source>
         <translation>工牌号（可选）</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="175"/>
+        <location filename="../../ui/login_screen.py" line="176"/>
         <source>Create shift lead</source>
         <translation>创建班组长</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="225"/>
+        <location filename="../../ui/login_screen.py" line="229"/>
         <source>Enter your operator ID and PIN.</source>
         <translation>请输入工号和 PIN。</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="233"/>
+        <location filename="../../ui/login_screen.py" line="237"/>
         <source>Checking…</source>
         <translation>正在验证…</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="246"/>
+        <location filename="../../ui/login_screen.py" line="250"/>
         <source>Not recognised. Scan your badge again, or check your ID and PIN.</source>
         <translation>无法识别。请重新扫描工牌，或检查工号和 PIN。</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="249"/>
+        <location filename="../../ui/login_screen.py" line="253"/>
         <source>Login is not possible right now: {0}</source>
         <translation>暂时无法登录：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="259"/>
+        <location filename="../../ui/login_screen.py" line="263"/>
         <source>The two PINs differ. Enter them again.</source>
         <translation>两次输入的 PIN 不一致，请重新输入。</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="281"/>
+        <location filename="../../ui/login_screen.py" line="285"/>
         <source>Could not save: {0}</source>
         <translation>无法保存：{0}</translation>
     </message>
@@ -822,167 +862,167 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="217"/>
+        <location filename="../../ui/main_window.py" line="219"/>
         <source>Return inspection — {0}</source>
         <translation>退货检验 — {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="218"/>
+        <location filename="../../ui/main_window.py" line="220"/>
         <source> (demo)</source>
         <translation>（演示）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="219"/>
+        <location filename="../../ui/main_window.py" line="221"/>
         <source>History (F5)</source>
         <translation>历史记录 (F5)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="220"/>
+        <location filename="../../ui/main_window.py" line="222"/>
         <source>Operators (F8)</source>
         <translation>操作员 (F8)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="221"/>
+        <location filename="../../ui/main_window.py" line="223"/>
         <source>Settings (F9)</source>
         <translation>设置 (F9)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="222"/>
+        <location filename="../../ui/main_window.py" line="224"/>
         <source>Log out (F12)</source>
         <translation>退出登录 (F12)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="296"/>
+        <location filename="../../ui/main_window.py" line="302"/>
         <source>Logged out after {0} minutes without activity.</source>
         <translation>{0} 分钟无操作，已自动退出登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="353"/>
+        <location filename="../../ui/main_window.py" line="372"/>
         <source>The inspection could not start: {0}</source>
         <translation>无法开始检验：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="368"/>
+        <location filename="../../ui/main_window.py" line="389"/>
         <source>Result saved. It is sent to the case server in the background. Scan the next label.</source>
         <translation>结果已保存，正在后台发送到退货服务器。请扫描下一个标签。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="374"/>
+        <location filename="../../ui/main_window.py" line="395"/>
         <source>The inspection is kept as a draft: press F6 to continue it.</source>
         <translation>检验已保存为草稿：按 F6 继续。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="394"/>
+        <location filename="../../ui/main_window.py" line="415"/>
         <source>Only a shift lead can change the settings.</source>
         <translation>只有班组长可以修改设置。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="408"/>
+        <location filename="../../ui/main_window.py" line="429"/>
         <source>Only a shift lead can manage operators.</source>
         <translation>只有班组长可以管理操作员。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="436"/>
+        <location filename="../../ui/main_window.py" line="457"/>
         <source>shift lead</source>
         <translation>班组长</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="436"/>
+        <location filename="../../ui/main_window.py" line="457"/>
         <source>inspector</source>
         <translation>检验员</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="439"/>
+        <location filename="../../ui/main_window.py" line="460"/>
         <source>Operator: {0}</source>
         <translation>操作员：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="444"/>
+        <location filename="../../ui/main_window.py" line="465"/>
         <source>Nobody logged in</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="468"/>
+        <location filename="../../ui/main_window.py" line="489"/>
         <source>Sync paused: the server refused this station</source>
         <translation>同步已暂停：服务器拒绝了本工位</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="470"/>
+        <location filename="../../ui/main_window.py" line="491"/>
         <source>Online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="472"/>
+        <location filename="../../ui/main_window.py" line="493"/>
         <source>Offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="474"/>
+        <location filename="../../ui/main_window.py" line="495"/>
         <source>Connecting…</source>
         <translation>正在连接…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="477"/>
+        <location filename="../../ui/main_window.py" line="498"/>
         <source>Queue: {0}</source>
         <translation>队列：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="479"/>
+        <location filename="../../ui/main_window.py" line="500"/>
         <source>, {0} need attention</source>
         <translation>，{0} 项需要处理</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="484"/>
+        <location filename="../../ui/main_window.py" line="505"/>
         <source>Nothing waiting</source>
         <translation>没有待发送项</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="487"/>
+        <location filename="../../ui/main_window.py" line="508"/>
         <source>Oldest waiting: {0} h {1} min</source>
         <translation>最早待发送：{0} 小时 {1} 分钟</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="488"/>
+        <location filename="../../ui/main_window.py" line="509"/>
         <source>Oldest waiting: {0} min</source>
         <translation>最早待发送：{0} 分钟</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="489"/>
+        <location filename="../../ui/main_window.py" line="510"/>
         <source>Case server: {0} · {1}</source>
         <translation>退货服务器：{0} · {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="494"/>
+        <location filename="../../ui/main_window.py" line="515"/>
         <source>Camera: on</source>
         <translation>摄像头：开</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="495"/>
+        <location filename="../../ui/main_window.py" line="516"/>
         <source>Camera: starting</source>
         <translation>摄像头：正在启动</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="496"/>
+        <location filename="../../ui/main_window.py" line="517"/>
         <source>Camera: reconnecting…</source>
         <translation>摄像头：正在重新连接…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="497"/>
+        <location filename="../../ui/main_window.py" line="518"/>
         <source>Camera: not available</source>
         <translation>摄像头：不可用</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="498"/>
+        <location filename="../../ui/main_window.py" line="519"/>
         <source>Camera: video ended</source>
         <translation>摄像头：视频已结束</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="499"/>
+        <location filename="../../ui/main_window.py" line="520"/>
         <source>Camera: off</source>
         <translation>摄像头：关</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="512"/>
+        <location filename="../../ui/main_window.py" line="533"/>
         <source>A background task failed: {0}</source>
         <translation>后台任务失败：{0}</translation>
     </message>
@@ -990,77 +1030,77 @@
 <context>
     <name>OperatorsDialog</name>
     <message>
-        <location filename="../../ui/operators_dialog.py" line="95"/>
+        <location filename="../../ui/operators_dialog.py" line="113"/>
         <source>Operator added.</source>
         <translation>已添加操作员。</translation>
     </message>
     <message>
-        <location filename="../../ui/operators_dialog.py" line="100"/>
+        <location filename="../../ui/operators_dialog.py" line="118"/>
         <source>Import roster</source>
         <translation>导入名单</translation>
     </message>
     <message>
-        <location filename="../../ui/operators_dialog.py" line="100"/>
+        <location filename="../../ui/operators_dialog.py" line="118"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../ui/operators_dialog.py" line="109"/>
+        <location filename="../../ui/operators_dialog.py" line="127"/>
         <source>%1 operator(s) imported.</source>
         <translation>已导入 %1 名操作员。</translation>
     </message>
     <message>
-        <location filename="../../ui/operators_dialog.py" line="117"/>
+        <location filename="../../ui/operators_dialog.py" line="135"/>
         <source>Operators</source>
         <translation>操作员</translation>
     </message>
     <message>
-        <location filename="../../ui/operators_dialog.py" line="118"/>
+        <location filename="../../ui/operators_dialog.py" line="136"/>
         <source>Operator ID</source>
         <translation>工号</translation>
     </message>
     <message>
-        <location filename="../../ui/operators_dialog.py" line="118"/>
+        <location filename="../../ui/operators_dialog.py" line="136"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/operators_dialog.py" line="119"/>
+        <location filename="../../ui/operators_dialog.py" line="137"/>
         <source>Role</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../ui/operators_dialog.py" line="119"/>
+        <location filename="../../ui/operators_dialog.py" line="137"/>
         <source>PIN (4-12 digits)</source>
         <translation>PIN（4-12 位数字）</translation>
     </message>
     <message>
-        <location filename="../../ui/operators_dialog.py" line="120"/>
+        <location filename="../../ui/operators_dialog.py" line="138"/>
         <source>Badge code (optional)</source>
         <translation>工牌号（可选）</translation>
     </message>
     <message>
-        <location filename="../../ui/operators_dialog.py" line="122"/>
+        <location filename="../../ui/operators_dialog.py" line="140"/>
         <source>Inspector</source>
         <translation>检验员</translation>
     </message>
     <message>
-        <location filename="../../ui/operators_dialog.py" line="123"/>
+        <location filename="../../ui/operators_dialog.py" line="141"/>
         <source>Shift lead</source>
         <translation>班组长</translation>
     </message>
     <message>
-        <location filename="../../ui/operators_dialog.py" line="124"/>
+        <location filename="../../ui/operators_dialog.py" line="142"/>
         <source>Import roster CSV…</source>
         <translation>导入名单 CSV…</translation>
     </message>
     <message>
-        <location filename="../../ui/operators_dialog.py" line="125"/>
+        <location filename="../../ui/operators_dialog.py" line="143"/>
         <source>Add operator</source>
         <translation>添加操作员</translation>
     </message>
     <message>
-        <location filename="../../ui/operators_dialog.py" line="126"/>
+        <location filename="../../ui/operators_dialog.py" line="144"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
@@ -1121,67 +1161,77 @@
 <context>
     <name>ReportPreviewDialog</name>
     <message>
-        <location filename="../../ui/report_preview.py" line="123"/>
+        <location filename="../../ui/report_preview.py" line="52"/>
+        <source>The report has no pages.</source>
+        <translation>报告没有页面。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/report_preview.py" line="56"/>
+        <source>The printer could not be started.</source>
+        <translation>无法启动打印机。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/report_preview.py" line="125"/>
         <source>The report could not be opened (%1).</source>
         <translation>无法打开报告（%1）。</translation>
     </message>
     <message>
-        <location filename="../../ui/report_preview.py" line="158"/>
+        <location filename="../../ui/report_preview.py" line="160"/>
         <source>Printed %1 page(s) to %2.</source>
         <translation>已在 %2 上打印 %1 页。</translation>
     </message>
     <message>
-        <location filename="../../ui/report_preview.py" line="170"/>
+        <location filename="../../ui/report_preview.py" line="172"/>
         <source>Print report</source>
         <translation>打印报告</translation>
     </message>
     <message>
-        <location filename="../../ui/report_preview.py" line="181"/>
+        <location filename="../../ui/report_preview.py" line="183"/>
         <source>The printer %1 is not available; use Print… to choose another.</source>
         <translation>打印机 %1 不可用；请用“打印…”选择其他打印机。</translation>
     </message>
     <message>
-        <location filename="../../ui/report_preview.py" line="192"/>
+        <location filename="../../ui/report_preview.py" line="194"/>
         <source>Save the report as PDF</source>
         <translation>将报告另存为 PDF</translation>
     </message>
     <message>
-        <location filename="../../ui/report_preview.py" line="193"/>
+        <location filename="../../ui/report_preview.py" line="195"/>
         <source>PDF files (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../ui/report_preview.py" line="210"/>
+        <location filename="../../ui/report_preview.py" line="212"/>
         <source>Report preview: %1</source>
         <translation>报告预览：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/report_preview.py" line="211"/>
+        <location filename="../../ui/report_preview.py" line="213"/>
         <source>Print…</source>
         <translation>打印…</translation>
     </message>
     <message>
-        <location filename="../../ui/report_preview.py" line="215"/>
+        <location filename="../../ui/report_preview.py" line="217"/>
         <source>Print again on %1</source>
         <translation>在 %1 上再次打印</translation>
     </message>
     <message>
-        <location filename="../../ui/report_preview.py" line="215"/>
+        <location filename="../../ui/report_preview.py" line="217"/>
         <source>Print again</source>
         <translation>再次打印</translation>
     </message>
     <message>
-        <location filename="../../ui/report_preview.py" line="216"/>
+        <location filename="../../ui/report_preview.py" line="218"/>
         <source>Save as PDF…</source>
         <translation>另存为 PDF…</translation>
     </message>
     <message>
-        <location filename="../../ui/report_preview.py" line="217"/>
+        <location filename="../../ui/report_preview.py" line="219"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../ui/report_preview.py" line="218"/>
+        <location filename="../../ui/report_preview.py" line="220"/>
         <source>%1 page(s)</source>
         <translation>%1 页</translation>
     </message>
@@ -1274,42 +1324,42 @@
         <translation>手动输入</translation>
     </message>
     <message>
-        <location filename="../../ui/scan_screen.py" line="366"/>
+        <location filename="../../ui/scan_screen.py" line="360"/>
         <source>The lookup failed on this station: {0}. Try again.</source>
         <translation>本工位查询失败：{0}。请重试。</translation>
     </message>
     <message>
-        <location filename="../../ui/scan_screen.py" line="374"/>
+        <location filename="../../ui/scan_screen.py" line="368"/>
         <source>Found {0}.</source>
         <translation>已找到 {0}。</translation>
     </message>
     <message>
-        <location filename="../../ui/scan_screen.py" line="378"/>
+        <location filename="../../ui/scan_screen.py" line="372"/>
         <source>{0} belongs to several returns.</source>
         <translation>{0} 对应多个退货单。</translation>
     </message>
     <message>
-        <location filename="../../ui/scan_screen.py" line="389"/>
+        <location filename="../../ui/scan_screen.py" line="383"/>
         <source>Unknown code: no return case has the code {0}. Check that you scanned the return label (RMA, tracking or order number), or type the RMA.</source>
         <translation>未知条码：没有退货单的条码是 {0}。请确认扫描的是退货标签（RMA、运单号或订单号），或手动输入 RMA。</translation>
     </message>
     <message>
-        <location filename="../../ui/scan_screen.py" line="395"/>
+        <location filename="../../ui/scan_screen.py" line="389"/>
         <source>The case server had a problem ({0}). Scan again to retry, or start the inspection unverified: choose the item&apos;s category.</source>
         <translation>退货服务器出现问题（{0}）。请重新扫描重试，或以未核实方式开始检验：选择商品类别。</translation>
     </message>
     <message>
-        <location filename="../../ui/scan_screen.py" line="400"/>
+        <location filename="../../ui/scan_screen.py" line="394"/>
         <source>Offline: the case server cannot be reached. The inspection starts unverified and is checked when the station is back online. Choose the item&apos;s category.</source>
         <translation>离线：无法连接退货服务器。检验将以未核实方式开始，恢复联网后再核对。请选择商品类别。</translation>
     </message>
     <message>
-        <location filename="../../ui/scan_screen.py" line="432"/>
+        <location filename="../../ui/scan_screen.py" line="426"/>
         <source>No unfinished inspections.</source>
         <translation>没有未完成的检验。</translation>
     </message>
     <message>
-        <location filename="../../ui/scan_screen.py" line="438"/>
+        <location filename="../../ui/scan_screen.py" line="432"/>
         <source>{0}  started {1}, step {2}</source>
         <translation>{0}  开始于 {1}，第 {2} 步</translation>
     </message>
@@ -1325,97 +1375,97 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="118"/>
+        <location filename="../../ui/settings_dialog.py" line="119"/>
         <source>CA bundle</source>
         <translation>CA 证书包</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="119"/>
+        <location filename="../../ui/settings_dialog.py" line="120"/>
         <source>Certificates (*.pem *.crt);;All files (*)</source>
         <translation>证书 (*.pem *.crt);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="168"/>
+        <location filename="../../ui/settings_dialog.py" line="169"/>
         <source>Saved.</source>
         <translation>已保存。</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="176"/>
+        <location filename="../../ui/settings_dialog.py" line="177"/>
         <source>Not saved: %1</source>
         <translation>未保存：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="186"/>
+        <location filename="../../ui/settings_dialog.py" line="200"/>
         <source>Station settings</source>
         <translation>工位设置</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="188"/>
+        <location filename="../../ui/settings_dialog.py" line="202"/>
         <source>Case API URL</source>
         <translation>退货接口 URL</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="189"/>
+        <location filename="../../ui/settings_dialog.py" line="203"/>
         <source>CA bundle (PEM)</source>
         <translation>CA 证书包 (PEM)</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="190"/>
+        <location filename="../../ui/settings_dialog.py" line="204"/>
         <source>Station token</source>
         <translation>工位令牌</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="191"/>
+        <location filename="../../ui/settings_dialog.py" line="205"/>
         <source>Camera (index, file or URL)</source>
         <translation>摄像头（编号、文件或 URL）</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="192"/>
+        <location filename="../../ui/settings_dialog.py" line="206"/>
         <source>Camera resolution</source>
         <translation>摄像头分辨率</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="193"/>
+        <location filename="../../ui/settings_dialog.py" line="207"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="194"/>
+        <location filename="../../ui/settings_dialog.py" line="208"/>
         <source>Photo size (long edge)</source>
         <translation>照片尺寸（长边）</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="195"/>
+        <location filename="../../ui/settings_dialog.py" line="209"/>
         <source>Photo JPEG quality</source>
         <translation>照片 JPEG 质量</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="199"/>
+        <location filename="../../ui/settings_dialog.py" line="213"/>
         <source>empty: demo mode</source>
         <translation>留空：演示模式</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="200"/>
+        <location filename="../../ui/settings_dialog.py" line="214"/>
         <source>empty: the system certificates</source>
         <translation>留空：使用系统证书</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="201"/>
+        <location filename="../../ui/settings_dialog.py" line="215"/>
         <source>leave empty to keep the stored token</source>
         <translation>留空则保留已存储的令牌</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="202"/>
+        <location filename="../../ui/settings_dialog.py" line="216"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="203"/>
+        <location filename="../../ui/settings_dialog.py" line="217"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="204"/>
+        <location filename="../../ui/settings_dialog.py" line="218"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
