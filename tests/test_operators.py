@@ -57,7 +57,9 @@ def test_pins_are_salted_slow_hashes(roster: Operators) -> None:
     roster.add("E2001", "Lead", Role.SHIFT_LEAD, "9876", None, by=None)
     with roster.store.engine.connect() as conn:
         stored = conn.execute(text("SELECT pin_hash FROM operators")).scalar_one()
-    assert "9876" not in stored
+    scheme, *_params, salt, digest = stored.split("$")
+    assert scheme == "scrypt" and "9876" not in (salt, digest)  # no field is the PIN itself
+    assert verify_pin("9876", stored)
 
 
 def test_bad_input_is_refused(roster: Operators) -> None:
