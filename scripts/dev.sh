@@ -3,6 +3,7 @@
 #   bash scripts/dev.sh run     set everything up, start the station (demo mode if unconfigured)
 #   bash scripts/dev.sh test    set everything up, run the whole test suite
 #   bash scripts/dev.sh bundle  set everything up, build the PyInstaller bundle, run its self-test
+#   bash scripts/dev.sh lock    re-resolve the pinned versions in constraints.txt (on purpose only)
 # Setup is idempotent: system packages are installed only when missing, the virtualenv
 # is created once and re-synced when pyproject.toml changes.
 set -euo pipefail
@@ -45,11 +46,11 @@ setup_venv() {
     log "creating the virtualenv in $VENV"
     "$PY" -m venv "$VENV"
   fi
-  local stamp="$VENV/.installed-$(sha256sum pyproject.toml | cut -c1-16)"
+  local stamp="$VENV/.installed-$(cat pyproject.toml constraints.txt | sha256sum | cut -c1-16)"
   if [ ! -f "$stamp" ]; then
     log "installing the station and its development tools into $VENV"
     "$VENV/bin/python" -m pip install -q --upgrade pip
-    "$VENV/bin/python" -m pip install -q -e '.[dev]'
+    "$VENV/bin/python" -m pip install -q -c constraints.txt -e '.[dev]'
     rm -f "$VENV"/.installed-*
     touch "$stamp"
   fi
@@ -58,8 +59,26 @@ setup_venv() {
   fi
 }
 
+# Re-resolve every dependency to its newest allowed release and rewrite constraints.txt
+# (its comment header is kept). On purpose only: then run the suite and the soak benchmark.
+refresh_lock() {
+  local tmp
+  tmp=$(mktemp -d)
+  "$PY" -m venv "$tmp/venv"
+  "$tmp/venv/bin/python" -m pip install -q --upgrade pip
+  "$tmp/venv/bin/python" -m pip install -q -e '.[dev]'
+  { grep '^#' constraints.txt; "$tmp/venv/bin/python" -m pip freeze --exclude-editable; } > "$tmp/c.txt"
+  mv "$tmp/c.txt" constraints.txt
+  rm -rf "$tmp"
+  log "constraints.txt refreshed: check the PySide6 pin's reason still holds (tests/test_qt_refcounts.py)"
+}
+
 cmd=${1:-run}
 shift || true
+if [ "$cmd" = lock ]; then
+  refresh_lock
+  exit 0
+fi
 install_system_packages
 setup_venv
 case "$cmd" in
@@ -82,7 +101,7 @@ case "$cmd" in
     QT_QPA_PLATFORM=offscreen dist/inspection-station/inspection-station --self-test
     ;;
   *)
-    echo "usage: bash scripts/dev.sh [run|test|bundle|setup] [args...]" >&2
+    echo "usage: bash scripts/dev.sh [run|test|bundle|setup|lock] [args...]" >&2
     exit 2
     ;;
 esac
