@@ -20,6 +20,8 @@ from urllib.parse import urlsplit
 
 import tomli_w
 
+from app.loopback import is_loopback
+
 ENV_PREFIX = "INSPECTION_STATION_"
 
 
@@ -301,13 +303,13 @@ assert {f.name for f in fields(Settings)} == set(_BY_KEY), "Settings and SETTING
 
 def _check_consistency(values: dict[str, Any]) -> None:
     url = values["api_base_url"]
-    if url and urlsplit(url).scheme == "http" and not values["allow_plain_http"]:
-        host = urlsplit(url).hostname or ""
-        if host not in {"localhost", "::1"} and not host.startswith("127."):
-            raise ConfigError(
-                "api_base_url: plain http is only allowed to this computer (loopback); "
-                "use https, or set allow_plain_http = true if the site insists"
-            )
+    parts = urlsplit(url) if url else None
+    if (parts and parts.scheme == "http" and not values["allow_plain_http"]
+            and not is_loopback(parts.hostname or "")):
+        raise ConfigError(
+            "api_base_url: plain http is only allowed to this computer (loopback); "
+            "use https, or set allow_plain_http = true if the site insists"
+        )
 
 
 def load_settings(path: Path | None, env: Mapping[str, str] | None = None) -> Settings:

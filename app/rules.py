@@ -54,6 +54,7 @@ from app.domain import (
     Suggestion,
 )
 from app.resources import resource_path
+from app.text import clean_person_text
 
 __all__ = [
     "DEFAULT_RULES_PATH",
@@ -172,7 +173,7 @@ def check_override(
     """
     if chosen == suggested:
         return None
-    text = reason.strip() if isinstance(reason, str) else ""
+    text = clean_person_text(reason).strip() if isinstance(reason, str) else ""
     if not text:
         raise DomainError(
             f"Changing the classification from {suggested.value} to {chosen.value} needs a reason"
