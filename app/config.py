@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import time
@@ -21,6 +20,7 @@ from urllib.parse import urlsplit
 import tomli_w
 
 from app.loopback import is_loopback
+from app.tomlfile import TomlFileError, read_toml
 
 ENV_PREFIX = "INSPECTION_STATION_"
 
@@ -318,11 +318,9 @@ def load_settings(path: Path | None, env: Mapping[str, str] | None = None) -> Se
     where = str(path) if path else "defaults"
     if path is not None and path.exists():
         try:
-            raw = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"config file {path}: not valid TOML ({exc})") from None
-        except OSError as exc:
-            raise ConfigError(f"config file {path}: cannot be read ({exc.strerror})") from None
+            raw = read_toml(path)
+        except TomlFileError as exc:
+            raise ConfigError(f"config file {path}: {exc}") from None
     values: dict[str, Any] = {}
     for key, value in raw.items():
         if key not in _BY_KEY:

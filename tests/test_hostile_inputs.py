@@ -65,3 +65,56 @@ def test_control_characters_are_stripped_from_what_a_person_types(tmp_path: Path
     item = store.outbox_item(iid)
     assert item is not None and item.handled_note == "called the customer[2J"
     store.close()
+
+
+def test_settings_saved_with_a_bom_are_read(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + b'station_id = "WH1-BENCH-04"\nlanguage = "zh_CN"\n')
+    settings = load_settings(path, env={})
+    assert settings.station_id == "WH1-BENCH-04" and settings.language == "zh_CN"
+
+
+def test_deeply_nested_settings_and_rules_give_a_plain_message(tmp_path: Path) -> None:
+    from app.rules import DispositionRules, RulesError
+
+    deep = "x = " + "[" * 5000 + "]" * 5000 + "\n"
+    config = tmp_path / "config.toml"
+    config.write_text(deep, encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"config file .*config\.toml: brackets nested too"):
+        load_settings(config, env={})
+    rules = tmp_path / "dispositions.toml"
+    rules.write_text("version = 1\n" + "[[rule]]\nnote = " + "{a = " * 5000 + "1"
+                     + "}" * 5000 + "\n", encoding="utf-8")
+    with pytest.raises(RulesError, match=r"^dispositions\.toml: brackets nested too deeply"):
+        DispositionRules.load(rules)
+
+
+def test_settings_that_are_a_device_or_huge_give_a_plain_message(tmp_path: Path) -> None:
+    huge = tmp_path / "huge.toml"
+    huge.write_text("# padding\n" * 200_000, encoding="utf-8")  # 2 MB of comments
+    with pytest.raises(ConfigError, match="larger than 1000 kB"):
+        load_settings(huge, env={})
+    with pytest.raises(ConfigError, match="a folder; expected a TOML text file"):
+        load_settings(tmp_path, env={})
+    if Path("/dev/zero").exists():  # POSIX: endless bytes, never read to the end
+        with pytest.raises(ConfigError, match="/dev/zero: not a regular file"):
+            load_settings(Path("/dev/zero"), env={})
+
+
+def test_a_data_dir_naming_a_file_or_a_config_naming_dev_zero_is_a_plain_message(
+        tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    afile = tmp_path / "not-a-folder"
+    afile.write_text("x", encoding="utf-8")
+    root = Path(__file__).resolve().parent.parent
+    for args, expected in [
+        (["--data-dir", str(afile), "sync", "--status"], "is a file, not a folder"),
+        (["--data-dir", str(tmp_path / "d"), "--config", "/dev/zero", "sync", "--status"],
+         "not a regular file"),
+    ]:
+        done = subprocess.run([sys.executable, "-m", "app", *args], cwd=root, text=True,
+                              capture_output=True, timeout=120, check=False)
+        assert done.returncode == 2, done.stderr
+        assert expected in done.stderr and "Traceback" not in done.stderr
