@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 import tomli_w
 
 from app.loopback import is_loopback
+from app.patterns import problem as pattern_problem
 from app.tomlfile import TomlFileError, read_toml
 
 ENV_PREFIX = "INSPECTION_STATION_"
@@ -153,12 +154,9 @@ def _patterns(key: str, raw: Any) -> tuple[str, ...]:
     if not isinstance(raw, list | tuple) or not raw or not all(isinstance(p, str) for p in raw):
         raise ConfigError(f"{key}: expected a non-empty list of regular expressions")
     for pattern in raw:
-        try:
-            re.compile(pattern)
-        except re.error as exc:
-            raise ConfigError(
-                f"{key}: {pattern!r} is not a valid regular expression ({exc})"
-            ) from None
+        why = pattern_problem(pattern)  # invalid, or catastrophic backtracking
+        if why:
+            raise ConfigError(f"{key}: {pattern!r} {why}")
     return tuple(raw)
 
 

@@ -118,3 +118,29 @@ def test_a_data_dir_naming_a_file_or_a_config_naming_dev_zero_is_a_plain_message
                               capture_output=True, timeout=120, check=False)
         assert done.returncode == 2, done.stderr
         assert expected in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("pattern", [r"(a|aa)+$", r"RMA-(\d|\d\d)+$", r"SO-([0-9]|[0-9]{2})+$"])
+def test_catastrophic_site_patterns_are_refused_in_settings(tmp_path: Path, pattern: str) -> None:
+    from app.config import Settings
+
+    path = tmp_path / "config.toml"
+    path.write_text(f"rma_patterns = ['''{pattern}''']\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"rma_patterns: .* takes too long to match"):
+        load_settings(path, env={})
+    with pytest.raises(ConfigError, match="takes too long to match"):  # the settings dialog
+        Settings().replace(rma_patterns=[pattern])
+
+
+def test_a_slow_site_pattern_cannot_hang_a_scan() -> None:
+    from app.scanning.labels import Interpretation, Kind, Rejected, interpret
+
+    scan = "a" * 25 + "!"
+    # (a+)+$ (6.4 s with `re` on this scan) and a pattern that backtracks in any engine,
+    # given directly as the scan path would get them from an old settings file.
+    first = interpret(scan, rma_patterns=[r"(a+)+$"])  # answered (regex does not backtrack)
+    assert isinstance(first, Interpretation) and first.kind is Kind.UNKNOWN
+    slow = interpret(scan, rma_patterns=[r"(a|aa)+$"])
+    assert isinstance(slow, Rejected) and "takes too long to match" in slow.reason
+    good = interpret("rma-2026-0001234", rma_patterns=[r"RMA-\d{4}-\d{7}"])
+    assert isinstance(good, Interpretation) and good.kind is Kind.RMA
