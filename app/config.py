@@ -127,6 +127,13 @@ def _url(key: str, raw: Any) -> str:
     return text.rstrip("/")
 
 
+def _gs_text(key: str, raw: Any) -> str:
+    text = _str(key, raw)
+    if len(text) > 8 or not text.isprintable() or (text and not text.strip()):
+        raise ConfigError(f"{key}: expected up to 8 visible characters, got {raw!r}")
+    return text
+
+
 def _station_id(key: str, raw: Any) -> str:
     text = _str(key, raw)
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}", text):
@@ -214,6 +221,9 @@ SETTINGS: tuple[Setting, ...] = (
             _int_range(320, 8000)),
     Setting("photo_jpeg_quality", "a whole number", 88, "JPEG quality of evidence photos.",
             _int_range(40, 100)),
+    Setting("image_max_megapixels", "a number", 50.0,
+            "Images (photo import, `decode`) with more pixels are refused before decoding.",
+            _float_range(1, 1000)),
     Setting("language", "en or zh_CN", "en", "User interface language.", _choice("en", "zh_CN")),
     Setting("shifts", "a list of shifts", DEFAULT_SHIFTS,
             "Shift definitions used by shift reports.", _shifts),
@@ -228,6 +238,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("badge_patterns", "a list of regular expressions", (r"E\d{4,6}",),
             "What an employee badge looks like (badges are refused as return labels).",
             _patterns),
+    Setting("scanner_gs_text", "text", "",
+            "What the handheld scanner types for the GS1 separator (FNC1) besides Ctrl+], "
+            "e.g. {GS}; empty: Ctrl+] only.", _gs_text),
     Setting("accept_reads", "a whole number", 2,
             "Matching camera reads needed before a code counts.", _int_range(1, 10)),
     Setting("scan_cooldown_s", "a number", 4.0,
@@ -252,6 +265,7 @@ class Settings:
     camera_autofocus: bool = True
     photo_max_px: int = 1600
     photo_jpeg_quality: int = 88
+    image_max_megapixels: float = 50.0
     language: str = "en"
     shifts: tuple[ShiftDefinition, ...] = field(default=DEFAULT_SHIFTS)
     retention_days: int = 30
@@ -259,6 +273,7 @@ class Settings:
     rma_patterns: tuple[str, ...] = (r"RMA-\d{4}-\d{7}",)
     order_patterns: tuple[str, ...] = (r"SO-\d{3,}",)
     badge_patterns: tuple[str, ...] = (r"E\d{4,6}",)
+    scanner_gs_text: str = ""
     accept_reads: int = 2
     scan_cooldown_s: float = 4.0
     sound: bool = True

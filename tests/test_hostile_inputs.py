@@ -144,3 +144,32 @@ def test_a_slow_site_pattern_cannot_hang_a_scan() -> None:
     assert isinstance(slow, Rejected) and "takes too long to match" in slow.reason
     good = interpret("rma-2026-0001234", rma_patterns=[r"RMA-\d{4}-\d{7}"])
     assert isinstance(good, Interpretation) and good.kind is Kind.RMA
+
+
+GS1_LOT_SERIAL = ("0109506000134352", "10ABC123", "21SN998877")  # GTIN, lot, serial
+
+
+@pytest.mark.parametrize(("separator", "gs_text"), [("GS", ""), ("\x1d", ""),
+                                                    ("{GS}", "{GS}")])
+def test_wedge_keeps_the_gs1_separator_so_lot_and_serial_part(separator: str,
+                                                              gs_text: str) -> None:
+    from app.scanning.labels import Interpretation, Kind
+    from app.scanning.wedge import WedgeDetector
+
+    det = WedgeDetector(gs_text=gs_text)
+    gtin, lot, serial = GS1_LOT_SERIAL
+    # A configured text arrives one character at a time; Ctrl+] as one key ("GS" or GS).
+    sep_keys = list(gs_text) if gs_text else [separator]
+    t = 0.0
+    for key in [*gtin, *lot, *sep_keys, *serial]:
+        det.feed(key, t)
+        t += 0.004
+    event = det.feed("Enter", t)
+    assert event is not None
+    got = event.interpretation
+    assert isinstance(got, Interpretation) and got.kind is Kind.GS1
+    assert (got.gtin, got.lot, got.serial) == ("09506000134352", "ABC123", "SN998877")
+    # Without the separator the lot swallows the serial: what the detector used to produce.
+    glued = WedgeDetector().feed_text("".join(GS1_LOT_SERIAL) + "\r", 0.0, 0.004)
+    assert not (isinstance(glued[0].interpretation, Interpretation)
+                and glued[0].interpretation.serial == "SN998877")
