@@ -12,15 +12,18 @@ import argparse
 import logging
 import sys
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QFont, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app import __version__
-from app.config import ConfigError, load_settings
+from app.checklists import TemplateError
+from app.config import ConfigError, Settings, load_settings
 from app.context import StationContext
 from app.logs import enable_crash_file, pending_crash_report, setup_logging
-from app.paths import resolve_paths
+from app.paths import Paths, resolve_paths
 from app.resources import resource_path
+from app.rules import RulesError
 from app.store.db import StoreError
 from ui.camera_worker import CameraWorker
 from ui.crash import CrashHandler
@@ -105,13 +108,14 @@ def run_gui(args: argparse.Namespace) -> int:
         QMessageBox.critical(None, "Inspection station", f"The settings cannot be used:\n{exc}")
         return 2
     demo = bool(getattr(args, "demo", False)) or settings.demo_mode
-    try:
-        ctx = StationContext.open(paths, settings, demo=demo)
-    except (StoreError, OSError) as exc:
-        QMessageBox.critical(None, "Inspection station", f"The station cannot start:\n{exc}")
+    translations = Translations()
+    if settings.language != "en":
+        translations.switch(settings.language)  # so a start-up problem is told in it too
+    ctx = open_station(paths, settings, demo=demo)
+    if ctx is None:
         return 2
     try:
-        window = build_main_window(ctx)
+        window = build_main_window(ctx, translations=translations)
         crash._parent_widget = lambda: window
         window.show()
         if crash_text:
@@ -121,6 +125,35 @@ def run_gui(args: argparse.Namespace) -> int:
     finally:
         ctx.close()
         crash.uninstall()
+
+
+def open_station(paths: Paths, settings: Settings, *, demo: bool) -> StationContext | None:
+    """The station context, or None after a dialog saying why it cannot start.
+
+    A broken checklist template or disposition table is a site's file: the dialog names
+    the file, the step and the problem (a windowed build has no console for a traceback).
+    """
+    title = QCoreApplication.translate("StationStart", "Inspection station")
+    try:
+        return StationContext.open(paths, settings, demo=demo)
+    except TemplateError as exc:
+        log.error("a checklist template cannot be used: %s", exc)
+        QMessageBox.critical(None, title, QCoreApplication.translate(
+            "StationStart",
+            "A checklist template cannot be used, so the station cannot start.\n\n"
+            "File: {0}\nStep: {1}\nProblem: {2}\n\n"
+            "Correct the file (or put back the one that came with the station), then start "
+            "the station again.").format(exc.source, exc.where or "—", exc.problem))
+    except RulesError as exc:
+        log.error("the disposition rules cannot be used: %s", exc)
+        QMessageBox.critical(None, title, QCoreApplication.translate(
+            "StationStart",
+            "The disposition rules cannot be used, so the station cannot start.\n\n{0}\n\n"
+            "Correct the file, then start the station again.").format(str(exc)))
+    except (StoreError, OSError) as exc:
+        QMessageBox.critical(None, title, QCoreApplication.translate(
+            "StationStart", "The station cannot start:\n{0}").format(str(exc)))
+    return None
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

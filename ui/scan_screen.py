@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 from app.domain import Inspection
 from app.resources import resource_path
 from app.scanning.events import ScanEvent, ScanSource
-from app.scanning.labels import Patterns, Rejected, interpret
+from app.scanning.labels import GS, Patterns, Rejected, interpret
 from app.scanning.wedge import WedgeDetector
 from app.sync.client import Ambiguous, NotFound
 from app.sync.lookup import Found, Offline
@@ -265,8 +265,9 @@ class ScanScreen(QWidget):
             if scan is None and field_text:
                 scan = self._typed(field_text)
             elif scan is not None and scan.source is ScanSource.TYPED:
-                # The field may have been edited with the cursor keys: it holds the truth.
-                scan = self._typed(field_text or scan.text)
+                # The field may have been edited with the cursor keys: it holds the truth,
+                # except for GS separators, which only the detector keeps.
+                scan = self._typed(scan.text if GS in scan.text else field_text or scan.text)
             if scan is not None:
                 self.handle_scan(scan)
             return True
