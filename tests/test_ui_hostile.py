@@ -81,3 +81,35 @@ def test_a_broken_site_template_shows_a_dialog_naming_file_step_and_problem(
     assert ("checklist template cannot be used" in text) == (language == "en")
     assert ("检验模板" in text) == (language == "zh_CN")
     assert not (base / "station.db").exists()  # nothing was opened before the check
+
+
+def test_status_bar_names_another_sender_and_the_next_try(
+        tmp_path: Path, qtbot: Any, refserver: Any, empty_video: Path, qm_dir: Path,
+        no_thread_leaks: None) -> None:
+    from datetime import timedelta
+
+    from app.domain import utcnow
+    from app.sync.cli import sender_lock
+    from app.sync.status import SyncSnapshot
+    from tests.ui_helpers import close_station, make_context, open_window, wait_until
+
+    ctx = make_context(tmp_path, api_url=refserver.url, camera_source=str(empty_video))
+    other = sender_lock(ctx.paths)
+    assert other.acquire()  # `sync` runs in a terminal on the same data folder
+    w = open_window(ctx, qtbot, qm_dir)
+    try:
+        wait_until(qtbot, lambda: "another program sends" in w.online_label.text(),
+                   what="another sender shown")
+        other.release()
+        w.sync.wake()  # a new result confirmed: the worker looks again and takes over
+        wait_until(qtbot, lambda: "another program" not in w.online_label.text(),
+                   what="took over")
+        assert other.acquire() is False  # the GUI's worker holds the lock now
+        nxt = utcnow() + timedelta(minutes=4)
+        w._show_sync(SyncSnapshot(online=False, queue_depth=1, next_attempt_at=nxt,
+                                  oldest_pending_at=utcnow() - timedelta(minutes=2)))
+        assert w.oldest_label.text() == (
+            f"Oldest waiting: 2 min · next try {nxt.astimezone():%H:%M:%S}")
+    finally:
+        other.release()
+        close_station(ctx, w)

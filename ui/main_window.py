@@ -487,6 +487,9 @@ class MainWindow(QMainWindow):
                 self.history.refresh()
         if snap.paused_for_auth:
             online, colour = self.tr("Sync paused: the server refused this station"), ERROR_COLOUR
+        elif snap.other_sender:
+            online, colour = self.tr("Sync waiting: another program sends from this data "
+                                     "folder"), WARN_COLOUR
         elif snap.online is True:
             online, colour = self.tr("Online"), OK_COLOUR
         elif snap.online is False:
@@ -505,8 +508,12 @@ class MainWindow(QMainWindow):
             self.oldest_label.setText(self.tr("Nothing waiting"))
         else:
             hours, minutes = _age_text(age)
-            self.oldest_label.setText(self.tr("Oldest waiting: {0} h {1} min").format(
-                hours, minutes) if hours else self.tr("Oldest waiting: {0} min").format(minutes))
+            oldest = self.tr("Oldest waiting: {0} h {1} min").format(
+                hours, minutes) if hours else self.tr("Oldest waiting: {0} min").format(minutes)
+            nxt = snap.next_attempt_at
+            if nxt is not None and nxt > utcnow():  # a retry is scheduled: say when
+                oldest += self.tr(" · next try {0}").format(nxt.astimezone().strftime("%H:%M:%S"))
+            self.oldest_label.setText(oldest)
         self.login_screen.set_sync_text(self.tr("Case server: {0} · {1}").format(online, queue),
                                         colour)
 

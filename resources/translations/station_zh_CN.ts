@@ -1026,6 +1026,16 @@
         <source>A background task failed: {0}</source>
         <translation>后台任务失败：{0}</translation>
     </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="491"/>
+        <source>Sync waiting: another program sends from this data folder</source>
+        <translation>同步等待中：另一个程序正在从此数据文件夹发送</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="515"/>
+        <source> · next try {0}</source>
+        <translation> · 下次尝试 {0}</translation>
+    </message>
 </context>
 <context>
     <name>OperatorsDialog</name>
