@@ -336,7 +336,8 @@ class ScanScreen(QWidget):
         when = datetime.now().strftime("%H:%M:%S")
         source = {ScanSource.CAMERA: self.tr("camera"), ScanSource.WEDGE: self.tr("scanner"),
                   ScanSource.TYPED: self.tr("typed")}[event.source]
-        item = QListWidgetItem(f"{when}  {event.text[:64]}  ({event.kind}, {source})")
+        shown = event.text[:64].replace(GS, "<GS>")  # the separator itself draws as a box
+        item = QListWidgetItem(f"{when}  {shown}  ({event.kind}, {source})")
         self.recent.insertItem(0, item)
         while self.recent.count() > 20:
             self.recent.takeItem(self.recent.count() - 1)
