@@ -168,9 +168,15 @@ def _v2(conn: Connection) -> None:
     conn.exec_driver_sql("CREATE INDEX ix_inspections_inspector ON inspections (inspector_id)")
 
 
+def _v3(conn: Connection) -> None:
+    """A server's Retry-After hold is kept with the item, so a new process honours it too."""
+    conn.exec_driver_sql("ALTER TABLE outbox ADD COLUMN retry_hold_s REAL")
+
+
 MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (1, "initial schema", _v1),
     (2, "attention handling, serial index", _v2),
+    (3, "Retry-After hold kept with the outbox item", _v3),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
