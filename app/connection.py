@@ -62,7 +62,8 @@ _WORDS: dict[Failure, tuple[str, str]] = {
                         "the case system's administrators.",
                         "服务器识别令牌但拒绝本工作台（403{0}）。请联系售后系统管理员。"),
     Failure.WRONG_PATH: ("{0} is not the case API (wrong path?). The URL usually ends in "
-                         "/api/v1.", "{0} 不是售后系统接口（路径错误？）。网址通常以 /api/v1 结尾。"),
+                         "/api/v1.",
+                         "{0} 不是售后系统接口（路径错误？）。网址通常以 /api/v1 结尾。"),
     Failure.SERVER_ERROR: ("The case API has a problem (HTTP {0}). Try again later.",
                            "售后系统接口出现问题（HTTP {0}）。请稍后再试。"),
     Failure.NETWORK: ("The network failed: {0}", "网络错误：{0}"),
