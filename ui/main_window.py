@@ -116,6 +116,12 @@ class MainWindow(QMainWindow):
             button.clicked.connect(slot)
             bar.addWidget(button)
         root.addWidget(self.top_bar)
+        self.training_banner: QLabel | None = None
+        if self.ctx.demo is not None:  # training: said on every screen
+            from ui.training import TrainingBanner
+
+            self.training_banner = TrainingBanner(central)
+            root.addWidget(self.training_banner)
 
         self.stack = QStackedWidget(central)
         root.addWidget(self.stack, 1)
@@ -217,7 +223,7 @@ class MainWindow(QMainWindow):
 
     def retranslate_ui(self) -> None:
         self.setWindowTitle(self.tr("Return inspection — {0}").format(
-            self.ctx.settings.station_id) + (self.tr(" (demo)") if self.ctx.demo else ""))
+            self.ctx.settings.station_id) + (self.tr(" — TRAINING") if self.ctx.demo else ""))
         self.history_button.setText(self.tr("History (F5)"))
         self.operators_button.setText(self.tr("Operators (F8)"))
         self.settings_button.setText(self.tr("Settings (F9)"))
