@@ -40,6 +40,7 @@ class SingleInstance(QObject):
         self._lock = QLockFile(str(data_dir / LOCK_NAME))
         self._lock.setStaleLockTime(0)  # stale only when its process is gone, never by age
         self._server: QLocalServer | None = None
+        self._sockets: list[QLocalSocket] = []  # kept referenced until they disconnect
 
     def acquire(self) -> bool:
         """True: this process is the station for the folder. False: another one is."""
@@ -74,16 +75,27 @@ class SingleInstance(QObject):
 
     def _connection(self) -> None:
         assert self._server is not None
-        while (socket := self._server.nextPendingConnection()) is not None:
-            socket.readyRead.connect(lambda s=socket: self._read(s))
-            socket.disconnected.connect(socket.deleteLater)
-            if socket.bytesAvailable():
-                self._read(socket)
+        while self._server.hasPendingConnections():
+            socket = self._server.nextPendingConnection()
+            socket.readyRead.connect(self._ready)
+            socket.disconnected.connect(self._gone)
+            self._sockets.append(socket)
 
-    def _read(self, socket: QLocalSocket) -> None:
-        if bytes(socket.readAll().data()).startswith(_RAISE.strip()):
+    def _ready(self) -> None:
+        socket = self.sender()
+        if isinstance(socket, QLocalSocket) and bytes(socket.readAll().data()).startswith(
+                _RAISE.strip()):
             log.info("another start on this data folder: bringing the window forward")
             self.raise_requested.emit()
+
+    def _gone(self) -> None:
+        socket = self.sender()
+        if isinstance(socket, QLocalSocket):
+            if socket.bytesAvailable():
+                self._ready()
+            if socket in self._sockets:
+                self._sockets.remove(socket)
+            socket.deleteLater()
 
     def release(self) -> None:
         if self._server is not None:
