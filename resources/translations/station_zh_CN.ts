@@ -1026,6 +1026,11 @@
         <source> — TRAINING</source>
         <translation> — TRAINING 培训</translation>
     </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="500"/>
+        <source>No answer from the case API for {0} s</source>
+        <translation>售后系统接口已 {0} 秒无响应</translation>
+    </message>
 </context>
 <context>
     <name>OperatorsDialog</name>
