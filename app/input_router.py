@@ -326,11 +326,14 @@ class InputRouter:
 
     def click(self, action: Do, *, t: float | None = None) -> Outcome:
         """A button: only Confirm is gated (the summary must have been readable first)."""
-        now = self.clock() if t is None else t
-        if action is Do.CONFIRM and (
-                self._summary_at is None or now - self._summary_at < self.confirm_delay):
+        if action is Do.CONFIRM and not self.confirm_ready(t):
             return _NOTHING
         return Outcome(action)
+
+    def confirm_ready(self, t: float | None = None) -> bool:
+        """The summary has been on screen for `confirm_delay` seconds."""
+        now = self.clock() if t is None else t
+        return self._summary_at is not None and now - self._summary_at >= self.confirm_delay
 
     # --- scans -------------------------------------------------------------------------------
 
@@ -342,12 +345,19 @@ class InputRouter:
         camera = event.source is ScanSource.CAMERA
         if camera and self._quiet.get(key, -1.0) > now:
             return _NOTHING
-        dedup = camera or where.screen is not Screen.SCAN  # a hand re-scan there is a retry
+        # A hand re-scan on the scan screen is a retry; the login screen reads badges only.
+        dedup = (camera or where.screen is not Screen.SCAN) and where.screen is not Screen.LOGIN
         last = self._seen.get(key)
-        if dedup:
+        if dedup and last is not None and now - last < self.repeat_window:
+            self._seen[key] = now  # a label lying in view stays one event
+            return _NOTHING
+        got = self._route_scan(event, where, code, key, camera)
+        if dedup and got.do is not Do.NOTHING:
             self._seen[key] = now
-            if last is not None and now - last < self.repeat_window:
-                return _NOTHING
+        return got
+
+    def _route_scan(self, event: ScanEvent, where: Where, code: str, key: str,
+                    camera: bool) -> Outcome:
         screen = where.screen
         if screen is Screen.LOGIN:
             return Outcome(Do.BADGE, code=event.text)

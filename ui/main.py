@@ -113,7 +113,7 @@ def run_gui(args: argparse.Namespace) -> int:
     try:
         window = build_main_window(ctx)
         crash._parent_widget = lambda: window
-        window.show()
+        window.showMaximized()  # on the screen it opens on, inside the work area
         if crash_text:
             crash.offer_crash_file(crash_text)
         log.info("station %s started%s", ctx.settings.station_id, " (demo)" if demo else "")
