@@ -10,7 +10,7 @@ from app.case_gate import GateRefusal, check_line_in, gate_message
 from app.context import StationContext
 from app.domain import CaseStatus, Classification
 from app.workflow import InspectionSession, WorkflowError, start_inspection
-from tests.flow_helpers import EXPECTED_SERIAL, ctx, make_case  # noqa: F401
+from tests.flow_helpers import EXPECTED_SERIAL, ctx, make_case
 
 __all__ = ["ctx"]
 
