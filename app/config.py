@@ -246,6 +246,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("scan_cooldown_s", "a number", 4.0,
             "Seconds the same code is ignored after it was accepted.", _float_range(0, 120)),
     Setting("sound", "true/false", True, "Beep on a good read.", _bool),
+    Setting("auto_advance", "true/false", True,
+            "Move to the next step after P / F / N on a pass/fail step when nothing else "
+            "(a photo, a note) is required there.", _bool),
 )
 
 _BY_KEY = {s.key: s for s in SETTINGS}
@@ -277,6 +280,7 @@ class Settings:
     accept_reads: int = 2
     scan_cooldown_s: float = 4.0
     sound: bool = True
+    auto_advance: bool = True
 
     @property
     def demo_mode(self) -> bool:

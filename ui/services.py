@@ -25,7 +25,10 @@ from typing import TYPE_CHECKING, Any, Protocol
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 
 from app.context import StationContext
+from app.input_router import InputRouter
 from app.operators import Operator
+from app.scanning.labels import Patterns
+from ui.tones import Tones
 
 if TYPE_CHECKING:
     import numpy as np
@@ -91,6 +94,10 @@ class Services(QObject):
         self.camera: StillSource | None = None
         self.lookup: Any = None  # app.sync.lookup.CaseLookup, set by the main window
         self.sync: Any = None  # ui.sync_bridge.SyncBridge, set by the main window
+        # One router for every screen: a read seen on one screen is not new on the next.
+        self.router = InputRouter(patterns=Patterns.from_settings(ctx.settings),
+                                  repeat_window=max(2.0, ctx.settings.scan_cooldown_s))
+        self.tones = Tones(ctx.settings.sound, self)
 
     # --- operator -----------------------------------------------------------------------------
 
