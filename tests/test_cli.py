@@ -87,7 +87,7 @@ def test_damaged_database_is_a_message_not_a_traceback(tmp_path: Path, argv: lis
 def test_operators_first_shift_lead_then_roster(tmp_path: Path) -> None:
     data = str(tmp_path / "d")
     done = run_cli("--data-dir", data, "operators", "add", "--id", "E2001", "--name", "Lead",
-                   "--role", "shift_lead", env={"OPERATOR_PIN": "9876"})
+                   "--role", "shift_lead", env={"OPERATOR_PIN": "987654"})
     assert done.returncode == 0, done.stderr
     refused = run_cli("--data-dir", data, "operators", "add", "--id", "E1", "--name", "X",
                       env={"OPERATOR_PIN": "1234"})
@@ -96,7 +96,7 @@ def test_operators_first_shift_lead_then_roster(tmp_path: Path) -> None:
     roster.write_text("operator_id,name,role,pin,badge_code\nE1001,李伟,inspector,1234,B1\n",
                       encoding="utf-8")
     done = run_cli("--data-dir", data, "operators", "import", str(roster), "--as", "E2001",
-                   env={"AS_PIN": "9876"})
+                   env={"AS_PIN": "987654"})
     assert done.returncode == 0, done.stderr
     assert "imported 1" in done.stdout
 

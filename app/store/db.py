@@ -168,9 +168,21 @@ def _v2(conn: Connection) -> None:
     conn.exec_driver_sql("CREATE INDEX ix_inspections_inspector ON inspections (inspector_id)")
 
 
+def _v3(conn: Connection) -> None:
+    """Failed logins per operator (or badge guesses), so a restart does not reset a lockout."""
+    conn.exec_driver_sql(
+        """CREATE TABLE login_failures (
+            subject TEXT PRIMARY KEY,
+            failures INTEGER NOT NULL DEFAULT 0,
+            last_failure_at TEXT NOT NULL,
+            wait_until TEXT,
+            locked_until TEXT)""")
+
+
 MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (1, "initial schema", _v1),
     (2, "attention handling, serial index", _v2),
+    (3, "login failures and lockouts", _v3),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
