@@ -114,9 +114,19 @@ def test_token_set_from_stdin_then_check(tmp_path: Path) -> None:
     (data / "config.toml").write_text('token_source = "file"\n', encoding="utf-8")
     missing = run_cli("--data-dir", str(data), "token", "check")
     assert missing.returncode == 1
-    done = subprocess.run([sys.executable, "-m", "app", "--data-dir", str(data), "token", "set"],
-                          cwd=ROOT, input="s3cret-token\n", capture_output=True, text=True,
-                          check=False, timeout=60)
+    assert run_cli("--data-dir", str(data), "operators", "add", "--id", "L1", "--name", "Lead",
+                   "--role", "shift_lead", env={"OPERATOR_PIN": "987654"}).returncode == 0
+
+    def token_set(*extra: str, pin: str = "987654") -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "app", "--data-dir", str(data), "token", "set", *extra],
+            cwd=ROOT, input="s3cret-token\n", capture_output=True, text=True, check=False,
+            timeout=60, env={**os.environ, "AS_PIN": pin})
+
+    assert token_set().returncode == 2  # storing the token is a shift-lead action
+    assert token_set("--as", "L1", pin="000000").returncode == 2
+    assert not (data / "station-token").exists()
+    done = token_set("--as", "L1")
     assert done.returncode == 0, done.stderr
     assert "s3cret" not in done.stdout + done.stderr
     token_file = data / "station-token"
