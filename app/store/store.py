@@ -508,6 +508,12 @@ class Store:
             res = s.get(ResultRow, inspection_id)
             return res.payload if res else None
 
+    def result_sha256(self, inspection_id: str) -> str | None:
+        """The digest recorded when the result bytes were written (checked before a send)."""
+        with self._read() as s:
+            res = s.get(ResultRow, inspection_id)
+            return res.sha256 if res else None
+
     def result_photos(self, inspection_id: str) -> list[Photo]:
         with self._read() as s:
             return [_photo(p) for p in s.scalars(

@@ -335,6 +335,8 @@ class OutboxWorker:
                 payload = self.store.result_payload(iid)
                 if payload is None:
                     raise LocalProblem("the result could not be built after the case lookup")
+            if hashlib.sha256(payload).hexdigest() != self.store.result_sha256(iid):
+                raise LocalProblem("result changed on disk since it was completed; not sent")
             photos = {p.photo_id.lower(): p for p in self.store.result_photos(iid)}
             for photo in photos.values():
                 self._upload_photo(iid, photo)
