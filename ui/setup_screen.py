@@ -36,9 +36,11 @@ from app.firstrun import (
     SetupError,
     add_first_lead,
     check_first_lead,
+    site_settings,
     write_site_settings,
     write_training_settings,
 )
+from app.operators import Operator
 from app.paths import Paths
 from app.store import Store
 from ui.i18n import LANGUAGES, Translations
@@ -58,6 +60,7 @@ class SetupScreen(QWidget):
         self.paths = paths
         self.translations = translations
         self.lead: FirstLead | None = None
+        self._lead_operator: Operator | None = None
         self.mode: str | None = None
         self._test_thread: threading.Thread | None = None
         self.resize(1366, 768)
@@ -219,10 +222,15 @@ class SetupScreen(QWidget):
 
     def connect_site(self) -> None:
         try:
-            write_site_settings(self.paths, url=self.url.text(),
-                                station_id=self.station_id.text().strip(),
-                                token=self.token.text(), ca_bundle=self.ca_bundle.text().strip(),
-                                language=self.language_code)
+            settings = site_settings(url=self.url.text(),
+                                     station_id=self.station_id.text().strip(),
+                                     ca_bundle=self.ca_bundle.text().strip(),
+                                     language=self.language_code)
+            # The token is stored on the first shift lead's authority: create the lead first.
+            lead = self._lead_operator or self._add_lead()
+            if lead is None:
+                return
+            write_site_settings(self.paths, settings, token=self.token.text(), by=lead)
         except (SetupError, ValueError) as exc:
             text = exc.message(self.language_code) if isinstance(exc, SetupError) else str(exc)
             self.message.show_message(text, ERROR_COLOUR, flash=True)
@@ -233,18 +241,24 @@ class SetupScreen(QWidget):
         write_training_settings(self.paths, language=self.language_code)
         self._finish("training")
 
-    def _finish(self, mode: str) -> None:
+    def _add_lead(self) -> Operator | None:
+        """The first shift lead in the station's database (once), or None with a message."""
         assert self.lead is not None
         self.paths.ensure()
         store = Store(self.paths.db_file, self.paths.photos_dir)
         try:
-            add_first_lead(store, self.lead)
+            self._lead_operator = add_first_lead(store, self.lead)
         except SetupError as exc:
             self.message.show_message(exc.message(self.language_code), ERROR_COLOUR,
                                       flash=True)
-            return
+            return None
         finally:
             store.close()
+        return self._lead_operator
+
+    def _finish(self, mode: str) -> None:
+        if self._lead_operator is None and self._add_lead() is None:
+            return
         self.mode = mode
         log.info("setup finished: %s", mode)
         self.finished.emit(mode)
