@@ -231,6 +231,12 @@ SETTINGS: tuple[Setting, ...] = (
             "Days a confirmed (synced) inspection stays on the station.", _int_range(1, 3650)),
     Setting("idle_logout_minutes", "a whole number", 10, "Log out after this idle time.",
             _int_range(1, 480)),
+    Setting("inspector_pin_required", "true/false", False,
+            "Inspectors also enter their PIN after the badge (shift leads always do).", _bool),
+    Setting("pin_min_length_lead", "a whole number", 6,
+            "Shortest PIN a shift lead may be given.", _int_range(4, 12)),
+    Setting("pin_min_length_inspector", "a whole number", 4,
+            "Shortest PIN an inspector may be given.", _int_range(4, 12)),
     Setting("rma_patterns", "a list of regular expressions", (r"RMA-\d{4}-\d{7}",),
             "What an RMA number looks like at this site.", _patterns),
     Setting("order_patterns", "a list of regular expressions", (r"SO-\d{3,}",),
@@ -246,6 +252,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("scan_cooldown_s", "a number", 4.0,
             "Seconds the same code is ignored after it was accepted.", _float_range(0, 120)),
     Setting("sound", "true/false", True, "Beep on a good read.", _bool),
+    Setting("auto_advance", "true/false", True,
+            "Move to the next step after P / F / N on a pass/fail step when nothing else "
+            "(a photo, a note) is required there.", _bool),
 )
 
 _BY_KEY = {s.key: s for s in SETTINGS}
@@ -270,6 +279,9 @@ class Settings:
     shifts: tuple[ShiftDefinition, ...] = field(default=DEFAULT_SHIFTS)
     retention_days: int = 30
     idle_logout_minutes: int = 10
+    inspector_pin_required: bool = False
+    pin_min_length_lead: int = 6
+    pin_min_length_inspector: int = 4
     rma_patterns: tuple[str, ...] = (r"RMA-\d{4}-\d{7}",)
     order_patterns: tuple[str, ...] = (r"SO-\d{3,}",)
     badge_patterns: tuple[str, ...] = (r"E\d{4,6}",)
@@ -277,6 +289,7 @@ class Settings:
     accept_reads: int = 2
     scan_cooldown_s: float = 4.0
     sound: bool = True
+    auto_advance: bool = True
 
     @property
     def demo_mode(self) -> bool:

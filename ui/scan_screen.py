@@ -140,6 +140,8 @@ class ScanScreen(QWidget):
         self.recent = QListWidget(self)
         self.recent.setObjectName("recent")
         self.recent.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.recent.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.recent.setTextElideMode(Qt.TextElideMode.ElideRight)
         side.addWidget(self.recent, 1)
         self.drafts_label = QLabel(self)
         self.drafts_label.setObjectName("drafts_label")
@@ -189,6 +191,25 @@ class ScanScreen(QWidget):
             self._show_choice(Choice.NONE)
         self.focus_input()
         self.refresh_drafts()
+
+    def clear_for_handover(self) -> None:
+        """The next operator sees none of the last one's messages, scans or questions."""
+        self.recent.clear()
+        self.message.show_message("")
+        self.scan_edit.clear()
+        self.wedge.reset()
+        self.pending_code = ""
+        self.last_problem = None
+        self.busy = False
+        self._show_choice(Choice.NONE)
+        self.drafts = []
+        self._update_drafts_label()
+
+    def lookup_text(self, code: str) -> None:
+        """A code scanned by hand on another screen (the case screen): look it up here."""
+        self.handle_scan(ScanEvent(text=code, source=ScanSource.WEDGE, symbology=None,
+                                   interpretation=interpret(code, self._patterns()),
+                                   timestamp=self.clock()))
 
     def focus_input(self) -> None:
         self.scan_edit.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -336,8 +357,10 @@ class ScanScreen(QWidget):
         when = datetime.now().strftime("%H:%M:%S")
         source = {ScanSource.CAMERA: self.tr("camera"), ScanSource.WEDGE: self.tr("scanner"),
                   ScanSource.TYPED: self.tr("typed")}[event.source]
-        shown = event.text[:64].replace(GS, "<GS>")  # the separator itself draws as a box
-        item = QListWidgetItem(f"{when}  {shown}  ({event.kind}, {source})")
+        shown = event.text.replace(GS, "<GS>")  # the separator itself draws as a box
+        text = shown if len(shown) <= 40 else shown[:39] + "…"
+        item = QListWidgetItem(f"{when}  {text}  ({event.kind}, {source})")
+        item.setToolTip(shown)
         self.recent.insertItem(0, item)
         while self.recent.count() > 20:
             self.recent.takeItem(self.recent.count() - 1)

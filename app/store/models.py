@@ -159,3 +159,12 @@ class AuditRow(Base):
     details: Mapped[str] = mapped_column(Text, default="{}")
     prev_hash: Mapped[str] = mapped_column(Text)
     hash: Mapped[str] = mapped_column(Text)
+
+
+class LoginFailureRow(Base):
+    __tablename__ = "login_failures"
+    subject: Mapped[str] = mapped_column(Text, primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[datetime] = mapped_column(UTCText)
+    wait_until: Mapped[datetime | None] = mapped_column(UTCText)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCText)

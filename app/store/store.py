@@ -402,6 +402,15 @@ class Store:
             rows = s.scalars(q.order_by(InspectionRow.started_at.desc())).all()
             return [self._to_inspection(s, r) for r in rows]
 
+    def completed_lines(self, case_id: str) -> dict[str, str]:
+        """line_id -> id of the newest completed inspection of that line of a case."""
+        with self._read() as s:
+            rows = s.execute(select(InspectionRow.line_id, InspectionRow.inspection_id).where(
+                InspectionRow.case_id == case_id,
+                InspectionRow.status == InspectionStatus.COMPLETED.value,
+            ).order_by(InspectionRow.completed_at)).all()
+            return {str(line): str(iid) for line, iid in rows if line}
+
     def draft_case(self, inspection_id: str) -> Case | None:
         with self._read() as s:
             row = s.get(InspectionRow, inspection_id)
@@ -498,6 +507,12 @@ class Store:
         with self._read() as s:
             res = s.get(ResultRow, inspection_id)
             return res.payload if res else None
+
+    def result_sha256(self, inspection_id: str) -> str | None:
+        """The digest recorded when the result bytes were written (checked before a send)."""
+        with self._read() as s:
+            res = s.get(ResultRow, inspection_id)
+            return res.sha256 if res else None
 
     def result_photos(self, inspection_id: str) -> list[Photo]:
         with self._read() as s:

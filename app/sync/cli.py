@@ -52,6 +52,9 @@ def make_client(settings: Settings, paths: Paths) -> CaseApiClient | None:
     url = base_url(settings)
     if url is None:
         return None
+    from app.training import check_training_target
+
+    check_training_target(paths.data_dir, url)  # raises for training data and a real URL
     token = StationToken(settings, paths.token_file,
                          fallback=DEMO_TOKEN if settings.demo_mode else None)
     return CaseApiClient(settings, token, base_url=url)

@@ -23,7 +23,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, Protocol, TypeVar
 from urllib.parse import quote, urlsplit
 
 import requests
@@ -379,6 +379,12 @@ def check_url(base_url: str, allow_plain_http: bool) -> str:
     return base_url.rstrip("/")
 
 
+class RequestActivity(Protocol):
+    def request_started(self) -> int: ...
+
+    def request_ended(self, ticket: int) -> None: ...
+
+
 class CaseApiClient:
     """Speaks the case API; every method returns a typed answer or raises an ApiError."""
 
@@ -407,6 +413,9 @@ class CaseApiClient:
             "X-Station-Id": self.station_id,
             "Accept": "application/json",
         })
+        # Told of every request's start and end (app.sync.status.SyncStatus), so a hang
+        # shows on the status line; set by the outbox worker and the lookup.
+        self.activity: RequestActivity | None = None
 
     def close(self) -> None:
         self.session.close()
@@ -505,6 +514,8 @@ class CaseApiClient:
         _tls.watch = watch
         watch.start()
         resp: requests.Response | None = None
+        activity = self.activity
+        ticket = activity.request_started() if activity is not None else None
         try:
             resp = self.session.request(
                 method, self.base_url + path, params=params, data=data, headers=hdrs,
@@ -527,6 +538,8 @@ class CaseApiClient:
             _tls.watch = None
             if resp is not None:
                 resp.close()
+            if activity is not None and ticket is not None:
+                activity.request_ended(ticket)
         if watch.expired:
             raise Transient(f"{method} {path}: no complete answer within {seconds:.0f} s",
                             network=True)

@@ -91,6 +91,8 @@ class OutboxWorker:
         self._monotonic = monotonic  # injectable: tests step through minutes of backoff
         self.sender_lock = sender_lock  # one sender per data folder (GUI worker or `sync`)
         self.status = status or SyncStatus()
+        if client.activity is None:
+            client.activity = self.status
         self.clock = clock
         self.rng = rng or random.Random()
         self.backoff = backoff or Backoff()
@@ -145,9 +147,17 @@ class OutboxWorker:
             self.sender_lock.release()
 
     def wake(self) -> None:
-        """A new item, or the network is back: look at the queue now."""
+        """A new item, or the network is back: look at the queue now.
+
+        The counts are read here too: while a request hangs or the network is down the
+        worker thread may not get round to it, and the queue shown must include the new item.
+        """
         if not self._gate_is_server:
             self._gate_until = 0.0
+        try:
+            self.status.refresh_counts(self.store)
+        except Exception:
+            log.exception("outbox: cannot read the queue counts")
         self._event.set()
 
     @property
@@ -171,6 +181,15 @@ class OutboxWorker:
             self.status.refresh_counts(self.store)
         except Exception:  # a locked database must not end the thread before it starts
             log.exception("outbox: cannot read the queue yet; trying again shortly")
+        # With nothing to send, ask /health at once: the status line shows the real state
+        # within seconds of the start, not "connecting" until a first result is sent (with
+        # a queue, the first send tells the state just as soon).
+        try:
+            due = self.store.next_due_at()
+            if (due is None or due > self.clock()) and not self._probe() and not self._paused:
+                self._offline = True
+        except Exception:
+            log.exception("outbox: the first /health probe failed unexpectedly")
         while not self._stop.is_set():
             try:
                 wait = self._step()
@@ -316,6 +335,8 @@ class OutboxWorker:
                 payload = self.store.result_payload(iid)
                 if payload is None:
                     raise LocalProblem("the result could not be built after the case lookup")
+            if hashlib.sha256(payload).hexdigest() != self.store.result_sha256(iid):
+                raise LocalProblem("result changed on disk since it was completed; not sent")
             photos = {p.photo_id.lower(): p for p in self.store.result_photos(iid)}
             for photo in photos.values():
                 self._upload_photo(iid, photo)
