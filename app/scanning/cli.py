@@ -18,7 +18,12 @@ import cv2
 import numpy as np
 
 from app.config import ConfigError, Settings, load_settings
-from app.imagecheck import DEFAULT_MAX_MEGAPIXELS, ImageRefused, check_image_header
+from app.imagecheck import (
+    DEFAULT_MAX_MEGAPIXELS,
+    ImageRefused,
+    ImageTooLarge,
+    check_image_header,
+)
 from app.paths import resolve_paths
 from app.scanning.decoder import DecodedCode, DecodeError, Decoder
 from app.scanning.labels import Interpretation, Patterns, Rejected, interpret
@@ -74,8 +79,10 @@ def _frames(path: Path, every: int, max_megapixels: float = DEFAULT_MAX_MEGAPIXE
             raise UnreadableFile("not an image OpenCV can read")
         try:
             check_image_header(data.tobytes(), max_megapixels)  # before any pixel is decoded
-        except ImageRefused as exc:
+        except ImageTooLarge as exc:
             raise UnreadableFile(str(exc)) from None
+        except ImageRefused:  # no image header Pillow knows: nothing OpenCV should decode
+            raise UnreadableFile("not an image OpenCV can read") from None
         image = cv2.imdecode(data, cv2.IMREAD_COLOR)
         if image is None:
             raise UnreadableFile("not an image OpenCV can read")
