@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.connection import ConnectionResult, check_connection
 from app.firstrun import (
     FirstLead,
     SetupError,
@@ -40,7 +39,6 @@ from app.firstrun import (
     write_training_settings,
 )
 from app.paths import Paths
-from app.store import Store
 from ui.i18n import LANGUAGES, Translations
 from ui.widgets import ERROR_COLOUR, INFO_COLOUR, OK_COLOUR, BigButton, FlashLabel, heading_font
 
@@ -193,13 +191,14 @@ class SetupScreen(QWidget):
         self.test_result.setStyleSheet(f"color: {INFO_COLOUR};")
 
         def run() -> None:
+            # Imported here: requests is not needed to paint the first window.
+            from app.connection import ConnectionResult, Failure, check_connection
+
             url, station, token, ca = entries
             try:
                 result = check_connection(url, station, token, ca_bundle=ca)
             except Exception as exc:  # never leave the button disabled
                 log.exception("connection test failed")
-                from app.connection import Failure
-
                 result = ConnectionResult(Failure.NETWORK, str(exc))
             self.tested.emit(result)
 
@@ -212,6 +211,8 @@ class SetupScreen(QWidget):
             self._test_thread.join(timeout)
 
     def _show_test(self, result: object) -> None:
+        from app.connection import ConnectionResult
+
         assert isinstance(result, ConnectionResult)
         self.test_button.setEnabled(True)
         self.test_result.setText(result.message(self.language_code))
@@ -234,6 +235,8 @@ class SetupScreen(QWidget):
         self._finish("training")
 
     def _finish(self, mode: str) -> None:
+        from app.store import Store
+
         assert self.lead is not None
         self.paths.ensure()
         store = Store(self.paths.db_file, self.paths.photos_dir)
