@@ -99,6 +99,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 1
         args = parser.parse_args([*argv, "gui"])
     func = args.func
+    problem = _data_dir_problem(args)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
     if args.command != "gui":  # the GUI sets up its own logging and crash reporting
         _start_logging(args)
     try:
@@ -113,6 +117,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"error: {exc}", file=sys.stderr)
             return 1
         raise
+
+
+def _data_dir_problem(args: argparse.Namespace) -> str | None:
+    """A data folder that names a file cannot hold anything: say so before anything uses it."""
+    from app.paths import resolve_paths
+
+    folder = resolve_paths(args.data_dir, args.config).data_dir
+    if folder.exists() and not folder.is_dir():
+        return (f"the data folder {folder} is a file, not a folder; give --data-dir (or "
+                "INSPECTION_STATION_DATA) a folder")
+    return None
 
 
 def _start_logging(args: argparse.Namespace) -> None:

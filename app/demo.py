@@ -50,9 +50,10 @@ def demo_paths(paths: Paths) -> Paths:
 
 
 def seed_demo_operators(store: Any) -> None:
-    from app.operators import Operators
+    from app.operators import LoginPolicy, Operators
 
-    ops = Operators(store)
+    # The demo lead keeps the short PIN printed in the README (demo data only).
+    ops = Operators(store, LoginPolicy(pin_min_length_lead=4))
     if ops.count():
         return
     lead = next(o for o in DEMO_OPERATORS if o.role is Role.SHIFT_LEAD)

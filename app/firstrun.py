@@ -12,10 +12,14 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.config import ConfigError, Settings, load_settings, save_settings
 from app.domain import DomainError, Role
 from app.paths import Paths
+
+if TYPE_CHECKING:
+    from app.operators import Operator
 
 LEAD_PIN_MIN = 6  # a shift lead can change settings and operators: longer than 4 digits
 
@@ -112,23 +116,21 @@ def check_first_lead(operator_id: str, name: str, pin: str, pin_again: str) -> F
     return FirstLead(operator_id, name, pin)
 
 
-def add_first_lead(store: object, lead: FirstLead) -> None:
+def add_first_lead(store: object, lead: FirstLead) -> Operator:
     """The lead in a store (the station's, or training's own); raises SetupError."""
     from app.operators import Operators
 
     ops = Operators(store)  # type: ignore[arg-type]
     try:
-        ops.add(lead.operator_id, lead.name, Role.SHIFT_LEAD, lead.pin, lead.operator_id,
-                by=None)
+        return ops.add(lead.operator_id, lead.name, Role.SHIFT_LEAD, lead.pin,
+                       lead.operator_id, by=None)
     except DomainError as exc:
         raise SetupError("", text=str(exc)) from None
 
 
-def write_site_settings(paths: Paths, *, url: str, station_id: str, token: str,
-                        ca_bundle: str = "", language: str = "en") -> Settings:
-    """Save the site's case API settings and store the token; returns the new settings."""
-    from app.sync.token import store_token
-
+def site_settings(*, url: str, station_id: str, ca_bundle: str = "",
+                  language: str = "en") -> Settings:
+    """The site's case API settings, checked; raises SetupError naming what is wrong."""
     try:
         settings = load_settings(None, env={}).replace(
             api_base_url=url, station_id=station_id, ca_bundle=ca_bundle, language=language)
@@ -136,8 +138,16 @@ def write_site_settings(paths: Paths, *, url: str, station_id: str, token: str,
         raise SetupError("", text=str(exc)) from None
     if not settings.api_base_url:
         raise SetupError("", text="api_base_url: the URL is empty")
+    return settings
+
+
+def write_site_settings(paths: Paths, settings: Settings, *, token: str,
+                        by: Operator) -> Settings:
+    """Store the token (a shift-lead action: the first lead's) and save the settings."""
+    from app.sync.token import store_token
+
     paths.ensure()
-    store_token(token, settings, paths.token_file)
+    store_token(token, settings, paths.token_file, by=by)
     save_settings(settings, paths.config_file)
     return settings
 

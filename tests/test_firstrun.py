@@ -16,6 +16,7 @@ from app.firstrun import (
     check_first_lead,
     holds_evidence,
     needs_setup,
+    site_settings,
     write_site_settings,
     write_training_settings,
 )
@@ -90,14 +91,19 @@ def test_first_lead_entries_are_checked(entries: tuple[str, str, str, str], en: 
 
 def test_site_settings_and_token_are_written(tmp_path: Path) -> None:
     paths = _paths(tmp_path)
-    settings = write_site_settings(paths, url="https://cases.example/api/v1/",
-                                   station_id="WH1-BENCH-04", token="s3cr3t-token")
+    paths.ensure()
+    store = Store(paths.db_file, paths.photos_dir)
+    try:
+        lead = add_first_lead(store, check_first_lead("E7001", "Wang Fang", "246810", "246810"))
+    finally:
+        store.close()
+    checked = site_settings(url="https://cases.example/api/v1/", station_id="WH1-BENCH-04")
+    settings = write_site_settings(paths, checked, token="s3cr3t-token", by=lead)
     assert load_settings(paths.config_file, env={}) == settings
     assert settings.api_base_url == "https://cases.example/api/v1"
     assert load_token(settings, paths.token_file) == "s3cr3t-token"  # keyring fails: the file
     with pytest.raises(SetupError, match="station_id"):
-        write_site_settings(paths, url="https://cases.example/api/v1", station_id="bad id",
-                            token="x")
+        site_settings(url="https://cases.example/api/v1", station_id="bad id")
 
 
 def test_training_data_never_syncs_to_a_real_server(tmp_path: Path) -> None:

@@ -221,7 +221,10 @@ class _Runner:
         self.front = window
         self._watch = _first_paint(window, name, self.app, then=then,
                                    exit_after=self.exit_when_shown)
-        window.show()
+        if name == "setup":
+            window.show()
+        else:
+            window.showMaximized()  # on the screen it opens on, inside the work area
 
     def bring_forward(self) -> None:
         from PySide6.QtCore import Qt

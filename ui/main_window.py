@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from app.config import Settings
 from app.domain import Case, CaseItem, utcnow
+from app.input_router import Do, Screen, Where
 from app.operators import IdleTimer, Operator
 from app.resources import resource_path
 from app.scanning.events import ScanEvent
@@ -37,6 +38,7 @@ from app.sync.status import SyncSnapshot
 from app.workflow import start_inspection
 from ui.camera_worker import CameraWorker
 from ui.case_screen import CaseScreen
+from ui.handover import clear_for_handover
 from ui.history_screen import HistoryScreen
 from ui.i18n import Translations
 from ui.inspection_flow import InspectionFlow
@@ -193,6 +195,8 @@ class MainWindow(QMainWindow):
         self.case_screen.start_requested.connect(self._start_case)
         self.case_screen.resume_requested.connect(self.open_inspection)
         self.case_screen.back_requested.connect(self.go_scan)
+        self.case_screen.reprint_requested.connect(self.reprint)
+        self.case_screen.lookup_requested.connect(self._lookup_from_case)
         self.camera.frame_ready.connect(self._frame)
         self.camera.codes_seen.connect(self.scan_screen.show_codes)
         self.camera.scanned.connect(self.route_scan)
@@ -272,17 +276,24 @@ class MainWindow(QMainWindow):
         self.scan_screen.activate()
 
     def route_scan(self, event: object) -> None:
-        """Camera scans go to the screen on top (the case screen hands them to scanning)."""
+        """Camera reads: the core input router decides per screen (app/input_router.py)."""
         assert isinstance(event, ScanEvent)
         page = self.current_screen()
-        if page is self.login_screen:
-            self.login_screen.handle_scan(event)
-        elif page in (self.scan_screen, self.case_screen):
-            if page is self.case_screen:
-                self.go_scan()
-            self.scan_screen.handle_scan(event)
-        elif page is self.flow:
+        if page is self.flow:
             self.flow.handle_scan(event)
+            return
+        where = {self.login_screen: Where(Screen.LOGIN), self.scan_screen: Where(Screen.SCAN),
+                 self.case_screen: self.case_screen.where()}.get(page, Where(Screen.OTHER))
+        outcome = self.services.router.scan(event, where)
+        if outcome.do is Do.BADGE:
+            self.login_screen.handle_scan(event)
+        elif outcome.do is Do.LOOKUP and page is self.scan_screen:
+            self.scan_screen.handle_scan(event)
+
+    def _lookup_from_case(self, code: str) -> None:
+        """A handheld scan of another label on the case screen: look that one up."""
+        self.go_scan()
+        self.scan_screen.lookup_text(code)
 
     def _logged_in(self, operator: object) -> None:
         assert isinstance(operator, Operator)
@@ -298,10 +309,11 @@ class MainWindow(QMainWindow):
         if page is self.flow and self.flow.inspection_id:
             log.info("logout during an inspection: the draft stays and can be resumed")
         self.services.set_operator(None)
-        # The shift lead's dialogs must not stay open for whoever walks up next.
+        # No dialog, message, recent scan or search text stays for whoever walks up next.
         for dialog in self.findChildren(QDialog):
-            if isinstance(dialog, SettingsDialog | OperatorsDialog) and dialog.isVisible():
+            if dialog.isVisible():
                 dialog.reject()
+        clear_for_handover(self)
         ops = self.ctx.operators
         self.services.run_in_background(lambda: ops.logout(operator, reason), writes=True)
         self.go_login()
@@ -339,15 +351,17 @@ class MainWindow(QMainWindow):
         store = self.ctx.store
         started = self.scan_screen.scan_started_at
 
-        def drafts() -> list[Any]:
-            return store.open_drafts(operator.operator_id if operator else None)
+        def drafts() -> tuple[list[Any], dict[str, str]]:
+            return (store.open_drafts(operator.operator_id if operator else None),
+                    store.completed_lines(case.case_id))
 
         def show(found: object) -> None:
-            assert isinstance(found, list)
+            assert isinstance(found, tuple)
             if self.services.operator != operator or self.current_screen() is not self.scan_screen:
                 return  # logged out or moved on (history, another screen) meanwhile
             self._show(self.case_screen)
-            self.case_screen.show_case(case, from_cache=from_cache, drafts=found)
+            self.case_screen.show_case(case, from_cache=from_cache, drafts=found[0],
+                                       completed=found[1])
             self.case_shown_count += 1
             if started is not None:
                 self.last_scan_to_case_ms = (time.perf_counter() - started) * 1000
@@ -415,6 +429,16 @@ class MainWindow(QMainWindow):
         self._show(self.history)
         self.history.refresh()
         self.history.setFocus()
+
+    def reprint(self, inspection_id: str) -> None:
+        """An inspected line on the case screen: its report again, from the history."""
+        store = self.ctx.store
+        self.show_history()
+        history = self.history
+        if history is None:
+            return
+        self.services.run_in_background(lambda: store.record(inspection_id),
+                                        history.preview_record)
 
     def show_settings(self) -> QWidget | None:
         operator = self.services.operator
@@ -539,8 +563,11 @@ class MainWindow(QMainWindow):
         self.scan_screen.camera_state(state, message)
 
     def _frame(self, image: QImage, size: QSize) -> None:
-        if self.stack.currentWidget() is self.scan_screen:
+        page = self.stack.currentWidget()
+        if page is self.scan_screen:
             self.scan_screen.show_frame(image, size)
+        elif page is self.flow:
+            self.flow.photos.show_frame(image)  # the live view on photo steps
 
     def _task_failed(self, message: str) -> None:
         self.statusBar().showMessage(self.tr("A background task failed: {0}").format(message),

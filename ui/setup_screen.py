@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QCloseEvent
@@ -35,12 +36,16 @@ from app.firstrun import (
     SetupError,
     add_first_lead,
     check_first_lead,
+    site_settings,
     write_site_settings,
     write_training_settings,
 )
 from app.paths import Paths
 from ui.i18n import LANGUAGES, Translations
 from ui.widgets import ERROR_COLOUR, INFO_COLOUR, OK_COLOUR, BigButton, FlashLabel, heading_font
+
+if TYPE_CHECKING:  # the store (SQLAlchemy) and requests load when used, not to paint
+    from app.operators import Operator
 
 log = logging.getLogger("station.ui.setup")
 
@@ -56,6 +61,7 @@ class SetupScreen(QWidget):
         self.paths = paths
         self.translations = translations
         self.lead: FirstLead | None = None
+        self._lead_operator: Operator | None = None
         self.mode: str | None = None
         self._test_thread: threading.Thread | None = None
         self.resize(1366, 768)
@@ -220,10 +226,15 @@ class SetupScreen(QWidget):
 
     def connect_site(self) -> None:
         try:
-            write_site_settings(self.paths, url=self.url.text(),
-                                station_id=self.station_id.text().strip(),
-                                token=self.token.text(), ca_bundle=self.ca_bundle.text().strip(),
-                                language=self.language_code)
+            settings = site_settings(url=self.url.text(),
+                                     station_id=self.station_id.text().strip(),
+                                     ca_bundle=self.ca_bundle.text().strip(),
+                                     language=self.language_code)
+            # The token is stored on the first shift lead's authority: create the lead first.
+            lead = self._lead_operator or self._add_lead()
+            if lead is None:
+                return
+            write_site_settings(self.paths, settings, token=self.token.text(), by=lead)
         except (SetupError, ValueError) as exc:
             text = exc.message(self.language_code) if isinstance(exc, SetupError) else str(exc)
             self.message.show_message(text, ERROR_COLOUR, flash=True)
@@ -234,20 +245,26 @@ class SetupScreen(QWidget):
         write_training_settings(self.paths, language=self.language_code)
         self._finish("training")
 
-    def _finish(self, mode: str) -> None:
+    def _add_lead(self) -> Operator | None:
+        """The first shift lead in the station's database (once), or None with a message."""
         from app.store import Store
 
         assert self.lead is not None
         self.paths.ensure()
         store = Store(self.paths.db_file, self.paths.photos_dir)
         try:
-            add_first_lead(store, self.lead)
+            self._lead_operator = add_first_lead(store, self.lead)
         except SetupError as exc:
             self.message.show_message(exc.message(self.language_code), ERROR_COLOUR,
                                       flash=True)
-            return
+            return None
         finally:
             store.close()
+        return self._lead_operator
+
+    def _finish(self, mode: str) -> None:
+        if self._lead_operator is None and self._add_lead() is None:
+            return
         self.mode = mode
         log.info("setup finished: %s", mode)
         self.finished.emit(mode)

@@ -36,6 +36,7 @@ from app import PRODUCT, __version__
 from app.checklists import TemplateError, templates_from_api
 from app.config import Settings
 from app.domain import Case, DomainError
+from app.loopback import is_loopback
 
 log = logging.getLogger("station.sync.client")
 
@@ -367,11 +368,6 @@ class Timeouts:
         return min(self.max_deadline, self.deadline + size / self.min_rate)
 
 
-def is_loopback(host: str) -> bool:
-    host = host.strip("[]").lower()
-    return host in {"localhost", "::1"} or host.startswith("127.")
-
-
 def check_url(base_url: str, allow_plain_http: bool) -> str:
     parts = urlsplit(base_url)
     if parts.scheme not in {"http", "https"} or not parts.hostname:
@@ -588,8 +584,11 @@ class CaseApiClient:
             raise Transient(f"{what}: malformed answer ({where})", status=status) from None
 
     def _log_malformed(self, what: str, status: int, body: bytes, why: str) -> None:
-        log.warning("case API %s answered %d with a malformed body (%s); first bytes: %r",
-                    what, status, why, body[:LOG_BODY_BYTES])
+        log.warning("case API %s answered %d with a malformed body (%s)", what, status, why)
+        # The bytes go to the log file only (INFO): a terminal shows warnings, and a
+        # garbage answer has no business there.
+        log.info("case API %s: first bytes of the malformed body: %r", what,
+                 body[:LOG_BODY_BYTES])
 
     def _unexpected(self, method: str, what: str, status: int, body: bytes,
                     headers: Mapping[str, str]) -> ApiError:

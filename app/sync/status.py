@@ -36,6 +36,8 @@ class SyncSnapshot:
     paused_for_auth: bool = False
     auth_reason: str | None = None
     last_error: str | None = None
+    next_attempt_at: datetime | None = None  # when the earliest pending item is tried next
+    other_sender: bool = False  # another process holds this data folder's sender lock
 
     @property
     def unsent(self) -> int:
@@ -49,7 +51,7 @@ class SyncSnapshot:
 
     def to_json(self, now: datetime | None = None) -> dict[str, Any]:
         out = asdict(self)
-        for key in ("oldest_pending_at", "last_success_at"):
+        for key in ("oldest_pending_at", "last_success_at", "next_attempt_at"):
             value = out[key]
             out[key] = format_ts(value) if value is not None else None
         age = self.oldest_pending_age_s(now)
@@ -139,4 +141,5 @@ class SyncStatus:
         counts = store.queue_counts()
         return self.update(queue_depth=counts.pending, oldest_pending_at=counts.oldest_pending_at,
                            needs_attention=counts.attention,
+                           next_attempt_at=counts.next_attempt_at,
                            last_success_at=counts.last_sent_at or self.snapshot.last_success_at)

@@ -167,6 +167,14 @@
         <source>due in {0}</source>
         <translation>剩余 {0}</translation>
     </message>
+    <message>
+        <source>Print its report again (Enter)</source>
+        <translation>重新打印检验报告（回车）</translation>
+    </message>
+    <message>
+        <source>Cannot be inspected</source>
+        <translation>不能检验</translation>
+    </message>
 </context>
 <context>
     <name>CrashDialog</name>
@@ -752,6 +760,30 @@
         <location filename="../../ui/inspection_flow.py" line="860"/>
         <source>Next (Enter)</source>
         <translation>下一步 (Enter)</translation>
+    </message>
+    <message>
+        <source>Override: %1 (suggested: %2)</source>
+        <translation>更改为：%1（建议：%2）</translation>
+    </message>
+    <message>
+        <source>The camera read %1. Press Enter to use it.</source>
+        <translation>摄像头读到 %1。按回车键确认使用。</translation>
+    </message>
+    <message>
+        <source>Leave the inspection?</source>
+        <translation>离开本次检验？</translation>
+    </message>
+    <message>
+        <source>Keep this inspection as a draft and go back to the scan screen? It continues from this step later (F6).</source>
+        <translation>将本次检验保存为草稿并返回扫码界面？之后可从此步骤继续（F6）。</translation>
+    </message>
+    <message>
+        <source>Keep draft and leave</source>
+        <translation>保存草稿并离开</translation>
+    </message>
+    <message>
+        <source>Stay</source>
+        <translation>留在此处</translation>
     </message>
 </context>
 <context>
