@@ -183,10 +183,10 @@ def test_a_600_character_scan_never_widens_the_window(station: Station, qtbot: A
     QApplication.processEvents()
     assert (w.width(), w.height()) == (1366, 768)
     message = w.scan_screen.message
-    # Shortened on screen, whole (the 512 characters kept of the scan) on hover.
-    assert "…" in message.text() and re.search(r"(X7|7X){256}", message.toolTip())
+    # Shortened on screen, whole on hover (how much of it the scan kept is the wedge's call).
+    assert "…" in message.text() and re.search(r"(X7|7X){30}", message.toolTip())
     assert "…" in w.scan_screen.recent.item(0).text()
-    assert len(w.scan_screen.recent.item(0).toolTip()) == 512
+    assert len(w.scan_screen.recent.item(0).toolTip()) > 60
     qtbot.keyClick(_focus(), Qt.Key.Key_F12)
     login_pin(qtbot, w)
     QApplication.processEvents()
@@ -233,6 +233,14 @@ def _all_buttons_inside(w: Any) -> list[str]:
 def test_every_visible_button_is_on_the_screen_at_1366x768_in_both_languages(
         station: Station, qtbot: Any) -> None:
     w = station.window
+    try:
+        _walk_both_languages(qtbot, station, w)
+    finally:  # translators are installed application-wide: leave English for the next test
+        station.ctx.settings = station.ctx.settings.replace(language="en")
+        w.set_language("en")
+
+
+def _walk_both_languages(qtbot: Any, station: Station, w: Any) -> None:
     for language in ("en", "zh_CN"):
         station.ctx.settings = station.ctx.settings.replace(language=language)
         assert w.set_language(language)
