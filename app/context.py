@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from app.checklists import load_templates
 from app.config import Settings, load_settings
 from app.domain import ChecklistTemplate
-from app.operators import Operator, Operators
+from app.operators import LoginPolicy, Operator, Operators
 from app.paths import Paths
 from app.resources import resource_path
 from app.rules import DispositionRules
@@ -55,7 +55,7 @@ class StationContext:
             paths=paths,
             settings=settings,
             store=store,
-            operators=Operators(store),
+            operators=Operators(store, LoginPolicy.from_settings(settings)),
             templates=load_templates(resource_path("checklists")),
             rules=DispositionRules.load(resource_path("dispositions.toml")),
             demo=demo_env,

@@ -12,12 +12,17 @@ import hmac
 import io
 import re
 import secrets
-from datetime import datetime, timedelta
+import time
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from app.config import Settings
 from app.domain import (  # re-exported: callers import them from here
     DomainError,
     Operator,
@@ -26,6 +31,8 @@ from app.domain import (  # re-exported: callers import them from here
     require_shift_lead,
     utcnow,
 )
+from app.login_guard import BADGE_SUBJECT, LoginGuard, LoginLocked, LoginRefused, LoginWait
+from app.scanning.labels import Kind, Patterns, interpret
 from app.store.audit import append_audit
 from app.store.models import OperatorRow
 from app.store.store import Store
@@ -33,13 +40,58 @@ from app.store.store import Store
 _SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**14, 8, 1
 _ID = re.compile(r"^[A-Za-z0-9._-]{1,32}$")
 _PIN = re.compile(r"^\d{4,12}$")
+_BADGE = re.compile(r"^[\x21-\x7e]{1,64}$")  # what a scanner sends: printable ASCII, no space
+MAX_NAME = 100
+_CODE_KINDS = {Kind.RMA, Kind.ORDER, Kind.TRACKING}
 
-__all__ = ["AuthError", "IdleTimer", "Operator", "Operators", "PermissionDenied",
-           "hash_pin", "require_shift_lead", "verify_pin"]
+__all__ = ["AuthError", "BadgeNotScanned", "IdleTimer", "LoginLocked", "LoginPolicy",
+           "LoginRefused", "LoginWait", "Operator", "Operators", "PermissionDenied",
+           "PinRequired", "hash_pin", "require_shift_lead", "verify_pin"]
 
 
 class AuthError(DomainError):
     """Wrong badge, ID or PIN (deliberately not saying which)."""
+
+
+class BadgeNotScanned(AuthError):
+    """A badge typed by hand: badges count only from a scanner (or the camera)."""
+
+
+class PinRequired(DomainError):
+    """The badge is known, but its holder must also enter a PIN (always for shift leads)."""
+
+
+@dataclass(frozen=True, slots=True)
+class LoginPolicy:
+    """The site's login rules (settings): who needs a PIN after the badge, PIN lengths."""
+
+    inspector_pin_required: bool = False
+    pin_min_length_lead: int = 6
+    pin_min_length_inspector: int = 4
+    patterns: Patterns = field(default_factory=Patterns)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> LoginPolicy:
+        return cls(settings.inspector_pin_required, settings.pin_min_length_lead,
+                   settings.pin_min_length_inspector, Patterns.from_settings(settings))
+
+    def pin_min_length(self, role: Role) -> int:
+        return self.pin_min_length_lead if role is Role.SHIFT_LEAD \
+            else self.pin_min_length_inspector
+
+    def needs_pin(self, role: Role) -> bool:
+        return role is Role.SHIFT_LEAD or self.inspector_pin_required
+
+
+_dummy_hash: str | None = None
+
+
+def _dummy() -> str:
+    """A real hash to verify unknown IDs against, so they cost as much time as known ones."""
+    global _dummy_hash
+    if _dummy_hash is None:
+        _dummy_hash = hash_pin(secrets.token_hex(8))
+    return _dummy_hash
 
 
 def hash_pin(pin: str, salt: bytes | None = None) -> str:
@@ -59,13 +111,29 @@ def verify_pin(pin: str, stored: str) -> bool:
     return hmac.compare_digest(got.hex(), digest)
 
 
-def _check_new(operator_id: str, name: str, pin: str) -> None:
+def _has_control(text: str) -> bool:
+    return any(unicodedata.category(ch) in {"Cc", "Cf", "Zl", "Zp"} for ch in text)
+
+
+def _check_new(operator_id: str, name: str, role: Role, pin: str, badge_code: str | None,
+               policy: LoginPolicy) -> None:
+    """Every field of a new operator, refused in plain words (roster files are hostile too)."""
     if not _ID.match(operator_id):
         raise DomainError("An operator ID is 1-32 letters, digits, '.', '_' or '-'.")
-    if not _PIN.match(pin):
-        raise DomainError("A PIN is 4 to 12 digits.")
+    shortest = policy.pin_min_length(role)
+    if not _PIN.match(pin) or len(pin) < shortest:
+        raise DomainError(f"A PIN for a {role.value.replace('_', ' ')} is {shortest} to 12 "
+                          "digits.")
     if not name.strip():
         raise DomainError("The operator needs a name.")
+    if len(name.strip()) > MAX_NAME or _has_control(name):
+        raise DomainError(f"A name is one line of at most {MAX_NAME} characters.")
+    if badge_code is not None:
+        if not _BADGE.match(badge_code):
+            raise DomainError("A badge code is 1-64 printable ASCII characters without spaces.")
+        if interpret(badge_code, policy.patterns).kind in _CODE_KINDS:
+            raise DomainError("A badge code must not look like an RMA, order or tracking "
+                              "number.")
 
 
 def _insert(s: Session, operator_id: str, name: str, role: Role, pin_hash: str,
@@ -87,8 +155,11 @@ def _to_operator(row: OperatorRow) -> Operator:
 class Operators:
     """The roster of this station, kept in the station database."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, policy: LoginPolicy | None = None,
+                 clock: Callable[[], datetime] = utcnow) -> None:
         self.store = store
+        self.policy = policy or LoginPolicy()
+        self.guard = LoginGuard(store, clock)
 
     def count(self) -> int:
         with self.store._read() as s:
@@ -105,9 +176,8 @@ class Operators:
         """Add an operator; only a shift lead may, except the very first shift lead."""
         if not self.needs_first_shift_lead() or role is not Role.SHIFT_LEAD:
             require_shift_lead(by, "add operators")
-        _check_new(operator_id, name, pin)
-        if badge_code is not None and not badge_code.strip():
-            badge_code = None
+        badge_code = (badge_code or "").strip() or None
+        _check_new(operator_id, name, role, pin, badge_code, self.policy)
         try:
             with self.store._write() as s:
                 op = _insert(s, operator_id, name, role, hash_pin(pin), badge_code,
@@ -130,8 +200,11 @@ class Operators:
                 raise DomainError(f"Roster line {i}: role must be inspector or shift_lead.")
             if not _PIN.match(row["pin"] or "") or not _ID.match(row["operator_id"] or ""):
                 raise DomainError(f"Roster line {i}: bad operator_id or PIN.")
-            if not (row["name"] or "").strip():
-                raise DomainError(f"Roster line {i}: the operator needs a name.")
+            try:
+                _check_new(row["operator_id"], row["name"] or "", Role(row["role"]), row["pin"],
+                           (row.get("badge_code") or "").strip() or None, self.policy)
+            except DomainError as exc:
+                raise DomainError(f"Roster line {i}: {exc}") from None
         hashes = [hash_pin(row["pin"]) for row in rows]  # slow: before taking the write lock
         # One transaction: a clash on any line (an ID or badge already on the roster, or
         # twice in the file) adds nobody, so the fixed file can simply be imported again.
@@ -145,39 +218,81 @@ class Operators:
                                       "that badge already exists.") from None
         return len(rows)
 
-    def login_badge(self, badge_code: str) -> Operator:
+    def login_badge(self, badge_code: str, pin: str | None = None, *,
+                    scanned: bool = True) -> Operator:
+        """Log in by badge. Typed badges are refused; a shift lead (and an inspector when
+        the site says so) also needs the PIN: without one this raises PinRequired."""
+        code = badge_code.strip()
+        if not scanned:
+            self.store.audit(code[:32], "login_failed", "", method="typed_badge")
+            raise BadgeNotScanned("Badges must be scanned; type your ID and PIN instead.")
+        self.guard.check(BADGE_SUBJECT)
         with self.store._read() as s:
-            row = s.scalar(select(OperatorRow).where(OperatorRow.badge_code == badge_code.strip(),
+            row = s.scalar(select(OperatorRow).where(OperatorRow.badge_code == code,
                                                      OperatorRow.active == 1))
         if row is None:
-            self.store.audit(badge_code[:32], "login_failed", "", method="badge")
+            with self.store._write() as s:
+                self.guard.failed(s, BADGE_SUBJECT)
+                append_audit(s, code[:32], "login_failed", "", {"method": "badge"})
             raise AuthError("Badge not recognised.")
-        self.store.audit(row.operator_id, "login", "", method="badge")
-        return _to_operator(row)
+        if not self.policy.needs_pin(Role(row.role)):
+            self.store.audit(row.operator_id, "login", "", method="badge")
+            return _to_operator(row)
+        if pin is None:
+            raise PinRequired("Enter your PIN to finish logging in.")
+        return self._check_pin(row.operator_id, row, pin, "badge+pin")
 
     def login_pin(self, operator_id: str, pin: str) -> Operator:
+        subject = operator_id.strip()[:32]
         with self.store._read() as s:
-            row = s.scalar(select(OperatorRow).where(OperatorRow.operator_id == operator_id.strip(),
+            row = s.scalar(select(OperatorRow).where(OperatorRow.operator_id == subject,
                                                      OperatorRow.active == 1))
-        if row is None or not verify_pin(pin, row.pin_hash):
-            self.store.audit(operator_id[:32], "login_failed", "", method="pin")
+        return self._check_pin(subject, row, pin, "pin")
+
+    def _check_pin(self, subject: str, row: OperatorRow | None, pin: str,
+                   method: str) -> Operator:
+        """The throttle first, then the hash (a dummy one for unknown IDs), then the record:
+        known and unknown IDs do the same work, so timing tells nothing."""
+        self.guard.check(subject)
+        good = verify_pin(pin, row.pin_hash if row is not None else _dummy())
+        with self.store._write() as s:
+            if row is None or not good:
+                self.guard.failed(s, subject)
+                append_audit(s, subject, "login_failed", "", {"method": method})
+            else:
+                self.guard.succeeded(s, subject)
+                append_audit(s, row.operator_id, "login", "", {"method": method})
+        if row is None or not good:
             raise AuthError("ID or PIN not recognised.")
-        self.store.audit(row.operator_id, "login", "", method="pin")
         return _to_operator(row)
+
+    def unlock(self, operator_id: str, *, by: Operator) -> bool:
+        """A shift lead lifts a lockout (or a pending wait); audited."""
+        require_shift_lead(by, "unlock operators")
+        with self.store._write() as s:
+            return self.guard.unlock(s, operator_id.strip(), by.operator_id)
+
+    def locked(self) -> list[tuple[str, datetime]]:
+        return self.guard.locked_subjects()
 
     def logout(self, operator: Operator, reason: str = "user") -> None:
         self.store.audit(operator.operator_id, "logout", "", reason=reason)
 
 
 class IdleTimer:
-    """Pure idle tracking: the GUI feeds activity, asks whether to log out."""
+    """Pure idle tracking: the GUI feeds activity, asks whether to log out.
 
-    def __init__(self, minutes: float) -> None:
-        self.limit = timedelta(minutes=minutes)
-        self.last = utcnow()
+    Seconds on a monotonic clock (injectable for tests): setting the wall clock back
+    must not keep a session open.
+    """
 
-    def touch(self, now: datetime | None = None) -> None:
-        self.last = now or utcnow()
+    def __init__(self, minutes: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.limit = minutes * 60.0
+        self.clock = clock
+        self.last = clock()
 
-    def expired(self, now: datetime | None = None) -> bool:
-        return (now or utcnow()) - self.last >= self.limit
+    def touch(self) -> None:
+        self.last = self.clock()
+
+    def expired(self) -> bool:
+        return self.clock() - self.last >= self.limit

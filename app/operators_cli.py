@@ -36,6 +36,14 @@ def _acting(roster: Operators, args: argparse.Namespace) -> Operator | None:
     return roster.login_pin(args.acting_as, _pin("AS_PIN", f"PIN of {args.acting_as}: "))
 
 
+def acting_shift_lead(args: argparse.Namespace) -> Operator:
+    """The shift lead named by --as, logged in with their PIN (other commands use it too)."""
+    by = _acting(_open(args), args)
+    if by is None:
+        raise DomainError("this needs --as SHIFT_LEAD_ID")
+    return by
+
+
 def run_add(args: argparse.Namespace) -> int:
     try:
         roster = _open(args)

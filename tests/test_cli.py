@@ -87,7 +87,7 @@ def test_damaged_database_is_a_message_not_a_traceback(tmp_path: Path, argv: lis
 def test_operators_first_shift_lead_then_roster(tmp_path: Path) -> None:
     data = str(tmp_path / "d")
     done = run_cli("--data-dir", data, "operators", "add", "--id", "E2001", "--name", "Lead",
-                   "--role", "shift_lead", env={"OPERATOR_PIN": "9876"})
+                   "--role", "shift_lead", env={"OPERATOR_PIN": "987654"})
     assert done.returncode == 0, done.stderr
     refused = run_cli("--data-dir", data, "operators", "add", "--id", "E1", "--name", "X",
                       env={"OPERATOR_PIN": "1234"})
@@ -96,7 +96,7 @@ def test_operators_first_shift_lead_then_roster(tmp_path: Path) -> None:
     roster.write_text("operator_id,name,role,pin,badge_code\nE1001,李伟,inspector,1234,B1\n",
                       encoding="utf-8")
     done = run_cli("--data-dir", data, "operators", "import", str(roster), "--as", "E2001",
-                   env={"AS_PIN": "9876"})
+                   env={"AS_PIN": "987654"})
     assert done.returncode == 0, done.stderr
     assert "imported 1" in done.stdout
 
@@ -114,9 +114,19 @@ def test_token_set_from_stdin_then_check(tmp_path: Path) -> None:
     (data / "config.toml").write_text('token_source = "file"\n', encoding="utf-8")
     missing = run_cli("--data-dir", str(data), "token", "check")
     assert missing.returncode == 1
-    done = subprocess.run([sys.executable, "-m", "app", "--data-dir", str(data), "token", "set"],
-                          cwd=ROOT, input="s3cret-token\n", capture_output=True, text=True,
-                          check=False, timeout=60)
+    assert run_cli("--data-dir", str(data), "operators", "add", "--id", "L1", "--name", "Lead",
+                   "--role", "shift_lead", env={"OPERATOR_PIN": "987654"}).returncode == 0
+
+    def token_set(*extra: str, pin: str = "987654") -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "app", "--data-dir", str(data), "token", "set", *extra],
+            cwd=ROOT, input="s3cret-token\n", capture_output=True, text=True, check=False,
+            timeout=60, env={**os.environ, "AS_PIN": pin})
+
+    assert token_set().returncode == 2  # storing the token is a shift-lead action
+    assert token_set("--as", "L1", pin="000000").returncode == 2
+    assert not (data / "station-token").exists()
+    done = token_set("--as", "L1")
     assert done.returncode == 0, done.stderr
     assert "s3cret" not in done.stdout + done.stderr
     token_file = data / "station-token"

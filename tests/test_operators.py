@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
-from app.domain import Role, utcnow
+from app.domain import Role
 from app.operators import (
     AuthError,
     IdleTimer,
@@ -30,7 +29,7 @@ def test_empty_station_asks_for_the_first_shift_lead(roster: Operators) -> None:
     assert roster.needs_first_shift_lead()
     with pytest.raises(PermissionDenied):
         roster.add("E1", "Inspector", Role.INSPECTOR, "1234", None, by=None)
-    lead = roster.add("E2001", "Zhang Min 张敏", Role.SHIFT_LEAD, "9876", "B-2001", by=None)
+    lead = roster.add("E2001", "Zhang Min 张敏", Role.SHIFT_LEAD, "987654", "B-2001", by=None)
     assert not roster.needs_first_shift_lead()
     with pytest.raises(PermissionDenied):  # the second shift lead needs a shift lead
         roster.add("E2002", "Other", Role.SHIFT_LEAD, "1111", None, by=None)
@@ -40,7 +39,7 @@ def test_empty_station_asks_for_the_first_shift_lead(roster: Operators) -> None:
 
 
 def test_login_by_badge_and_pin(roster: Operators) -> None:
-    lead = roster.add("E2001", "Lead", Role.SHIFT_LEAD, "9876", "B-2001", by=None)
+    lead = roster.add("E2001", "Lead", Role.SHIFT_LEAD, "987654", "B-2001", by=None)
     roster.add("E1001", "Li Wei", Role.INSPECTOR, "1234", "B-1001", by=lead)
     assert roster.login_badge(" B-1001 ").operator_id == "E1001"
     assert roster.login_pin("E1001", "1234").role is Role.INSPECTOR
@@ -54,12 +53,12 @@ def test_pins_are_salted_slow_hashes(roster: Operators) -> None:
     one, two = hash_pin("1234"), hash_pin("1234")
     assert one != two and one.startswith("scrypt$")
     assert verify_pin("1234", one) and not verify_pin("1235", one)
-    roster.add("E2001", "Lead", Role.SHIFT_LEAD, "9876", None, by=None)
+    roster.add("E2001", "Lead", Role.SHIFT_LEAD, "987654", None, by=None)
     with roster.store.engine.connect() as conn:
         stored = conn.execute(text("SELECT pin_hash FROM operators")).scalar_one()
     scheme, *_params, salt, digest = stored.split("$")
-    assert scheme == "scrypt" and "9876" not in (salt, digest)  # no field is the PIN itself
-    assert verify_pin("9876", stored)
+    assert scheme == "scrypt" and "987654" not in (salt, digest)  # no field is the PIN itself
+    assert verify_pin("987654", stored)
 
 
 def test_bad_input_is_refused(roster: Operators) -> None:
@@ -70,7 +69,7 @@ def test_bad_input_is_refused(roster: Operators) -> None:
 
 
 def test_roster_import_is_all_or_nothing(roster: Operators) -> None:
-    lead = roster.add("E2001", "Lead", Role.SHIFT_LEAD, "9876", None, by=None)
+    lead = roster.add("E2001", "Lead", Role.SHIFT_LEAD, "987654", None, by=None)
     good = ("\ufeffoperator_id,name,role,pin,badge_code\n"
             "E1,王芳,inspector,1234,B1\nE2,Bo,inspector,5678,\n")
     assert roster.import_csv(good, by=lead) == 2
@@ -87,7 +86,7 @@ def test_roster_import_is_all_or_nothing(roster: Operators) -> None:
 def test_roster_import_with_a_clash_adds_nobody(roster: Operators) -> None:
     """A line that clashes with the roster (or with an earlier line) refuses the whole file,
     so the shift lead can fix it and import the same file again."""
-    lead = roster.add("E2001", "Lead", Role.SHIFT_LEAD, "9876", None, by=None)
+    lead = roster.add("E2001", "Lead", Role.SHIFT_LEAD, "987654", None, by=None)
     clash = ("operator_id,name,role,pin,badge_code\n"
              "E5,Ann,inspector,1234,B5\nE2001,Dup,inspector,1234,\n")
     with pytest.raises(ValueError, match="line 3"):
@@ -108,8 +107,10 @@ def test_roster_import_with_a_clash_adds_nobody(roster: Operators) -> None:
 def test_require_shift_lead_and_idle_timer() -> None:
     with pytest.raises(PermissionDenied, match="shift lead"):
         require_shift_lead(None, "change settings")
-    timer = IdleTimer(minutes=10)
-    start = utcnow()
-    timer.touch(start)
-    assert not timer.expired(start + timedelta(minutes=9))
-    assert timer.expired(start + timedelta(minutes=10))
+    now = [1000.0]
+    timer = IdleTimer(minutes=10, clock=lambda: now[0])
+    now[0] += 9 * 60
+    assert not timer.expired()
+    timer.touch()
+    now[0] += 10 * 60
+    assert timer.expired()

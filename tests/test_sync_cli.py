@@ -12,11 +12,14 @@ import pytest
 from faults import complete_inspection, new_case, temp_cwd_free_port
 
 from app.config import Settings
+from app.domain import Operator, Role
 from app.paths import resolve_paths
 from app.refserver import start_server
 from app.store.store import Store
 from app.sync.__main__ import main
 from app.sync.token import store_token
+
+LEAD = Operator("L1", "Lead", Role.SHIFT_LEAD, None)  # storing a token needs one
 
 
 @pytest.fixture
@@ -41,7 +44,7 @@ def station(tmp_path: Path, url: str, server: Any, n: int = 2) -> tuple[Path, li
         paths.config_file.write_text(f'api_base_url = "{url}"\ntoken_source = "file"\n')
     else:
         paths.config_file.write_text('token_source = "file"\n')
-    store_token("site-token", Settings(token_source="file"), paths.token_file)
+    store_token("site-token", Settings(token_source="file"), paths.token_file, by=LEAD)
     store = Store(paths.db_file, paths.photos_dir)
     ids = [complete_inspection(store, new_case(server, i), rng=random.Random(i))
            for i in range(n)]

@@ -36,6 +36,7 @@ from faults import (
 )
 
 from app.config import Settings
+from app.domain import Operator, Role
 from app.paths import resolve_paths
 from app.refserver import start_server
 from app.store.store import OutboxState, Store
@@ -44,6 +45,8 @@ from app.sync.token import store_token
 REPO = Path(__file__).resolve().parents[1]
 RESULT = r"/inspections/[0-9a-f-]{36}$"
 PHOTO = r"/inspections/[0-9a-f-]{36}/photos/"
+
+LEAD = Operator("L1", "Lead", Role.SHIFT_LEAD, None)  # storing a token needs one
 
 
 @pytest.fixture
@@ -187,7 +190,7 @@ def test_sigkill_mid_upload_then_restart(where: str, server: Any, proxy: FaultPr
     paths = resolve_paths(data)
     paths.ensure()
     paths.config_file.write_text(f'api_base_url = "{proxy.url}"\ntoken_source = "file"\n')
-    store_token("demo-token", Settings(token_source="file"), paths.token_file)
+    store_token("demo-token", Settings(token_source="file"), paths.token_file, by=LEAD)
     st = Store(paths.db_file, paths.photos_dir)
     ids, bad = queue(server, st, n=3)
     st.close()

@@ -120,6 +120,26 @@ def test_photo_changed_on_disk_needs_attention(server: Any, store: Store) -> Non
     assert server.store.count_photos() == 0 and server.store.count_inspections() == 0
 
 
+def test_result_bytes_edited_in_the_database_are_never_sent(server: Any, store: Store) -> None:
+    """Someone edits the stored JSON after completion (same length, valid JSON): the
+    recorded SHA-256 no longer matches, so the item needs attention and nothing leaves."""
+    from sqlalchemy import text
+
+    iid = complete_inspection(store, new_case(server, 1), rng=random.Random(4), photos=1)
+    payload = store.result_payload(iid)
+    assert payload is not None and b'"classification"' in payload
+    forged = payload.replace(b'"classification"', b'"classificatioN"', 1)
+    with store.engine.begin() as conn:
+        conn.execute(text("UPDATE results SET payload = :p WHERE inspection_id = :i"),
+                     {"p": forged, "i": iid})
+    report = make_worker(store, fast_client(server.url)).drain_once()
+    assert report.attention == 1 and report.sent == 0
+    item = store.outbox_item(iid)
+    assert item is not None and item.state == OutboxState.ATTENTION
+    assert "result changed on disk" in (item.attention_reason or "")
+    assert server.store.count_inspections() == 0 and server.store.count_photos() == 0
+
+
 def test_401_pauses_queue_and_token_change_resumes(server: Any, store: Store) -> None:
     rng = random.Random(4)
     ids = [complete_inspection(store, new_case(server, n), rng=rng) for n in range(2)]

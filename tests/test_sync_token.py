@@ -14,6 +14,7 @@ from keyring.backend import KeyringBackend
 from keyring.backends import fail
 
 from app.config import Settings
+from app.domain import Operator, Role
 from app.sync.token import (
     KEYRING_SERVICE,
     StationToken,
@@ -21,6 +22,8 @@ from app.sync.token import (
     load_token,
     store_token,
 )
+
+LEAD = Operator("L1", "Lead", Role.SHIFT_LEAD, None)  # storing a token needs one
 
 
 class MemoryKeyring(KeyringBackend):
@@ -63,7 +66,7 @@ posix_only = pytest.mark.skipif(sys.platform == "win32", reason="POSIX file mode
 @posix_only
 def test_file_token_is_owner_only(tmp_path: Path) -> None:
     f = tmp_path / "data" / "station-token"
-    where = store_token("  abc-123  ", Settings(token_source="file"), f)
+    where = store_token("  abc-123  ", Settings(token_source="file"), f, by=LEAD)
     assert where == str(f)
     assert stat.S_IMODE(f.stat().st_mode) == 0o600
     assert load_token(Settings(token_source="file"), f) == "abc-123"
@@ -83,14 +86,14 @@ def test_group_readable_file_is_refused(tmp_path: Path) -> None:
 def test_keyring_unavailable_falls_back_to_file(tmp_path: Path, failing_keyring: None) -> None:
     f = tmp_path / "station-token"
     settings = Settings(station_id="WH1-BENCH-04", token_source="keyring")
-    assert store_token("tok-1", settings, f) == str(f)
+    assert store_token("tok-1", settings, f, by=LEAD) == str(f)
     assert load_token(settings, f) == "tok-1"
 
 
 def test_keyring_is_used_when_present(tmp_path: Path, memory_keyring: MemoryKeyring) -> None:
     f = tmp_path / "station-token"
     settings = Settings(station_id="WH1-BENCH-04", token_source="keyring")
-    assert store_token("tok-2", settings, f) == "keyring"
+    assert store_token("tok-2", settings, f, by=LEAD) == "keyring"
     assert memory_keyring.items[(KEYRING_SERVICE, "WH1-BENCH-04")] == "tok-2"
     assert not f.exists()
     assert load_token(settings, f) == "tok-2"
@@ -98,15 +101,15 @@ def test_keyring_is_used_when_present(tmp_path: Path, memory_keyring: MemoryKeyr
 
 def test_token_must_be_one_word(tmp_path: Path) -> None:
     with pytest.raises(TokenError):
-        store_token("two words", Settings(token_source="file"), tmp_path / "t")
+        store_token("two words", Settings(token_source="file"), tmp_path / "t", by=LEAD)
     with pytest.raises(TokenError):
-        store_token("   ", Settings(token_source="file"), tmp_path / "t")
+        store_token("   ", Settings(token_source="file"), tmp_path / "t", by=LEAD)
 
 
 def test_token_with_non_ascii_letters_is_refused_when_stored(tmp_path: Path) -> None:
     # HTTP headers carry ASCII; such a token could never be sent (the client refuses it).
     with pytest.raises(TokenError):
-        store_token("t\u00f6ken\u20ac", Settings(token_source="file"), tmp_path / "t")
+        store_token("t\u00f6ken\u20ac", Settings(token_source="file"), tmp_path / "t", by=LEAD)
     assert not (tmp_path / "t").exists()
 
 
@@ -115,9 +118,22 @@ def test_station_token_rereads_after_change(tmp_path: Path) -> None:
     settings = Settings(token_source="file")
     provider = StationToken(settings, f, max_age=3600, fallback=None)
     assert provider() is None
-    store_token("first", settings, f)
+    store_token("first", settings, f, by=LEAD)
     assert provider() is None  # cached
     provider.invalidate()
     assert provider() == "first"
-    store_token("second", settings, f)
+    store_token("second", settings, f, by=LEAD)
     assert StationToken(settings, f, max_age=0)() == "second"
+
+
+def test_storing_the_token_is_a_shift_lead_action(tmp_path: Path) -> None:
+    from app.domain import PermissionDenied
+
+    f = tmp_path / "station-token"
+    inspector = Operator("I1", "Insp", Role.INSPECTOR, None)
+    for by in (inspector, None):
+        with pytest.raises(PermissionDenied, match="shift lead"):
+            store_token("stolen-token", Settings(token_source="file"), f, by=by)
+    assert not f.exists()
+    store_token("right-token", Settings(token_source="file"), f, by=LEAD)
+    assert f.read_text(encoding="utf-8").strip() == "right-token"

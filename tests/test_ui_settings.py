@@ -84,7 +84,7 @@ def test_operators_dialog_adds_and_imports(qtbot: Any, services: Any, ctx: Any,
     assert ctx.operators.login_pin("anna", "2468").name == "Anna Wang 王安娜"
     roster = tmp_path / "roster.csv"
     roster.write_text("\ufeffoperator_id,name,role,pin,badge_code\n"
-                      "bo,Bo,inspector,1111,B-1\ncy,Cy,shift_lead,2222,\n", encoding="utf-8")
+                      "bo,Bo,inspector,1111,B-1\ncy,Cy,shift_lead,222222,\n", encoding="utf-8")
     with qtbot.waitSignal(dialog.roster_changed, timeout=5000) as sig:
         dialog.import_csv(str(roster))
     assert sig.args == [2]

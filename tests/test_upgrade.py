@@ -27,7 +27,7 @@ from pathlib import Path
 import app
 from app.config import load_settings, save_settings
 from app.domain import (Answer, Case, ChecklistStep, ChecklistTemplate, Classification,
-                        Disposition, Result, Section, StepKind)
+                        Disposition, Operator, Result, Role, Section, StepKind)
 from app.logs import setup_logging
 from app.paths import resolve_paths
 from app.store import Store
@@ -61,7 +61,8 @@ VERSION_N = COMMON + r'''
 settings = load_settings(paths.config_file).replace(
     station_id="BENCH-07", camera_source="2", token_source="file", language="zh_CN")
 save_settings(settings, paths.config_file)
-store_token("tok-upgrade-123", settings, paths.token_file)
+store_token("tok-upgrade-123", settings, paths.token_file,
+            by=Operator("L1", "Lead", Role.SHIFT_LEAD, None))
 store = Store(paths.db_file, paths.photos_dir)
 c = case("C-1", "RMA-2026-0000001")
 draft = store.start_inspection(template=TEMPLATE, station_id="BENCH-07", inspector_id="E1",

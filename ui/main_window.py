@@ -118,6 +118,12 @@ class MainWindow(QMainWindow):
             button.clicked.connect(slot)
             bar.addWidget(button)
         root.addWidget(self.top_bar)
+        self.training_banner: QLabel | None = None
+        if self.ctx.demo is not None:  # training: said on every screen
+            from ui.training import TrainingBanner
+
+            self.training_banner = TrainingBanner(central)
+            root.addWidget(self.training_banner)
 
         self.stack = QStackedWidget(central)
         root.addWidget(self.stack, 1)
@@ -140,7 +146,9 @@ class MainWindow(QMainWindow):
         self._idle_timer.timeout.connect(self._check_idle)
         self._idle_timer.start()
         self._status_timer = QTimer(self)
-        self._status_timer.setInterval(30_000)  # "oldest pending" ages even when nothing syncs
+        # Once a second: "oldest pending" ages and a hanging request's wait grows even when
+        # no status change arrives.
+        self._status_timer.setInterval(1_000)
         self._status_timer.timeout.connect(lambda: self._show_sync(self.sync.snapshot))
         self._status_timer.start()
         # While the outbox drains, the status changes many times a second: show at most
@@ -221,7 +229,7 @@ class MainWindow(QMainWindow):
 
     def retranslate_ui(self) -> None:
         self.setWindowTitle(self.tr("Return inspection — {0}").format(
-            self.ctx.settings.station_id) + (self.tr(" (demo)") if self.ctx.demo else ""))
+            self.ctx.settings.station_id) + (self.tr(" — TRAINING") if self.ctx.demo else ""))
         self.history_button.setText(self.tr("History (F5)"))
         self.operators_button.setText(self.tr("Operators (F8)"))
         self.settings_button.setText(self.tr("Settings (F9)"))
@@ -509,17 +517,22 @@ class MainWindow(QMainWindow):
             # The history on screen shows each inspection's sync state: keep it current.
             if self.history is not None and self.current_screen() is self.history:
                 self.history.refresh()
-        if snap.paused_for_auth:
+        state, waited = self.sync.status.connection_state()
+        if state == "paused":
             online, colour = self.tr("Sync paused: the server refused this station"), ERROR_COLOUR
-        elif snap.online is True:
+        elif state == "no_answer":
+            online, colour = self.tr("No answer from the case API for {0} s").format(
+                int(waited or 0)), WARN_COLOUR
+        elif state == "online":
             online, colour = self.tr("Online"), OK_COLOUR
-        elif snap.online is False:
+        elif state == "offline":
             online, colour = self.tr("Offline"), WARN_COLOUR
         else:
             online, colour = self.tr("Connecting…"), WARN_COLOUR
-        self.online_label.setText(online)
+        if self.online_label.text() != online:
+            self.online_label.setText(online)
         _set_style(self.online_label, f"color: {colour}; font-weight: bold;")
-        queue = self.tr("Queue: {0}").format(snap.queue_depth)
+        queue = self.tr("Queue: {0}").format(snap.unsent)  # every result not yet accepted
         if snap.needs_attention:
             queue += self.tr(", {0} need attention").format(snap.needs_attention)
         self.queue_label.setText(queue)

@@ -90,7 +90,8 @@ class ScanScreen(QWidget):
         super().__init__(parent)
         self.services = services
         self.clock = clock
-        self.wedge = WedgeDetector(patterns=self._patterns())
+        self.wedge = WedgeDetector(patterns=self._patterns(),
+                                   gs_text=services.ctx.settings.scanner_gs_text)
         self.choice = Choice.NONE
         self.pending_code = ""
         self.last_problem: LookupProblem | None = None
@@ -184,6 +185,7 @@ class ScanScreen(QWidget):
         self.scan_edit.clear()
         self.wedge.reset()
         self.wedge.patterns = self._patterns()
+        self.wedge.gs_text = self.services.ctx.settings.scanner_gs_text
         self.busy = False
         if self.choice is not Choice.DRAFTS:
             self._show_choice(Choice.NONE)
@@ -293,6 +295,10 @@ class ScanScreen(QWidget):
             self.wedge.feed(name, self.clock())
             return False
         text = event.text()
+        ctrl = event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        if text == "\x1d" or (key == Qt.Key.Key_BracketRight and ctrl):
+            self.wedge.feed("GS", self.clock())  # a scanner's FNC1 separator in a GS1 string
+            return True
         if len(text) == 1 and text.isprintable():
             self.wedge.feed(text, self.clock())
         return False

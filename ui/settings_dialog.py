@@ -158,7 +158,7 @@ class SettingsDialog(QDialog):
             if token:
                 from app.sync.token import store_token
 
-                store_token(token, saved, ctx.paths.token_file)
+                store_token(token, saved, ctx.paths.token_file, by=by)
             return saved
 
         def done(saved: Any) -> None:

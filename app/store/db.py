@@ -168,9 +168,27 @@ def _v2(conn: Connection) -> None:
     conn.exec_driver_sql("CREATE INDEX ix_inspections_inspector ON inspections (inspector_id)")
 
 
+def _v3(conn: Connection) -> None:
+    """A server's Retry-After hold is kept with the item, so a new process honours it too."""
+    conn.exec_driver_sql("ALTER TABLE outbox ADD COLUMN retry_hold_s REAL")
+
+
+def _v4(conn: Connection) -> None:
+    """Failed logins per operator (or badge guesses), so a restart does not reset a lockout."""
+    conn.exec_driver_sql(
+        """CREATE TABLE login_failures (
+            subject TEXT PRIMARY KEY,
+            failures INTEGER NOT NULL DEFAULT 0,
+            last_failure_at TEXT NOT NULL,
+            wait_until TEXT,
+            locked_until TEXT)""")
+
+
 MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (1, "initial schema", _v1),
     (2, "attention handling, serial index", _v2),
+    (3, "Retry-After hold kept with the outbox item", _v3),
+    (4, "login failures and lockouts", _v4),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy import Float, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -146,6 +146,7 @@ class OutboxRow(Base):
     handled_by: Mapped[str | None] = mapped_column(Text)
     handled_note: Mapped[str | None] = mapped_column(Text)
     handled_at: Mapped[datetime | None] = mapped_column(UTCText)
+    retry_hold_s: Mapped[float | None] = mapped_column(Float)  # the server's Retry-After
 
 
 class AuditRow(Base):
@@ -158,3 +159,12 @@ class AuditRow(Base):
     details: Mapped[str] = mapped_column(Text, default="{}")
     prev_hash: Mapped[str] = mapped_column(Text)
     hash: Mapped[str] = mapped_column(Text)
+
+
+class LoginFailureRow(Base):
+    __tablename__ = "login_failures"
+    subject: Mapped[str] = mapped_column(Text, primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[datetime] = mapped_column(UTCText)
+    wait_until: Mapped[datetime | None] = mapped_column(UTCText)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCText)

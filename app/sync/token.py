@@ -21,6 +21,7 @@ import keyring
 from keyring.errors import KeyringError
 
 from app.config import Settings
+from app.domain import Operator, require_shift_lead
 
 log = logging.getLogger("station.sync.token")
 
@@ -81,8 +82,11 @@ def _clean(token: str) -> str:
     return token
 
 
-def store_token(token: str, settings: Settings, token_file: Path) -> str:
-    """Save the token; returns where it went ("keyring" or the file path)."""
+def store_token(token: str, settings: Settings, token_file: Path, *,
+                by: Operator | None) -> str:
+    """Save the token (a shift-lead action: whoever holds it speaks for the station);
+    returns where it went ("keyring" or the file path)."""
+    require_shift_lead(by, "store the station token")
     token = _clean(token)
     if settings.token_source == "keyring":
         try:

@@ -899,11 +899,6 @@
         <translation>退货检验 — {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="220"/>
-        <source> (demo)</source>
-        <translation>（演示）</translation>
-    </message>
-    <message>
         <location filename="../../ui/main_window.py" line="221"/>
         <source>History (F5)</source>
         <translation>历史记录 (F5)</translation>
@@ -1057,6 +1052,16 @@
         <location filename="../../ui/main_window.py" line="533"/>
         <source>A background task failed: {0}</source>
         <translation>后台任务失败：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="226"/>
+        <source> — TRAINING</source>
+        <translation> — TRAINING 培训</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="500"/>
+        <source>No answer from the case API for {0} s</source>
+        <translation>售后系统接口已 {0} 秒无响应</translation>
     </message>
 </context>
 <context>
@@ -1500,6 +1505,122 @@
         <location filename="../../ui/settings_dialog.py" line="218"/>
         <source>Save</source>
         <translation>保存</translation>
+    </message>
+</context>
+<context>
+    <name>SetupScreen</name>
+    <message>
+        <location filename="../../ui/setup_screen.py" line="192"/>
+        <source>Testing the connection…</source>
+        <translation>正在测试连接…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/setup_screen.py" line="264"/>
+        <source>Inspection station — setup</source>
+        <translation>检验工作台 — 初始设置</translation>
+    </message>
+    <message>
+        <location filename="../../ui/setup_screen.py" line="265"/>
+        <source>Set up this station</source>
+        <translation>设置本工作台</translation>
+    </message>
+    <message>
+        <location filename="../../ui/setup_screen.py" line="266"/>
+        <source>Language:</source>
+        <translation>语言：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/setup_screen.py" line="268"/>
+        <source>Nobody has set up this station yet. First create the shift lead who manages it; then connect it to the site's case system, or start training mode.</source>
+        <translation>本工作台尚未设置。请先创建负责管理的班组长，然后连接本站点的售后系统，或进入培训模式。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/setup_screen.py" line="270"/>
+        <source>1. The first shift lead</source>
+        <translation>1. 第一位班组长</translation>
+    </message>
+    <message>
+        <location filename="../../ui/setup_screen.py" line="272"/>
+        <source>Badge / ID:</source>
+        <translation>工牌 / 工号：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/setup_screen.py" line="272"/>
+        <source>Name:</source>
+        <translation>姓名：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/setup_screen.py" line="272"/>
+        <source>PIN (at least 6 digits):</source>
+        <translation>PIN（至少 6 位数字）：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/setup_screen.py" line="273"/>
+        <source>PIN again:</source>
+        <translation>再次输入 PIN：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/setup_screen.py" line="275"/>
+        <source>Next</source>
+        <translation>下一步</translation>
+    </message>
+    <message>
+        <location filename="../../ui/setup_screen.py" line="276"/>
+        <source>2a. Connect to the site's case API</source>
+        <translation>2a. 连接本站点的售后系统接口</translation>
+    </message>
+    <message>
+        <location filename="../../ui/setup_screen.py" line="278"/>
+        <source>Case API URL:</source>
+        <translation>售后系统接口网址：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/setup_screen.py" line="278"/>
+        <source>Station ID:</source>
+        <translation>工作台编号：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/setup_screen.py" line="278"/>
+        <source>Station token:</source>
+        <translation>工作台令牌：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/setup_screen.py" line="279"/>
+        <source>Site CA bundle (optional):</source>
+        <translation>站点 CA 证书（可选）：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/setup_screen.py" line="281"/>
+        <source>Test connection</source>
+        <translation>测试连接</translation>
+    </message>
+    <message>
+        <location filename="../../ui/setup_screen.py" line="282"/>
+        <source>Connect and start</source>
+        <translation>连接并启动</translation>
+    </message>
+    <message>
+        <location filename="../../ui/setup_screen.py" line="283"/>
+        <source>2b. Training mode</source>
+        <translation>2b. 培训模式</translation>
+    </message>
+    <message>
+        <location filename="../../ui/setup_screen.py" line="285"/>
+        <source>Practice on demo cases with a built-in case server on this computer. Every screen and every report says TRAINING; nothing is sent to a real case system. Training keeps its own data folder.</source>
+        <translation>在本机内置的售后服务器上用演示售后单练习。每个界面和每份报告都标有 TRAINING（培训）；不会向真实售后系统发送任何数据。培训模式使用独立的数据文件夹。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/setup_screen.py" line="288"/>
+        <source>Start training mode</source>
+        <translation>进入培训模式</translation>
+    </message>
+</context>
+<context>
+    <name>TrainingBanner</name>
+    <message>
+        <location filename="../../ui/training.py" line="31"/>
+        <source>TRAINING — practice data only, nothing is sent to the case system</source>
+        <translation>TRAINING 培训模式 — 仅为练习数据，不会发送到售后系统</translation>
     </message>
 </context>
 <context>
