@@ -254,6 +254,8 @@ def _walk_both_languages(qtbot: Any, station: Station, w: Any) -> None:
         flow = w.flow
         wait_until(qtbot, lambda f=flow: f.session is not None and w.current_screen() is f,
                    what="flow")
+        while flow.session.wizard.index > 0 or flow.session.current is None:
+            flow.go_back()  # the second language resumes the first one's draft: walk it again
         while flow.session.current is not None:
             step = flow.session.current
             texts = _all_buttons_inside(w)
