@@ -105,15 +105,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     if args.command != "gui":  # the GUI sets up its own logging and crash reporting
         _start_logging(args)
-    from app.store.db import StoreError
-
     try:
         return int(func(args))
     except KeyboardInterrupt:
         return 130
-    except StoreError as exc:  # a damaged or newer database, a full disk: told in plain words
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+    except Exception as exc:
+        # A damaged or newer database, a full disk: told in plain words. Looked up, not
+        # imported: loading the store (SQLAlchemy) here would slow every command's start.
+        db = sys.modules.get("app.store.db")
+        if db is not None and isinstance(exc, db.StoreError):
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        raise
 
 
 def _data_dir_problem(args: argparse.Namespace) -> str | None:

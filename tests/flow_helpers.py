@@ -23,7 +23,7 @@ from PIL import Image
 from app.checklists import template_from_dict
 from app.context import StationContext
 from app.domain import Case, Role, format_ts, utcnow
-from app.operators import LoginPolicy, Operators
+from app.operators import Operators
 from app.paths import Paths
 from app.rules import DispositionRules
 from app.store import Store
@@ -107,8 +107,8 @@ def make_context(root: Path) -> StationContext:
     paths = Paths(data_dir=root / "data", config_file=root / "config.toml", log_dir=root / "logs")
     paths.ensure()
     store = Store(paths.db_file, paths.photos_dir)
-    operators = Operators(store, LoginPolicy(pin_min_length_lead=4))  # short test PINs
-    lead = operators.add("lead1", "Lena Lead", Role.SHIFT_LEAD, "1234", "BADGE-LEAD", by=None)
+    operators = Operators(store)
+    lead = operators.add("lead1", "Lena Lead", Role.SHIFT_LEAD, "123456", "BADGE-LEAD", by=None)
     inspector = operators.add("insp1", "Ivan Insp", Role.INSPECTOR, "5678", "BADGE-INSP",
                               by=lead)
     from app.config import Settings
