@@ -41,6 +41,9 @@ class StationContext:
              demo: bool = False) -> StationContext:
         """Open the station; with `demo`, start the demo environment in its own folder."""
         settings = settings or load_settings(paths.config_file)
+        # The site's files first: a broken one must stop the start before anything runs.
+        templates = load_templates(resource_path("checklists"))
+        rules = DispositionRules.load(resource_path("dispositions.toml"))
         demo_env = None
         if demo:
             from app.demo import DemoEnvironment, seed_demo_operators
@@ -56,8 +59,8 @@ class StationContext:
             settings=settings,
             store=store,
             operators=Operators(store, LoginPolicy.from_settings(settings)),
-            templates=load_templates(resource_path("checklists")),
-            rules=DispositionRules.load(resource_path("dispositions.toml")),
+            templates=templates,
+            rules=rules,
             demo=demo_env,
         )
         return ctx

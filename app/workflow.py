@@ -41,6 +41,12 @@ from app.domain import (
     StepKind,
     Suggestion,
 )
+from app.imagecheck import (
+    DEFAULT_MAX_MEGAPIXELS,
+    ImageRefused,
+    ImageTooLarge,
+    check_image_header,
+)
 from app.operators import Operator, require_shift_lead
 from app.rules import check_override, suggest
 from app.store.store import InspectionRecord
@@ -51,6 +57,7 @@ __all__ = [
     "ConfirmPlan",
     "InspectionSession",
     "PhotoError",
+    "PhotoTooLarge",
     "WorkflowError",
     "categories",
     "mark_handled",
@@ -74,6 +81,14 @@ class WorkflowError(DomainError):
 
 class PhotoError(WorkflowError):
     """A picture that cannot be used as evidence (not an image, damaged, empty)."""
+
+
+class PhotoTooLarge(PhotoError):
+    """An image bomb (or a panorama): more pixels than image_max_megapixels, never decoded."""
+
+    def __init__(self, refused: ImageTooLarge) -> None:
+        super().__init__(f"This file cannot be used as a photo: {refused}.")
+        self.width, self.height, self.limit = refused.width, refused.height, refused.limit
 
 
 def _actor(ctx: StationContext) -> Operator:
@@ -102,7 +117,8 @@ def categories(ctx: StationContext, language: str = "en") -> list[tuple[str, str
 
 
 def prepare_photo(
-    source: np.ndarray[Any, Any] | bytes, max_px: int, quality: int
+    source: np.ndarray[Any, Any] | bytes, max_px: int, quality: int,
+    max_megapixels: float = DEFAULT_MAX_MEGAPIXELS,
 ) -> tuple[bytes, int, int]:
     """Evidence JPEG: long edge at most `max_px`, EXIF and other metadata dropped.
 
@@ -122,6 +138,12 @@ def prepare_photo(
                 f"The file is larger than {MAX_PHOTO_FILE_BYTES // (1024 * 1024)} MB; "
                 "choose a photo."
             )
+        try:
+            check_image_header(data, max_megapixels)  # an image bomb is never decoded
+        except ImageTooLarge as exc:
+            raise PhotoTooLarge(exc) from None
+        except ImageRefused as exc:
+            raise PhotoError(f"This file cannot be used as a photo: {exc}.") from None
         buf = np.frombuffer(data, dtype=np.uint8)
         try:
             image = cv2.imdecode(buf, cv2.IMREAD_COLOR)
@@ -370,7 +392,8 @@ class InspectionSession:
         """
         settings = self.ctx.settings
         data, width, height = prepare_photo(
-            source, settings.photo_max_px, settings.photo_jpeg_quality
+            source, settings.photo_max_px, settings.photo_jpeg_quality,
+            settings.image_max_megapixels,
         )
         return self.ctx.store.add_photo(
             self.inspection_id, step_id, data, mime="image/jpeg", width=width, height=height,

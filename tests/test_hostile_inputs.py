@@ -173,3 +173,53 @@ def test_wedge_keeps_the_gs1_separator_so_lot_and_serial_part(separator: str,
     glued = WedgeDetector().feed_text("".join(GS1_LOT_SERIAL) + "\r", 0.0, 0.004)
     assert not (isinstance(glued[0].interpretation, Interpretation)
                 and glued[0].interpretation.serial == "SN998877")
+
+
+def _png_bomb(width: int, height: int) -> bytes:
+    """A real, decodable 1-bit PNG: a few kB on disk, width x height x 3 bytes once decoded."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return (struct.pack(">I", len(body)) + kind + body
+                + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF))
+
+    row = b"\x00" + b"\x00" * ((width + 7) // 8)
+    ihdr = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr)
+            + chunk(b"IDAT", zlib.compress(row * height, 9)) + chunk(b"IEND", b""))
+
+
+def test_an_image_bomb_is_refused_by_decode_before_decoding(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import argparse
+
+    from app.scanning.cli import run_decode
+
+    bomb = tmp_path / "bomb.png"
+    bomb.write_bytes(_png_bomb(9000, 9000))  # 81 MP, 192 MB decoded, ~12 kB on disk
+    assert bomb.stat().st_size < 100_000
+    args = argparse.Namespace(files=[str(bomb)], json=False, every=1,
+                              data_dir=str(tmp_path / "d"), config=None)
+    assert run_decode(args) == 2
+    err = capsys.readouterr().err
+    assert "9000x9000 pixels (81 MP), more than the limit of 50 MP" in err
+    # The limit is a setting: a site may lower it.
+    config = tmp_path / "small.toml"
+    config.write_text("image_max_megapixels = 2\n", encoding="utf-8")
+    small = tmp_path / "three-mp.png"
+    small.write_bytes(_png_bomb(2000, 1500))
+    args = argparse.Namespace(files=[str(small)], json=False, every=1,
+                              data_dir=str(tmp_path / "d"), config=str(config))
+    assert run_decode(args) == 2
+    assert "more than the limit of 2 MP" in capsys.readouterr().err
+
+
+def test_an_image_bomb_is_refused_as_a_photo(tmp_path: Path) -> None:
+    from app.workflow import PhotoTooLarge, prepare_photo
+
+    with pytest.raises(PhotoTooLarge, match="9000x9000 pixels") as info:
+        prepare_photo(_png_bomb(9000, 9000), 1600, 88)
+    assert (info.value.width, info.value.height, info.value.limit) == (9000, 9000, 50.0)
+    data, width, height = prepare_photo(_png_bomb(2000, 1500), 1600, 88)  # 3 MP is fine
+    assert (width, height) == (1600, 1200) and data[:2] == b"\xff\xd8"

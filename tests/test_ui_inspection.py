@@ -324,3 +324,18 @@ def test_case_text_in_the_flow_is_never_rich_text(qtbot: Any, services: Any, ctx
     showing = [label for label in flow.findChildren(QLabel)
                if hostile in label.text() and label.isVisible()]
     assert showing and all(lb.textFormat() == Qt.TextFormat.PlainText for lb in showing)
+
+
+def test_an_image_bomb_imported_as_a_photo_is_refused_with_its_size(
+        qtbot: Any, services: Any, ctx: Any, tmp_path: Path) -> None:
+    from test_hostile_inputs import _png_bomb
+
+    flow = _open(qtbot, services, _new(ctx))
+    _type_value(qtbot, flow, EXPECTED_SERIAL)
+    _key(qtbot, flow, Key.Key_F)
+    bomb = tmp_path / "bomb.png"
+    bomb.write_bytes(_png_bomb(9000, 9000))
+    flow.photos.import_file(str(bomb))
+    qtbot.waitUntil(lambda: "not saved" in flow.message.text(), timeout=5000)
+    assert "9000x9000 pixels, more than the limit of 50 MP" in flow.message.text()
+    assert flow.photos.photo_ids() == []

@@ -188,15 +188,8 @@ class _Runner:
 
     def start_station(self, training: bool, settings: Settings, *, lead: object = None) -> bool:
         """Open the context (training: the demo in its own folder) and show the main window."""
-        from PySide6.QtWidgets import QMessageBox
-
-        from app.context import StationContext
-        from app.store.db import StoreError
-
-        try:
-            ctx = StationContext.open(self.paths, settings, demo=training)
-        except (StoreError, OSError) as exc:
-            QMessageBox.critical(None, "Inspection station", f"The station cannot start:\n{exc}")
+        ctx = open_station(self.paths, settings, demo=training)
+        if ctx is None:
             return False
         self.ctx = ctx
         if training and lead is not None:  # the new lead may train too; demo ids stay
@@ -240,6 +233,43 @@ class _Runner:
         if self.ctx is not None:
             self.ctx.close()
             self.ctx = None
+
+
+def open_station(paths: Paths, settings: Settings, *, demo: bool) -> StationContext | None:
+    """The station context, or None after a dialog saying why it cannot start.
+
+    A broken checklist template or disposition table is a site's file: the dialog names
+    the file, the step and the problem (a windowed build has no console for a traceback).
+    """
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtWidgets import QMessageBox
+
+    from app.checklists import TemplateError
+    from app.context import StationContext
+    from app.rules import RulesError
+    from app.store.db import StoreError
+
+    title = QCoreApplication.translate("StationStart", "Inspection station")
+    try:
+        return StationContext.open(paths, settings, demo=demo)
+    except TemplateError as exc:
+        log.error("a checklist template cannot be used: %s", exc)
+        QMessageBox.critical(None, title, QCoreApplication.translate(
+            "StationStart",
+            "A checklist template cannot be used, so the station cannot start.\n\n"
+            "File: {0}\nStep: {1}\nProblem: {2}\n\n"
+            "Correct the file (or put back the one that came with the station), then start "
+            "the station again.").format(exc.source, exc.where or "—", exc.problem))
+    except RulesError as exc:
+        log.error("the disposition rules cannot be used: %s", exc)
+        QMessageBox.critical(None, title, QCoreApplication.translate(
+            "StationStart",
+            "The disposition rules cannot be used, so the station cannot start.\n\n{0}\n\n"
+            "Correct the file, then start the station again.").format(str(exc)))
+    except (StoreError, OSError) as exc:
+        QMessageBox.critical(None, title, QCoreApplication.translate(
+            "StationStart", "The station cannot start:\n{0}").format(str(exc)))
+    return None
 
 
 def _first_paint(window: QWidget, name: str, app: QApplication, *,

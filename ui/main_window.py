@@ -520,6 +520,9 @@ class MainWindow(QMainWindow):
         state, waited = self.sync.status.connection_state()
         if state == "paused":
             online, colour = self.tr("Sync paused: the server refused this station"), ERROR_COLOUR
+        elif snap.other_sender:
+            online, colour = self.tr("Sync waiting: another program sends from this data "
+                                     "folder"), WARN_COLOUR
         elif state == "no_answer":
             online, colour = self.tr("No answer from the case API for {0} s").format(
                 int(waited or 0)), WARN_COLOUR
@@ -542,8 +545,12 @@ class MainWindow(QMainWindow):
             self.oldest_label.setText(self.tr("Nothing waiting"))
         else:
             hours, minutes = _age_text(age)
-            self.oldest_label.setText(self.tr("Oldest waiting: {0} h {1} min").format(
-                hours, minutes) if hours else self.tr("Oldest waiting: {0} min").format(minutes))
+            oldest = self.tr("Oldest waiting: {0} h {1} min").format(
+                hours, minutes) if hours else self.tr("Oldest waiting: {0} min").format(minutes)
+            nxt = snap.next_attempt_at
+            if nxt is not None and nxt > utcnow():  # a retry is scheduled: say when
+                oldest += self.tr(" · next try {0}").format(nxt.astimezone().strftime("%H:%M:%S"))
+            self.oldest_label.setText(oldest)
         self.login_screen.set_sync_text(self.tr("Case server: {0} · {1}").format(online, queue),
                                         colour)
 

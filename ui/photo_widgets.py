@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain import DomainError, Photo, StepKind
-from app.workflow import InspectionSession
+from app.workflow import InspectionSession, PhotoTooLarge
 from ui.services import Services
 from ui.widgets import BigButton, VideoView
 
@@ -253,7 +253,7 @@ class PhotoPanel(QWidget):
 
         self.services.run_in_background(
             work, lambda photo: self._attach(session, photo, replacing),
-            lambda exc: self._failed(str(exc)), writes=True)
+            lambda exc: self._failed(self._error_text(exc)), writes=True)
 
     def _attach(self, session: InspectionSession, photo: Photo, replacing: str | None) -> None:
         self.busy = False
@@ -275,6 +275,16 @@ class PhotoPanel(QWidget):
         self.message.emit(self.tr("Photo saved."), False)
         self.refresh()
         self.photos_changed.emit()
+
+    def _error_text(self, exc: BaseException) -> str:
+        if isinstance(exc, PhotoTooLarge):  # the one refusal with numbers a person can act on
+            if exc.width and exc.height:
+                return self.tr("the picture has {0}x{1} pixels, more than the limit of {2} MP "
+                               "(setting image_max_megapixels); it was not opened").format(
+                    exc.width, exc.height, f"{exc.limit:g}")
+            return self.tr("the picture has more pixels than the limit of {0} MP (setting "
+                           "image_max_megapixels); it was not opened").format(f"{exc.limit:g}")
+        return str(exc)
 
     def _failed(self, text: str) -> None:
         self.busy = False

@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 from app.domain import Inspection
 from app.resources import resource_path
 from app.scanning.events import ScanEvent, ScanSource
-from app.scanning.labels import Patterns, Rejected, interpret
+from app.scanning.labels import GS, Patterns, Rejected, interpret
 from app.scanning.wedge import WedgeDetector
 from app.sync.client import Ambiguous, NotFound
 from app.sync.lookup import Found, Offline
@@ -286,8 +286,9 @@ class ScanScreen(QWidget):
             if scan is None and field_text:
                 scan = self._typed(field_text)
             elif scan is not None and scan.source is ScanSource.TYPED:
-                # The field may have been edited with the cursor keys: it holds the truth.
-                scan = self._typed(field_text or scan.text)
+                # The field may have been edited with the cursor keys: it holds the truth,
+                # except for GS separators, which only the detector keeps.
+                scan = self._typed(scan.text if GS in scan.text else field_text or scan.text)
             if scan is not None:
                 self.handle_scan(scan)
             return True
@@ -356,9 +357,10 @@ class ScanScreen(QWidget):
         when = datetime.now().strftime("%H:%M:%S")
         source = {ScanSource.CAMERA: self.tr("camera"), ScanSource.WEDGE: self.tr("scanner"),
                   ScanSource.TYPED: self.tr("typed")}[event.source]
-        text = event.text if len(event.text) <= 40 else event.text[:39] + "…"
+        shown = event.text.replace(GS, "<GS>")  # the separator itself draws as a box
+        text = shown if len(shown) <= 40 else shown[:39] + "…"
         item = QListWidgetItem(f"{when}  {text}  ({event.kind}, {source})")
-        item.setToolTip(event.text)
+        item.setToolTip(shown)
         self.recent.insertItem(0, item)
         while self.recent.count() > 20:
             self.recent.takeItem(self.recent.count() - 1)

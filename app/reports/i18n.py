@@ -38,6 +38,8 @@ _LABELS: dict[str, tuple[str, str]] = {
     "disposition": ("Disposition", "处理方式"),
     "missing_accessories": ("Missing accessories", "缺失附件"),
     "none": ("none", "无"),
+    "see_below": ("(long text: printed below)", "（内容较长，见下文）"),
+    "long_texts": ("In full", "完整内容"),
     "checklist": ("Checklist answers", "检验项目"),
     "step": ("Step", "项目"),
     "result": ("Result", "结果"),

@@ -111,6 +111,34 @@ def _kv_table(rows: Sequence[tuple[str, Any]], st: Styles, width: float,
     return tbl
 
 
+# A table row cannot flow onto the next page: a value longer than this leaves its table
+# and is printed in full below it as ordinary paragraphs, which do (a 2,000-character note
+# in a table cell made a row taller than the page and the whole report failed).
+LONG_TEXT = 300
+
+
+def _move_long(rows: list[tuple[str, Any]], lang: str,
+               below: list[tuple[str, str]]) -> list[tuple[str, Any]]:
+    """The rows with long text values replaced by a pointer; the texts go to `below`."""
+    out: list[tuple[str, Any]] = []
+    for label, value in rows:
+        if isinstance(value, str) and len(value) > LONG_TEXT:
+            below.append((label, value))
+            value = t(lang, "see_below")
+        out.append((label, value))
+    return out
+
+
+def _in_full(below: Sequence[tuple[str, str]], st: Styles, lang: str) -> list[Flowable]:
+    """Long texts as paragraphs, which split over pages like any text."""
+    if not below:
+        return []
+    parts: list[Flowable] = [st.para(t(lang, "long_texts"), st.h2)]
+    for label, text in below:
+        parts += [st.para(label, st.bold), st.para(text), Spacer(1, 4)]
+    return parts
+
+
 def _answer_value(answer: Answer) -> str:
     if answer.value is None or answer.value == "":
         return ""
@@ -241,6 +269,9 @@ def build_inspection_story(
     for a in failed:
         findings.append((value_label(lang, "fail"), prompts.get(a.step_id, a.step_id)
                          + (f" — {a.note}" if a.note else "")))
+    below: list[tuple[str, str]] = []
+    case_rows = _move_long(case_rows, lang, below)
+    findings = _move_long(findings, lang, below)
     side = table(
         [[st.para(t(lang, "case_details"), st.h2), st.para(t(lang, "findings"), st.h2)],
          [_kv_table(case_rows, st, half), _kv_table(findings, st, half)]],
@@ -249,17 +280,22 @@ def build_inspection_story(
                               ("LEFTPADDING", (0, 0), (-1, -1), 0),
                               ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
     story.append(side)
+    story += _in_full(below, st, lang)
 
     # --- every checklist answer with its note
     story.append(st.para(t(lang, "checklist"), st.h2))
     rows: list[list[Any]] = [[st.para(t(lang, k), st.bold)
                               for k in ("step", "result", "value", "note")]]
     fail_rows: list[int] = []
+    long_notes: list[tuple[str, str]] = []
     for i, a in enumerate(record.answers, start=1):
         prompt = prompts.get(a.step_id)
         step_text = f"{prompt}\n{a.step_id}" if prompt else a.step_id
+        moved: list[tuple[str, str]] = []
+        (_, value), (_, note) = _move_long([("", _answer_value(a)), ("", a.note)], lang, moved)
+        long_notes += [(f"{prompt or a.step_id} ({a.step_id})", text) for _, text in moved]
         rows.append([st.para(step_text), st.para(value_label(lang, a.result.value)),
-                     st.para(_answer_value(a)), st.para(a.note)])
+                     st.para(value), st.para(note)])
         if a.result is Result.FAIL:
             fail_rows.append(i)
     if len(rows) == 1:
@@ -267,6 +303,7 @@ def build_inspection_story(
     answers = grid_table(rows, [doc_width * w for w in (0.40, 0.11, 0.17, 0.32)])
     answers.setStyle(TableStyle([("BACKGROUND", (0, r), (-1, r), FAIL_BG) for r in fail_rows]))
     story.append(answers)
+    story += _in_full(long_notes, st, lang)
 
     # --- photos: thumbnails in a grid, captions under each
     story.append(st.para(t(lang, "photos"), st.h2))
@@ -294,13 +331,16 @@ def build_inspection_story(
 
     # --- sync status and the hash of the bytes as sent
     sync_rows: list[tuple[str, Any]] = [(t(lang, "sync"), value_label(lang, record.sync_state))]
+    sync_below: list[tuple[str, str]] = []
     if record.attention_reason:
-        sync_rows.append((t(lang, "attention_reason"), record.attention_reason))
+        sync_rows += _move_long([(t(lang, "attention_reason"), record.attention_reason)], lang,
+                                sync_below)
     sync_rows.append((t(lang, "payload_sha256"),
                       Paragraph(record.payload_sha256, st.mono) if record.payload_sha256
                       else st.para(t(lang, "not_frozen"))))
     story.append(KeepTogether([st.para(t(lang, "sync"), st.h2),
                                _kv_table(sync_rows, st, doc_width, label_share=0.3)]))
+    story += _in_full(sync_below, st, lang)
     return story
 
 
@@ -376,8 +416,16 @@ def render_inspection_report(
 
 
 def write_file(out: Path, data: bytes) -> None:
-    """Write next to the target and rename, so a reader never opens half a PDF."""
+    """Write next to the target and rename, so a reader never opens half a PDF.
+
+    On any failure (a full disk above all) the hidden temp file goes too: a failed report
+    leaves nothing behind, not even an empty file.
+    """
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.{uuid.uuid4().hex[:8]}.tmp")
-    tmp.write_bytes(data)
-    tmp.replace(out)
+    try:
+        tmp.write_bytes(data)
+        tmp.replace(out)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

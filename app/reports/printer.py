@@ -33,8 +33,12 @@ class PrinterMemory:
             raise ValueError("printer name is empty")
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_name(f".{FILE_NAME}.{uuid.uuid4().hex[:8]}.tmp")
-        tmp.write_text(json.dumps({"printer": name}, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, self.path)
+        try:
+            tmp.write_text(json.dumps({"printer": name}, ensure_ascii=False), encoding="utf-8")
+            os.replace(tmp, self.path)
+        except OSError:
+            tmp.unlink(missing_ok=True)  # a full disk leaves no empty hidden file behind
+            raise
 
     def forget(self) -> None:
         self.path.unlink(missing_ok=True)

@@ -17,7 +17,13 @@ from typing import Any, TextIO
 import cv2
 import numpy as np
 
-from app.config import ConfigError, load_settings
+from app.config import ConfigError, Settings, load_settings
+from app.imagecheck import (
+    DEFAULT_MAX_MEGAPIXELS,
+    ImageRefused,
+    ImageTooLarge,
+    check_image_header,
+)
 from app.paths import resolve_paths
 from app.scanning.decoder import DecodedCode, DecodeError, Decoder
 from app.scanning.labels import Interpretation, Patterns, Rejected, interpret
@@ -50,17 +56,18 @@ def register(subparsers: Any) -> None:
     p.set_defaults(func=run_decode)
 
 
-def _patterns(args: argparse.Namespace) -> Patterns:
-    """The site's label patterns from its settings file (defaults when there is none)."""
+def _settings(args: argparse.Namespace) -> Settings:
+    """The site's settings (label patterns, image limit); defaults when there is no file."""
     paths = resolve_paths(getattr(args, "data_dir", None), getattr(args, "config", None))
-    return Patterns.from_settings(load_settings(paths.config_file))
+    return load_settings(paths.config_file)
 
 
 def _is_video(path: Path) -> bool:
     return path.suffix.lower() in VIDEO_SUFFIXES
 
 
-def _frames(path: Path, every: int) -> Iterator[tuple[int, np.ndarray]]:
+def _frames(path: Path, every: int, max_megapixels: float = DEFAULT_MAX_MEGAPIXELS
+            ) -> Iterator[tuple[int, np.ndarray]]:
     """Frames of an image (one, index 0) or a video (its frame numbers)."""
     if not path.exists():
         raise UnreadableFile("no such file")
@@ -68,7 +75,15 @@ def _frames(path: Path, every: int) -> Iterator[tuple[int, np.ndarray]]:
         raise UnreadableFile("is a directory")
     if not _is_video(path):
         data = np.fromfile(str(path), dtype=np.uint8)  # works with non-ASCII paths too
-        image = cv2.imdecode(data, cv2.IMREAD_COLOR) if data.size else None
+        if not data.size:
+            raise UnreadableFile("not an image OpenCV can read")
+        try:
+            check_image_header(data.tobytes(), max_megapixels)  # before any pixel is decoded
+        except ImageTooLarge as exc:
+            raise UnreadableFile(str(exc)) from None
+        except ImageRefused:  # no image header Pillow knows: nothing OpenCV should decode
+            raise UnreadableFile("not an image OpenCV can read") from None
+        image = cv2.imdecode(data, cv2.IMREAD_COLOR)
         if image is None:
             raise UnreadableFile("not an image OpenCV can read")
         yield 0, image
@@ -101,11 +116,12 @@ def _describe(result: Interpretation | Rejected) -> str:
 
 
 def decode_file(
-    path: Path, decoder: Decoder, every: int = 1
+    path: Path, decoder: Decoder, every: int = 1,
+    max_megapixels: float = DEFAULT_MAX_MEGAPIXELS,
 ) -> Iterator[tuple[int, list[DecodedCode]]]:
     """(frame index, codes) for each frame that gave codes; a video's repeats are merged."""
     seen: set[tuple[str, str]] = set()
-    for index, frame in _frames(path, every):
+    for index, frame in _frames(path, every, max_megapixels):
         codes = decoder.decode(frame)
         fresh = [c for c in codes if (c.symbology, c.text) not in seen]
         seen.update((c.symbology, c.text) for c in codes)
@@ -120,7 +136,8 @@ def run_decode(
     out = out or sys.stdout
     err = err or sys.stderr
     try:
-        patterns = _patterns(args)
+        settings = _settings(args)
+        patterns = Patterns.from_settings(settings)
     except ConfigError as exc:  # told plainly, like an unreadable file
         print(f"decode: settings: {exc}", file=err)
         return 2
@@ -132,7 +149,8 @@ def run_decode(
         path = Path(name)
         found = False
         try:
-            for index, codes in decode_file(path, decoder if _is_video(path) else still, every):
+            for index, codes in decode_file(path, decoder if _is_video(path) else still, every,
+                                            settings.image_max_megapixels):
                 found = True
                 rows = [(c, interpret(c.text, patterns)) for c in codes]
                 if args.json:

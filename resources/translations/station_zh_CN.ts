@@ -1054,6 +1054,16 @@
         <translation>后台任务失败：{0}</translation>
     </message>
     <message>
+        <location filename="../../ui/main_window.py" line="491"/>
+        <source>Sync waiting: another program sends from this data folder</source>
+        <translation>同步等待中：另一个程序正在从此数据文件夹发送</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="515"/>
+        <source> · next try {0}</source>
+        <translation> · 下次尝试 {0}</translation>
+    </message>
+    <message>
         <location filename="../../ui/main_window.py" line="226"/>
         <source> — TRAINING</source>
         <translation> — TRAINING 培训</translation>
@@ -1193,6 +1203,16 @@
         <location filename="../../ui/photo_widgets.py" line="279"/>
         <source>no camera</source>
         <translation>无摄像头</translation>
+    </message>
+    <message>
+        <location filename="../../ui/photo_widgets.py" line="253"/>
+        <source>the picture has {0}x{1} pixels, more than the limit of {2} MP (setting image_max_megapixels); it was not opened</source>
+        <translation>图片为 {0}x{1} 像素，超过 {2} 百万像素的上限（设置 image_max_megapixels），未打开</translation>
+    </message>
+    <message>
+        <location filename="../../ui/photo_widgets.py" line="256"/>
+        <source>the picture has more pixels than the limit of {0} MP (setting image_max_megapixels); it was not opened</source>
+        <translation>图片像素超过 {0} 百万像素的上限（设置 image_max_megapixels），未打开</translation>
     </message>
 </context>
 <context>
@@ -1621,6 +1641,51 @@
         <location filename="../../ui/training.py" line="31"/>
         <source>TRAINING — practice data only, nothing is sent to the case system</source>
         <translation>TRAINING 培训模式 — 仅为练习数据，不会发送到售后系统</translation>
+    </message>
+</context>
+<context>
+    <name>StationStart</name>
+    <message>
+        <location filename="../../ui/main.py" line="136"/>
+        <source>Inspection station</source>
+        <translation>检验工作台</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main.py" line="141"/>
+        <source>A checklist template cannot be used, so the station cannot start.
+
+File: {0}
+Step: {1}
+Problem: {2}
+
+Correct the file (or put back the one that came with the station), then start the station again.</source>
+        <translation>检验模板无法使用，工作台无法启动。
+
+文件：{0}
+步骤：{1}
+问题：{2}
+
+请修正该文件（或放回工作台自带的文件），然后重新启动工作台。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main.py" line="149"/>
+        <source>The disposition rules cannot be used, so the station cannot start.
+
+{0}
+
+Correct the file, then start the station again.</source>
+        <translation>处置规则无法使用，工作台无法启动。
+
+{0}
+
+请修正该文件，然后重新启动工作台。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main.py" line="154"/>
+        <source>The station cannot start:
+{0}</source>
+        <translation>工作台无法启动：
+{0}</translation>
     </message>
 </context>
 <context>
