@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
@@ -64,6 +65,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv == ["--version"]:  # answer at once, without importing Qt, OpenCV and the rest
         print(f"inspection-station {__version__}")
         return 0
+    if sys.platform != "win32":  # PIN hashes and customer data: files 0600, folders 0700
+        os.umask(0o077)
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.self_test:
@@ -79,6 +82,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     func = args.func
     if args.command != "gui":  # the GUI sets up its own logging and crash reporting
         _start_logging(args)
+    from sqlite3 import DatabaseError as SqliteError
+
+    from sqlalchemy.exc import DatabaseError
+
     from app.store.db import StoreError
 
     try:
@@ -87,6 +94,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except StoreError as exc:  # a damaged or newer database, a full disk: told in plain words
         print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except (DatabaseError, SqliteError) as exc:  # damage found after the check at open
+        print(f"error: the station database cannot be read "
+              f"({getattr(exc, 'orig', None) or exc}); restore it from a backup",
+              file=sys.stderr)
         return 1
 
 

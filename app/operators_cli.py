@@ -13,11 +13,12 @@ import os
 import sys
 from pathlib import Path
 
-from app.config import ConfigError
+from app.config import ConfigError, load_settings
 from app.domain import DomainError, Role
-from app.operators import Operator, Operators
+from app.operators import LoginPolicy, Operator, Operators
 from app.paths import resolve_paths
-from app.store import Store, StoreError
+from app.station_store import open_station_store
+from app.store import StoreError
 
 
 def _pin(env_name: str, prompt: str) -> str:
@@ -26,8 +27,9 @@ def _pin(env_name: str, prompt: str) -> str:
 
 def _open(args: argparse.Namespace) -> Operators:
     paths = resolve_paths(args.data_dir, args.config)
-    paths.ensure()
-    return Operators(Store(paths.db_file, paths.photos_dir))
+    settings = load_settings(paths.config_file)
+    store, _check = open_station_store(paths, settings)
+    return Operators(store, LoginPolicy.from_settings(settings))
 
 
 def _acting(roster: Operators, args: argparse.Namespace) -> Operator | None:

@@ -38,6 +38,12 @@ def test_doctor_all_green_with_a_video_camera_and_a_live_api(tmp_path: Path) -> 
         (data / "config.toml").write_text(
             f'api_base_url = "{server.url}"\ncamera_source = "{video}"\n'
             'token_source = "file"\n', encoding="utf-8")
+        from app.config import Settings
+        from app.paths import resolve_paths
+        from app.station_store import open_station_store
+
+        store, _ = open_station_store(resolve_paths(data), Settings(token_source="file"))
+        store.close()  # the station exists before its token is provisioned
         token = data / "station-token"
         token.write_text("tok", encoding="utf-8")
         token.chmod(0o600)
@@ -46,7 +52,7 @@ def test_doctor_all_green_with_a_video_camera_and_a_live_api(tmp_path: Path) -> 
     assert done.returncode == 0, done.stdout + done.stderr
     assert all(line.startswith("OK") for line in lines), lines
     names = " ".join(lines)
-    for check in ("zbar", "camera", "data folder", "database", "case API"):
+    for check in ("zbar", "camera", "data folder", "private files", "database", "case API"):
         assert check in names
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 import time
-from datetime import timedelta
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -16,7 +15,6 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 from shiboken6 import Shiboken
 
-from app.domain import utcnow
 from app.refserver import RunningServer, start_server
 from app.scanning.events import ScanSource
 from tests.flow_helpers import ctx, services
@@ -58,8 +56,14 @@ def test_login_by_badge_then_logout_by_key(station: Station, qtbot: Any) -> None
     assert w.current_screen() is w.login_screen
     assert "UI-BENCH-01" in w.login_screen.station_label.text()
     assert w.login_screen.badge_edit.hasFocus()
-    qtbot.keyClicks(w.login_screen.badge_edit, "E2001")
+    qtbot.keyClicks(w.login_screen.badge_edit, "E2001")  # a scanner-speed burst
     qtbot.keyClick(w.login_screen.badge_edit, Qt.Key.Key_Return)
+    # A shift lead's badge alone never logs in: the PIN is asked for.
+    wait_until(qtbot, lambda: "Enter your PIN" in w.login_screen.message.text(), what="PIN")
+    assert w.current_screen() is w.login_screen and w.services.operator is None
+    assert w.login_screen.pin_edit.hasFocus() and not w.login_screen.id_edit.isEnabled()
+    qtbot.keyClicks(w.login_screen.pin_edit, "9876")
+    qtbot.keyClick(w.login_screen.pin_edit, Qt.Key.Key_Return)
     wait_until(qtbot, lambda: w.current_screen() is w.scan_screen, what="scan screen")
     assert w.services.operator.operator_id == "E2001"
     assert w.services.operator.is_shift_lead
@@ -98,7 +102,7 @@ def test_first_start_creates_the_first_shift_lead(tmp_path: Path, qtbot: Any,
         screen = w.login_screen
         assert screen.first_start
         for edit, text in ((screen.new_id, "L100"), (screen.new_name, "Wang Fang"),
-                           (screen.new_pin, "24680"), (screen.new_pin2, "24680")):
+                           (screen.new_pin, "246801"), (screen.new_pin2, "246801")):
             qtbot.keyClicks(edit, text)
         qtbot.keyClick(screen.new_badge, Qt.Key.Key_Return)
         wait_until(qtbot, lambda: w.current_screen() is w.scan_screen, what="scan screen")
@@ -119,7 +123,7 @@ def test_idle_logout_returns_to_login_and_says_why(tmp_path: Path, qtbot: Any,
         login_pin(qtbot, w)
         qtbot.wait(100)
         assert w.current_screen() is w.scan_screen  # a fresh login is not idle
-        w.idle.touch(utcnow() - timedelta(minutes=2))  # as if nobody touched it for 2 min
+        w.idle.last = w.idle.clock() - 120  # as if nobody touched it for 2 min
         wait_until(qtbot, lambda: w.current_screen() is w.login_screen, what="idle logout")
         assert w.services.operator is None
         assert "without activity" in w.login_screen.message.text()

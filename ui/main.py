@@ -108,7 +108,9 @@ def run_gui(args: argparse.Namespace) -> int:
     try:
         ctx = StationContext.open(paths, settings, demo=demo)
     except (StoreError, OSError) as exc:
-        QMessageBox.critical(None, "Inspection station", f"The station cannot start:\n{exc}")
+        from ui.start_problem import show_start_problem
+
+        show_start_problem(exc, settings.language)  # refuses in plain words, rebuilds nothing
         return 2
     try:
         window = build_main_window(ctx)

@@ -4,12 +4,12 @@
 <context>
     <name>CameraWorker</name>
     <message>
-        <location filename="../../ui/camera_worker.py" line="150"/>
+        <location filename="../../ui/camera_worker.py" line="152"/>
         <source>The camera was stopped.</source>
         <translation>摄像头已停止。</translation>
     </message>
     <message>
-        <location filename="../../ui/camera_worker.py" line="177"/>
+        <location filename="../../ui/camera_worker.py" line="181"/>
         <source>No camera is running: check the camera, or import a photo from a file.</source>
         <translation>摄像头未运行：请检查摄像头，或从文件导入照片。</translation>
     </message>
@@ -757,104 +757,129 @@
 <context>
     <name>LoginScreen</name>
     <message>
-        <location filename="../../ui/login_screen.py" line="159"/>
+        <location filename="../../ui/login_screen.py" line="182"/>
         <source>Return inspection</source>
         <translation>退货检验</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="160"/>
-        <location filename="../../ui/login_screen.py" line="188"/>
+        <location filename="../../ui/login_screen.py" line="183"/>
+        <location filename="../../ui/login_screen.py" line="215"/>
         <source>Station {0}</source>
         <translation>工位 {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="162"/>
+        <location filename="../../ui/login_screen.py" line="185"/>
         <source>Scan your badge</source>
         <translation>扫描工牌</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="163"/>
-        <source>Hold your badge under the scanner, or type its code and press Enter.</source>
-        <translation>将工牌放在扫描器下，或输入工牌号后按 Enter。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/login_screen.py" line="165"/>
+        <location filename="../../ui/login_screen.py" line="188"/>
         <source>Or sign in with your ID and PIN</source>
         <translation>或用工号和 PIN 登录</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="166"/>
-        <location filename="../../ui/login_screen.py" line="173"/>
+        <location filename="../../ui/login_screen.py" line="189"/>
+        <location filename="../../ui/login_screen.py" line="196"/>
         <source>Operator ID</source>
         <translation>工号</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="167"/>
+        <location filename="../../ui/login_screen.py" line="190"/>
         <source>PIN</source>
         <translation>PIN</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="168"/>
+        <location filename="../../ui/login_screen.py" line="191"/>
         <source>Sign in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="170"/>
+        <location filename="../../ui/login_screen.py" line="193"/>
         <source>This station has no shift lead yet. Create the first shift lead: they can then add inspectors and change the settings.</source>
         <translation>本工位还没有班组长。请创建第一位班组长：之后由其添加检验员并修改设置。</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="173"/>
+        <location filename="../../ui/login_screen.py" line="196"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="173"/>
-        <source>PIN (4-12 digits)</source>
-        <translation>PIN（4-12 位数字）</translation>
+        <location filename="../../ui/login_screen.py" line="186"/>
+        <source>Hold your badge under the scanner or the camera. Shift leads then enter their PIN.</source>
+        <translation>将工牌放在扫描器或摄像头下。班组长随后还需输入 PIN。</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="174"/>
+        <location filename="../../ui/login_screen.py" line="197"/>
+        <source>PIN ({0}-12 digits)</source>
+        <translation>PIN（{0}-12 位数字）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_screen.py" line="199"/>
         <source>PIN again</source>
         <translation>再次输入 PIN</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="174"/>
+        <location filename="../../ui/login_screen.py" line="199"/>
         <source>Badge code (optional)</source>
         <translation>工牌号（可选）</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="176"/>
+        <location filename="../../ui/login_screen.py" line="201"/>
         <source>Create shift lead</source>
         <translation>创建班组长</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="229"/>
+        <location filename="../../ui/login_screen.py" line="269"/>
+        <source>Badge read</source>
+        <translation>已读取工牌</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_screen.py" line="283"/>
         <source>Enter your operator ID and PIN.</source>
         <translation>请输入工号和 PIN。</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="237"/>
+        <location filename="../../ui/login_screen.py" line="291"/>
         <source>Checking…</source>
         <translation>正在验证…</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="250"/>
+        <location filename="../../ui/login_screen.py" line="306"/>
+        <source>Badge read. Enter your PIN to sign in.</source>
+        <translation>已读取工牌。请输入 PIN 登录。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_screen.py" line="315"/>
+        <source>Locked after too many wrong attempts, until {0}. A shift lead can unlock it sooner.</source>
+        <translation>错误次数过多，已锁定至 {0}。班组长可提前解锁。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_screen.py" line="318"/>
+        <source>Too many wrong attempts. Try again at {0}.</source>
+        <translation>错误次数过多。请于 {0} 再试。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_screen.py" line="320"/>
+        <source>A badge must be scanned, not typed. To type, use your operator ID and PIN.</source>
+        <translation>工牌必须扫描，不能手动输入。如需手动输入，请使用工号和 PIN。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_screen.py" line="323"/>
         <source>Not recognised. Scan your badge again, or check your ID and PIN.</source>
         <translation>无法识别。请重新扫描工牌，或检查工号和 PIN。</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="253"/>
+        <location filename="../../ui/login_screen.py" line="326"/>
         <source>Login is not possible right now: {0}</source>
         <translation>暂时无法登录：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="263"/>
+        <location filename="../../ui/login_screen.py" line="346"/>
         <source>The two PINs differ. Enter them again.</source>
         <translation>两次输入的 PIN 不一致，请重新输入。</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="285"/>
+        <location filename="../../ui/login_screen.py" line="368"/>
         <source>Could not save: {0}</source>
         <translation>无法保存：{0}</translation>
     </message>
@@ -862,167 +887,177 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="219"/>
+        <location filename="../../ui/main_window.py" line="221"/>
         <source>Return inspection — {0}</source>
         <translation>退货检验 — {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="220"/>
+        <location filename="../../ui/main_window.py" line="222"/>
         <source> (demo)</source>
         <translation>（演示）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="221"/>
+        <location filename="../../ui/main_window.py" line="223"/>
         <source>History (F5)</source>
         <translation>历史记录 (F5)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="222"/>
+        <location filename="../../ui/main_window.py" line="224"/>
         <source>Operators (F8)</source>
         <translation>操作员 (F8)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="223"/>
+        <location filename="../../ui/main_window.py" line="225"/>
         <source>Settings (F9)</source>
         <translation>设置 (F9)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="224"/>
+        <location filename="../../ui/main_window.py" line="226"/>
         <source>Log out (F12)</source>
         <translation>退出登录 (F12)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="302"/>
+        <location filename="../../ui/main_window.py" line="295"/>
+        <source>Audit log changed</source>
+        <translation>审计日志被改动</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="297"/>
+        <source>The audit log of this station was changed outside the station: entry {0} of {1} does not verify. Records from that entry on cannot be trusted. Keep this station&apos;s data folder as it is and tell IT; run `doctor` for details.</source>
+        <translation>本工位的审计日志在工位程序之外被改动：第 {0} 条（共 {1} 条）校验不通过。从该条起的记录不可信。请保持本工位数据文件夹原样并通知 IT；运行 `doctor` 查看详情。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="322"/>
         <source>Logged out after {0} minutes without activity.</source>
         <translation>{0} 分钟无操作，已自动退出登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="372"/>
+        <location filename="../../ui/main_window.py" line="392"/>
         <source>The inspection could not start: {0}</source>
         <translation>无法开始检验：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="389"/>
+        <location filename="../../ui/main_window.py" line="409"/>
         <source>Result saved. It is sent to the case server in the background. Scan the next label.</source>
         <translation>结果已保存，正在后台发送到退货服务器。请扫描下一个标签。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="395"/>
+        <location filename="../../ui/main_window.py" line="415"/>
         <source>The inspection is kept as a draft: press F6 to continue it.</source>
         <translation>检验已保存为草稿：按 F6 继续。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="415"/>
+        <location filename="../../ui/main_window.py" line="435"/>
         <source>Only a shift lead can change the settings.</source>
         <translation>只有班组长可以修改设置。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="429"/>
+        <location filename="../../ui/main_window.py" line="449"/>
         <source>Only a shift lead can manage operators.</source>
         <translation>只有班组长可以管理操作员。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="457"/>
+        <location filename="../../ui/main_window.py" line="477"/>
         <source>shift lead</source>
         <translation>班组长</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="457"/>
+        <location filename="../../ui/main_window.py" line="477"/>
         <source>inspector</source>
         <translation>检验员</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="460"/>
+        <location filename="../../ui/main_window.py" line="480"/>
         <source>Operator: {0}</source>
         <translation>操作员：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="465"/>
+        <location filename="../../ui/main_window.py" line="485"/>
         <source>Nobody logged in</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="489"/>
+        <location filename="../../ui/main_window.py" line="509"/>
         <source>Sync paused: the server refused this station</source>
         <translation>同步已暂停：服务器拒绝了本工位</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="491"/>
+        <location filename="../../ui/main_window.py" line="511"/>
         <source>Online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="493"/>
+        <location filename="../../ui/main_window.py" line="513"/>
         <source>Offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="495"/>
+        <location filename="../../ui/main_window.py" line="515"/>
         <source>Connecting…</source>
         <translation>正在连接…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="498"/>
+        <location filename="../../ui/main_window.py" line="518"/>
         <source>Queue: {0}</source>
         <translation>队列：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="500"/>
+        <location filename="../../ui/main_window.py" line="520"/>
         <source>, {0} need attention</source>
         <translation>，{0} 项需要处理</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="505"/>
+        <location filename="../../ui/main_window.py" line="525"/>
         <source>Nothing waiting</source>
         <translation>没有待发送项</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="508"/>
+        <location filename="../../ui/main_window.py" line="528"/>
         <source>Oldest waiting: {0} h {1} min</source>
         <translation>最早待发送：{0} 小时 {1} 分钟</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="509"/>
+        <location filename="../../ui/main_window.py" line="529"/>
         <source>Oldest waiting: {0} min</source>
         <translation>最早待发送：{0} 分钟</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="510"/>
+        <location filename="../../ui/main_window.py" line="530"/>
         <source>Case server: {0} · {1}</source>
         <translation>退货服务器：{0} · {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="515"/>
+        <location filename="../../ui/main_window.py" line="535"/>
         <source>Camera: on</source>
         <translation>摄像头：开</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="516"/>
+        <location filename="../../ui/main_window.py" line="536"/>
         <source>Camera: starting</source>
         <translation>摄像头：正在启动</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="517"/>
+        <location filename="../../ui/main_window.py" line="537"/>
         <source>Camera: reconnecting…</source>
         <translation>摄像头：正在重新连接…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="518"/>
+        <location filename="../../ui/main_window.py" line="538"/>
         <source>Camera: not available</source>
         <translation>摄像头：不可用</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="519"/>
+        <location filename="../../ui/main_window.py" line="539"/>
         <source>Camera: video ended</source>
         <translation>摄像头：视频已结束</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="520"/>
+        <location filename="../../ui/main_window.py" line="540"/>
         <source>Camera: off</source>
         <translation>摄像头：关</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="533"/>
+        <location filename="../../ui/main_window.py" line="553"/>
         <source>A background task failed: {0}</source>
         <translation>后台任务失败：{0}</translation>
     </message>
@@ -1468,6 +1503,73 @@
         <location filename="../../ui/settings_dialog.py" line="218"/>
         <source>Save</source>
         <translation>保存</translation>
+    </message>
+</context>
+<context>
+    <name>StartProblem</name>
+    <message>
+        <location filename="../../ui/start_problem.py" line="21"/>
+        <source>photos</source>
+        <translation>照片</translation>
+    </message>
+    <message>
+        <location filename="../../ui/start_problem.py" line="22"/>
+        <source>the station token</source>
+        <translation>工位令牌</translation>
+    </message>
+    <message>
+        <location filename="../../ui/start_problem.py" line="23"/>
+        <source>the audit key</source>
+        <translation>审计密钥</translation>
+    </message>
+    <message>
+        <location filename="../../ui/start_problem.py" line="24"/>
+        <source>logs</source>
+        <translation>日志</translation>
+    </message>
+    <message>
+        <location filename="../../ui/start_problem.py" line="31"/>
+        <source>missing</source>
+        <translation>缺失</translation>
+    </message>
+    <message>
+        <location filename="../../ui/start_problem.py" line="32"/>
+        <source>empty</source>
+        <translation>为空</translation>
+    </message>
+    <message>
+        <location filename="../../ui/start_problem.py" line="33"/>
+        <source>The station database {0} is {1}, but this data folder holds {2} from an earlier start. It was not rebuilt, so nothing is overwritten.
+
+To restore: copy station.db from your backup into {3} and start again. To set up a new station instead, first move the whole folder {3} aside.</source>
+        <translation>工位数据库 {0} {1}，但此数据文件夹中还有此前运行留下的{2}。数据库未被重建，因此没有任何内容被覆盖。
+
+恢复方法：从备份中将 station.db 复制到 {3}，然后重新启动。若要改为建立新工位，请先将整个文件夹 {3} 移走。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/start_problem.py" line="42"/>
+        <source>The station database {0} is damaged. Nothing was written to it.
+
+To restore: copy station.db from your backup over it (or move it aside) and start again.
+
+Details: {1}</source>
+        <translation>工位数据库 {0} 已损坏，未向其写入任何内容。
+
+恢复方法：用备份中的 station.db 覆盖它（或将其移走），然后重新启动。
+
+详情：{1}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/start_problem.py" line="47"/>
+        <source>The station cannot start:
+{0}</source>
+        <translation>工位无法启动：
+{0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/start_problem.py" line="54"/>
+        <source>Inspection station</source>
+        <translation>检验工位</translation>
     </message>
 </context>
 <context>
