@@ -52,6 +52,7 @@ class StationContext:
             paths, settings = demo_env.paths, demo_env.settings
         store, audit_check = open_station_store(paths, settings)
         if demo_env is not None:
+            demo_env.write_token()
             seed_demo_operators(store)
         ctx = cls(
             paths=paths,

@@ -1,8 +1,9 @@
 """`operators`: manage the station's roster from a shell (site IT, provisioning scripts).
 
-Shift-lead rights are checked in the core: adding anyone but the very first shift lead
-needs `--as ID` and that shift lead's PIN (prompted, or OPERATOR_PIN / AS_PIN for
-scripts). PINs are never taken on the command line, where `ps` would show them.
+Shift-lead rights are checked in the core: adding anyone but the very first shift lead,
+importing and unlocking a locked-out ID need `--as ID` and that shift lead's PIN
+(prompted, or OPERATOR_PIN / AS_PIN for scripts). PINs are never taken on the command
+line, where `ps` would show them.
 """
 
 from __future__ import annotations
@@ -79,6 +80,22 @@ def run_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_unlock(args: argparse.Namespace) -> int:
+    """Lift a login lockout (audited); the shift lead's PIN as for the other commands."""
+    try:
+        roster = _open(args)
+        by = _acting(roster, args)
+        if by is None:
+            print("error: unlocking needs --as SHIFT_LEAD_ID", file=sys.stderr)
+            return 2
+        lifted = roster.unlock(args.id, by=by)
+    except (DomainError, StoreError, ConfigError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"unlocked {args.id}" if lifted else f"{args.id} was not locked")
+    return 0
+
+
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("operators", help="add operators or import a roster CSV")
     ops = p.add_subparsers(dest="operators_command", required=True)
@@ -94,3 +111,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     imp.add_argument("file")
     imp.add_argument("--as", dest="acting_as", default=None, metavar="SHIFT_LEAD_ID")
     imp.set_defaults(func=run_import)
+    unlock = ops.add_parser("unlock", help="lift a login lockout after failed PINs")
+    unlock.add_argument("id", help="the operator ID (or badge:* for badge guessing)")
+    unlock.add_argument("--as", dest="acting_as", default=None, metavar="SHIFT_LEAD_ID")
+    unlock.set_defaults(func=run_unlock)

@@ -108,7 +108,7 @@ def make_context(root: Path) -> StationContext:
     paths.ensure()
     store = Store(paths.db_file, paths.photos_dir)
     operators = Operators(store)
-    lead = operators.add("lead1", "Lena Lead", Role.SHIFT_LEAD, "1234", "BADGE-LEAD", by=None)
+    lead = operators.add("lead1", "Lena Lead", Role.SHIFT_LEAD, "123456", "BADGE-LEAD", by=None)
     inspector = operators.add("insp1", "Ivan Insp", Role.INSPECTOR, "5678", "BADGE-INSP",
                               by=lead)
     from app.config import Settings

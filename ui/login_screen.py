@@ -16,6 +16,7 @@ import logging
 import time
 from collections.abc import Callable
 from datetime import datetime
+from itertools import pairwise
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
@@ -57,8 +58,11 @@ class LoginScreen(QWidget):
         self._busy = False
         self._has_lead = False  # once a shift lead exists, logins never ask for the first one
         self.clock: Callable[[], float] = time.monotonic  # key timing (tests inject one)
-        self._wedge = WedgeDetector()
+        # A person needs 80 ms or more per key; a scanner a few ms (measured 0-17 ms through
+        # X). 45 ms leaves room for a loaded machine without letting a fast typist through.
+        self._wedge = WedgeDetector(max_gap=0.045)
         self._badge_scanned = False
+        self._key_times: list[float] = []
         self._pending_badge: str | None = None  # a badge read, waiting for its PIN
         self._trying_badge: str | None = None
         self._retry_timer = QTimer(self)
@@ -242,8 +246,13 @@ class LoginScreen(QWidget):
                 and isinstance(event, QKeyEvent):
             key = "Enter" if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) \
                 else "Backspace" if event.key() == Qt.Key.Key_Backspace else event.text()
-            scan = self._wedge.feed(key, self.clock())
+            now = self.clock()
+            self._key_times.append(now)
+            scan = self._wedge.feed(key, now)
             if key == "Enter":
+                gaps = [round(b - a, 3) for a, b in pairwise(self._key_times)]
+                log.debug("badge field: %d keys, gaps %s", len(self._key_times), gaps)
+                self._key_times.clear()
                 self._badge_scanned = scan is not None and scan.source is ScanSource.WEDGE
         return super().eventFilter(watched, event)
 
