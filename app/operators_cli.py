@@ -39,12 +39,16 @@ def _acting(roster: Operators, args: argparse.Namespace) -> Operator | None:
     return roster.login_pin(args.acting_as, _pin("AS_PIN", f"PIN of {args.acting_as}: "))
 
 
-def acting_shift_lead(args: argparse.Namespace) -> Operator:
-    """The shift lead named by --as, logged in with their PIN (other commands use it too)."""
-    by = _acting(_open(args), args)
+def _lead_of(roster: Operators, args: argparse.Namespace) -> Operator:
+    by = _acting(roster, args)
     if by is None:
         raise DomainError("this needs --as SHIFT_LEAD_ID")
     return by
+
+
+def acting_shift_lead(args: argparse.Namespace) -> Operator:
+    """The shift lead named by --as, logged in with their PIN (other commands use it too)."""
+    return _lead_of(_open(args), args)
 
 
 def run_add(args: argparse.Namespace) -> int:
@@ -84,11 +88,7 @@ def run_unlock(args: argparse.Namespace) -> int:
     """Lift a login lockout (audited); the shift lead's PIN as for the other commands."""
     try:
         roster = _open(args)
-        by = _acting(roster, args)
-        if by is None:
-            print("error: unlocking needs --as SHIFT_LEAD_ID", file=sys.stderr)
-            return 2
-        lifted = roster.unlock(args.id, by=by)
+        lifted = roster.unlock(args.id, by=_lead_of(roster, args))
     except (DomainError, StoreError, ConfigError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
