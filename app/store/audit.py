@@ -55,16 +55,20 @@ class ChainCheck:
 
 
 def verify_chain(s: Session, key: bytes | None = None) -> ChainCheck:
+    """Every link checked; `entries` counts the whole log, `first_bad_seq` the first break."""
     prev = GENESIS
     count = 0
+    bad: int | None = None
     for row in s.scalars(select(AuditRow).order_by(AuditRow.seq)):
         count += 1
+        if bad is not None:
+            continue
         expected = entry_hash(prev, row.at, row.actor, row.action, row.subject, row.details,
                               key)
         if row.prev_hash != prev or not hmac.compare_digest(row.hash, expected):
-            return ChainCheck(False, count, row.seq)
+            bad = row.seq
         prev = row.hash
-    return ChainCheck(True, count)
+    return ChainCheck(bad is None, count, bad)
 
 
 def rekey_chain(s: Session, key: bytes) -> int:

@@ -219,7 +219,7 @@ class Store:
             log.info("audit chain of %s verified: %d entries intact", self.db_file,
                      check.entries)
         else:
-            log.error("audit chain of %s BROKEN at entry %s (of %d read): the audit log was "
+            log.error("audit chain of %s BROKEN at entry %s (of %d): the audit log was "
                       "edited outside the station", self.db_file, check.first_bad_seq,
                       check.entries)
         return check
