@@ -757,129 +757,129 @@
 <context>
     <name>LoginScreen</name>
     <message>
-        <location filename="../../ui/login_screen.py" line="182"/>
+        <location filename="../../ui/login_screen.py" line="186"/>
         <source>Return inspection</source>
         <translation>退货检验</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="183"/>
-        <location filename="../../ui/login_screen.py" line="215"/>
+        <location filename="../../ui/login_screen.py" line="187"/>
+        <location filename="../../ui/login_screen.py" line="219"/>
         <source>Station {0}</source>
         <translation>工位 {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="185"/>
+        <location filename="../../ui/login_screen.py" line="189"/>
         <source>Scan your badge</source>
         <translation>扫描工牌</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="188"/>
+        <location filename="../../ui/login_screen.py" line="192"/>
         <source>Or sign in with your ID and PIN</source>
         <translation>或用工号和 PIN 登录</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="189"/>
-        <location filename="../../ui/login_screen.py" line="196"/>
+        <location filename="../../ui/login_screen.py" line="193"/>
+        <location filename="../../ui/login_screen.py" line="200"/>
         <source>Operator ID</source>
         <translation>工号</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="190"/>
+        <location filename="../../ui/login_screen.py" line="194"/>
         <source>PIN</source>
         <translation>PIN</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="191"/>
+        <location filename="../../ui/login_screen.py" line="195"/>
         <source>Sign in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="193"/>
+        <location filename="../../ui/login_screen.py" line="197"/>
         <source>This station has no shift lead yet. Create the first shift lead: they can then add inspectors and change the settings.</source>
         <translation>本工位还没有班组长。请创建第一位班组长：之后由其添加检验员并修改设置。</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="196"/>
+        <location filename="../../ui/login_screen.py" line="200"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="186"/>
+        <location filename="../../ui/login_screen.py" line="190"/>
         <source>Hold your badge under the scanner or the camera. Shift leads then enter their PIN.</source>
         <translation>将工牌放在扫描器或摄像头下。班组长随后还需输入 PIN。</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="197"/>
+        <location filename="../../ui/login_screen.py" line="201"/>
         <source>PIN ({0}-12 digits)</source>
         <translation>PIN（{0}-12 位数字）</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="199"/>
+        <location filename="../../ui/login_screen.py" line="203"/>
         <source>PIN again</source>
         <translation>再次输入 PIN</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="199"/>
+        <location filename="../../ui/login_screen.py" line="203"/>
         <source>Badge code (optional)</source>
         <translation>工牌号（可选）</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="201"/>
+        <location filename="../../ui/login_screen.py" line="205"/>
         <source>Create shift lead</source>
         <translation>创建班组长</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="269"/>
+        <location filename="../../ui/login_screen.py" line="278"/>
         <source>Badge read</source>
         <translation>已读取工牌</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="283"/>
+        <location filename="../../ui/login_screen.py" line="292"/>
         <source>Enter your operator ID and PIN.</source>
         <translation>请输入工号和 PIN。</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="291"/>
+        <location filename="../../ui/login_screen.py" line="300"/>
         <source>Checking…</source>
         <translation>正在验证…</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="306"/>
+        <location filename="../../ui/login_screen.py" line="315"/>
         <source>Badge read. Enter your PIN to sign in.</source>
         <translation>已读取工牌。请输入 PIN 登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="315"/>
+        <location filename="../../ui/login_screen.py" line="324"/>
         <source>Locked after too many wrong attempts, until {0}. A shift lead can unlock it sooner.</source>
         <translation>错误次数过多，已锁定至 {0}。班组长可提前解锁。</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="318"/>
+        <location filename="../../ui/login_screen.py" line="327"/>
         <source>Too many wrong attempts. Try again at {0}.</source>
         <translation>错误次数过多。请于 {0} 再试。</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="320"/>
+        <location filename="../../ui/login_screen.py" line="329"/>
         <source>A badge must be scanned, not typed. To type, use your operator ID and PIN.</source>
         <translation>工牌必须扫描，不能手动输入。如需手动输入，请使用工号和 PIN。</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="323"/>
+        <location filename="../../ui/login_screen.py" line="332"/>
         <source>Not recognised. Scan your badge again, or check your ID and PIN.</source>
         <translation>无法识别。请重新扫描工牌，或检查工号和 PIN。</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="326"/>
+        <location filename="../../ui/login_screen.py" line="335"/>
         <source>Login is not possible right now: {0}</source>
         <translation>暂时无法登录：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="346"/>
+        <location filename="../../ui/login_screen.py" line="355"/>
         <source>The two PINs differ. Enter them again.</source>
         <translation>两次输入的 PIN 不一致，请重新输入。</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="368"/>
+        <location filename="../../ui/login_screen.py" line="377"/>
         <source>Could not save: {0}</source>
         <translation>无法保存：{0}</translation>
     </message>
@@ -1065,77 +1065,97 @@
 <context>
     <name>OperatorsDialog</name>
     <message>
-        <location filename="../../ui/operators_dialog.py" line="113"/>
+        <location filename="../../ui/operators_dialog.py" line="116"/>
         <source>Operator added.</source>
         <translation>已添加操作员。</translation>
     </message>
     <message>
-        <location filename="../../ui/operators_dialog.py" line="118"/>
+        <location filename="../../ui/operators_dialog.py" line="124"/>
+        <source>Enter the operator ID to unlock.</source>
+        <translation>请输入要解锁的工号。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/operators_dialog.py" line="129"/>
+        <source>%1 unlocked: they can sign in again.</source>
+        <translation>%1 已解锁：可以重新登录。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/operators_dialog.py" line="130"/>
+        <source>%1 was not locked.</source>
+        <translation>%1 未被锁定。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/operators_dialog.py" line="142"/>
         <source>Import roster</source>
         <translation>导入名单</translation>
     </message>
     <message>
-        <location filename="../../ui/operators_dialog.py" line="118"/>
+        <location filename="../../ui/operators_dialog.py" line="142"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../ui/operators_dialog.py" line="127"/>
+        <location filename="../../ui/operators_dialog.py" line="151"/>
         <source>%1 operator(s) imported.</source>
         <translation>已导入 %1 名操作员。</translation>
     </message>
     <message>
-        <location filename="../../ui/operators_dialog.py" line="135"/>
+        <location filename="../../ui/operators_dialog.py" line="159"/>
         <source>Operators</source>
         <translation>操作员</translation>
     </message>
     <message>
-        <location filename="../../ui/operators_dialog.py" line="136"/>
+        <location filename="../../ui/operators_dialog.py" line="161"/>
+        <source>PIN (%1-12 digits; shift lead %2-12)</source>
+        <translation>PIN（%1-12 位数字；班组长 %2-12 位）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/operators_dialog.py" line="164"/>
         <source>Operator ID</source>
         <translation>工号</translation>
     </message>
     <message>
-        <location filename="../../ui/operators_dialog.py" line="136"/>
+        <location filename="../../ui/operators_dialog.py" line="164"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/operators_dialog.py" line="137"/>
+        <location filename="../../ui/operators_dialog.py" line="165"/>
         <source>Role</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../ui/operators_dialog.py" line="137"/>
-        <source>PIN (4-12 digits)</source>
-        <translation>PIN（4-12 位数字）</translation>
-    </message>
-    <message>
-        <location filename="../../ui/operators_dialog.py" line="138"/>
+        <location filename="../../ui/operators_dialog.py" line="166"/>
         <source>Badge code (optional)</source>
         <translation>工牌号（可选）</translation>
     </message>
     <message>
-        <location filename="../../ui/operators_dialog.py" line="140"/>
+        <location filename="../../ui/operators_dialog.py" line="168"/>
         <source>Inspector</source>
         <translation>检验员</translation>
     </message>
     <message>
-        <location filename="../../ui/operators_dialog.py" line="141"/>
+        <location filename="../../ui/operators_dialog.py" line="169"/>
         <source>Shift lead</source>
         <translation>班组长</translation>
     </message>
     <message>
-        <location filename="../../ui/operators_dialog.py" line="142"/>
+        <location filename="../../ui/operators_dialog.py" line="170"/>
         <source>Import roster CSV…</source>
         <translation>导入名单 CSV…</translation>
     </message>
     <message>
-        <location filename="../../ui/operators_dialog.py" line="143"/>
+        <location filename="../../ui/operators_dialog.py" line="171"/>
         <source>Add operator</source>
         <translation>添加操作员</translation>
     </message>
     <message>
-        <location filename="../../ui/operators_dialog.py" line="144"/>
+        <location filename="../../ui/operators_dialog.py" line="172"/>
+        <source>Unlock login</source>
+        <translation>解锁登录</translation>
+    </message>
+    <message>
+        <location filename="../../ui/operators_dialog.py" line="173"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
