@@ -31,9 +31,31 @@ _SUBCOMMAND_MODULES = (
     "app.reports.cli",
     "app.operators_cli",
 )
+# Which module registers each command: a run imports only its own command's module, so
+# `decode` never loads Qt and `sync`/`report`/`export` never load the GUI package.
+_COMMAND_MODULE = {
+    "gui": "ui.main", "doctor": "app.doctor", "decode": "app.scanning.cli",
+    "sync": "app.sync.cli", "token": "app.sync.token_cli", "report": "app.reports.cli",
+    "export": "app.reports.cli", "operators": "app.operators_cli",
+}
+_OPTIONS_WITH_VALUE = {"--data-dir", "--config"}
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _modules_for(argv: Sequence[str]) -> tuple[str, ...]:
+    """The subcommand modules this command line needs (all of them for help or a typo)."""
+    it = iter(argv)
+    for arg in it:
+        if arg in ("-h", "--help"):
+            return _SUBCOMMAND_MODULES
+        if arg in _OPTIONS_WITH_VALUE:
+            next(it, None)
+        elif not arg.startswith("-"):
+            module = _COMMAND_MODULE.get(arg)
+            return (module,) if module else _SUBCOMMAND_MODULES
+    return (_COMMAND_MODULE["gui"],)  # no command: the GUI
+
+
+def build_parser(modules: Sequence[str] = _SUBCOMMAND_MODULES) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="inspection-station",
         description="Return-inspection station. Without a subcommand the GUI starts.",
@@ -48,7 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--self-test", action="store_true",
                         help="check the installation (Qt, decoders, database, reports) and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in _SUBCOMMAND_MODULES:
+    for name in modules:
         try:
             module = importlib.import_module(name)
         except ImportError as exc:  # a subsystem missing from this build
@@ -67,7 +89,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if sys.platform != "win32":  # PIN hashes and customer data: files 0600, folders 0700
         os.umask(0o077)
-    parser = build_parser()
+    parser = build_parser(_modules_for(argv))
     args = parser.parse_args(argv)
     if args.self_test:
         from app.selftest import run_self_test
@@ -80,6 +102,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 1
         args = parser.parse_args([*argv, "gui"])
     func = args.func
+    problem = _data_dir_problem(args)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
     if args.command != "gui":  # the GUI sets up its own logging and crash reporting
         _start_logging(args)
     from sqlite3 import DatabaseError as SqliteError
@@ -100,6 +126,17 @@ def main(argv: Sequence[str] | None = None) -> int:
               f"({getattr(exc, 'orig', None) or exc}); restore it from a backup",
               file=sys.stderr)
         return 1
+
+
+def _data_dir_problem(args: argparse.Namespace) -> str | None:
+    """A data folder that names a file cannot hold anything: say so before anything uses it."""
+    from app.paths import resolve_paths
+
+    folder = resolve_paths(args.data_dir, args.config).data_dir
+    if folder.exists() and not folder.is_dir():
+        return (f"the data folder {folder} is a file, not a folder; give --data-dir (or "
+                "INSPECTION_STATION_DATA) a folder")
+    return None
 
 
 def _start_logging(args: argparse.Namespace) -> None:

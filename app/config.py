@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import time
@@ -19,6 +18,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import tomli_w
+
+from app.loopback import is_loopback
+from app.patterns import problem as pattern_problem
+from app.tomlfile import TomlFileError, read_toml
 
 ENV_PREFIX = "INSPECTION_STATION_"
 
@@ -124,6 +127,13 @@ def _url(key: str, raw: Any) -> str:
     return text.rstrip("/")
 
 
+def _gs_text(key: str, raw: Any) -> str:
+    text = _str(key, raw)
+    if len(text) > 8 or not text.isprintable() or (text and not text.strip()):
+        raise ConfigError(f"{key}: expected up to 8 visible characters, got {raw!r}")
+    return text
+
+
 def _station_id(key: str, raw: Any) -> str:
     text = _str(key, raw)
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}", text):
@@ -151,12 +161,9 @@ def _patterns(key: str, raw: Any) -> tuple[str, ...]:
     if not isinstance(raw, list | tuple) or not raw or not all(isinstance(p, str) for p in raw):
         raise ConfigError(f"{key}: expected a non-empty list of regular expressions")
     for pattern in raw:
-        try:
-            re.compile(pattern)
-        except re.error as exc:
-            raise ConfigError(
-                f"{key}: {pattern!r} is not a valid regular expression ({exc})"
-            ) from None
+        why = pattern_problem(pattern)  # invalid, or catastrophic backtracking
+        if why:
+            raise ConfigError(f"{key}: {pattern!r} {why}")
     return tuple(raw)
 
 
@@ -214,6 +221,9 @@ SETTINGS: tuple[Setting, ...] = (
             _int_range(320, 8000)),
     Setting("photo_jpeg_quality", "a whole number", 88, "JPEG quality of evidence photos.",
             _int_range(40, 100)),
+    Setting("image_max_megapixels", "a number", 50.0,
+            "Images (photo import, `decode`) with more pixels are refused before decoding.",
+            _float_range(1, 1000)),
     Setting("language", "en or zh_CN", "en", "User interface language.", _choice("en", "zh_CN")),
     Setting("shifts", "a list of shifts", DEFAULT_SHIFTS,
             "Shift definitions used by shift reports.", _shifts),
@@ -234,11 +244,17 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("badge_patterns", "a list of regular expressions", (r"E\d{4,6}",),
             "What an employee badge looks like (badges are refused as return labels).",
             _patterns),
+    Setting("scanner_gs_text", "text", "",
+            "What the handheld scanner types for the GS1 separator (FNC1) besides Ctrl+], "
+            "e.g. {GS}; empty: Ctrl+] only.", _gs_text),
     Setting("accept_reads", "a whole number", 2,
             "Matching camera reads needed before a code counts.", _int_range(1, 10)),
     Setting("scan_cooldown_s", "a number", 4.0,
             "Seconds the same code is ignored after it was accepted.", _float_range(0, 120)),
     Setting("sound", "true/false", True, "Beep on a good read.", _bool),
+    Setting("auto_advance", "true/false", True,
+            "Move to the next step after P / F / N on a pass/fail step when nothing else "
+            "(a photo, a note) is required there.", _bool),
 )
 
 _BY_KEY = {s.key: s for s in SETTINGS}
@@ -258,6 +274,7 @@ class Settings:
     camera_autofocus: bool = True
     photo_max_px: int = 1600
     photo_jpeg_quality: int = 88
+    image_max_megapixels: float = 50.0
     language: str = "en"
     shifts: tuple[ShiftDefinition, ...] = field(default=DEFAULT_SHIFTS)
     retention_days: int = 30
@@ -268,9 +285,11 @@ class Settings:
     rma_patterns: tuple[str, ...] = (r"RMA-\d{4}-\d{7}",)
     order_patterns: tuple[str, ...] = (r"SO-\d{3,}",)
     badge_patterns: tuple[str, ...] = (r"E\d{4,6}",)
+    scanner_gs_text: str = ""
     accept_reads: int = 2
     scan_cooldown_s: float = 4.0
     sound: bool = True
+    auto_advance: bool = True
 
     @property
     def demo_mode(self) -> bool:
@@ -310,13 +329,13 @@ assert {f.name for f in fields(Settings)} == set(_BY_KEY), "Settings and SETTING
 
 def _check_consistency(values: dict[str, Any]) -> None:
     url = values["api_base_url"]
-    if url and urlsplit(url).scheme == "http" and not values["allow_plain_http"]:
-        host = urlsplit(url).hostname or ""
-        if host not in {"localhost", "::1"} and not host.startswith("127."):
-            raise ConfigError(
-                "api_base_url: plain http is only allowed to this computer (loopback); "
-                "use https, or set allow_plain_http = true if the site insists"
-            )
+    parts = urlsplit(url) if url else None
+    if (parts and parts.scheme == "http" and not values["allow_plain_http"]
+            and not is_loopback(parts.hostname or "")):
+        raise ConfigError(
+            "api_base_url: plain http is only allowed to this computer (loopback); "
+            "use https, or set allow_plain_http = true if the site insists"
+        )
 
 
 def load_settings(path: Path | None, env: Mapping[str, str] | None = None) -> Settings:
@@ -325,11 +344,9 @@ def load_settings(path: Path | None, env: Mapping[str, str] | None = None) -> Se
     where = str(path) if path else "defaults"
     if path is not None and path.exists():
         try:
-            raw = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"config file {path}: not valid TOML ({exc})") from None
-        except OSError as exc:
-            raise ConfigError(f"config file {path}: cannot be read ({exc.strerror})") from None
+            raw = read_toml(path)
+        except TomlFileError as exc:
+            raise ConfigError(f"config file {path}: {exc}") from None
     values: dict[str, Any] = {}
     for key, value in raw.items():
         if key not in _BY_KEY:

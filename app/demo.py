@@ -1,10 +1,10 @@
-"""Demo mode: a whole station on one machine, for newcomers and training.
+"""Training (demo) mode: a whole station on one machine, for newcomers and training.
 
 When no case API is configured the GUI starts the reference server on loopback with
 its demo cases, seeds a demo inspector and shift lead, and, when no camera opens,
 plays a generated video of the demo cases' labels as the camera. Demo data lives in
-its own folder (`<data>/demo`) and talks only to 127.0.0.1: nothing is sent anywhere
-else.
+its own folder (`<data>/demo`, marked by a TRAINING file) and talks only to 127.0.0.1:
+`check_training_target` refuses anything else, and every report from it says TRAINING.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import numpy as np
 from app.config import Settings
 from app.domain import Role
 from app.paths import Paths
+from app.training import TRAINING_MARK
 
 log = logging.getLogger("station.demo")
 
@@ -124,6 +125,9 @@ class DemoEnvironment:
 
         self.paths = demo_paths(base_paths)
         self.paths.ensure()
+        (self.paths.data_dir / TRAINING_MARK).write_text(
+            "Training station: reports say TRAINING, nothing is sent to a real case API.\n",
+            encoding="utf-8")
         self.server = start_server(self.paths.data_dir / "server" / "cases.db",
                                    tokens={DEMO_TOKEN}, seed_demo=True)
         camera = settings.camera_source

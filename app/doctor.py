@@ -1,4 +1,5 @@
-"""`doctor`: checks a site's IT person runs first: decoders, camera, data folder, database, API.
+"""`doctor`: checks a site's IT person runs first: decoders, templates and disposition rules,
+camera, data folder, database, API.
 
 One line per check, exit 1 when any fails. Each check is a small function returning
 (ok, detail) so the self-test and the GUI's about box can reuse them.
@@ -56,6 +57,33 @@ def check_camera(settings: Settings) -> tuple[bool, str]:
         cap.release()
 
 
+def check_templates() -> tuple[bool, str]:
+    """The checklist templates shipped with the program load (a wheel without them fails)."""
+    from app.checklists import load_templates
+    from app.resources import resource_path
+
+    folder = resource_path("checklists")
+    try:
+        templates = load_templates(folder)
+    except Exception as exc:  # TemplateError, a missing folder, a bad file
+        return False, f"checklist templates in {folder} do not load ({exc})"
+    if not templates:
+        return False, f"no checklist templates in {folder}"
+    return True, f"{len(templates)} checklist templates load from {folder}"
+
+
+def check_rules() -> tuple[bool, str]:
+    from app.resources import resource_path
+    from app.rules import DispositionRules
+
+    path = resource_path("dispositions.toml")
+    try:
+        DispositionRules.load(path)
+    except Exception as exc:
+        return False, f"disposition rules {path} do not load ({exc})"
+    return True, f"disposition rules load from {path}"
+
+
 def check_writable(folder: Path) -> tuple[bool, str]:
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -105,7 +133,7 @@ def check_private_files(paths: Paths) -> tuple[bool, str]:
 
 def check_api(settings: Settings, paths: Paths) -> tuple[bool, str]:
     if settings.demo_mode:
-        return True, "no case API configured: the GUI runs in demo mode"
+        return True, "no case API configured: the GUI offers setup or runs training mode"
     try:
         from app.sync.client import CaseApiClient
         from app.sync.token import load_token
@@ -145,6 +173,8 @@ def run_doctor(args: argparse.Namespace) -> int:
     return run_checks([
         ("zbar", check_zbar),
         ("zxing", check_zxing),
+        ("templates", check_templates),
+        ("disposition rules", check_rules),
         ("camera", lambda: check_camera(settings)),
         ("data folder", lambda: check_writable(paths.data_dir)),
         ("private files", lambda: check_private_files(paths)),

@@ -34,7 +34,6 @@ reason (``check_override``).
 from __future__ import annotations
 
 import math
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,6 +53,8 @@ from app.domain import (
     Suggestion,
 )
 from app.resources import resource_path
+from app.text import clean_person_text
+from app.tomlfile import TomlFileError, read_toml
 
 __all__ = [
     "DEFAULT_RULES_PATH",
@@ -172,7 +173,7 @@ def check_override(
     """
     if chosen == suggested:
         return None
-    text = reason.strip() if isinstance(reason, str) else ""
+    text = clean_person_text(reason).strip() if isinstance(reason, str) else ""
     if not text:
         raise DomainError(
             f"Changing the classification from {suggested.value} to {chosen.value} needs a reason"
@@ -264,15 +265,9 @@ class DispositionRules:
         """Read and validate a TOML table (see resources/dispositions.toml)."""
         path = Path(path)
         try:
-            with path.open("rb") as fh:
-                data = tomllib.load(fh)
-        except OSError as exc:
-            raise RulesError(f"{path.name}: cannot be read: {exc.strerror or exc}") from exc
-        except tomllib.TOMLDecodeError as exc:
-            raise RulesError(f"{path.name}: not valid TOML: {exc}") from exc
-        except UnicodeDecodeError as exc:  # e.g. saved as GBK or Latin-1 by a site editor
-            raise RulesError(f"{path.name}: not UTF-8 text (byte {exc.start}); save it as "
-                             "UTF-8") from exc
+            data = read_toml(path)
+        except TomlFileError as exc:  # not UTF-8 (GBK from a site editor), too deep, too big
+            raise RulesError(f"{path.name}: {exc}") from None
         return cls.from_dict(data, path.name)
 
     @classmethod

@@ -370,6 +370,11 @@ def check_qt(scratch: _Scratch) -> CheckResult:
     except subprocess.TimeoutExpired:
         return False, f"the Qt check did not finish within {QT_TIMEOUT_S:.0f} s"
     if not out.is_file():
+        if "bool_dealloc" in proc.stderr or "deallocating None" in proc.stderr:
+            return False, ("the Qt check aborted on a reference-count error while emitting "
+                           "signals: this PySide6 build (6.12.0 has the defect) would crash "
+                           "the station within minutes; install the pinned release "
+                           "(constraints.txt)")
         tail = (proc.stderr or proc.stdout).strip().splitlines()[-3:]
         return False, (f"the Qt check died (exit {proc.returncode}): "
                        + (" | ".join(tail) or "no output"))

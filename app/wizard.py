@@ -49,6 +49,7 @@ from app.domain import (
     utcnow,
 )
 from app.rules import step_failed
+from app.text import clean_person_text
 
 __all__ = [
     "IdentityCheck",
@@ -360,7 +361,7 @@ class Wizard:
         # text
         if not isinstance(value, str) or not value.strip():
             raise WizardError("Enter the text, or mark the step N/A", step.step_id)
-        text = " ".join(value.split())
+        text = " ".join(clean_person_text(value).split())
         if step.capture:
             # Full-width digits and letters from a Chinese input method compare as ASCII.
             text = unicodedata.normalize("NFKC", text)
@@ -405,7 +406,7 @@ class Wizard:
         elif not isinstance(note, str):
             raise WizardError("The note must be text", step.step_id)
         else:
-            note_text = note.strip()
+            note_text = clean_person_text(note, multiline=True).strip()
         if len(note_text) > MAX_NOTE:
             raise WizardError(f"The note is longer than {MAX_NOTE} characters", step.step_id)
         if photo_ids is None:

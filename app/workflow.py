@@ -21,6 +21,7 @@ from typing import Any
 import cv2
 import numpy as np
 
+from app.case_gate import check_line_in, gate_message
 from app.checklists import merge_expected_accessories, template_for
 from app.config import Settings, save_settings
 from app.context import StationContext
@@ -180,6 +181,9 @@ def start_inspection(
         if item is None:
             raise WorkflowError("Choose the item line to inspect.")
         case.item(item.line_id)  # the item must belong to the case
+        gate = check_line_in(ctx.store, case, item)
+        if gate.refusal is not None:
+            raise WorkflowError(gate_message(gate.refusal, ctx.settings.language))
         cat = item.category
         expected: Sequence[str] = item.expected_accessories
     else:

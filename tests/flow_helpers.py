@@ -116,7 +116,8 @@ def make_context(root: Path) -> StationContext:
     template = template_from_dict(GADGET_TEMPLATE, "test")
     ctx = StationContext(
         paths=paths,
-        settings=Settings(photo_max_px=640, photo_jpeg_quality=80),
+        # auto_advance off: these tests walk the manual flow (P then Enter) on purpose.
+        settings=Settings(photo_max_px=640, photo_jpeg_quality=80, auto_advance=False),
         store=store,
         operators=operators,
         templates={template.category: template},
@@ -209,6 +210,22 @@ def write_video(path: Path, frames: int = 5, size: tuple[int, int] = (1280, 720)
     return path
 
 
+class PacedClock:
+    """A clock that moves `step` seconds each time it is read: every key is a person's.
+
+    The input router tells a scanner from a person by key timestamps; with this clock the
+    verdict never depends on how loaded the test machine is. `step=0.002` plays a scanner.
+    """
+
+    def __init__(self, step: float = 0.5, start: float = 1000.0) -> None:
+        self.step = step
+        self.t = start
+
+    def __call__(self) -> float:
+        self.t += self.step
+        return self.t
+
+
 @pytest.fixture
 def services(ctx: StationContext, qtbot: Any) -> Iterator[Any]:
     """Services over the test context; no worker thread may outlive the test."""
@@ -217,6 +234,7 @@ def services(ctx: StationContext, qtbot: Any) -> Iterator[Any]:
     from ui.services import Services
 
     svc = Services(ctx)
+    svc.router.clock = PacedClock()
     yield svc
     assert svc.wait_idle(10_000), "a background task did not finish"
     # Let queued result callbacks run before the pools go away.

@@ -109,8 +109,13 @@ def test_unused_parts_are_left_out(exe: Path) -> None:
 
 
 def test_bundle_is_under_the_size_target(exe: Path) -> None:
-    size = sum(p.lstat().st_size for p in BUNDLE.rglob("*") if p.is_file()
-               and not p.is_symlink())
+    files = [p for p in BUNDLE.rglob("*") if p.is_file() and not p.is_symlink()]
+    size = sum(p.lstat().st_size for p in files)
+    largest = sorted(files, key=lambda p: p.lstat().st_size, reverse=True)[:10]
+    # Printed for the CI log (pytest -s or -rA shows it): what to cut next.
+    print(f"\nbundle: {size / 2**20:.1f} MiB in {len(files)} files; the ten largest parts:")
+    for part in largest:
+        print(f"  {part.lstat().st_size / 2**20:6.1f} MiB  {part.relative_to(BUNDLE)}")
     assert size / 2**20 < MAX_SIZE_MIB, f"bundle is {size / 2**20:.0f} MiB"
 
 

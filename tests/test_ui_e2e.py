@@ -76,6 +76,8 @@ def answer_current_step(qtbot: Any, flow: Any) -> None:
         press(qtbot, Qt.Key.Key_N)
     else:
         press(qtbot, Qt.Key.Key_P)
+    # A shortcut key is held until the router knows it stood alone (no scanner burst).
+    wait_until(qtbot, lambda: not flow.services.router.pending, what="the key's verdict")
     if _step_key(flow) == before:
         wait_until(qtbot, lambda: step.step_id in flow.session.wizard.answers, what="answer")
         press(qtbot, Qt.Key.Key_Return)
@@ -119,6 +121,8 @@ def test_whole_workflow_by_keyboard_from_badge_to_synced(station: Station, qtbot
         assert steps < 60, "the checklist never reached the summary"
     screenshot(w, "05-summary")
     iid = flow.session.inspection_id
+    # Confirm waits until the summary could be read (a double Enter never commits).
+    wait_until(qtbot, flow.services.router.confirm_ready, what="summary readable")
     press(qtbot, Qt.Key.Key_Return)  # confirm: one keystroke back to scanning
     wait_until(qtbot, lambda: w.current_screen() is w.scan_screen, what="back to scanning")
     assert _focus() is w.scan_screen.scan_edit

@@ -74,6 +74,7 @@ def _type_value(qtbot: Any, flow: InspectionFlow, text: str) -> None:
 def _key(qtbot: Any, flow: InspectionFlow, key: Qt.Key, mod: Any = Qt.KeyboardModifier.NoModifier
          ) -> None:
     qtbot.keyClick(flow, key, mod)
+    flow.keys.flush()  # a person's key stands alone: the router decides it now
 
 
 def _drain(services: Any) -> None:

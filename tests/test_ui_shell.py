@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 import time
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -547,6 +546,7 @@ def test_an_offline_start_uses_the_code_just_scanned(qtbot: Any, services: Any) 
 
 def test_only_the_decoder_thread_touches_its_acceptor(qtbot: Any, no_thread_leaks: None) -> None:
     from app.config import Settings
+    from app.scanning.camera import Frame
     from ui.camera_worker import CameraWorker
 
     class Recording:
@@ -566,8 +566,8 @@ def test_only_the_decoder_thread_touches_its_acceptor(qtbot: Any, no_thread_leak
 
         def wait_frame(self, newer_than: int, timeout: float) -> Any:
             time.sleep(0.02)
-            self.seq += 1
-            return SimpleNamespace(seq=self.seq, image=np.zeros((36, 64, 3), np.uint8))
+            return Frame(np.zeros((36, 64, 3), np.uint8), self.seq, 0.0)
+            return Frame(np.zeros((36, 64, 3), np.uint8), self.seq, 0.0)
 
     class NoCodes:
         def decode_live(self, image: Any) -> list[Any]:

@@ -35,6 +35,7 @@ from app.scanning.acceptance import Acceptor
 from app.scanning.camera import Camera, CameraConfig, CameraError, CameraState, is_device
 from app.scanning.decoder import Decoder
 from app.scanning.labels import Patterns
+from app.scanning.pacing import DecodePacer, PreviewPacer, SceneActivity
 
 log = logging.getLogger("station.ui.camera")
 
@@ -63,6 +64,10 @@ def to_qimage(image: np.ndarray, max_size: QSize = PREVIEW_MAX) -> QImage:
     if scale < 1.0:
         image = cv2.resize(image, (max(1, int(w * scale)), max(1, int(h * scale))),
                            interpolation=cv2.INTER_AREA)
+    return _bgr_to_qimage(image)
+
+
+def _bgr_to_qimage(image: np.ndarray) -> QImage:
     if image.ndim == 2:
         image = cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
     image = np.ascontiguousarray(image)
@@ -104,6 +109,11 @@ class CameraWorker(QObject):
         self.message = ""
         self.frames_emitted = 0
         self.frames_decoded = 0
+        # Work only as often as scanning needs (app/scanning/pacing.py): the preview thread
+        # watches for change, the decoder reads every frame only while something happens.
+        self.activity = SceneActivity()
+        self.decode_pacer = DecodePacer(self.activity)
+        self.preview_pacer = PreviewPacer(self.activity, fps=preview_fps)
         self.decode_ms: list[float] = []
         self._still_done.connect(self._deliver_still, Qt.ConnectionType.QueuedConnection)
         self._still_failed.connect(self._fail_still, Qt.ConnectionType.QueuedConnection)
@@ -212,19 +222,21 @@ class CameraWorker(QObject):
 
     def _preview_loop(self, camera: Any, stop: threading.Event) -> None:
         seq = 0
-        interval = 1.0 / self.preview_fps
-        next_at = 0.0
         while not stop.is_set():
             frame = camera.wait_frame(seq, 0.2)
             if frame is None:
                 continue
             seq = frame.seq
-            now = time.monotonic()
-            if now < next_at:
+            try:
+                changed = self.activity.observe(frame.signature())
+                if not self.preview_pacer.should_show(changed):
+                    continue
+                w, h = frame.size
+                image = _bgr_to_qimage(frame.reduced(self.preview_max.width(),
+                                                     self.preview_max.height()))
+            except CameraError as exc:  # one undecodable picture: skip it
+                log.warning("preview: %s", exc)
                 continue
-            next_at = now + interval * 0.9
-            h, w = frame.image.shape[:2]
-            image = to_qimage(frame.image, self.preview_max)
             self.frames_emitted += 1
             self.frame_ready.emit(image, QSize(w, h))
 
@@ -266,17 +278,22 @@ class CameraWorker(QObject):
             if frame is None:
                 continue
             seq = frame.seq
+            if self._forget_reads.is_set():
+                self.decode_pacer.reset()
+            if not self.decode_pacer.should_decode():
+                continue
             t0 = time.perf_counter()
             try:
                 codes = decoder.decode_live(frame.image)
             except Exception:  # one bad frame must not stop scanning
                 log.exception("decoding a frame failed")
                 continue
+            self.decode_pacer.decoded(bool(codes))
             self.frames_decoded += 1
             self.decode_ms.append((time.perf_counter() - t0) * 1000)
             if len(self.decode_ms) > 1000:
                 del self.decode_ms[:500]
-            h, w = frame.image.shape[:2]
+            w, h = frame.size
             if codes or had_codes:
                 self.codes_seen.emit([c.points for c in codes], QSize(w, h))
             had_codes = bool(codes)

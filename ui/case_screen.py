@@ -1,12 +1,17 @@
 """The case screen: what was returned and why, the deadline, and the item line to inspect.
 
 Keyboard: Up/Down or 1-9 choose the item line, Enter starts (or resumes) the inspection,
-Esc goes back to scanning. Every text from the case API is shown as plain text.
+Esc goes back to scanning; keys go through the core input router, so a scanner's burst
+never picks a line or starts. Before any step the case status gate (app/case_gate.py)
+refuses closed, cancelled and inspected lines; a line this station inspected offers its
+report again. Every text from the case API is shown as plain text, long text elided.
 
 Signals:
     start_requested(object, object): (Case, CaseItem) to inspect.
     resume_requested(str): the id of an open draft for this case to continue.
     back_requested(): back to the scan screen.
+    reprint_requested(str): the inspection id of the report to print again.
+    lookup_requested(str): a handheld scan of another label: look it up instead.
 """
 
 from __future__ import annotations
@@ -21,19 +26,42 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
+from app.case_gate import Gate, GateRefusal, check_line, gate_message
 from app.domain import Case, CaseItem, CustomerReason, Inspection, utcnow
+from app.input_router import Do, Outcome, Screen, Where, case_codes
+from ui.input_keys import KeyFeed
 from ui.services import Services
-from ui.widgets import ERROR_COLOUR, OK_COLOUR, WARN_COLOUR, BigButton, FlashLabel, heading_font
+from ui.widgets import (
+    ERROR_COLOUR,
+    OK_COLOUR,
+    WARN_COLOUR,
+    BigButton,
+    ElidedLabel,
+    FlashLabel,
+    heading_font,
+    shorten_words,
+)
+
+
+class _Plain(QLabel):
+    """Wrapped plain text whose long words (codes) are shortened: it never widens the window."""
+
+    def setText(self, text: str) -> None:
+        shown = shorten_words(text)
+        super().setText(shown)
+        self.setToolTip(text if shown != text else "")
 
 
 def _plain(label: QLabel) -> QLabel:
     label.setTextFormat(Qt.TextFormat.PlainText)
     label.setWordWrap(True)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+    label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
     return label
 
 
@@ -41,6 +69,8 @@ class CaseScreen(QWidget):
     start_requested = Signal(object, object)
     resume_requested = Signal(str)
     back_requested = Signal()
+    reprint_requested = Signal(str)
+    lookup_requested = Signal(str)
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -48,11 +78,13 @@ class CaseScreen(QWidget):
         self.case: Case | None = None
         self.from_cache = False
         self.drafts: list[Inspection] = []
+        self.completed: dict[str, str] = {}  # line_id -> inspection confirmed here
         self.shown_at: float | None = None
+        self.keys = KeyFeed(services.router, self.where, self.carry_out, self)
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(24, 16, 24, 16)
-        self.rma_label = _plain(QLabel(self))
+        self.rma_label = ElidedLabel(self)
         self.rma_label.setObjectName("rma_label")
         self.rma_label.setFont(heading_font(self.font(), 2.0))
         outer.addWidget(self.rma_label)
@@ -65,12 +97,12 @@ class CaseScreen(QWidget):
         body.addLayout(left, 3)
         form = QFormLayout()
         self.caption_labels = [QLabel(self) for _ in range(5)]
-        self.order_value = _plain(QLabel(self))
-        self.reason_value = _plain(QLabel(self))
-        self.comment_value = _plain(QLabel(self))
+        self.order_value = _plain(_Plain(self))
+        self.reason_value = _plain(_Plain(self))
+        self.comment_value = _plain(_Plain(self))
         self.comment_value.setObjectName("comment_value")
-        self.received_value = _plain(QLabel(self))
-        self.deadline_value = _plain(QLabel(self))
+        self.received_value = _plain(_Plain(self))
+        self.deadline_value = _plain(_Plain(self))
         self.deadline_value.setObjectName("deadline_value")
         self.deadline_value.setFont(heading_font(self.font(), 1.2))
         for caption, value in zip(self.caption_labels, (
@@ -83,6 +115,8 @@ class CaseScreen(QWidget):
         left.addWidget(self.items_caption)
         self.items = QListWidget(self)
         self.items.setObjectName("items")
+        self.items.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.items.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.items.currentRowChanged.connect(self._item_changed)
         self.items.installEventFilter(self)
         left.addWidget(self.items, 1)
@@ -94,11 +128,11 @@ class CaseScreen(QWidget):
         right.addWidget(self.item_caption)
         item_form = QFormLayout()
         self.item_captions = [QLabel(self) for _ in range(3)]
-        self.item_title = _plain(QLabel(self))
-        self.serial_value = _plain(QLabel(self))
+        self.item_title = _plain(_Plain(self))
+        self.serial_value = _plain(_Plain(self))
         self.serial_value.setObjectName("serial_value")
         self.serial_value.setFont(heading_font(self.font(), 1.2))
-        self.accessories_value = _plain(QLabel(self))
+        self.accessories_value = _plain(_Plain(self))
         self.accessories_value.setObjectName("accessories_value")
         for caption, value in zip(self.item_captions, (
                 self.item_title, self.serial_value, self.accessories_value), strict=True):
@@ -163,11 +197,14 @@ class CaseScreen(QWidget):
     # --- showing ----------------------------------------------------------------------------
 
     def show_case(self, case: Case, *, from_cache: bool = False,
-                  drafts: list[Inspection] | None = None) -> None:
-        """Fill the screen for a looked-up case; `drafts` are open drafts of this case."""
+                  drafts: list[Inspection] | None = None,
+                  completed: dict[str, str] | None = None) -> None:
+        """Fill the screen for a looked-up case; `drafts` are open drafts of this case,
+        `completed` its lines confirmed on this station (Store.completed_lines)."""
         self.case = case
         self.from_cache = from_cache
         self.drafts = [d for d in (drafts or []) if d.case_id == case.case_id]
+        self.completed = dict(completed or {})
         self.items.blockSignals(True)
         self.items.clear()
         self.items.blockSignals(False)
@@ -223,6 +260,12 @@ class CaseScreen(QWidget):
             return None
         return self.case.items[row]
 
+    def gate_for(self, item: CaseItem | None) -> Gate:
+        """The core's verdict on starting this line (a draft is always resumable)."""
+        if item is None or self.case is None:
+            return Gate()
+        return check_line(self.case, item, self.completed)
+
     def draft_for(self, item: CaseItem | None) -> Inspection | None:
         if item is None:
             return None
@@ -242,7 +285,16 @@ class CaseScreen(QWidget):
         self.accessories_value.setText(
             "\n".join(f"• {a}" for a in item.expected_accessories) or self.tr("none"))
         draft = self.draft_for(item)
-        if draft is not None:
+        gate = self.gate_for(item)
+        if draft is None and gate.refusal is not None:
+            language = self.services.ctx.settings.language
+            self.draft_label.show_message(gate_message(gate.refusal, language), ERROR_COLOUR)
+            if gate.refusal is GateRefusal.INSPECTED_HERE:
+                self.start_button.setText(self.tr("Print its report again (Enter)"))
+            else:
+                self.start_button.setText(self.tr("Cannot be inspected"))
+                self.start_button.setEnabled(False)
+        elif draft is not None:
             self.start_button.setText(self.tr("Resume inspection (Enter)"))
             self.draft_label.show_message(self.tr(
                 "This item has an unfinished inspection (started {0}); Enter continues it."
@@ -281,42 +333,54 @@ class CaseScreen(QWidget):
 
     def leave(self) -> None:
         self._tick.stop()
+        self.keys.cancel()
 
     # --- keys -------------------------------------------------------------------------------
+
+    def where(self) -> Where:
+        case = self.case
+        if case is None:
+            return Where(Screen.OTHER)
+        return Where(Screen.CASE, options=len(case.items),
+                     case_codes=case_codes(case.rma, case.order_id, case.tracking_numbers))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.items and event.type() == QEvent.Type.KeyPress:
             assert isinstance(event, QKeyEvent)
-            return self._handle_key(event)
+            return self.keys.key(event)
         return super().eventFilter(watched, event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        if not self._handle_key(event):
+        if not self.keys.key(event):
             super().keyPressEvent(event)
 
-    def _handle_key(self, event: QKeyEvent) -> bool:
-        """Enter starts, Esc goes back, 1-9 pick a line; arrows stay with the list."""
-        key = event.key()
-        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+    def carry_out(self, outcome: Outcome) -> None:
+        """Enter starts, Esc goes back, 1-9 pick a line, another label's scan is looked up."""
+        if outcome.do is Do.NEXT:
             self._start()
-            return True
-        if key == Qt.Key.Key_Escape:
+        elif outcome.do is Do.BACK:
             self.back_requested.emit()
-            return True
-        if Qt.Key.Key_1 <= key <= Qt.Key.Key_9 and self.case is not None:
-            row = key - Qt.Key.Key_1
-            if row < len(self.case.items):
-                self.items.setCurrentRow(row)
-            return True
-        return False
+        elif outcome.do is Do.CHOOSE and self.case is not None:
+            if 0 <= outcome.index < len(self.case.items):
+                self.items.setCurrentRow(outcome.index)
+        elif outcome.do is Do.LOOKUP:
+            self.lookup_requested.emit(outcome.code)
 
     def _start(self) -> None:
         item = self.selected_item()
         if self.case is None or item is None:
             return
         draft = self.draft_for(item)
+        gate = self.gate_for(item)
         if draft is not None:
             self.resume_requested.emit(draft.inspection_id)
+        elif gate.refusal is GateRefusal.INSPECTED_HERE and gate.inspection_id:
+            self.reprint_requested.emit(gate.inspection_id)
+        elif gate.refusal is not None:
+            self.draft_label.show_message(
+                gate_message(gate.refusal, self.services.ctx.settings.language),
+                ERROR_COLOUR, flash=True)
+            self.services.tones.error()
         else:
             self.start_requested.emit(self.case, item)
 

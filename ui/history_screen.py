@@ -378,8 +378,11 @@ class HistoryScreen(QWidget):
 
     def preview_inspection_report(self) -> None:
         record = self.selected()
-        if record is None:
-            return
+        if record is not None:
+            self.preview_record(record)
+
+    def preview_record(self, record: InspectionRecord) -> None:
+        """Render and preview one inspection's report (also the case screen's reprint)."""
         from app.reports.inspection import render_inspection_report
 
         ctx = self.services.ctx

@@ -4,9 +4,14 @@ All decisions come from app/workflow.py (InspectionSession over the core Wizard)
 widget shows the current step, forwards keys and buttons, and shows the core's blocker
 messages. Every answer is written on the database thread as soon as it is made.
 
-Keys (when no text field has the focus): P pass, F fail, N not applicable, 1-9 choose an
-option, Space photo, Enter next, Backspace back. On the summary: Enter or Ctrl+Enter
-confirms. In a text or number field Enter records the value and moves on.
+Every key, scan and click goes through the core input router (app/input_router.py,
+via ui/input_keys.py): a scanner's burst is never an answer. Keys (when no text field has
+the focus): P pass, F fail, N not applicable (on a pass/fail step each moves on by itself
+when nothing else is needed, site setting `auto_advance`), 1-9 choose an option, Space
+photo, Enter next, Backspace back, F2 to the note field and back, Esc asks whether to
+keep the draft and leave. On the summary: Enter or Ctrl+Enter confirms once the summary
+has been on screen long enough to be read. In a text or number field Enter records the
+value and moves on.
 
 Signals:
     confirmed(str): the inspection id, after the result is on disk.
@@ -20,7 +25,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -30,8 +35,10 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -45,9 +52,11 @@ from app.domain import (
     Section,
     StepKind,
 )
+from app.input_router import Do, Outcome, Screen, Where, case_codes, message
 from app.scanning.events import ScanEvent
 from app.wizard import IdentityCheck
 from app.workflow import InspectionSession, prompt_for
+from ui.input_keys import KeyFeed
 from ui.photo_widgets import PhotoPanel
 from ui.services import Services
 from ui.widgets import (
@@ -56,13 +65,13 @@ from ui.widgets import (
     OK_COLOUR,
     WARN_COLOUR,
     BigButton,
+    ElidedLabel,
     FlashLabel,
     heading_font,
 )
 
 log = logging.getLogger("station.ui.flow")
 
-_RESULT_KEYS = {Qt.Key.Key_P: Result.PASS, Qt.Key.Key_F: Result.FAIL, Qt.Key.Key_N: Result.NA}
 _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
 
@@ -96,8 +105,12 @@ class InspectionFlow(QWidget):
         self.confirming = False
         self._pending_writes = 0
         self._mismatch_ack: tuple[str, str] | None = None
+        self.leave_box: QMessageBox | None = None
+        self.keys = KeyFeed(services.router, self.where, self.carry_out, self)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self._build()
+        for field in (self.value_edit, self.note_edit, self.reason_edit):
+            field.installEventFilter(self)
         self.retranslate_ui()
 
     # --- building -----------------------------------------------------------------------
@@ -108,8 +121,7 @@ class InspectionFlow(QWidget):
         root.setSpacing(8)
 
         top = QHBoxLayout()
-        self.header = QLabel(self)
-        self.header.setTextFormat(Qt.TextFormat.PlainText)
+        self.header = ElidedLabel(self)
         self.header.setFont(heading_font(self.font(), 1.2))
         top.addWidget(self.header, 1)
         self.leave_button = QPushButton(self)
@@ -140,7 +152,14 @@ class InspectionFlow(QWidget):
         root.addWidget(self.identity_banner)
 
         self.pages = QStackedWidget(self)
-        root.addWidget(self.pages, 1)
+        # The body scrolls when it is taller than the screen; the buttons below never do.
+        self.body = QScrollArea(self)
+        self.body.setWidgetResizable(True)
+        self.body.setFrameShape(QFrame.Shape.NoFrame)
+        self.body.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.body.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.body.setWidget(self.pages)
+        root.addWidget(self.body, 1)
         self.loading_page = QLabel(self)
         self.loading_page.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.pages.addWidget(self.loading_page)
@@ -167,7 +186,7 @@ class InspectionFlow(QWidget):
         root.addLayout(nav)
         self.back_button.clicked.connect(self.go_back)
         self.next_button.clicked.connect(self.go_next)
-        self.confirm_button.clicked.connect(self.confirm)
+        self.confirm_button.clicked.connect(self.request_confirm)
 
         # Ctrl+Enter confirms from anywhere in the flow, even from the reason field.
         for seq in ("Ctrl+Return", "Ctrl+Enter"):
@@ -307,7 +326,7 @@ class InspectionFlow(QWidget):
         self.reason_edit = _Field(box)
         self.reason_edit.setMinimumHeight(48)
         self.reason_edit.textChanged.connect(self._override_changed)
-        self.reason_edit.returnPressed.connect(self.confirm)
+        self.reason_edit.returnPressed.connect(self.request_confirm)
         form.addWidget(self.reason_edit)
         self.chosen_disposition = QLabel(box)
         form.addWidget(self.chosen_disposition)
@@ -410,6 +429,7 @@ class InspectionFlow(QWidget):
     def _show_step(self, step: ChecklistStep) -> None:
         s = self.session
         assert s is not None
+        self.services.router.summary_hidden()
         self.pages.setCurrentWidget(self.step_page)
         answer = s.answer_of(step.step_id)
         kind = step.kind
@@ -576,6 +596,7 @@ class InspectionFlow(QWidget):
         self.reason_edit.clear()
         self._retranslate_summary()
         self.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.services.router.summary_shown()  # Confirm waits until it could be read
 
     def _retranslate_summary(self) -> None:
         s = self.session
@@ -636,8 +657,23 @@ class InspectionFlow(QWidget):
         if s is None or s.current is not None:
             return
         chosen = self.chosen_classification()
-        overriding = chosen is not s.suggestion().classification
+        suggested = s.suggestion()
+        overriding = chosen is not suggested.classification
         self.reason_edit.setEnabled(True)
+        # The headline always says what will happen to the item: the override, once chosen.
+        shown = chosen if overriding else suggested.classification
+        if overriding:
+            self.suggested_label.setText(self.tr("Override: %1 (suggested: %2)").replace(
+                "%1", self.classification_name(chosen)).replace(
+                "%2", self.classification_name(suggested.classification)))
+        else:
+            self.suggested_label.setText(self.tr("Suggested: %1").replace(
+                "%1", self.classification_name(chosen)))
+        colour = OK_COLOUR if shown is Classification.INTACT else ERROR_COLOUR
+        self.suggested_label.setStyleSheet(f"QLabel {{ color: {colour}; }}")
+        self.disposition_label.setText(self.tr("Disposition: %1").replace(
+            "%1", self.disposition_name(s.disposition_for(shown) if overriding
+                                        else suggested.disposition)))
         if overriding:
             self.chosen_disposition.setText(
                 self.tr("Override: %1 → disposition %2").replace(
@@ -668,14 +704,6 @@ class InspectionFlow(QWidget):
             self.value_edit.clear()
         self._refresh()
         return True
-
-    def handle_scan(self, event: ScanEvent) -> None:
-        """A camera read on a serial/IMEI step fills the field as if scanned by hand."""
-        s = self.session
-        if s is None or s.current is None or not s.current.capture:
-            return
-        self.value_edit.setText(event.text)
-        self._value_entered()
 
     def _value_entered(self) -> None:
         """Enter in the value field: record the value, then move on unless something is wrong."""
@@ -771,8 +799,12 @@ class InspectionFlow(QWidget):
         self.message.show_message(self.tr("Saving the result…"), INFO_COLOUR)
         iid = s.inspection_id
 
+        codes = self.where().case_codes
+
         def done(_: Any) -> None:
             self.message.show_message(self.tr("Result saved."), OK_COLOUR)
+            # The label is still under the camera: it must not reopen this case at once.
+            self.services.router.quiet(codes, 60.0)
             self.confirmed.emit(iid)
 
         def failed(exc: BaseException) -> None:
@@ -791,60 +823,149 @@ class InspectionFlow(QWidget):
         self._note_finished()
         self.left.emit(self.inspection_id)
 
-    def _ctrl_enter(self) -> None:
-        s = self.session
-        if s is not None and s.current is None:
-            self.confirm()
+    # --- input: keys, scans and clicks through the router ---------------------------------
 
-    # --- keys ---------------------------------------------------------------------------
+    def where(self) -> Where:
+        """Where the inspector is now, as the router needs to know it."""
+        s = self.session
+        if s is None or self.confirming or self.pages.currentWidget() is self.loading_page:
+            return Where(Screen.OTHER)
+        focus = self.focusWidget()
+        text_focus = isinstance(focus, QLineEdit) and focus.isVisible()
+        codes: frozenset[str] = frozenset()
+        if s.case is not None:
+            codes = case_codes(s.case.rma, s.case.order_id, s.case.tracking_numbers)
+        if s.scanned_code:
+            codes = codes | case_codes(s.scanned_code, None, ())
+        step = s.current
+        if step is None:
+            return Where(Screen.SUMMARY, text_focus=text_focus, case_codes=codes)
+        return Where(Screen.CHECKLIST, step_kind=step.kind, capture=step.capture,
+                     text_focus=text_focus, case_codes=codes,
+                     expected_serial=s.expected_serial, options=len(step.options))
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        if self._handle_key(event):
+        if self.session is not None and self.keys.key(event):
             event.accept()
             return
         super().keyPressEvent(event)
 
-    def _handle_key(self, event: QKeyEvent) -> bool:
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (event.type() == QEvent.Type.KeyPress and isinstance(watched, QLineEdit)
+                and self.session is not None):
+            assert isinstance(event, QKeyEvent)
+            return self.keys.key(event, watched)
+        return super().eventFilter(watched, event)
+
+    def handle_scan(self, event: ScanEvent) -> None:
+        """A camera read: the router decides (offer a serial, or nothing at all)."""
+        self.carry_out(self.services.router.scan(event, self.where()))
+
+    def carry_out(self, outcome: Outcome) -> None:
+        """Do what the router decided; the only place an input becomes an action."""
         s = self.session
-        if s is None:
-            return False
-        key = Qt.Key(event.key())
-        focus = self.focusWidget()
-        editing = isinstance(focus, QLineEdit) and focus.isVisible()
-        if s.current is None:
-            if key in _ENTER and not editing:
-                self.confirm()
-                return True
-            if key == Qt.Key.Key_Backspace and not editing:
-                self.go_back()
-                return True
-            return False
-        if editing:
-            return False  # the field keeps its letters, Space and Backspace
-        step = s.current
-        if key in _ENTER:
+        do = outcome.do
+        if s is None or do in (Do.NOTHING, Do.TYPE):
+            return
+        if do is Do.REFUSE:
+            assert outcome.refusal is not None
+            self.message.show_message(message(outcome.refusal, self._language()),
+                                      ERROR_COLOUR, flash=True)
+            self.services.tones.error()
+        elif do is Do.ANSWER:
+            assert outcome.result is not None
+            self._answer_and_advance(outcome.result)
+        elif do is Do.CHOOSE and s.current is not None:
+            if 0 <= outcome.index < len(s.current.options):
+                self.answer(Result.VALUE, s.current.options[outcome.index])
+        elif do is Do.FILL_SERIAL:
+            self._fill_serial(outcome.code, outcome.commit)
+        elif do is Do.NEXT:
             self.go_next()
-            return True
-        if key == Qt.Key.Key_Backspace:
+        elif do is Do.BACK:
             self.go_back()
-            return True
-        if key == Qt.Key.Key_Space:
+        elif do is Do.PHOTO:
             self.take_photo()
-            return True
-        if key in _RESULT_KEYS:
-            result = _RESULT_KEYS[key]
-            if result is Result.NA or step.kind is StepKind.PASS_FAIL:
-                self.answer(result)
+        elif do is Do.NOTE:
+            self.toggle_note()
+        elif do is Do.CONFIRM:
+            self.confirm()
+        elif do is Do.ASK_LEAVE:
+            self.ask_leave()
+
+    def _answer_and_advance(self, result: Result) -> None:
+        s = self.session
+        assert s is not None
+        step = s.current
+        if not self.answer(result):
+            return
+        if (step is not None and step.kind is StepKind.PASS_FAIL
+                and self.services.ctx.settings.auto_advance and s.current is step
+                and s.wizard.can_next()):
+            self.go_next()  # nothing else is needed here: save the inspector a key
+
+    def _fill_serial(self, code: str, commit: bool) -> None:
+        s = self.session
+        if s is None or s.current is None or not s.current.capture:
+            return
+        self.value_edit.setText(code)
+        if commit:
+            self._value_entered()
+            return
+        self.value_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.value_edit.selectAll()
+        self.message.show_message(
+            self.tr("The camera read %1. Press Enter to use it.").replace("%1", code),
+            INFO_COLOUR)
+
+    def toggle_note(self) -> None:
+        """F2: into the note field, and back to the step (its value field, if it has one)."""
+        s = self.session
+        if s is None or s.current is None:
+            return
+        if self.note_edit.hasFocus():
+            self._note_finished()
+            if s.current.kind in (StepKind.NUMBER, StepKind.TEXT):
+                self.value_edit.setFocus(Qt.FocusReason.OtherFocusReason)
             else:
-                self.message.show_message(
-                    self.tr("This step needs a value or a choice."), WARN_COLOUR, flash=True)
-            return True
-        if step.kind is StepKind.CHOICE and Qt.Key.Key_1 <= key <= Qt.Key.Key_9:
-            i = int(key) - int(Qt.Key.Key_1)
-            if i < len(step.options):
-                self.answer(Result.VALUE, step.options[i])
-            return True
-        return False
+                self.setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            self.note_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def request_confirm(self) -> None:
+        """The Confirm button, Enter in the reason field, Ctrl+Enter: gated by the router."""
+        if self.services.router.click(Do.CONFIRM).do is Do.CONFIRM:
+            self.confirm()
+
+    def _ctrl_enter(self) -> None:
+        s = self.session
+        if s is not None and s.current is None:
+            self.request_confirm()
+
+    def ask_leave(self) -> None:
+        """Esc: ask whether to keep the draft and leave (never leaves by itself)."""
+        if self.inspection_id is None or self.confirming or self.leave_box is not None:
+            return
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Leave the inspection?"),
+                          self.tr("Keep this inspection as a draft and go back to the scan "
+                                  "screen? It continues from this step later (F6)."),
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box.button(QMessageBox.StandardButton.Yes).setText(self.tr("Keep draft and leave"))
+        box.button(QMessageBox.StandardButton.No).setText(self.tr("Stay"))
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+        self.leave_box = box
+
+        def finished(result: int) -> None:
+            self.leave_box = None
+            box.deleteLater()
+            if result == QMessageBox.StandardButton.Yes:
+                self.leave()
+            else:
+                self.setFocus(Qt.FocusReason.OtherFocusReason)
+
+        box.finished.connect(finished)
+        box.open()
 
     # --- words --------------------------------------------------------------------------
 

@@ -9,25 +9,26 @@ threads. Everything started registers its own shutdown with the context.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import sys
+from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QFont, QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox
-
+# Only what every start needs: the rest is imported where it is used, so the first
+# window (setup or login) appears without waiting for reports, history or preview code.
 from app import __version__
-from app.config import ConfigError, load_settings
-from app.context import StationContext
-from app.logs import enable_crash_file, pending_crash_report, setup_logging
-from app.paths import resolve_paths
-from app.resources import resource_path
-from app.store.db import StoreError
-from ui.camera_worker import CameraWorker
-from ui.crash import CrashHandler
-from ui.i18n import Translations
-from ui.main_window import MainWindow
-from ui.services import Services
-from ui.sync_bridge import SyncBridge
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    from app.config import Settings
+    from app.context import StationContext
+    from app.paths import Paths
+    from ui.camera_worker import CameraWorker
+    from ui.crash import CrashHandler
+    from ui.i18n import Translations
+    from ui.main_window import MainWindow
+    from ui.sync_bridge import SyncBridge
 
 log = logging.getLogger("station.ui")
 
@@ -55,6 +56,10 @@ def build_main_window(
 
     Needs a QApplication. With `start`, the camera and the outbox worker are started.
     """
+    from ui.i18n import Translations
+    from ui.main_window import MainWindow
+    from ui.services import Services
+
     services = Services(ctx)
     translations = translations or Translations()
     if ctx.settings.language != "en":
@@ -67,6 +72,11 @@ def build_main_window(
 
 
 def _application() -> QApplication:
+    from PySide6.QtGui import QFont, QFontDatabase, QIcon
+    from PySide6.QtWidgets import QApplication
+
+    from app.resources import resource_path
+
     existing = QApplication.instance()
     if isinstance(existing, QApplication):
         return existing
@@ -76,8 +86,6 @@ def _application() -> QApplication:
     app.setOrganizationName("ReturnsOps")
     app.setWindowIcon(QIcon(str(resource_path("icons", "app.png"))))
     # Chinese case text needs a font with CJK glyphs; the bundled fallback covers it.
-    from PySide6.QtGui import QFontDatabase
-
     for name in ("DejaVuSans.ttf", "DroidSansFallbackFull.ttf"):
         path = resource_path("fonts", name)
         if path.exists():
@@ -90,44 +98,171 @@ def _application() -> QApplication:
 
 def run_gui(args: argparse.Namespace) -> int:
     """The `gui` subcommand: returns the process exit code."""
+    from app.config import ConfigError, load_settings
+    from app.firstrun import needs_setup
+    from app.logs import enable_crash_file, pending_crash_report, setup_logging
+    from app.paths import resolve_paths
+
     paths = resolve_paths(getattr(args, "data_dir", None), getattr(args, "config", None))
     paths.ensure()
     setup_logging(paths.log_dir, verbose=bool(getattr(args, "verbose", False)))
+    app = _application()
+    from ui.single_instance import SingleInstance
+
+    instance = SingleInstance(paths.data_dir)
+    if not instance.acquire():
+        print(f"The station is already running on {paths.data_dir}: its window was brought "
+              "forward.", file=sys.stderr)
+        log.info("already running on %s: asked it to come forward", paths.data_dir)
+        return 0
     crash_text = pending_crash_report(paths.crash_file)  # read before re-arming the file
     enable_crash_file(paths.crash_file)
-    app = _application()
     configure_interpreter()
+    from PySide6.QtWidgets import QMessageBox
+
+    from ui.crash import CrashHandler
+    from ui.i18n import Translations
+
     crash = CrashHandler()
     crash.install()
     try:
-        settings = load_settings(paths.config_file)
-    except ConfigError as exc:
-        QMessageBox.critical(None, "Inspection station", f"The settings cannot be used:\n{exc}")
-        return 2
-    demo = bool(getattr(args, "demo", False)) or settings.demo_mode
-    try:
-        ctx = StationContext.open(paths, settings, demo=demo)
-    except (StoreError, OSError) as exc:
-        from ui.start_problem import show_start_problem
-
-        show_start_problem(exc, settings.language)  # refuses in plain words, rebuilds nothing
-        return 2
-    try:
-        window = build_main_window(ctx)
-        crash._parent_widget = lambda: window
-        window.show()
-        if crash_text:
-            crash.offer_crash_file(crash_text)
-        log.info("station %s started%s", ctx.settings.station_id, " (demo)" if demo else "")
+        try:
+            settings = load_settings(paths.config_file)
+        except ConfigError as exc:
+            QMessageBox.critical(None, "Inspection station",
+                                 f"The settings cannot be used:\n{exc}")
+            return 2
+        translations = Translations()
+        if settings.language != "en":
+            translations.switch(settings.language)
+        runner = _Runner(app, paths, translations, crash, crash_text,
+                         exit_when_shown=bool(getattr(args, "exit_when_shown", False)))
+        instance.raise_requested.connect(runner.bring_forward)
+        forced = bool(getattr(args, "demo", False) or getattr(args, "training", False))
+        if not forced and needs_setup(paths):
+            runner.show_setup()
+        elif not runner.start_station(forced or settings.demo_mode, settings):
+            return 2
         return int(app.exec())
     finally:
-        ctx.close()
+        if "runner" in locals():
+            runner.close()
         crash.uninstall()
+        instance.release()
+
+
+class _Runner:
+    """The windows of one GUI run: the setup screen, then the station; one context."""
+
+    def __init__(self, app: QApplication, paths: Paths, translations: Translations,
+                 crash: CrashHandler, crash_text: str | None, *, exit_when_shown: bool) -> None:
+        self.app, self.paths, self.translations = app, paths, translations
+        self.crash, self.crash_text = crash, crash_text
+        self.exit_when_shown = exit_when_shown
+        self.ctx: StationContext | None = None
+        self.front: QWidget | None = None
+        self._setup: QWidget | None = None
+        self._watch: object | None = None
+
+    def show_setup(self) -> None:
+        from ui.setup_screen import SetupScreen
+
+        setup = SetupScreen(self.paths, self.translations)
+        setup.finished.connect(self._setup_finished)
+        self._setup = setup
+        self._show(setup, "setup")
+
+    def _setup_finished(self, mode: str) -> None:
+        from app.config import load_settings
+
+        assert self._setup is not None
+        lead = getattr(self._setup, "lead", None)
+        if not self.start_station(mode == "training", load_settings(self.paths.config_file),
+                                  lead=lead):
+            self.app.exit(2)
+            return
+        self._setup.close()
+        self._setup.deleteLater()
+        self._setup = None
+
+    def start_station(self, training: bool, settings: Settings, *, lead: object = None) -> bool:
+        """Open the context (training: the demo in its own folder) and show the main window."""
+
+        from app.context import StationContext
+        from app.store.db import StoreError
+
+        try:
+            ctx = StationContext.open(self.paths, settings, demo=training)
+        except (StoreError, OSError) as exc:
+            from ui.start_problem import show_start_problem
+
+            show_start_problem(exc, settings.language)  # plain words; nothing is rebuilt
+            return False
+        self.ctx = ctx
+        if training and lead is not None:  # the new lead may train too; demo ids stay
+            from app.firstrun import FirstLead, SetupError, add_first_lead
+
+            assert isinstance(lead, FirstLead)
+            with contextlib.suppress(SetupError):
+                add_first_lead(ctx.store, lead)
+        window = build_main_window(ctx, translations=self.translations)
+        self.crash._parent_widget = lambda: window
+        self._show(window, "training" if training else "station")
+        if self.crash_text:
+            self.crash.offer_crash_file(self.crash_text)
+        log.info("station %s started%s", ctx.settings.station_id,
+                 " (training)" if training else "")
+        return True
+
+    def _show(self, window: QWidget, name: str) -> None:
+        self.front = window
+        if self.exit_when_shown:
+            self._watch = _first_paint(window, name, self.app)
+        if name == "setup":
+            window.show()
+        else:
+            window.showMaximized()  # on the screen it opens on, inside the work area
+
+    def bring_forward(self) -> None:
+        from PySide6.QtCore import Qt
+
+        if self.front is None:
+            return
+        self.front.setWindowState(self.front.windowState() & ~Qt.WindowState.WindowMinimized)
+        self.front.show()
+        self.front.raise_()
+        self.front.activateWindow()
+
+    def close(self) -> None:
+        if self.ctx is not None:
+            self.ctx.close()
+            self.ctx = None
+
+
+def _first_paint(window: QWidget, name: str, app: QApplication) -> object:
+    """`--exit-when-shown`: print "first window: NAME" once it has painted, then quit."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
+
+    class Watch(QObject):
+        def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint and obj is window:
+                window.removeEventFilter(self)
+                print(f"first window: {name} ({window.windowTitle()})", flush=True)
+                log.info("first window painted: %s", name)
+                QTimer.singleShot(0, app.quit)
+            return False
+
+    watch = Watch(window)
+    window.installEventFilter(watch)
+    return watch
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """The `gui` subcommand (app/cli.py loads this module as a plug-in)."""
     gui = sub.add_parser("gui", help="start the station GUI (the default)")
     gui.add_argument("--demo", action="store_true",
-                     help="demo mode even when a case API is configured")
+                     help="training (demo) mode even when a case API is configured")
+    gui.add_argument("--training", action="store_true",
+                     help="start training mode at once (skips the setup screen)")
+    gui.add_argument("--exit-when-shown", action="store_true", help=argparse.SUPPRESS)
     gui.set_defaults(func=run_gui)

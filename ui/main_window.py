@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from app.config import Settings
 from app.domain import Case, CaseItem, Role, utcnow
+from app.input_router import Do, Screen, Where
 from app.operators import IdleTimer, Operator
 from app.resources import resource_path
 from app.scanning.events import ScanEvent
@@ -38,6 +39,7 @@ from app.sync.status import SyncSnapshot
 from app.workflow import start_inspection
 from ui.camera_worker import CameraWorker
 from ui.case_screen import CaseScreen
+from ui.handover import clear_for_handover
 from ui.history_screen import HistoryScreen
 from ui.i18n import Translations
 from ui.inspection_flow import InspectionFlow
@@ -118,6 +120,12 @@ class MainWindow(QMainWindow):
             button.clicked.connect(slot)
             bar.addWidget(button)
         root.addWidget(self.top_bar)
+        self.training_banner: QLabel | None = None
+        if self.ctx.demo is not None:  # training: said on every screen
+            from ui.training import TrainingBanner
+
+            self.training_banner = TrainingBanner(central)
+            root.addWidget(self.training_banner)
 
         self.stack = QStackedWidget(central)
         root.addWidget(self.stack, 1)
@@ -140,7 +148,9 @@ class MainWindow(QMainWindow):
         self._idle_timer.timeout.connect(self._check_idle)
         self._idle_timer.start()
         self._status_timer = QTimer(self)
-        self._status_timer.setInterval(30_000)  # "oldest pending" ages even when nothing syncs
+        # Once a second: "oldest pending" ages and a hanging request's wait grows even when
+        # no status change arrives.
+        self._status_timer.setInterval(1_000)
         self._status_timer.timeout.connect(lambda: self._show_sync(self.sync.snapshot))
         self._status_timer.start()
         # While the outbox drains, the status changes many times a second: show at most
@@ -187,6 +197,8 @@ class MainWindow(QMainWindow):
         self.case_screen.start_requested.connect(self._start_case)
         self.case_screen.resume_requested.connect(self.open_inspection)
         self.case_screen.back_requested.connect(self.go_scan)
+        self.case_screen.reprint_requested.connect(self.reprint)
+        self.case_screen.lookup_requested.connect(self._lookup_from_case)
         self.camera.frame_ready.connect(self._frame)
         self.camera.codes_seen.connect(self.scan_screen.show_codes)
         self.camera.scanned.connect(self.route_scan)
@@ -219,7 +231,7 @@ class MainWindow(QMainWindow):
 
     def retranslate_ui(self) -> None:
         self.setWindowTitle(self.tr("Return inspection — {0}").format(
-            self.ctx.settings.station_id) + (self.tr(" (demo)") if self.ctx.demo else ""))
+            self.ctx.settings.station_id) + (self.tr(" — TRAINING") if self.ctx.demo else ""))
         self.history_button.setText(self.tr("History (F5)"))
         self.operators_button.setText(self.tr("Operators (F8)"))
         self.settings_button.setText(self.tr("Settings (F9)"))
@@ -266,17 +278,24 @@ class MainWindow(QMainWindow):
         self.scan_screen.activate()
 
     def route_scan(self, event: object) -> None:
-        """Camera scans go to the screen on top (the case screen hands them to scanning)."""
+        """Camera reads: the core input router decides per screen (app/input_router.py)."""
         assert isinstance(event, ScanEvent)
         page = self.current_screen()
-        if page is self.login_screen:
-            self.login_screen.handle_scan(event)
-        elif page in (self.scan_screen, self.case_screen):
-            if page is self.case_screen:
-                self.go_scan()
-            self.scan_screen.handle_scan(event)
-        elif page is self.flow:
+        if page is self.flow:
             self.flow.handle_scan(event)
+            return
+        where = {self.login_screen: Where(Screen.LOGIN), self.scan_screen: Where(Screen.SCAN),
+                 self.case_screen: self.case_screen.where()}.get(page, Where(Screen.OTHER))
+        outcome = self.services.router.scan(event, where)
+        if outcome.do is Do.BADGE:
+            self.login_screen.handle_scan(event)
+        elif outcome.do is Do.LOOKUP and page is self.scan_screen:
+            self.scan_screen.handle_scan(event)
+
+    def _lookup_from_case(self, code: str) -> None:
+        """A handheld scan of another label on the case screen: look that one up."""
+        self.go_scan()
+        self.scan_screen.lookup_text(code)
 
     def _logged_in(self, operator: object) -> None:
         assert isinstance(operator, Operator)
@@ -310,10 +329,11 @@ class MainWindow(QMainWindow):
         self.services.set_operator(None)
         if self.tamper_box is not None:
             self.tamper_box.close()
-        # The shift lead's dialogs must not stay open for whoever walks up next.
+        # No dialog, message, recent scan or search text stays for whoever walks up next.
         for dialog in self.findChildren(QDialog):
-            if isinstance(dialog, SettingsDialog | OperatorsDialog) and dialog.isVisible():
+            if dialog.isVisible():
                 dialog.reject()
+        clear_for_handover(self)
         ops = self.ctx.operators
         self.services.run_in_background(lambda: ops.logout(operator, reason), writes=True)
         self.go_login()
@@ -351,15 +371,17 @@ class MainWindow(QMainWindow):
         store = self.ctx.store
         started = self.scan_screen.scan_started_at
 
-        def drafts() -> list[Any]:
-            return store.open_drafts(operator.operator_id if operator else None)
+        def drafts() -> tuple[list[Any], dict[str, str]]:
+            return (store.open_drafts(operator.operator_id if operator else None),
+                    store.completed_lines(case.case_id))
 
         def show(found: object) -> None:
-            assert isinstance(found, list)
+            assert isinstance(found, tuple)
             if self.services.operator != operator or self.current_screen() is not self.scan_screen:
                 return  # logged out or moved on (history, another screen) meanwhile
             self._show(self.case_screen)
-            self.case_screen.show_case(case, from_cache=from_cache, drafts=found)
+            self.case_screen.show_case(case, from_cache=from_cache, drafts=found[0],
+                                       completed=found[1])
             self.case_shown_count += 1
             if started is not None:
                 self.last_scan_to_case_ms = (time.perf_counter() - started) * 1000
@@ -427,6 +449,16 @@ class MainWindow(QMainWindow):
         self._show(self.history)
         self.history.refresh()
         self.history.setFocus()
+
+    def reprint(self, inspection_id: str) -> None:
+        """An inspected line on the case screen: its report again, from the history."""
+        store = self.ctx.store
+        self.show_history()
+        history = self.history
+        if history is None:
+            return
+        self.services.run_in_background(lambda: store.record(inspection_id),
+                                        history.preview_record)
 
     def show_settings(self) -> QWidget | None:
         operator = self.services.operator
@@ -505,17 +537,22 @@ class MainWindow(QMainWindow):
             # The history on screen shows each inspection's sync state: keep it current.
             if self.history is not None and self.current_screen() is self.history:
                 self.history.refresh()
-        if snap.paused_for_auth:
+        state, waited = self.sync.status.connection_state()
+        if state == "paused":
             online, colour = self.tr("Sync paused: the server refused this station"), ERROR_COLOUR
-        elif snap.online is True:
+        elif state == "no_answer":
+            online, colour = self.tr("No answer from the case API for {0} s").format(
+                int(waited or 0)), WARN_COLOUR
+        elif state == "online":
             online, colour = self.tr("Online"), OK_COLOUR
-        elif snap.online is False:
+        elif state == "offline":
             online, colour = self.tr("Offline"), WARN_COLOUR
         else:
             online, colour = self.tr("Connecting…"), WARN_COLOUR
-        self.online_label.setText(online)
+        if self.online_label.text() != online:
+            self.online_label.setText(online)
         _set_style(self.online_label, f"color: {colour}; font-weight: bold;")
-        queue = self.tr("Queue: {0}").format(snap.queue_depth)
+        queue = self.tr("Queue: {0}").format(snap.unsent)  # every result not yet accepted
         if snap.needs_attention:
             queue += self.tr(", {0} need attention").format(snap.needs_attention)
         self.queue_label.setText(queue)
@@ -546,8 +583,11 @@ class MainWindow(QMainWindow):
         self.scan_screen.camera_state(state, message)
 
     def _frame(self, image: QImage, size: QSize) -> None:
-        if self.stack.currentWidget() is self.scan_screen:
+        page = self.stack.currentWidget()
+        if page is self.scan_screen:
             self.scan_screen.show_frame(image, size)
+        elif page is self.flow:
+            self.flow.photos.show_frame(image)  # the live view on photo steps
 
     def _task_failed(self, message: str) -> None:
         self.statusBar().showMessage(self.tr("A background task failed: {0}").format(message),

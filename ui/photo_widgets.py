@@ -27,10 +27,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain import DomainError, Photo
+from app.domain import DomainError, Photo, StepKind
 from app.workflow import InspectionSession
 from ui.services import Services
-from ui.widgets import BigButton
+from ui.widgets import BigButton, VideoView
 
 THUMB_PX = 120
 
@@ -85,7 +85,11 @@ class _Thumb(QWidget):
 
 
 class PhotoPanel(QWidget):
-    """Thumbnails of the current step's photos, with Take (Space) and Import buttons."""
+    """The live camera view on steps that take photos, the step's thumbnails, Take / Import.
+
+    Frames come from the camera worker already scaled on its thread (the main window
+    forwards them only while the flow is on screen); painting one is a single drawImage.
+    """
 
     photos_changed = Signal()
     message = Signal(str, bool)
@@ -98,9 +102,16 @@ class PhotoPanel(QWidget):
         self.busy = False
         self._thumbs: dict[str, _Thumb] = {}
         self._generation = 0  # thumbnails loaded for an older step are dropped
+        self._taken: QImage | None = None  # the frame in view when Space was pressed
+        self._shown_before: set[str] = set()  # photo ids whose thumbnails were up before
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
+        self.live = VideoView(self)
+        self.live.setObjectName("live_view")
+        self.live.setMinimumSize(320, 180)
+        self.live.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        outer.addWidget(self.live, 1)
         buttons = QHBoxLayout()
         self.take_button = BigButton(parent=self)
         self.import_button = BigButton(parent=self)
@@ -120,7 +131,6 @@ class PhotoPanel(QWidget):
         scroll.setFixedHeight(THUMB_PX + 80)
         scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         outer.addWidget(scroll)
-        outer.addStretch(1)
         self.take_button.clicked.connect(self.take_photo)
         self.import_button.clicked.connect(lambda: self.import_file())
         self.retranslate_ui()
@@ -133,7 +143,17 @@ class PhotoPanel(QWidget):
     def set_step(self, session: InspectionSession | None, step_id: str | None) -> None:
         self.session = session
         self.step_id = step_id
+        step = session.wizard.step(step_id) if session is not None and step_id else None
+        takes_photos = step is not None and (step.kind is StepKind.PHOTO or step.photo_on_fail)
+        self.live.setVisible(takes_photos)
+        if not takes_photos:
+            self.live.clear_frame()
         self.refresh()
+
+    def show_frame(self, image: QImage) -> None:
+        """A live camera frame (GUI thread, already scaled): shown only on photo steps."""
+        if self.live.isVisible():
+            self.live.set_frame(image)
 
     def refresh(self) -> None:
         """Rebuild the thumbnails from the session (after any change)."""
@@ -145,6 +165,7 @@ class PhotoPanel(QWidget):
         self._thumbs.clear()
         self.retranslate_ui()
         if self.session is None or self.step_id is None:
+            self._shown_before = set()
             return
         store = self.services.ctx.store
         for photo in self.session.step_photos(self.step_id):
@@ -156,12 +177,19 @@ class PhotoPanel(QWidget):
             def load(pid: str = pid) -> QImage:
                 return _load_thumb(store.photo_bytes(pid))
 
+            if self._taken is not None and pid not in self._shown_before:
+                thumb.set_image(self._taken.scaled(
+                    THUMB_PX, THUMB_PX, Qt.AspectRatioMode.KeepAspectRatio))  # at once
+
             def show(image: Any, pid: str = pid) -> None:
                 thumb = self._thumbs.get(pid)
                 if generation == self._generation and thumb is not None:
                     thumb.set_image(image)
 
             self.services.run_in_background(load, show, lambda exc: None)
+
+        self._shown_before = set(self._thumbs)
+        self._taken = None
 
     def photo_ids(self) -> list[str]:
         return list(self._thumbs)
@@ -192,6 +220,7 @@ class PhotoPanel(QWidget):
             return
         self.busy = True
         self.message.emit(self.tr("Taking photo…"), False)
+        self._taken = self.live.image()
         take: Callable[..., None] = self.services.take_still
         take(lambda frame: self._save(frame, step_id, replacing),
              lambda msg: self._failed(str(msg)))

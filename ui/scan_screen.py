@@ -90,7 +90,8 @@ class ScanScreen(QWidget):
         super().__init__(parent)
         self.services = services
         self.clock = clock
-        self.wedge = WedgeDetector(patterns=self._patterns())
+        self.wedge = WedgeDetector(patterns=self._patterns(),
+                                   gs_text=services.ctx.settings.scanner_gs_text)
         self.choice = Choice.NONE
         self.pending_code = ""
         self.last_problem: LookupProblem | None = None
@@ -139,6 +140,8 @@ class ScanScreen(QWidget):
         self.recent = QListWidget(self)
         self.recent.setObjectName("recent")
         self.recent.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.recent.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.recent.setTextElideMode(Qt.TextElideMode.ElideRight)
         side.addWidget(self.recent, 1)
         self.drafts_label = QLabel(self)
         self.drafts_label.setObjectName("drafts_label")
@@ -182,11 +185,31 @@ class ScanScreen(QWidget):
         self.scan_edit.clear()
         self.wedge.reset()
         self.wedge.patterns = self._patterns()
+        self.wedge.gs_text = self.services.ctx.settings.scanner_gs_text
         self.busy = False
         if self.choice is not Choice.DRAFTS:
             self._show_choice(Choice.NONE)
         self.focus_input()
         self.refresh_drafts()
+
+    def clear_for_handover(self) -> None:
+        """The next operator sees none of the last one's messages, scans or questions."""
+        self.recent.clear()
+        self.message.show_message("")
+        self.scan_edit.clear()
+        self.wedge.reset()
+        self.pending_code = ""
+        self.last_problem = None
+        self.busy = False
+        self._show_choice(Choice.NONE)
+        self.drafts = []
+        self._update_drafts_label()
+
+    def lookup_text(self, code: str) -> None:
+        """A code scanned by hand on another screen (the case screen): look it up here."""
+        self.handle_scan(ScanEvent(text=code, source=ScanSource.WEDGE, symbology=None,
+                                   interpretation=interpret(code, self._patterns()),
+                                   timestamp=self.clock()))
 
     def focus_input(self) -> None:
         self.scan_edit.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -272,6 +295,10 @@ class ScanScreen(QWidget):
             self.wedge.feed(name, self.clock())
             return False
         text = event.text()
+        ctrl = event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        if text == "\x1d" or (key == Qt.Key.Key_BracketRight and ctrl):
+            self.wedge.feed("GS", self.clock())  # a scanner's FNC1 separator in a GS1 string
+            return True
         if len(text) == 1 and text.isprintable():
             self.wedge.feed(text, self.clock())
         return False
@@ -329,7 +356,9 @@ class ScanScreen(QWidget):
         when = datetime.now().strftime("%H:%M:%S")
         source = {ScanSource.CAMERA: self.tr("camera"), ScanSource.WEDGE: self.tr("scanner"),
                   ScanSource.TYPED: self.tr("typed")}[event.source]
-        item = QListWidgetItem(f"{when}  {event.text[:64]}  ({event.kind}, {source})")
+        text = event.text if len(event.text) <= 40 else event.text[:39] + "…"
+        item = QListWidgetItem(f"{when}  {text}  ({event.kind}, {source})")
+        item.setToolTip(event.text)
         self.recent.insertItem(0, item)
         while self.recent.count() > 20:
             self.recent.takeItem(self.recent.count() - 1)

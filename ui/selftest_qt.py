@@ -62,6 +62,7 @@ def check_qt(pdf: Path | None = None, png: Path | None = None) -> tuple[bool, st
         problems.append(f"translations do not load: {', '.join(bad_qm)}")
     facts.append(f"{len(qm_files) - len(bad_qm)} translations")
 
+    facts.append(_signal_refcounts(problems))
     facts.append(_multimedia(problems))
     facts.append(_printing(problems))
     if pdf is not None:
@@ -70,6 +71,17 @@ def check_qt(pdf: Path | None = None, png: Path | None = None) -> tuple[bool, st
     if problems:
         return False, "; ".join(problems)
     return True, ", ".join(facts)
+
+
+def _signal_refcounts(problems: list[str]) -> str:
+    """A binding that miscounts references on emit aborts a station within minutes."""
+    from ui.qt_refcheck import emit_refcount_drift, refcounts_hold
+
+    result = emit_refcount_drift(20_000)
+    if not refcounts_hold(result):
+        problems.append(f"signal emits change Python refcounts {result['drift']}: this Qt "
+                        "binding would crash the station; install the pinned PySide6")
+    return f"{result['emits']} signal emits keep refcounts"
 
 
 def _multimedia(problems: list[str]) -> str:

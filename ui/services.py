@@ -16,15 +16,19 @@ Signals:
 
 from __future__ import annotations
 
+import itertools
 import logging
 import traceback
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 
 from app.context import StationContext
+from app.input_router import InputRouter
 from app.operators import Operator
+from app.scanning.labels import Patterns
+from ui.tones import Tones
 
 if TYPE_CHECKING:
     import numpy as np
@@ -32,16 +36,20 @@ if TYPE_CHECKING:
 log = logging.getLogger("station.ui.tasks")
 
 
-class _Relay(QObject):
-    done = Signal(object)
-    failed = Signal(object)
-
-
 class _Task(QRunnable):
-    def __init__(self, fn: Callable[[], Any], relay: _Relay) -> None:
+    """Runs fn on a pool thread and reports (task id, ok, result or exception) by signal.
+
+    One long-lived signal on Services carries every result: a QObject relay per task, with
+    closures connected to it, formed a cycle through C++ that Python's collector cannot see,
+    so every task leaked its relay and callbacks (found by tests/benchmarks/soak_station.py).
+    """
+
+    def __init__(self, fn: Callable[[], Any], task_id: int,
+                 report: Callable[[int, bool, object], None]) -> None:
         super().__init__()
         self.fn = fn
-        self.relay = relay
+        self.task_id = task_id
+        self.report = report
         self.setAutoDelete(True)
 
     def run(self) -> None:
@@ -49,9 +57,11 @@ class _Task(QRunnable):
             result = self.fn()
         except BaseException as exc:  # delivered to the GUI thread, never swallowed
             exc.__traceback_text__ = traceback.format_exc()  # type: ignore[attr-defined]
-            self.relay.failed.emit(exc)
+            self.report(self.task_id, False, exc)
         else:
-            self.relay.done.emit(result)
+            self.report(self.task_id, True, result)
+        finally:
+            self.fn = self.report = None  # type: ignore[assignment]
 
 
 class StillSource(Protocol):
@@ -67,6 +77,7 @@ class Services(QObject):
     operator_changed = Signal(object)
     task_failed = Signal(str)
     settings_applied = Signal(object)
+    _task_finished = Signal(int, bool, object)
 
     def __init__(self, ctx: StationContext, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -76,10 +87,17 @@ class Services(QObject):
         # One thread for database writes keeps them in order (the store has one writer).
         self.db_pool = QThreadPool(self)
         self.db_pool.setMaxThreadCount(1)
-        self._relays: set[_Relay] = set()
+        self._task_ids = itertools.count(1)
+        self._callbacks: dict[int, tuple[Callable[[Any], None] | None,
+                                         Callable[[BaseException], None] | None]] = {}
+        self._task_finished.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
         self.camera: StillSource | None = None
         self.lookup: Any = None  # app.sync.lookup.CaseLookup, set by the main window
         self.sync: Any = None  # ui.sync_bridge.SyncBridge, set by the main window
+        # One router for every screen: a read seen on one screen is not new on the next.
+        self.router = InputRouter(patterns=Patterns.from_settings(ctx.settings),
+                                  repeat_window=max(2.0, ctx.settings.scan_cooldown_s))
+        self.tones = Tones(ctx.settings.sound, self)
 
     # --- operator -----------------------------------------------------------------------------
 
@@ -116,27 +134,24 @@ class Services(QObject):
         writes: bool = False,
     ) -> None:
         """Run fn on a worker thread; callbacks run on the GUI thread."""
-        relay = _Relay()
-        self._relays.add(relay)
+        task_id = next(self._task_ids)
+        self._callbacks[task_id] = (on_done, on_error)
+        task = _Task(fn, task_id, self._task_finished.emit)
+        (self.db_pool if writes else self.pool).start(task)
 
-        @Slot(object)
-        def done(result: Any) -> None:
-            self._relays.discard(relay)
+    @Slot(int, bool, object)
+    def _deliver(self, task_id: int, ok: bool, result: object) -> None:
+        on_done, on_error = self._callbacks.pop(task_id, (None, None))
+        if ok:
             if on_done is not None:
                 on_done(result)
-
-        @Slot(object)
-        def failed(exc: BaseException) -> None:
-            self._relays.discard(relay)
-            if on_error is not None:
-                on_error(exc)
-            else:
-                log.error("background task failed: %s", getattr(exc, "__traceback_text__", exc))
-                self.task_failed.emit(str(exc))
-
-        relay.done.connect(done)
-        relay.failed.connect(failed)
-        (self.db_pool if writes else self.pool).start(_Task(fn, relay))
+            return
+        assert isinstance(result, BaseException)
+        if on_error is not None:
+            on_error(result)
+        else:
+            log.error("background task failed: %s", getattr(result, "__traceback_text__", result))
+            self.task_failed.emit(str(result))
 
     def wait_idle(self, msecs: int = 10_000) -> bool:
         """For shutdown and tests: wait until no background task is running."""

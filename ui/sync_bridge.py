@@ -17,7 +17,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Signal
 
 from app.context import StationContext
-from app.sync.cli import make_client
+from app.sync.cli import make_client, sender_lock
 from app.sync.client import CaseApiClient
 from app.sync.lookup import CaseLookup
 from app.sync.outbox import OutboxWorker
@@ -54,6 +54,7 @@ class SyncBridge(QObject):
             return
         self.worker = OutboxWorker(self.ctx.store, self.client, status=self.status,
                                    retention_days=self.ctx.settings.retention_days,
+                                   sender_lock=sender_lock(self.ctx.paths),
                                    **self._worker_options)  # type: ignore[arg-type]
         self.worker.start()
 

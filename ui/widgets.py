@@ -5,7 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer
-from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPaintEvent, QPen, QPolygonF
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QImage,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QPolygonF,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import QLabel, QPushButton, QSizePolicy, QWidget
 
 # Colours used for messages across screens (kept here so every screen agrees).
@@ -45,6 +54,46 @@ def heading_font(base: QFont, scale: float = 1.6, bold: bool = True) -> QFont:
     return font
 
 
+LONG_WORD = 40  # a scanned code longer than this is shortened on screen
+
+
+def shorten_words(text: str, limit: int = LONG_WORD) -> str:
+    """Long unbroken words (scanned codes) cut in the middle: they would widen the window."""
+    def cut(word: str) -> str:
+        if len(word) <= limit:
+            return word
+        keep = (limit - 1) // 2
+        return word[:keep] + "…" + word[-keep:]
+    return "\n".join(" ".join(cut(w) for w in line.split(" ")) for line in text.split("\n"))
+
+
+class ElidedLabel(QLabel):
+    """One line of plain text that never widens its window: elided, full text in a tooltip."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self._full = ""
+
+    def setText(self, text: str) -> None:
+        self._full = text
+        self.setToolTip(text if len(text) > 0 else "")
+        self._elide()
+
+    def full_text(self) -> str:
+        return self._full
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        width = max(10, self.width() - 4)
+        super().setText(self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight,
+                                                      width))
+
+
 class FlashLabel(QLabel):
     """A message line that can flash its background briefly (good read, error).
 
@@ -56,6 +105,8 @@ class FlashLabel(QLabel):
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.setWordWrap(True)
         self.setMinimumHeight(48)
+        # Wraps to the width it is given and never asks for more.
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.setFont(heading_font(self.font(), 1.25, bold=True))
         self._colour = INFO_COLOUR
         self._flash = QTimer(self)
@@ -70,7 +121,9 @@ class FlashLabel(QLabel):
     def show_message(self, text: str, colour: str = INFO_COLOUR, *, flash: bool = False,
                      flash_ms: int = 400) -> None:
         self._colour = colour
-        self.setText(text)
+        shown = shorten_words(text)
+        self.setText(shown)
+        self.setToolTip(text if shown != text else "")
         self._apply(flash)
         if flash:
             self._flash.start(flash_ms)
@@ -131,6 +184,10 @@ class VideoView(QWidget):
 
     def has_frame(self) -> bool:
         return self._image is not None
+
+    def image(self) -> QImage | None:
+        """The frame on screen now (a copy: the caller may keep it)."""
+        return None if self._image is None else self._image.copy()
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)

@@ -8,6 +8,8 @@ LANGUAGES = ("en", "zh_CN")
 _LABELS: dict[str, tuple[str, str]] = {
     # inspection report
     "inspection_title": ("Return inspection report", "退货检验报告"),
+    "training": ("TRAINING - not a real inspection, nothing was sent to the case system",
+                 "TRAINING 培训模式 - 非真实检验，未发送到售后系统"),
     "station": ("Station", "工作台"),
     "inspector": ("Inspector", "检验员"),
     "started": ("Started", "开始时间"),

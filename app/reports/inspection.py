@@ -47,6 +47,7 @@ from app.reports.layout import (
 )
 from app.reports.thumbs import Thumbnail, thumbnail
 from app.store.store import InspectionRecord, Store
+from app.training import is_training_folder
 
 PhotoLocator = Callable[[str], Path | None]
 
@@ -314,8 +315,9 @@ def build_inspection_pdf(
     tz: tzinfo | None = None,
     cache_dir: Path | None = None,
     now: datetime | None = None,
+    training: bool = False,
 ) -> bytes:
-    """The PDF bytes of one inspection report."""
+    """The PDF bytes of one inspection report (`training`: every page says TRAINING)."""
     check_language(language)
     pagesize = paper_size(paper)
     st = make_styles(language)
@@ -330,7 +332,7 @@ def build_inspection_pdf(
         record, doc_width=doc.width, st=st, language=language, station_id=station_id,
         photo_file=photo_file, prompts=prompts, tz=tz, cache_dir=cache_dir)
     left = f"{record.rma or record.inspection_id} · {record.inspection_id}"
-    on_page = footer(language, left, now or utcnow(), tz)
+    on_page = footer(language, left, now or utcnow(), tz, training=training)
     doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
     return buf.getvalue()
 
@@ -366,7 +368,8 @@ def render_inspection_report(
     record = store.record(inspection_id)
     pdf = build_inspection_pdf(
         record, station_id=station_id, photo_file=store_photo_locator(store), paper=paper,
-        language=language, prompts=prompts, tz=tz, cache_dir=cache_dir)
+        language=language, prompts=prompts, tz=tz, cache_dir=cache_dir,
+        training=is_training_folder(store.db_file.parent))
     if out is not None:
         write_file(out, pdf)
     return pdf

@@ -146,13 +146,22 @@ def draw_text(canvas: Any, x: float, y: float, text: str, size: float, *,
 
 
 def footer(language: str, left: str, generated: datetime,
-           tz: tzinfo | None) -> Callable[[Any, Any], None]:
-    """onPage callback: who/what on the left, generation time and page number on the right."""
+           tz: tzinfo | None, *, training: bool = False) -> Callable[[Any, Any], None]:
+    """onPage callback: who/what on the left, generation time and page number on the right.
+
+    With `training`, every page also carries a TRAINING line at the top, so a report
+    from a training station can never pass for a real inspection.
+    """
     stamp = f"{t(language, 'generated')}: {fmt_time(generated, tz)}"
 
     def draw(canvas: Any, doc: Any) -> None:
         canvas.saveState()
-        width, _ = doc.pagesize
+        width, height = doc.pagesize
+        if training:
+            canvas.setFillColorRGB(0.75, 0.1, 0.1)
+            draw_text(canvas, width / 2, height - MARGIN / 2 - 4, t(language, "training"), 11,
+                      align="center")
+            canvas.setFillColorRGB(0, 0, 0)
         y = MARGIN / 2
         canvas.setStrokeColor(GRID)
         canvas.line(MARGIN, y + 9, width - MARGIN, y + 9)

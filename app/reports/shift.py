@@ -38,6 +38,7 @@ from app.reports.layout import (
 )
 from app.reports.stats import ShiftStats, compute_shift_stats, default_is_function_step
 from app.store.store import InspectionRecord, Store
+from app.training import is_training_folder
 
 BAR = colors.HexColor("#4a78a8")
 CLASS_COLOURS = {"intact": colors.HexColor("#4c9a5b"), "damaged": colors.HexColor("#c0504d"),
@@ -255,8 +256,9 @@ def build_shift_pdf(
     tz: tzinfo | None = None,
     is_function_step: Callable[[str], bool] = default_is_function_step,
     now: datetime | None = None,
+    training: bool = False,
 ) -> bytes:
-    """The PDF bytes of a shift report over the records completed in [start, end)."""
+    """The PDF bytes of a shift report over [start, end) (`training`: pages say TRAINING)."""
     check_language(language)
     stats = compute_shift_stats(records, start, end, tz=tz, is_function_step=is_function_step)
     st = make_styles(language)
@@ -268,7 +270,7 @@ def build_shift_pdf(
     story = build_shift_story(stats, title=title, station_id=station_id, doc_width=doc.width,
                               st=st, language=language, tz=tz)
     on_page = footer(language, f"{t(language, 'shift_title')} · {title} · {station_id}",
-                     now or utcnow(), tz)
+                     now or utcnow(), tz, training=training)
     doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
     return buf.getvalue()
 
@@ -289,7 +291,8 @@ def render_shift_report(
     """Render the shift [start, end) from the store; write to `out` when given."""
     records = store.completed_between(start, end)
     pdf = build_shift_pdf(records, start, end, title=title, station_id=station_id, paper=paper,
-                          language=language, tz=tz, is_function_step=is_function_step)
+                          language=language, tz=tz, is_function_step=is_function_step,
+                          training=is_training_folder(store.db_file.parent))
     if out is not None:
         write_file(out, pdf)
     return pdf

@@ -21,6 +21,7 @@ from app.config import ConfigError, load_settings
 from app.paths import resolve_paths
 from app.scanning.decoder import DecodedCode, DecodeError, Decoder
 from app.scanning.labels import Interpretation, Patterns, Rejected, interpret
+from app.text import for_terminal as _safe
 
 VIDEO_SUFFIXES = frozenset({".avi", ".mp4", ".mkv", ".mov", ".webm", ".m4v", ".mpg", ".mpeg"})
 MAX_VIDEO_FRAMES = 3000
@@ -90,11 +91,6 @@ def _frames(path: Path, every: int) -> Iterator[tuple[int, np.ndarray]]:
             raise UnreadableFile("video has no readable frames")
     finally:
         cap.release()
-
-
-def _safe(text: str) -> str:
-    """Escape control/format characters for terminal output."""
-    return "".join(ch if ch.isprintable() else f"\\u{ord(ch):04x}" for ch in text)
 
 
 def _describe(result: Interpretation | Rejected) -> str:

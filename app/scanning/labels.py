@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from app.config import Settings
+from app.patterns import PatternTimeout, SitePattern
 
 MAX_LENGTH = 512
 GS = "\x1d"  # FNC1 as scanners transmit it inside GS1 element strings
@@ -84,7 +85,7 @@ class Rejected:
 
 
 Result = Interpretation | Rejected
-_Rx = list[re.Pattern[str]]
+_Rx = list[SitePattern]
 
 
 @dataclass(frozen=True)
@@ -108,11 +109,11 @@ class Patterns:
 _cache: dict[tuple[str, ...], _Rx] = {}
 
 
-def _compile(patterns: Sequence[str]) -> list[re.Pattern[str]]:
+def _compile(patterns: Sequence[str]) -> _Rx:
     key = tuple(patterns)
     got = _cache.get(key)
     if got is None:
-        got = [re.compile(p, re.IGNORECASE | re.ASCII) for p in patterns]
+        got = [SitePattern(p) for p in patterns]  # full-match, case-insensitive, time-limited
         _cache[key] = got
     return got
 
@@ -269,6 +270,9 @@ def interpret(
         )
     try:
         return _interpret(text, pats)
+    except PatternTimeout as exc:
+        return Rejected(f"the site pattern {exc} takes too long to match; check the settings",
+                        str(text)[:80])
     except Exception as exc:  # a bad site pattern must not crash the scan path
         return Rejected(f"could not interpret: {type(exc).__name__}", str(text)[:80])
 

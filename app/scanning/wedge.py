@@ -4,6 +4,10 @@ A scanner "types" a whole code in a few milliseconds per key and ends it with En
 Tab; a person needs 80 ms or more per key. The detector is pure: feed it keys with
 their timestamps (seconds, any monotonic clock) and it returns a ScanEvent when a code
 is complete. Typed text + Enter becomes a ``typed`` scan, so one field takes both.
+
+GS1 element strings separate variable-length fields with GS (FNC1). Scanners type it as
+Ctrl+] (the GUI feeds that as "\x1d") or as a site-configured text such as ``{GS}``
+(`gs_text`); both become GS, so a lot number does not swallow the serial after it.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.scanning.events import ScanEvent, ScanSource
-from app.scanning.labels import Patterns, interpret
+from app.scanning.labels import GS, Patterns, interpret
 
 TERMINATORS = frozenset({"Enter", "Return", "KP_Enter", "Tab", "\r", "\n", "\t"})
 BACKSPACE = frozenset({"Backspace", "BackSpace", "\b", "\x7f"})
@@ -38,11 +42,13 @@ class WedgeDetector:
         min_length: int = 4,
         patterns: Patterns | None = None,
         accept_typed: bool = True,
+        gs_text: str = "",
     ) -> None:
         self.max_gap = max_gap
         self.min_length = min_length
         self.patterns = patterns
         self.accept_typed = accept_typed
+        self.gs_text = gs_text
         self._keys: list[_Key] = []
         self._edited = False
 
@@ -63,9 +69,11 @@ class WedgeDetector:
                 self._keys.pop()
             self._edited = True  # scanners never correct themselves
             return None
+        if key == "GS":
+            key = GS  # the key name, for callers that name keys
         if len(key) != 1:
             return None  # Shift, arrows, F-keys ...
-        if not key.isprintable():
+        if not key.isprintable() and key != GS:
             return None  # control characters are dropped, never stored
         if len(self._keys) >= MAX_BUFFER:
             self._keys.pop(0)
@@ -108,6 +116,8 @@ class WedgeDetector:
         return self._event(text, ScanSource.TYPED, end)
 
     def _event(self, text: str, source: ScanSource, t: float) -> ScanEvent:
+        if self.gs_text:
+            text = text.replace(self.gs_text, GS)
         return ScanEvent(
             text=text,
             source=source,

@@ -177,6 +177,11 @@ def _v2(conn: Connection) -> None:
 
 
 def _v3(conn: Connection) -> None:
+    """A server's Retry-After hold is kept with the item, so a new process honours it too."""
+    conn.exec_driver_sql("ALTER TABLE outbox ADD COLUMN retry_hold_s REAL")
+
+
+def _v4(conn: Connection) -> None:
     """Failed logins per operator (or badge guesses), so a restart does not reset a lockout."""
     conn.exec_driver_sql(
         """CREATE TABLE login_failures (
@@ -190,7 +195,8 @@ def _v3(conn: Connection) -> None:
 MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (1, "initial schema", _v1),
     (2, "attention handling, serial index", _v2),
-    (3, "login failures and lockouts", _v3),
+    (3, "Retry-After hold kept with the outbox item", _v3),
+    (4, "login failures and lockouts", _v4),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

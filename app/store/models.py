@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy import Float, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -146,6 +146,7 @@ class OutboxRow(Base):
     handled_by: Mapped[str | None] = mapped_column(Text)
     handled_note: Mapped[str | None] = mapped_column(Text)
     handled_at: Mapped[datetime | None] = mapped_column(UTCText)
+    retry_hold_s: Mapped[float | None] = mapped_column(Float)  # the server's Retry-After
 
 
 class AuditRow(Base):

@@ -63,6 +63,7 @@ from app.store.photos import (
     photo_path,
     write_atomically,
 )
+from app.text import clean_person_text
 
 log = logging.getLogger("station.store")
 
@@ -95,6 +96,7 @@ class QueueCounts:
     attention: int
     oldest_pending_at: datetime | None
     last_sent_at: datetime | None
+    next_attempt_at: datetime | None = None  # the earliest pending item's next try
 
 
 @dataclass(frozen=True, slots=True)
@@ -445,6 +447,15 @@ class Store:
             rows = s.scalars(q.order_by(InspectionRow.started_at.desc())).all()
             return [self._to_inspection(s, r) for r in rows]
 
+    def completed_lines(self, case_id: str) -> dict[str, str]:
+        """line_id -> id of the newest completed inspection of that line of a case."""
+        with self._read() as s:
+            rows = s.execute(select(InspectionRow.line_id, InspectionRow.inspection_id).where(
+                InspectionRow.case_id == case_id,
+                InspectionRow.status == InspectionStatus.COMPLETED.value,
+            ).order_by(InspectionRow.completed_at)).all()
+            return {str(line): str(iid) for line, iid in rows if line}
+
     def draft_case(self, inspection_id: str) -> Case | None:
         with self._read() as s:
             row = s.get(InspectionRow, inspection_id)
@@ -599,13 +610,43 @@ class Store:
             append_audit(s, "station", "sync_sent", inspection_id,
                          {"received_at": server_received_at})
 
-    def schedule_retry(self, inspection_id: str, next_at: datetime, error: str) -> None:
+    def schedule_retry(self, inspection_id: str, next_at: datetime, error: str, *,
+                       hold_s: float | None = None) -> None:
+        """`hold_s`: the server asked for this wait (Retry-After); "send now" keeps it."""
         with self._write(durable=False) as s:
             row = s.get(OutboxRow, inspection_id)
             if row is None:
                 raise StoreError(f"no outbox entry {inspection_id}")
             row.attempts += 1
             row.next_attempt_at, row.last_error = next_at, error[:500]
+            row.retry_hold_s = hold_s
+
+    def clamp_schedule(self, now: datetime, longest_wait_s: float) -> int:
+        """No pending item is due later than `now` plus the longest wait it could have been given.
+
+        A wall clock set back (or set ahead, then corrected) leaves `next_attempt_at` far in
+        the future; without this the queue would stall for as long as the clock was off.
+        Returns how many items were pulled in.
+        """
+        with self._write(durable=False) as s:
+            rows = s.scalars(select(OutboxRow).where(
+                OutboxRow.state == OutboxState.PENDING,
+                OutboxRow.next_attempt_at > now + timedelta(seconds=longest_wait_s))).all()
+            for row in rows:
+                limit = now + timedelta(seconds=max(longest_wait_s, row.retry_hold_s or 0.0))
+                if row.next_attempt_at > limit:
+                    log.warning("outbox: %s was due at %s, later than any wait allows (the "
+                                "clock moved?); due at %s instead", row.inspection_id,
+                                ts_text(row.next_attempt_at), ts_text(limit))
+                    row.next_attempt_at = limit
+            return len(rows)
+
+    def server_hold_until(self, now: datetime) -> datetime | None:
+        """The latest time a server's Retry-After still holds an item back, if any does."""
+        with self._read() as s:
+            return s.scalar(select(func.max(OutboxRow.next_attempt_at)).where(
+                OutboxRow.state == OutboxState.PENDING, OutboxRow.retry_hold_s.is_not(None),
+                OutboxRow.next_attempt_at > now))
 
     def mark_attention(self, inspection_id: str, reason: str) -> None:
         with self._write() as s:
@@ -632,6 +673,7 @@ class Store:
     def mark_handled(self, inspection_id: str, *, by: Operator, note: str) -> None:
         """Shift lead: the item was dealt with outside the station; kept, never sent."""
         actor = require_shift_lead(by, "mark an item as handled").operator_id
+        note = clean_person_text(note)
         if not note.strip():
             raise DomainError("say how the item was handled")
         with self._write() as s:
@@ -644,13 +686,17 @@ class Store:
 
     def queue_counts(self) -> QueueCounts:
         with self._read() as s:
-            pending, oldest = s.execute(
-                select(func.count(), func.min(OutboxRow.created_at))
+            pending, oldest, nxt = s.execute(
+                select(func.count(), func.min(OutboxRow.created_at),
+                       func.min(OutboxRow.next_attempt_at))
                 .where(OutboxRow.state == OutboxState.PENDING)).one()
             attention = s.scalar(select(func.count()).where(
                 OutboxRow.state == OutboxState.ATTENTION)) or 0
             last = s.scalar(select(func.max(OutboxRow.sent_at)))
-        return QueueCounts(int(pending), int(attention), oldest, last)
+        # A server's Retry-After holds the whole queue: that is when anything goes next.
+        held = self.server_hold_until(utcnow()) if nxt is not None else None
+        nxt = held or nxt
+        return QueueCounts(int(pending), int(attention), oldest, last, nxt)
 
     # --- history ----------------------------------------------------------------------------
 
@@ -771,9 +817,14 @@ class Store:
         return len(ids)
 
     def touch_outbox_now(self) -> None:
-        """Make every pending item due now (the network just came back, or a person asked)."""
+        """Make every pending item due now (the network just came back, or a person asked).
+
+        Items the server asked to hold back (Retry-After) keep their time: the server is busy
+        whoever asks.
+        """
         with self._write() as s:
-            s.execute(update(OutboxRow).where(OutboxRow.state == OutboxState.PENDING)
+            s.execute(update(OutboxRow).where(OutboxRow.state == OutboxState.PENDING,
+                                              OutboxRow.retry_hold_s.is_(None))
                       .values(next_attempt_at=utcnow()))
 
 

@@ -10,6 +10,8 @@ import time
 from typing import Any
 
 from app.config import ConfigError, Settings, load_settings
+from app.domain import format_ts, utcnow
+from app.filelock import FileLock
 from app.paths import Paths, resolve_paths
 from app.station_store import open_station_store
 from app.store.store import Store
@@ -17,6 +19,7 @@ from app.sync.client import ApiError, AuthFailed, CaseApiClient, InsecureUrlErro
 from app.sync.outbox import OutboxWorker
 from app.sync.status import SyncStatus
 from app.sync.token import StationToken
+from app.text import for_terminal
 
 DEMO_URL_ENV = "INSPECTION_STATION_DEMO_URL"
 DEMO_TOKEN = "demo-token"  # what `python -m app.refserver` accepts by default
@@ -50,9 +53,17 @@ def make_client(settings: Settings, paths: Paths) -> CaseApiClient | None:
     url = base_url(settings)
     if url is None:
         return None
+    from app.training import check_training_target
+
+    check_training_target(paths.data_dir, url)  # raises for training data and a real URL
     token = StationToken(settings, paths.token_file,
                          fallback=DEMO_TOKEN if settings.demo_mode else None)
     return CaseApiClient(settings, token, base_url=url)
+
+
+def sender_lock(paths: Paths) -> FileLock:
+    """The data folder's one-sender lock, shared by the GUI's outbox worker and `sync`."""
+    return FileLock(paths.data_dir / "sync.lock")
 
 
 def _counts_line(store: Store, sent: int | None = None) -> str:
@@ -84,17 +95,27 @@ def run(args: argparse.Namespace) -> int:
                   file=sys.stderr)
             print(_counts_line(store))
             return 2
+        lock = sender_lock(paths)
+        if not lock.acquire():
+            print(f"another sender is active on this data folder (process {lock.holder() or '?'}"
+                  "); nothing sent. Run sync again when it has finished.", file=sys.stderr)
+            print(_counts_line(store))
+            client.close()
+            return 1
         try:
-            return _sync(store, client, settings, once=args.once, timeout=args.timeout)
+            return _sync(store, client, settings, once=args.once, timeout=args.timeout,
+                         lock=lock)
         finally:
+            lock.release()
             client.close()
     finally:
         store.close()
 
 
 def _sync(store: Store, client: CaseApiClient, settings: Settings, *, once: bool,
-          timeout: float | None) -> int:
-    worker = OutboxWorker(store, client, retention_days=settings.retention_days)
+          timeout: float | None, lock: FileLock) -> int:
+    worker = OutboxWorker(store, client, retention_days=settings.retention_days,
+                          sender_lock=lock)
     store.touch_outbox_now()  # a person asked: do not wait for scheduled retries
     if once:
         report = worker.drain_once()
@@ -118,12 +139,24 @@ def _sync(store: Store, client: CaseApiClient, settings: Settings, *, once: bool
             worker.stop(timeout=60)
         sent = _sent_total(store) - start_sent
     if worker.paused_for_auth:
-        print(f"paused: {worker.status.snapshot.auth_reason} "
-              "(store a valid station token, then run sync again)", file=sys.stderr)
+        print(f"paused: {_auth_advice(worker.status.snapshot.auth_reason)}", file=sys.stderr)
     print(_counts_line(store, sent))
+    nxt = store.queue_counts().next_attempt_at
+    if nxt is not None and nxt > utcnow():
+        print(f"next attempt at {format_ts(nxt)}")
     for item in store.outbox_items(["attention"]):
-        print(f"  needs attention: {item.inspection_id}: {item.attention_reason}")
+        print(f"  needs attention: {item.inspection_id}: "
+              f"{for_terminal(item.attention_reason or '')}")
     return 0 if store.queue_counts().pending == 0 else 1
+
+
+def _auth_advice(reason: str | None) -> str:
+    """What a person can do about a 401/403: a disabled station is no token problem."""
+    text = for_terminal(reason or "")
+    if "station_disabled" in text:
+        return (f"{text}: this station is disabled on the server; ask the case API's "
+                "administrators to enable it, then run sync again")
+    return f"{text} (store a valid station token, then run sync again)"
 
 
 def _sent_total(store: Store) -> int:
@@ -154,5 +187,5 @@ def _status(store: Store, client: CaseApiClient | None, *, as_json: bool) -> int
               f"oldest pending {data['oldest_pending_age_s']} s; "
               f"last success {data['last_success_at']}")
         if snap.paused_for_auth:
-            print(f"paused: {snap.auth_reason}")
+            print(f"paused: {_auth_advice(snap.auth_reason)}")
     return 0

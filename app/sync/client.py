@@ -23,7 +23,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, Protocol, TypeVar
 from urllib.parse import quote, urlsplit
 
 import requests
@@ -36,6 +36,7 @@ from app import PRODUCT, __version__
 from app.checklists import TemplateError, templates_from_api
 from app.config import Settings
 from app.domain import Case, DomainError
+from app.loopback import is_loopback
 
 log = logging.getLogger("station.sync.client")
 
@@ -367,11 +368,6 @@ class Timeouts:
         return min(self.max_deadline, self.deadline + size / self.min_rate)
 
 
-def is_loopback(host: str) -> bool:
-    host = host.strip("[]").lower()
-    return host in {"localhost", "::1"} or host.startswith("127.")
-
-
 def check_url(base_url: str, allow_plain_http: bool) -> str:
     parts = urlsplit(base_url)
     if parts.scheme not in {"http", "https"} or not parts.hostname:
@@ -381,6 +377,12 @@ def check_url(base_url: str, allow_plain_http: bool) -> str:
             f"refusing plain http to {parts.hostname}: use https, or set allow_plain_http "
             "if the site insists (the token would travel unencrypted)")
     return base_url.rstrip("/")
+
+
+class RequestActivity(Protocol):
+    def request_started(self) -> int: ...
+
+    def request_ended(self, ticket: int) -> None: ...
 
 
 class CaseApiClient:
@@ -411,6 +413,9 @@ class CaseApiClient:
             "X-Station-Id": self.station_id,
             "Accept": "application/json",
         })
+        # Told of every request's start and end (app.sync.status.SyncStatus), so a hang
+        # shows on the status line; set by the outbox worker and the lookup.
+        self.activity: RequestActivity | None = None
 
     def close(self) -> None:
         self.session.close()
@@ -509,6 +514,8 @@ class CaseApiClient:
         _tls.watch = watch
         watch.start()
         resp: requests.Response | None = None
+        activity = self.activity
+        ticket = activity.request_started() if activity is not None else None
         try:
             resp = self.session.request(
                 method, self.base_url + path, params=params, data=data, headers=hdrs,
@@ -531,6 +538,8 @@ class CaseApiClient:
             _tls.watch = None
             if resp is not None:
                 resp.close()
+            if activity is not None and ticket is not None:
+                activity.request_ended(ticket)
         if watch.expired:
             raise Transient(f"{method} {path}: no complete answer within {seconds:.0f} s",
                             network=True)
@@ -575,8 +584,11 @@ class CaseApiClient:
             raise Transient(f"{what}: malformed answer ({where})", status=status) from None
 
     def _log_malformed(self, what: str, status: int, body: bytes, why: str) -> None:
-        log.warning("case API %s answered %d with a malformed body (%s); first bytes: %r",
-                    what, status, why, body[:LOG_BODY_BYTES])
+        log.warning("case API %s answered %d with a malformed body (%s)", what, status, why)
+        # The bytes go to the log file only (INFO): a terminal shows warnings, and a
+        # garbage answer has no business there.
+        log.info("case API %s: first bytes of the malformed body: %r", what,
+                 body[:LOG_BODY_BYTES])
 
     def _unexpected(self, method: str, what: str, status: int, body: bytes,
                     headers: Mapping[str, str]) -> ApiError:

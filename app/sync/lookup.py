@@ -55,6 +55,8 @@ class CaseLookup:
         self.client = client
         self.store = store
         self.status = status
+        if client is not None and status is not None and client.activity is None:
+            client.activity = status
         self.cache_max_age = cache_max_age
 
     def lookup(self, code: str) -> LookupOutcome:

@@ -23,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.domain import Case, Photo, utcnow
+from app.filelock import FileLock
 from app.store.db import StoreError
 from app.store.models import InspectionRow
 from app.store.photos import photo_file_name, photo_path
@@ -79,13 +80,19 @@ class OutboxWorker:
         retention_days: int = 30,
         probe_interval: float = 15.0,
         auth_poll: float = 5.0,
-        auth_recheck: float = 300.0,
+        auth_recheck: float = 25.0,
         idle_wait: float = 60.0,
         batch: int = 50,
+        monotonic: Callable[[], float] = time.monotonic,
+        sender_lock: FileLock | None = None,
     ) -> None:
         self.store = store
         self.client = client
+        self._monotonic = monotonic  # injectable: tests step through minutes of backoff
+        self.sender_lock = sender_lock  # one sender per data folder (GUI worker or `sync`)
         self.status = status or SyncStatus()
+        if client.activity is None:
+            client.activity = self.status
         self.clock = clock
         self.rng = rng or random.Random()
         self.backoff = backoff or Backoff()
@@ -102,12 +109,24 @@ class OutboxWorker:
         self._paused = False
         self._bad_token: str | None = None
         self._paused_at = 0.0
+        self._auth_wait = auth_poll  # the next probe while paused; doubles up to auth_recheck
         self._offline = False
         self._down_confirmed = False  # a /health probe failed too: really offline
         self._gate_until = 0.0  # monotonic; no sending before (network trouble, Retry-After)
         self._gate_is_server = False  # a Retry-After gate survives wake()
         self._uploaded: set[tuple[str, str]] = set()
         self._refreshed_at = 0.0
+        self._restore_server_hold()
+
+    def _restore_server_hold(self) -> None:
+        """A Retry-After given to an earlier process still holds the whole queue."""
+        self.store.clamp_schedule(self.clock(), self.backoff.cap)
+        held = self.store.server_hold_until(self.clock())
+        if held is not None:
+            wait = (held - self.clock()).total_seconds()
+            log.info("outbox: the server asked to wait; holding the queue %.0f s more", wait)
+            self._gate_until = self._monotonic() + wait
+            self._gate_is_server = True
 
     # --- lifecycle ---------------------------------------------------------------------------
 
@@ -124,11 +143,21 @@ class OutboxWorker:
         if self._thread is not None:
             self._thread.join(timeout)
             self._thread = None
+        if self.sender_lock is not None:
+            self.sender_lock.release()
 
     def wake(self) -> None:
-        """A new item, or the network is back: look at the queue now."""
+        """A new item, or the network is back: look at the queue now.
+
+        The counts are read here too: while a request hangs or the network is down the
+        worker thread may not get round to it, and the queue shown must include the new item.
+        """
         if not self._gate_is_server:
             self._gate_until = 0.0
+        try:
+            self.status.refresh_counts(self.store)
+        except Exception:
+            log.exception("outbox: cannot read the queue counts")
         self._event.set()
 
     @property
@@ -152,6 +181,15 @@ class OutboxWorker:
             self.status.refresh_counts(self.store)
         except Exception:  # a locked database must not end the thread before it starts
             log.exception("outbox: cannot read the queue yet; trying again shortly")
+        # With nothing to send, ask /health at once: the status line shows the real state
+        # within seconds of the start, not "connecting" until a first result is sent (with
+        # a queue, the first send tells the state just as soon).
+        try:
+            due = self.store.next_due_at()
+            if (due is None or due > self.clock()) and not self._probe() and not self._paused:
+                self._offline = True
+        except Exception:
+            log.exception("outbox: the first /health probe failed unexpectedly")
         while not self._stop.is_set():
             try:
                 wait = self._step()
@@ -164,24 +202,30 @@ class OutboxWorker:
 
     def _step(self) -> float:
         """One turn of the loop; returns how long to wait before the next."""
+        if self.sender_lock is not None and not self.sender_lock.acquire():
+            # Another process sends for this data folder; take over when it ends.
+            self.status.update(other_sender=True)
+            return self.probe_interval
+        self.status.update(other_sender=False)
         self._safe_purge()
         if self._paused:
             return self._auth_check()
-        now = time.monotonic()
+        now = self._monotonic()
         if now < self._gate_until:
             return self._gate_until - now
         self._gate_is_server = False
         if self._offline and not self._probe():
-            self._gate_until = time.monotonic() + self.probe_interval
+            self._gate_until = self._monotonic() + self.probe_interval
             return self.probe_interval
         self.drain_once()
         if self._paused or self._stop.is_set():
             return 0.0 if self._stop.is_set() else self.auth_poll
-        if time.monotonic() < self._gate_until:
-            return self._gate_until - time.monotonic()
+        if self._monotonic() < self._gate_until:
+            return self._gate_until - self._monotonic()
         return self._until_next_due()
 
     def _until_next_due(self) -> float:
+        self.store.clamp_schedule(self.clock(), self.backoff.cap)
         nxt = self.store.next_due_at()
         if nxt is None:
             return self.idle_wait
@@ -213,21 +257,26 @@ class OutboxWorker:
         if token and token != self._bad_token:
             self.resume()
             return 0.0
-        if time.monotonic() - self._paused_at >= self.auth_recheck:
-            self._paused_at = time.monotonic()
+        # The refusal may be lifted on the server (token re-allowed, station re-enabled):
+        # probe with backoff, so the queue resumes within `auth_recheck` of that.
+        if self._monotonic() - self._paused_at >= self._auth_wait:
+            self._paused_at = self._monotonic()
+            self._auth_wait = min(self.auth_recheck, self._auth_wait * 2)
             try:
                 self.client.health()
             except ApiError:
-                return self.auth_poll
+                return min(self.auth_poll, self._auth_wait)
             self.resume()
             return 0.0
-        return self.auth_poll
+        return min(self.auth_poll, self._auth_wait)
 
     def _pause(self, exc: AuthFailed) -> None:
         if not self._paused:
             log.error("outbox: paused, the case API refused the station (%s)", exc.reason)
+        if not self._paused:
+            self._auth_wait = self.auth_poll
         self._paused = True
-        self._paused_at = time.monotonic()
+        self._paused_at = self._monotonic()
         self._bad_token = self.client.token()
         self.status.update(paused_for_auth=True, auth_reason=str(exc), online=True)
 
@@ -243,16 +292,17 @@ class OutboxWorker:
         """Send every item due now, each at most once; stops early when offline or paused."""
         report = DrainReport()
         with self._drain_lock:
+            self.store.clamp_schedule(self.clock(), self.backoff.cap)
             tried: set[str] = set()
             while not self._stop.is_set() and not self._paused:
-                if time.monotonic() < self._gate_until:
+                if self._monotonic() < self._gate_until:
                     break
                 due = [i for i in self.store.outbox_due(self.clock(), self.batch)
                        if i.inspection_id not in tried]
                 if not due:
                     break
                 for item in due:
-                    if self._stop.is_set() or self._paused or time.monotonic() < self._gate_until:
+                    if self._stop.is_set() or self._paused or self._monotonic() < self._gate_until:
                         break
                     tried.add(item.inspection_id)
                     outcome = self._process(item)
@@ -269,7 +319,7 @@ class OutboxWorker:
 
     def _refresh_status(self, *, force: bool = False) -> None:
         """Counts from the store, at most every 0.2 s while a batch flows (each costs queries)."""
-        now = time.monotonic()
+        now = self._monotonic()
         if force or now - self._refreshed_at >= 0.2:
             self._refreshed_at = now
             self.status.refresh_counts(self.store)
@@ -337,17 +387,18 @@ class OutboxWorker:
     def _retry_later(self, item: OutboxItem, error: str, retry_after: float | None, *,
                      network: bool) -> str:
         delay = self.backoff.delay(item.attempts, self.rng, retry_after)
+        hold = None if retry_after is None else min(retry_after, self.backoff.retry_after_cap)
         self.store.schedule_retry(item.inspection_id, self.clock() + timedelta(seconds=delay),
-                                  error)
+                                  error, hold_s=hold)
         log.info("outbox: %s: %s; next try in %.1f s", item.inspection_id, error, delay)
         if retry_after is not None:
             # Back-pressure is about the server, not the item: hold the whole queue.
-            self._gate_until = max(self._gate_until, time.monotonic() + retry_after)
+            self._gate_until = max(self._gate_until, self._monotonic() + retry_after)
             self._gate_is_server = True
         if network:
             self._offline = True
             self._gate_until = max(self._gate_until,
-                                   time.monotonic() + min(delay, self.probe_interval))
+                                   self._monotonic() + min(delay, self.probe_interval))
             self.status.update(online=False, last_error=error)
             return "offline"
         self.status.update(last_error=error)

@@ -2,12 +2,18 @@
 
 Thread-safe. `subscribe(callback)` is called with the new snapshot on every
 change, from whichever thread made it (the GUI adapter re-emits it as a Qt signal).
+
+The status also watches requests in flight (the client reports each start and end), so
+a request that hangs shows as "no answer for N s" instead of the last known "online":
+`connection_state()` is the one rule the status line follows.
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime
@@ -16,6 +22,8 @@ from typing import Any
 from app.domain import format_ts, utcnow
 
 log = logging.getLogger("station.sync.status")
+
+HANG_AFTER_S = 10.0  # a request unanswered this long is told as "no answer for N s"
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +36,13 @@ class SyncSnapshot:
     paused_for_auth: bool = False
     auth_reason: str | None = None
     last_error: str | None = None
+    next_attempt_at: datetime | None = None  # when the earliest pending item is tried next
+    other_sender: bool = False  # another process holds this data folder's sender lock
+
+    @property
+    def unsent(self) -> int:
+        """Every result not yet accepted by the server: waiting or needing attention."""
+        return self.queue_depth + self.needs_attention
 
     def oldest_pending_age_s(self, now: datetime | None = None) -> float | None:
         if self.oldest_pending_at is None:
@@ -36,11 +51,12 @@ class SyncSnapshot:
 
     def to_json(self, now: datetime | None = None) -> dict[str, Any]:
         out = asdict(self)
-        for key in ("oldest_pending_at", "last_success_at"):
+        for key in ("oldest_pending_at", "last_success_at", "next_attempt_at"):
             value = out[key]
             out[key] = format_ts(value) if value is not None else None
         age = self.oldest_pending_age_s(now)
         out["oldest_pending_age_s"] = round(age, 1) if age is not None else None
+        out["unsent"] = self.unsent
         return out
 
 
@@ -48,10 +64,46 @@ Listener = Callable[[SyncSnapshot], None]
 
 
 class SyncStatus:
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._lock = threading.Lock()
         self._snap = SyncSnapshot()
         self._listeners: list[Listener] = []
+        self._clock = clock
+        self._tickets = itertools.count()
+        self._in_flight: dict[int, float] = {}  # ticket -> monotonic start
+
+    # --- requests in flight (called by the client, any thread) --------------------------------
+
+    def request_started(self) -> int:
+        with self._lock:
+            ticket = next(self._tickets)
+            self._in_flight[ticket] = self._clock()
+            return ticket
+
+    def request_ended(self, ticket: int) -> None:
+        with self._lock:
+            self._in_flight.pop(ticket, None)
+
+    def unanswered_for(self) -> float | None:
+        """Seconds the oldest request in flight has waited; None when none is."""
+        with self._lock:
+            if not self._in_flight:
+                return None
+            return max(0.0, self._clock() - min(self._in_flight.values()))
+
+    def connection_state(self) -> tuple[str, float | None]:
+        """("paused" | "no_answer" | "online" | "offline" | "connecting", seconds waited)."""
+        snap = self.snapshot
+        waited = self.unanswered_for()
+        if snap.paused_for_auth:
+            return "paused", None
+        if waited is not None and waited >= HANG_AFTER_S:
+            return "no_answer", waited
+        if snap.online is True:
+            return "online", None
+        if snap.online is False:
+            return "offline", None
+        return "connecting", None
 
     @property
     def snapshot(self) -> SyncSnapshot:
@@ -89,4 +141,5 @@ class SyncStatus:
         counts = store.queue_counts()
         return self.update(queue_depth=counts.pending, oldest_pending_at=counts.oldest_pending_at,
                            needs_attention=counts.attention,
+                           next_attempt_at=counts.next_attempt_at,
                            last_success_at=counts.last_sent_at or self.snapshot.last_success_at)

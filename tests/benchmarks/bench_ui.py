@@ -32,7 +32,7 @@ from app.context import StationContext
 from app.demo import seed_demo_operators, write_label_video
 from app.domain import Case, Result, StepKind
 from app.paths import Paths
-from app.refserver import DEMO_CASES, demo_case_documents, start_server
+from app.refserver import DEMO_CASES, RunningServer, demo_case_documents, start_server
 from app.sync.token import write_token_file
 from app.workflow import InspectionSession, start_inspection
 from ui.main import configure_interpreter
@@ -43,6 +43,41 @@ TOKEN = "bench-token"
 def pct(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def bench_station(tmp: Path, video: Path, station_id: str) -> tuple[RunningServer,
+                                                                    StationContext]:
+    """The reference server on loopback and a station over it, camera on `video`."""
+    server = start_server(tmp / "ref" / "cases.db", tmp / "ref" / "photos", tokens={TOKEN})
+    paths = Paths(data_dir=tmp / "station", config_file=tmp / "station" / "config.toml",
+                  log_dir=tmp / "station" / "logs")
+    paths.ensure()
+    write_token_file(paths.token_file, TOKEN)
+    settings = Settings().replace(api_base_url=server.url, token_source="file",
+                                  camera_source=str(video), sound=False, station_id=station_id)
+    ctx = StationContext.open(paths, settings)
+    seed_demo_operators(ctx.store)
+    return server, ctx
+
+
+def lateness_timer(interval_ms: int = 10) -> tuple[QTimer, list[float]]:
+    """A precise timer that records how late (ms) the GUI thread serves each of its ticks."""
+    lateness: list[float] = []
+    clock = QElapsedTimer()
+    timer = QTimer()
+    timer.setTimerType(Qt.TimerType.PreciseTimer)
+    timer.setInterval(interval_ms)
+    last = [0.0]
+
+    def tick() -> None:
+        now = clock.nsecsElapsed() / 1e6
+        if last[0]:
+            lateness.append(max(0.0, now - last[0] - interval_ms))
+        last[0] = now
+
+    timer.timeout.connect(tick)
+    clock.start()
+    return timer, lateness
 
 
 def bench_cases(count: int) -> list[dict[str, Any]]:
@@ -100,15 +135,7 @@ def main() -> int:
                               gap_seconds=1.0, size=(1920, 1080))
     print(f"1080p 30 fps label video written in {time.perf_counter() - t0:.1f} s")
 
-    server = start_server(tmp / "ref" / "cases.db", tmp / "ref" / "photos", tokens={TOKEN})
-    paths = Paths(data_dir=tmp / "station", config_file=tmp / "station" / "config.toml",
-                  log_dir=tmp / "station" / "logs")
-    paths.ensure()
-    write_token_file(paths.token_file, TOKEN)
-    settings = Settings().replace(api_base_url=server.url, token_source="file",
-                                  camera_source=str(video), sound=False, station_id="BENCH-UI")
-    ctx = StationContext.open(paths, settings)
-    seed_demo_operators(ctx.store)
+    server, ctx = bench_station(tmp, video, "BENCH-UI")
 
     docs = bench_cases(args.inspections)
     server.store.seed(docs)
@@ -130,21 +157,7 @@ def main() -> int:
     window.camera.scanned.connect(lambda ev: camera_scans.append(ev.text))
 
     # --- 1. responsiveness under load ---------------------------------------------------------
-    lateness: list[float] = []
-    clock = QElapsedTimer()
-    timer = QTimer()
-    timer.setTimerType(Qt.TimerType.PreciseTimer)
-    timer.setInterval(10)
-    last = [0.0]
-
-    def tick() -> None:
-        now = clock.nsecsElapsed() / 1e6
-        if last[0]:
-            lateness.append(max(0.0, now - last[0] - 10.0))
-        last[0] = now
-
-    timer.timeout.connect(tick)
-    clock.start()
+    timer, lateness = lateness_timer()
     timer.start()
     if not args.no_sync:
         window.sync.start()
