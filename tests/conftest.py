@@ -33,6 +33,30 @@ def _isolated_station(tmp_path_factory: pytest.TempPathFactory,
     yield
 
 
+@pytest.fixture(autouse=True)
+def _english_after_each_test() -> Iterator[None]:
+    """A test that switched the interface to Chinese leaves no translator behind.
+
+    Translators are installed on the one QApplication of the session; a test whose window
+    (or setup screen) spoke Chinese would otherwise turn every later test's text Chinese.
+    Only acts once some test has created the QApplication (Qt-free tests never import Qt).
+    """
+    yield
+    import sys
+
+    if "PySide6.QtCore" not in sys.modules:
+        return
+    from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
+
+    app = QCoreApplication.instance()
+    if app is None:
+        return
+    for translator in app.findChildren(QTranslator):
+        app.removeTranslator(translator)
+        translator.deleteLater()
+    QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
+
+
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
     folder = tmp_path / "station"

@@ -128,7 +128,7 @@ def mjpg_video(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_compressed_mjpeg_frames_decode_to_the_same_pictures(mjpg_video: Path) -> None:
     """Packets decoded where used give the pictures OpenCV's own reading gives (to +-4)."""
-    camera = Camera(CameraConfig(source=str(mjpg_video), pace=False))
+    camera = Camera(CameraConfig(source=str(mjpg_video), loop=True))  # running for the still
     camera.start()
     try:
         assert camera._compressed, "an MJPG file was not read as packets"
