@@ -108,24 +108,32 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     if args.command != "gui":  # the GUI sets up its own logging and crash reporting
         _start_logging(args)
-    from sqlite3 import DatabaseError as SqliteError
-
-    from sqlalchemy.exc import DatabaseError
-
-    from app.store.db import StoreError
-
     try:
         return int(func(args))
     except KeyboardInterrupt:
         return 130
-    except StoreError as exc:  # a damaged or newer database, a full disk: told in plain words
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    except (DatabaseError, SqliteError) as exc:  # damage found after the check at open
-        print(f"error: the station database cannot be read "
-              f"({getattr(exc, 'orig', None) or exc}); restore it from a backup",
-              file=sys.stderr)
-        return 1
+    except Exception as exc:
+        # A damaged or newer database, a full disk: told in plain words. Looked up, not
+        # imported: loading the store (SQLAlchemy) here would slow every command's start.
+        db = sys.modules.get("app.store.db")
+        if db is not None and isinstance(exc, db.StoreError):
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        if _is_database_error(exc):  # damage found after the check at open
+            print(f"error: the station database cannot be read "
+                  f"({getattr(exc, 'orig', None) or exc}); restore it from a backup",
+                  file=sys.stderr)
+            return 1
+        raise
+
+
+def _is_database_error(exc: BaseException) -> bool:
+    """sqlite3 / SQLAlchemy database errors, without importing SQLAlchemy to ask."""
+    import sqlite3
+
+    sa = sys.modules.get("sqlalchemy.exc")
+    return isinstance(exc, sqlite3.DatabaseError) or (
+        sa is not None and isinstance(exc, sa.DatabaseError))
 
 
 def _data_dir_problem(args: argparse.Namespace) -> str | None:

@@ -84,6 +84,9 @@ setup_venv
 case "$cmd" in
   setup) ;;
   run)
+    # Developers land in training mode; with arguments, run exactly what was asked
+    # (`bash scripts/dev.sh run gui` shows the setup screen on a new data folder).
+    if [ "$#" -eq 0 ]; then set -- gui --training; fi
     exec "$VENV/bin/python" -m app "$@"
     ;;
   test)

@@ -97,8 +97,9 @@ def test_unused_parts_are_left_out(exe: Path) -> None:
         pyz.write_bytes(archive.extract("PYZ.pyz"))
         modules = set(ZlibArchiveReader(str(pyz)).toc)
     assert {"app.selftest", "ui.main", "ui.selftest_qt", "app.scanning.decoder",
-            "reportlab.graphics.barcode.code128", "reportlab.graphics.barcode.qr"} <= modules
-    unwanted = ("app.refserver", "pytest", "_pytest", "hypothesis", "schemathesis",
+            "reportlab.graphics.barcode.code128", "reportlab.graphics.barcode.qr",
+            "app.refserver.server", "ui.setup_screen", "ui.single_instance"} <= modules
+    unwanted = ("pytest", "_pytest", "hypothesis", "schemathesis",
                 "PySide6.QtWebEngine", "PySide6.Qt3D", "PySide6.QtQuick", "PySide6.QtQml",
                 "PySide6.QtCharts")
     assert not {m for m in modules if m.startswith(unwanted)}
@@ -106,6 +107,26 @@ def test_unused_parts_are_left_out(exe: Path) -> None:
     assert not {f for f in files if f.startswith(("libQt6WebEngine", "libQt6Quick", "libQt63D",
                                                   "libQt6Qml", "Qt6WebEngine", "Qt6Quick"))}
     assert (BUNDLE / "_internal" / "resources" / "samples" / "label_rma.png").is_file()
+
+
+def test_frozen_gui_on_empty_user_folders_reaches_the_setup_screen(exe: Path,
+                                                                  tmp_path: Path) -> None:
+    """What a site's IT person does first after unpacking: start it, nothing configured."""
+    env = {**_station_env(tmp_path), "QT_QPA_PLATFORM": "offscreen"}
+    proc = subprocess.run([str(exe), "gui", "--exit-when-shown"], env=env, capture_output=True,
+                          text=True, timeout=180, check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr[-3000:]
+    assert "first window: setup" in proc.stdout, proc.stdout + proc.stderr[-3000:]
+    assert "Traceback" not in proc.stderr
+
+
+def test_frozen_training_mode_starts_the_reference_server(exe: Path, tmp_path: Path) -> None:
+    env = {**_station_env(tmp_path), "QT_QPA_PLATFORM": "offscreen"}
+    proc = subprocess.run([str(exe), "gui", "--training", "--exit-when-shown"], env=env,
+                          capture_output=True, text=True, timeout=300, check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr[-3000:]
+    assert "first window: training" in proc.stdout and "TRAINING" in proc.stdout
+    assert (tmp_path / "data" / "InspectionStation" / "demo" / "TRAINING").is_file()
 
 
 def test_bundle_is_under_the_size_target(exe: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -28,8 +29,16 @@ def paths(tmp_path: Path) -> Paths:
     return resolve_paths(tmp_path / "station", None, env={})
 
 
-def _screen(qtbot: Any, paths: Paths, qm_dir: Path) -> SetupScreen:
-    screen = SetupScreen(paths, Translations(qm_dir))
+@pytest.fixture
+def translations(qm_dir: Path) -> Iterator[Translations]:
+    """Switching the language installs a translator on the application: undo it after."""
+    loaded = Translations(qm_dir)
+    yield loaded
+    loaded.switch("en")
+
+
+def _screen(qtbot: Any, paths: Paths, translations: Translations) -> SetupScreen:
+    screen = SetupScreen(paths, translations)
     qtbot.addWidget(screen)
     screen.show()
     return screen
@@ -52,16 +61,17 @@ def _lead_in_store(paths: Paths) -> bool:
 
 
 def test_a_short_lead_pin_is_refused_on_the_screen(qtbot: Any, paths: Paths,
-                                                   qm_dir: Path) -> None:
-    screen = _screen(qtbot, paths, qm_dir)
+                                                   translations: Translations) -> None:
+    screen = _screen(qtbot, paths, translations)
     _lead(qtbot, screen, pin="1234", again="1234")
     assert screen.pages.currentIndex() == 0
     assert "at least 6 digits" in screen.message.text()
 
 
-def test_connect_to_the_site_after_a_connection_test(qtbot: Any, paths: Paths, qm_dir: Path,
+def test_connect_to_the_site_after_a_connection_test(qtbot: Any, paths: Paths,
+                                                     translations: Translations,
                                                      refserver: RunningServer) -> None:
-    screen = _screen(qtbot, paths, qm_dir)
+    screen = _screen(qtbot, paths, translations)
     _lead(qtbot, screen)
     assert screen.pages.currentIndex() == 1
     qtbot.keyClicks(screen.url, refserver.url)
@@ -85,8 +95,8 @@ def test_connect_to_the_site_after_a_connection_test(qtbot: Any, paths: Paths, q
     assert _lead_in_store(paths) and not needs_setup(paths)
 
 
-def test_training_in_chinese(qtbot: Any, paths: Paths, qm_dir: Path) -> None:
-    screen = _screen(qtbot, paths, qm_dir)
+def test_training_in_chinese(qtbot: Any, paths: Paths, translations: Translations) -> None:
+    screen = _screen(qtbot, paths, translations)
     screen.language.setCurrentIndex(screen.language.findData("zh_CN"))
     wait_until(qtbot, lambda: screen.title.text() == "设置本工作台", what="Chinese title")
     _lead(qtbot, screen, again="246811")

@@ -12,6 +12,7 @@ import argparse
 import contextlib
 import logging
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 # Only what every start needs: the rest is imported where it is used, so the first
@@ -205,19 +206,22 @@ class _Runner:
             assert isinstance(lead, FirstLead)
             with contextlib.suppress(SetupError):
                 add_first_lead(ctx.store, lead)
-        window = build_main_window(ctx, translations=self.translations)
+        # The camera and the outbox start once the window has painted: their threads
+        # (camera probing, the first /health) would otherwise delay the first window.
+        window = build_main_window(ctx, translations=self.translations, start=False)
         self.crash._parent_widget = lambda: window
-        self._show(window, "training" if training else "station")
+        self._show(window, "training" if training else "station", then=window.start)
         if self.crash_text:
             self.crash.offer_crash_file(self.crash_text)
         log.info("station %s started%s", ctx.settings.station_id,
                  " (training)" if training else "")
         return True
 
-    def _show(self, window: QWidget, name: str) -> None:
+    def _show(self, window: QWidget, name: str, *,
+              then: Callable[[], None] | None = None) -> None:
         self.front = window
-        if self.exit_when_shown:
-            self._watch = _first_paint(window, name, self.app)
+        self._watch = _first_paint(window, name, self.app, then=then,
+                                   exit_after=self.exit_when_shown)
         if name == "setup":
             window.show()
         else:
@@ -239,17 +243,23 @@ class _Runner:
             self.ctx = None
 
 
-def _first_paint(window: QWidget, name: str, app: QApplication) -> object:
-    """`--exit-when-shown`: print "first window: NAME" once it has painted, then quit."""
+def _first_paint(window: QWidget, name: str, app: QApplication, *,
+                 then: Callable[[], None] | None, exit_after: bool) -> object:
+    """Once `window` has painted: run `then`; with `--exit-when-shown` print
+    "first window: NAME (title)" first and quit after `then` (tests, benchmarks)."""
     from PySide6.QtCore import QEvent, QObject, QTimer
 
     class Watch(QObject):
         def eventFilter(self, obj: QObject, event: QEvent) -> bool:
             if event.type() == QEvent.Type.Paint and obj is window:
                 window.removeEventFilter(self)
-                print(f"first window: {name} ({window.windowTitle()})", flush=True)
                 log.info("first window painted: %s", name)
-                QTimer.singleShot(0, app.quit)
+                if exit_after:
+                    print(f"first window: {name} ({window.windowTitle()})", flush=True)
+                if then is not None:
+                    QTimer.singleShot(0, then)
+                if exit_after:
+                    QTimer.singleShot(0, app.quit)
             return False
 
     watch = Watch(window)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QCloseEvent
@@ -30,7 +31,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.connection import ConnectionResult, check_connection
 from app.firstrun import (
     FirstLead,
     SetupError,
@@ -40,11 +40,12 @@ from app.firstrun import (
     write_site_settings,
     write_training_settings,
 )
-from app.operators import Operator
 from app.paths import Paths
-from app.store import Store
 from ui.i18n import LANGUAGES, Translations
 from ui.widgets import ERROR_COLOUR, INFO_COLOUR, OK_COLOUR, BigButton, FlashLabel, heading_font
+
+if TYPE_CHECKING:  # the store (SQLAlchemy) and requests load when used, not to paint
+    from app.operators import Operator
 
 log = logging.getLogger("station.ui.setup")
 
@@ -196,13 +197,14 @@ class SetupScreen(QWidget):
         self.test_result.setStyleSheet(f"color: {INFO_COLOUR};")
 
         def run() -> None:
+            # Imported here: requests is not needed to paint the first window.
+            from app.connection import ConnectionResult, Failure, check_connection
+
             url, station, token, ca = entries
             try:
                 result = check_connection(url, station, token, ca_bundle=ca)
             except Exception as exc:  # never leave the button disabled
                 log.exception("connection test failed")
-                from app.connection import Failure
-
                 result = ConnectionResult(Failure.NETWORK, str(exc))
             self.tested.emit(result)
 
@@ -215,6 +217,8 @@ class SetupScreen(QWidget):
             self._test_thread.join(timeout)
 
     def _show_test(self, result: object) -> None:
+        from app.connection import ConnectionResult
+
         assert isinstance(result, ConnectionResult)
         self.test_button.setEnabled(True)
         self.test_result.setText(result.message(self.language_code))
@@ -243,6 +247,8 @@ class SetupScreen(QWidget):
 
     def _add_lead(self) -> Operator | None:
         """The first shift lead in the station's database (once), or None with a message."""
+        from app.store import Store
+
         assert self.lead is not None
         self.paths.ensure()
         store = Store(self.paths.db_file, self.paths.photos_dir)

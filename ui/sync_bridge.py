@@ -22,6 +22,7 @@ from app.sync.client import CaseApiClient
 from app.sync.lookup import CaseLookup
 from app.sync.outbox import OutboxWorker
 from app.sync.status import SyncSnapshot, SyncStatus
+from app.training import TrainingGuardError
 
 log = logging.getLogger("station.ui.sync")
 
@@ -35,14 +36,22 @@ class SyncBridge(QObject):
         super().__init__(parent)
         self.ctx = ctx
         self.status = SyncStatus()
-        self.client = client if client is not None else make_client(ctx.settings, ctx.paths)
+        self.client = client if client is not None else self._make_client()
         self.lookup = CaseLookup(self.client, ctx.store, status=self.status)
         self.worker: OutboxWorker | None = None
         self._unsubscribe: Callable[[], None] = self.status.subscribe(self.status_changed.emit)
         self._start_worker = start_worker
         self._worker_options = dict(worker_options or {})
-        if self.client is None:
+        if self.client is None and self.status.snapshot.last_error is None:
             self.status.update(online=False, last_error="no case API configured")
+
+    def _make_client(self) -> CaseApiClient | None:
+        try:
+            return make_client(self.ctx.settings, self.ctx.paths)
+        except TrainingGuardError as exc:  # training data and a real URL: nothing is sent
+            log.warning("%s", exc)
+            self.status.update(online=False, last_error=str(exc))
+            return None
 
     @property
     def snapshot(self) -> SyncSnapshot:
@@ -88,6 +97,6 @@ class SyncBridge(QObject):
         """After the API settings changed: a new client and worker."""
         self.stop()
         self._unsubscribe = self.status.subscribe(self.status_changed.emit)
-        self.client = make_client(self.ctx.settings, self.ctx.paths)
+        self.client = self._make_client()
         self.lookup.client = self.client
         self.start()
