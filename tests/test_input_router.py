@@ -200,3 +200,22 @@ def test_case_screen_burst_never_picks_a_line_or_starts() -> None:
 def test_messages_exist_in_both_languages() -> None:
     for refusal in Refusal:
         assert message(refusal, "en") and message(refusal, "zh_CN") != message(refusal, "en")
+
+
+def test_a_late_key_inside_a_burst_does_not_split_the_scan() -> None:
+    """A busy machine delivers one key of a scan 60 ms late: still one scan, never keys."""
+    r, _ = router()
+    out: list[Outcome] = []
+    t = 1.0
+    for i, ch in enumerate(SERIAL):
+        t += 0.06 if i == 8 else 0.002
+        out += r.key(ch, SERIAL_STEP, t=t)
+    out += r.key("Enter", SERIAL_STEP, t=t + 0.002)
+    assert acts(out) == [Outcome(Do.FILL_SERIAL, code=SERIAL, commit=True, restore=True)]
+
+
+def test_a_persons_quick_keys_act_one_by_one() -> None:
+    r, _ = router()
+    r.key("p", PASS_FAIL, t=1.0)
+    assert r.key("Enter", PASS_FAIL, t=1.08) == [  # P then Enter 80 ms later
+        Outcome(Do.ANSWER, result=Result.PASS), Outcome(Do.NEXT)]

@@ -276,3 +276,36 @@ def test_override_shows_the_new_disposition_in_the_headline(
     new = flow.disposition_name(flow.session.disposition_for(Classification.DAMAGED))
     assert new != "Restock" and flow.disposition_label.text() == f"Disposition: {new}"
     assert "Override" in flow.suggested_label.text() and "Damaged" in flow.suggested_label.text()
+
+
+def test_live_view_on_photo_steps_and_the_taken_photo_shows_at_once(
+        qtbot: Any, services: Any, ctx: StationContext, camera: Any) -> None:
+    from PySide6.QtGui import QColor, QImage
+
+    case = make_case()
+    flow = _open(qtbot, services, start_inspection(ctx, case, case.items[0], case.rma))
+    assert not flow.photos.live.isVisible()  # the serial step takes no photos
+    flow.value_edit.setFocus()
+    qtbot.keyClicks(flow.value_edit, EXPECTED_SERIAL)
+    qtbot.keyClick(flow.value_edit, Key.Key_Return)
+    assert flow.session.current.step_id == "app-body"  # a fail needs a photo here
+    assert flow.photos.live.isVisible()
+    frame = QImage(640, 360, QImage.Format.Format_RGB888)
+    frame.fill(QColor(200, 30, 30))
+    flow.photos.show_frame(frame)  # what the main window forwards from the camera worker
+    assert flow.photos.live.frames_received == 1 and flow.photos.live.has_frame()
+    _key(qtbot, flow, Key.Key_F)
+    shown_at_once: list[bool] = []
+
+    def check() -> None:
+        thumbs = flow.photos._thumbs
+        shown_at_once.append(bool(thumbs) and all(
+            not t.image.pixmap().isNull() for t in thumbs.values()))
+
+    flow.photos.photos_changed.connect(check)
+    _key(qtbot, flow, Key.Key_Space)
+    wait_until_photo = qtbot.waitUntil
+    wait_until_photo(lambda: bool(shown_at_once), timeout=10_000)
+    assert shown_at_once == [True]  # the picture is there before its thumbnail is loaded
+    assert services.wait_idle(10_000)
+    assert len(_db_answers(ctx, flow.inspection_id)) == 2

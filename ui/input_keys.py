@@ -56,7 +56,7 @@ class KeyFeed(QObject):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         # The verdict comes from the keys' timestamps; the timer only says when to ask.
-        self._timer.setInterval(int(router.max_gap * 1000) + 25)
+        self._timer.setInterval(int(router.hold * 1000) + 30)
         self._timer.timeout.connect(self.flush)
 
     def key(self, event: QKeyEvent, field: QLineEdit | None = None) -> bool:

@@ -109,7 +109,7 @@ class PhotoPanel(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         self.live = VideoView(self)
         self.live.setObjectName("live_view")
-        self.live.setMinimumSize(320, 180)
+        self.live.setMinimumSize(240, 135)  # fits beside the step at 1366x768
         self.live.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         outer.addWidget(self.live, 1)
         buttons = QHBoxLayout()
