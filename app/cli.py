@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
@@ -86,6 +87,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv == ["--version"]:  # answer at once, without importing Qt, OpenCV and the rest
         print(f"inspection-station {__version__}")
         return 0
+    if sys.platform != "win32":  # PIN hashes and customer data: files 0600, folders 0700
+        os.umask(0o077)
     parser = build_parser(_modules_for(argv))
     args = parser.parse_args(argv)
     if args.self_test:
@@ -116,7 +119,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         if db is not None and isinstance(exc, db.StoreError):
             print(f"error: {exc}", file=sys.stderr)
             return 1
+        if _is_database_error(exc):  # damage found after the check at open
+            print(f"error: the station database cannot be read "
+                  f"({getattr(exc, 'orig', None) or exc}); restore it from a backup",
+                  file=sys.stderr)
+            return 1
         raise
+
+
+def _is_database_error(exc: BaseException) -> bool:
+    """sqlite3 / SQLAlchemy database errors, without importing SQLAlchemy to ask."""
+    import sqlite3
+
+    sa = sys.modules.get("sqlalchemy.exc")
+    return isinstance(exc, sqlite3.DatabaseError) or (
+        sa is not None and isinstance(exc, sa.DatabaseError))
 
 
 def _data_dir_problem(args: argparse.Namespace) -> str | None:

@@ -19,7 +19,9 @@ from app.operators import LoginPolicy, Operator, Operators
 from app.paths import Paths
 from app.resources import resource_path
 from app.rules import DispositionRules
+from app.station_store import open_station_store
 from app.store import Store
+from app.store.audit import ChainCheck
 
 log = logging.getLogger("station.context")
 
@@ -34,6 +36,7 @@ class StationContext:
     rules: DispositionRules
     demo: object | None = None  # app.demo.DemoEnvironment when running the demo
     operator: Operator | None = None
+    audit_check: ChainCheck | None = None  # the audit chain as verified at open
     _closers: list[Callable[[], None]] = field(default_factory=list)
 
     @classmethod
@@ -50,9 +53,9 @@ class StationContext:
 
             demo_env = DemoEnvironment(paths, settings)
             paths, settings = demo_env.paths, demo_env.settings
-        paths.ensure()
-        store = Store(paths.db_file, paths.photos_dir)
+        store, audit_check = open_station_store(paths, settings)
         if demo_env is not None:
+            demo_env.write_token()
             seed_demo_operators(store)
         ctx = cls(
             paths=paths,
@@ -62,6 +65,7 @@ class StationContext:
             templates=templates,
             rules=rules,
             demo=demo_env,
+            audit_check=audit_check,
         )
         return ctx
 

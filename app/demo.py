@@ -130,8 +130,6 @@ class DemoEnvironment:
             encoding="utf-8")
         self.server = start_server(self.paths.data_dir / "server" / "cases.db",
                                    tokens={DEMO_TOKEN}, seed_demo=True)
-        self.paths.token_file.write_text(DEMO_TOKEN, encoding="utf-8")
-        self.paths.token_file.chmod(0o600)
         camera = settings.camera_source
         if not camera_opens(camera):
             video = self.paths.data_dir / "demo-labels.avi"
@@ -143,6 +141,12 @@ class DemoEnvironment:
             api_base_url=self.server.url, station_id=DEMO_STATION_ID, token_source="file",
             camera_source=camera,
         )
+
+    def write_token(self) -> None:
+        """After the store is open: a token beside no database would read as evidence of
+        an earlier station (app.station_store) and stop the demo from starting."""
+        self.paths.token_file.write_text(DEMO_TOKEN, encoding="utf-8")
+        self.paths.token_file.chmod(0o600)
 
     def stop(self) -> None:
         self.server.stop()

@@ -96,21 +96,39 @@ def check_writable(folder: Path) -> tuple[bool, str]:
     return True, f"{folder} is writable"
 
 
-def check_database(paths: Paths) -> tuple[bool, str]:
-    from app.store import Store, StoreError
+def check_database(paths: Paths, settings: Settings | None = None) -> tuple[bool, str]:
+    """Integrity, schema and the keyed audit chain (verified, and the result logged)."""
+    from app.station_store import open_station_store
+    from app.store import StoreError
     from app.store.db import integrity_ok, schema_version
 
     try:
-        store = Store(paths.db_file, paths.photos_dir)
+        store, chain = open_station_store(paths, settings or Settings())
     except StoreError as exc:
         return False, str(exc)
     try:
         ok, detail = integrity_ok(store.engine)
         with store.engine.connect() as conn:
             version = schema_version(conn)
-        return ok, f"database integrity {detail}, schema {version}"
+        if not chain.ok:
+            return False, (f"database integrity {detail}, schema {version}; the audit log was "
+                           f"edited outside the station (entry {chain.first_bad_seq} of "
+                           f"{chain.entries} does not verify)")
+        return ok, (f"database integrity {detail}, schema {version}, audit chain of "
+                    f"{chain.entries} entries verified")
     finally:
         store.close()
+
+
+def check_private_files(paths: Paths) -> tuple[bool, str]:
+    """Tighten what the station would tighten at start, then report what others can still
+    read (a file of another user, a folder chmod cannot change)."""
+    from app.station_store import check_private, make_private, not_private
+
+    loose = len(not_private(paths))
+    make_private(paths)
+    ok, detail = check_private(paths)
+    return ok, f"{detail} (made {loose} private now)" if ok and loose else detail
 
 
 def check_api(settings: Settings, paths: Paths) -> tuple[bool, str]:
@@ -159,7 +177,8 @@ def run_doctor(args: argparse.Namespace) -> int:
         ("disposition rules", check_rules),
         ("camera", lambda: check_camera(settings)),
         ("data folder", lambda: check_writable(paths.data_dir)),
-        ("database", lambda: check_database(paths)),
+        ("private files", lambda: check_private_files(paths)),
+        ("database", lambda: check_database(paths, settings)),
         ("case API", lambda: check_api(settings, paths)),
     ])
 

@@ -65,11 +65,11 @@ def _count(db: Path, table: str) -> int:
 
 
 def holds_evidence(paths: Paths) -> bool:
-    """Photos or inspections in the data folder: results someone may still need.
+    """Photos, a token, the audit key, logs of an earlier database (the rule the station
+    refuses to start over, app.station_store.evidence_in) or inspections on record."""
+    from app.station_store import evidence_in
 
-    (A stand-in until the rule shared with "refuse to start over evidence" lands.)
-    """
-    if _has_files(paths.photos_dir):
+    if _has_files(paths.photos_dir) or evidence_in(paths):
         return True
     if not paths.db_file.exists():
         return False

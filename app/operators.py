@@ -176,6 +176,10 @@ class Operators:
         """Add an operator; only a shift lead may, except the very first shift lead."""
         if not self.needs_first_shift_lead() or role is not Role.SHIFT_LEAD:
             require_shift_lead(by, "add operators")
+        elif by is None and self.store.holds_records():
+            # First-run mode is for an empty station, never over an earlier one's records.
+            raise PermissionDenied("This station holds inspections but no shift lead: restore "
+                                   "the database from a backup instead of starting afresh.")
         badge_code = (badge_code or "").strip() or None
         _check_new(operator_id, name, role, pin, badge_code, self.policy)
         try:

@@ -1,8 +1,9 @@
 """`operators`: manage the station's roster from a shell (site IT, provisioning scripts).
 
-Shift-lead rights are checked in the core: adding anyone but the very first shift lead
-needs `--as ID` and that shift lead's PIN (prompted, or OPERATOR_PIN / AS_PIN for
-scripts). PINs are never taken on the command line, where `ps` would show them.
+Shift-lead rights are checked in the core: adding anyone but the very first shift lead,
+importing and unlocking a locked-out ID need `--as ID` and that shift lead's PIN
+(prompted, or OPERATOR_PIN / AS_PIN for scripts). PINs are never taken on the command
+line, where `ps` would show them.
 """
 
 from __future__ import annotations
@@ -13,11 +14,12 @@ import os
 import sys
 from pathlib import Path
 
-from app.config import ConfigError
+from app.config import ConfigError, load_settings
 from app.domain import DomainError, Role
-from app.operators import Operator, Operators
+from app.operators import LoginPolicy, Operator, Operators
 from app.paths import resolve_paths
-from app.store import Store, StoreError
+from app.station_store import open_station_store
+from app.store import StoreError
 
 
 def _pin(env_name: str, prompt: str) -> str:
@@ -26,8 +28,9 @@ def _pin(env_name: str, prompt: str) -> str:
 
 def _open(args: argparse.Namespace) -> Operators:
     paths = resolve_paths(args.data_dir, args.config)
-    paths.ensure()
-    return Operators(Store(paths.db_file, paths.photos_dir))
+    settings = load_settings(paths.config_file)
+    store, _check = open_station_store(paths, settings)
+    return Operators(store, LoginPolicy.from_settings(settings))
 
 
 def _acting(roster: Operators, args: argparse.Namespace) -> Operator | None:
@@ -36,12 +39,16 @@ def _acting(roster: Operators, args: argparse.Namespace) -> Operator | None:
     return roster.login_pin(args.acting_as, _pin("AS_PIN", f"PIN of {args.acting_as}: "))
 
 
-def acting_shift_lead(args: argparse.Namespace) -> Operator:
-    """The shift lead named by --as, logged in with their PIN (other commands use it too)."""
-    by = _acting(_open(args), args)
+def _lead_of(roster: Operators, args: argparse.Namespace) -> Operator:
+    by = _acting(roster, args)
     if by is None:
         raise DomainError("this needs --as SHIFT_LEAD_ID")
     return by
+
+
+def acting_shift_lead(args: argparse.Namespace) -> Operator:
+    """The shift lead named by --as, logged in with their PIN (other commands use it too)."""
+    return _lead_of(_open(args), args)
 
 
 def run_add(args: argparse.Namespace) -> int:
@@ -77,6 +84,18 @@ def run_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_unlock(args: argparse.Namespace) -> int:
+    """Lift a login lockout (audited); the shift lead's PIN as for the other commands."""
+    try:
+        roster = _open(args)
+        lifted = roster.unlock(args.id, by=_lead_of(roster, args))
+    except (DomainError, StoreError, ConfigError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"unlocked {args.id}" if lifted else f"{args.id} was not locked")
+    return 0
+
+
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("operators", help="add operators or import a roster CSV")
     ops = p.add_subparsers(dest="operators_command", required=True)
@@ -92,3 +111,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     imp.add_argument("file")
     imp.add_argument("--as", dest="acting_as", default=None, metavar="SHIFT_LEAD_ID")
     imp.set_defaults(func=run_import)
+    unlock = ops.add_parser("unlock", help="lift a login lockout after failed PINs")
+    unlock.add_argument("id", help="the operator ID (or badge:* for badge guessing)")
+    unlock.add_argument("--as", dest="acting_as", default=None, metavar="SHIFT_LEAD_ID")
+    unlock.set_defaults(func=run_unlock)

@@ -39,6 +39,11 @@ class Paths:
         return self.data_dir / "station-token"
 
     @property
+    def audit_key_file(self) -> Path:
+        """The station secret keying the audit chain (when the keyring is not used)."""
+        return self.data_dir / "audit-key"
+
+    @property
     def crash_file(self) -> Path:
         return self.log_dir / "crash.txt"
 
@@ -48,7 +53,7 @@ class Paths:
 
     def ensure(self) -> None:
         for folder in (self.data_dir, self.photos_dir, self.log_dir, self.config_file.parent):
-            folder.mkdir(parents=True, exist_ok=True)
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)  # private (POSIX)
 
 
 def resolve_paths(

@@ -142,6 +142,46 @@ def check_database(scratch: _Scratch) -> CheckResult:
     return True, f"migrated schema 1 -> {version}; inspection saved and queued; integrity ok"
 
 
+def check_audit(scratch: _Scratch, args: argparse.Namespace) -> CheckResult:
+    """The keyed audit chain: the scratch chain is keyed, verifies, and an edited row is
+    caught; then this station's own chain, when it has a database, is verified (logged)."""
+    import secrets
+
+    from sqlalchemy import text
+
+    from app.store import Store
+
+    db_file = scratch.folder / "station.db"
+    if not db_file.exists():
+        return False, "no scratch database (the database check failed first)"
+    store = Store(db_file, scratch.folder / "photos", audit_key=secrets.token_bytes(32),
+                  adopt_unkeyed_audit=True)
+    try:
+        keyed = store.verify_audit()
+        with store.engine.begin() as conn:
+            conn.execute(text("UPDATE audit SET actor = 'forged' WHERE seq = 1"))
+        tampered = store.verify_audit()
+    finally:
+        store.close()
+    if not keyed.ok or tampered.ok:
+        return False, (f"keyed chain verifies: {keyed.ok}; an edited entry is caught: "
+                       f"{not tampered.ok}")
+    detail = f"keyed chain of {keyed.entries} entries verifies, an edited entry is caught"
+    from app.config import load_settings
+    from app.paths import resolve_paths
+    from app.station_store import open_station_store
+
+    paths = resolve_paths(getattr(args, "data_dir", None), getattr(args, "config", None))
+    if not paths.db_file.exists():
+        return True, f"{detail}; this station has no database yet"
+    station, check = open_station_store(paths, load_settings(paths.config_file))
+    station.close()
+    if not check.ok:
+        return False, (f"{detail}; but THIS station's audit log was edited outside the station "
+                       f"(entry {check.first_bad_seq} of {check.entries})")
+    return True, f"{detail}; this station's chain of {check.entries} entries verifies"
+
+
 def _complete_sample_inspection(store: Any) -> str:
     """Start, answer (with a photo), complete: the path every bench takes."""
     import cv2
@@ -417,6 +457,7 @@ def run_self_test(args: argparse.Namespace) -> int:
             ("config", lambda: check_config(args)),
             ("data folder", lambda: check_data_folder(args)),
             ("database", lambda: check_database(scratch)),
+            ("audit log", lambda: check_audit(scratch, args)),
             ("report", lambda: check_report(scratch)),
             ("zxing-cpp", check_zxing),
             ("zbar", check_zbar),

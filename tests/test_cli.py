@@ -5,12 +5,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from app import __version__
 from app.demo import write_label_video
+from app.domain import Role
 from app.refserver import start_server
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,6 +40,12 @@ def test_doctor_all_green_with_a_video_camera_and_a_live_api(tmp_path: Path) -> 
         (data / "config.toml").write_text(
             f'api_base_url = "{server.url}"\ncamera_source = "{video}"\n'
             'token_source = "file"\n', encoding="utf-8")
+        from app.config import Settings
+        from app.paths import resolve_paths
+        from app.station_store import open_station_store
+
+        store, _ = open_station_store(resolve_paths(data), Settings(token_source="file"))
+        store.close()  # the station exists before its token is provisioned
         token = data / "station-token"
         token.write_text("tok", encoding="utf-8")
         token.chmod(0o600)
@@ -46,7 +54,7 @@ def test_doctor_all_green_with_a_video_camera_and_a_live_api(tmp_path: Path) -> 
     assert done.returncode == 0, done.stdout + done.stderr
     assert all(line.startswith("OK") for line in lines), lines
     names = " ".join(lines)
-    for check in ("zbar", "camera", "data folder", "database", "case API"):
+    for check in ("zbar", "camera", "data folder", "private files", "database", "case API"):
         assert check in names
 
 
@@ -133,3 +141,35 @@ def test_token_set_from_stdin_then_check(tmp_path: Path) -> None:
     assert token_file.read_text(encoding="utf-8").strip() == "s3cret-token"
     assert token_file.stat().st_mode & 0o077 == 0
     assert run_cli("--data-dir", str(data), "token", "check").returncode == 0
+
+
+def test_operators_unlock_needs_a_shift_lead_and_lifts_the_lock(tmp_path: Path) -> None:
+    from app.config import Settings
+    from app.login_guard import LOCK_AFTER
+    from app.operators import AuthError, LoginPolicy, Operators
+    from app.paths import resolve_paths
+    from app.station_store import open_station_store
+
+    data = tmp_path / "d"
+    store, _ = open_station_store(resolve_paths(data), Settings())
+    ops = Operators(store, LoginPolicy())
+    lead = ops.add("L1", "Lead", Role.SHIFT_LEAD, "987654", None, by=None)
+    ops.add("I1", "Insp", Role.INSPECTOR, "1234", None, by=lead)
+    now = [ops.guard.clock()]
+    ops.guard.clock = lambda: now[0]
+    for _ in range(LOCK_AFTER):
+        now[0] += timedelta(minutes=2)
+        with pytest.raises(AuthError):
+            ops.login_pin("I1", "0000")
+    store.close()
+    refused = run_cli("--data-dir", str(data), "operators", "unlock", "I1", "--as", "I1",
+                      env={"AS_PIN": "1234"})
+    assert refused.returncode == 2  # locked, and not a shift lead anyway
+    done = run_cli("--data-dir", str(data), "operators", "unlock", "I1", "--as", "L1",
+                   env={"AS_PIN": "987654"})
+    assert done.returncode == 0 and "unlocked I1" in done.stdout, done.stderr
+    store, _ = open_station_store(resolve_paths(data), Settings())
+    try:
+        assert Operators(store).login_pin("I1", "1234").operator_id == "I1"
+    finally:
+        store.close()

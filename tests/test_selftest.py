@@ -16,8 +16,8 @@ import app.selftest as selftest
 from app.resources import resource_path
 
 ROOT = Path(__file__).resolve().parent.parent
-CHECKS = ("resources", "config", "data folder", "database", "report", "zxing-cpp", "zbar",
-          "opencv", "qt", "report preview")
+CHECKS = ("resources", "config", "data folder", "database", "audit log", "report", "zxing-cpp",
+          "zbar", "opencv", "qt", "report preview")
 
 
 def _args(data_dir: Path | None) -> argparse.Namespace:
@@ -49,6 +49,7 @@ def test_every_check_passes_from_source(data_dir: Path,
     assert list(lines) == list(CHECKS), out
     assert all(line.startswith("OK") for line in lines.values()), out
     assert "migrated schema 1 ->" in lines["database"]
+    assert "an edited entry is caught" in lines["audit log"]
     assert "inspection report" in lines["report"]  # the real report, not the fallback page
     assert "platform offscreen" in lines["qt"]
     assert selftest.SAMPLE_RMA in lines["report preview"]
@@ -99,3 +100,27 @@ def test_command_line_runs_the_self_test(data_dir: Path) -> None:
                           capture_output=True, text=True, timeout=120, check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert list(_lines(proc.stdout)) == list(CHECKS)
+
+
+def test_audit_line_fails_when_this_station_s_audit_log_was_edited(data_dir: Path,
+                                                                    tmp_path: Path) -> None:
+    from sqlalchemy import text
+
+    from app.config import Settings
+    from app.domain import Role
+    from app.operators import Operators
+    from app.paths import resolve_paths
+    from app.station_store import open_station_store
+
+    store, _ = open_station_store(resolve_paths(data_dir), Settings())
+    Operators(store).add("L1", "Lead", Role.SHIFT_LEAD, "135791", None, by=None)
+    with store.engine.begin() as conn:
+        conn.execute(text("UPDATE audit SET actor = 'nobody' WHERE seq = 1"))
+    store.close()
+    scratch_dir = tmp_path / "scratch"
+    scratch_dir.mkdir()
+    scratch = selftest._Scratch(scratch_dir)
+    assert selftest.check_database(scratch)[0]
+    ok, detail = selftest.check_audit(scratch, _args(data_dir))
+    assert not ok and "THIS station's audit log was edited" in detail
+    assert "an edited entry is caught" in detail

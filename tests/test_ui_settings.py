@@ -95,6 +95,34 @@ def test_operators_dialog_adds_and_imports(qtbot: Any, services: Any, ctx: Any,
     qtbot.waitUntil(lambda: "columns" in dialog.message.text(), timeout=5000)
 
 
+def test_operators_dialog_lifts_a_login_lockout(qtbot: Any, services: Any, ctx: Any) -> None:
+    from datetime import timedelta
+
+    import pytest
+
+    from app.login_guard import LOCK_AFTER
+    from app.operators import AuthError, LoginLocked
+
+    now = [ctx.operators.guard.clock()]
+    ctx.operators.guard.clock = lambda: now[0]
+    for _ in range(LOCK_AFTER):
+        now[0] += timedelta(minutes=2)
+        with pytest.raises(AuthError):
+            ctx.operators.login_pin("insp1", "0000")
+    with pytest.raises(LoginLocked):
+        ctx.operators.login_pin("insp1", "5678")
+    as_lead(ctx)
+    dialog = OperatorsDialog(services)
+    qtbot.addWidget(dialog)
+    assert "shift lead 6-12" in dialog.labels[3].text()
+    dialog.unlock()
+    qtbot.waitUntil(lambda: "Enter the operator ID" in dialog.message.text(), timeout=5000)
+    dialog.id_edit.setText("insp1")
+    dialog.unlock()
+    qtbot.waitUntil(lambda: "insp1 unlocked" in dialog.message.text(), timeout=5000)
+    assert ctx.operators.login_pin("insp1", "5678").operator_id == "insp1"
+
+
 def test_closing_the_operators_dialog_while_adding_waits_for_the_write(
         qtbot: Any, services: Any, ctx: Any) -> None:
     as_lead(ctx)

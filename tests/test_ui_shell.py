@@ -55,14 +55,19 @@ def test_login_by_badge_then_logout_by_key(station: Station, qtbot: Any) -> None
     assert w.current_screen() is w.login_screen
     assert "UI-BENCH-01" in w.login_screen.station_label.text()
     assert w.login_screen.badge_edit.hasFocus()
-    # An inspector's badge alone logs in (a shift lead needs a PIN too since issue 12).
-    qtbot.keyClicks(w.login_screen.badge_edit, "E1001")
+    qtbot.keyClicks(w.login_screen.badge_edit, "E2001")  # a scanner-speed burst
     qtbot.keyClick(w.login_screen.badge_edit, Qt.Key.Key_Return)
+    # A shift lead's badge alone never logs in: the PIN is asked for.
+    wait_until(qtbot, lambda: "Enter your PIN" in w.login_screen.message.text(), what="PIN")
+    assert w.current_screen() is w.login_screen and w.services.operator is None
+    assert w.login_screen.pin_edit.hasFocus() and not w.login_screen.id_edit.isEnabled()
+    qtbot.keyClicks(w.login_screen.pin_edit, "9876")
+    qtbot.keyClick(w.login_screen.pin_edit, Qt.Key.Key_Return)
     wait_until(qtbot, lambda: w.current_screen() is w.scan_screen, what="scan screen")
-    assert w.services.operator.operator_id == "E1001"
-    assert not w.services.operator.is_shift_lead
-    assert not w.settings_button.isVisible()
-    assert "E1001" in w.status_operator.text()
+    assert w.services.operator.operator_id == "E2001"
+    assert w.services.operator.is_shift_lead
+    assert w.settings_button.isVisible()
+    assert "E2001" in w.status_operator.text()
     assert w.scan_screen.scan_edit.hasFocus()
     qtbot.keyClick(w.scan_screen.scan_edit, Qt.Key.Key_F12)
     wait_until(qtbot, lambda: w.current_screen() is w.login_screen, what="login screen")

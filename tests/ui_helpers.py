@@ -139,12 +139,12 @@ def make_context(tmp_path: Path, *, api_url: str, camera_source: str,
     base = tmp_path / "station"
     paths = Paths(data_dir=base, config_file=base / "config.toml", log_dir=base / "logs")
     paths.ensure()
-    write_token_file(paths.token_file, TOKEN)
     values: dict[str, Any] = {"station_id": "UI-BENCH-01", "token_source": "file",
                               "camera_source": camera_source, "sound": False,
                               "api_base_url": api_url}
     values.update(settings)
     ctx = StationContext.open(paths, Settings().replace(**values))
+    write_token_file(paths.token_file, TOKEN)  # after: a token beside no database is evidence
     if seed:
         seed_demo_operators(ctx.store)
     return ctx

@@ -267,8 +267,9 @@ def open_station(paths: Paths, settings: Settings, *, demo: bool) -> StationCont
             "The disposition rules cannot be used, so the station cannot start.\n\n{0}\n\n"
             "Correct the file, then start the station again.").format(str(exc)))
     except (StoreError, OSError) as exc:
-        QMessageBox.critical(None, title, QCoreApplication.translate(
-            "StationStart", "The station cannot start:\n{0}").format(str(exc)))
+        from ui.start_problem import show_start_problem
+
+        show_start_problem(exc, settings.language)  # plain words; nothing is rebuilt
     return None
 
 

@@ -23,13 +23,14 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
+    QMessageBox,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from app.config import Settings
-from app.domain import Case, CaseItem, utcnow
+from app.domain import Case, CaseItem, Role, utcnow
 from app.input_router import Do, Screen, Where
 from app.operators import IdleTimer, Operator
 from app.resources import resource_path
@@ -87,6 +88,7 @@ class MainWindow(QMainWindow):
         services.sync = self.sync
         services.lookup = self.sync.lookup
         self.idle = IdleTimer(self.ctx.settings.idle_logout_minutes)
+        self.tamper_box: QMessageBox | None = None  # shown to shift leads: audit log edited
         self._applied = self.ctx.settings  # what the camera and sync were started with
         self.last_scan_to_case_ms: float | None = None
         self.case_shown_count = 0
@@ -300,6 +302,22 @@ class MainWindow(QMainWindow):
         self.services.set_operator(operator)
         self.idle = IdleTimer(self.ctx.settings.idle_logout_minutes)
         self.go_scan()
+        check = self.ctx.audit_check
+        if operator.role is Role.SHIFT_LEAD and check is not None and not check.ok:
+            self._warn_tamper(check.first_bad_seq, check.entries)
+
+    def _warn_tamper(self, seq: int | None, entries: int) -> None:
+        """Not modal: the lead can work on, but has seen it (and the log has it too)."""
+        if self.tamper_box is None:
+            self.tamper_box = QMessageBox(QMessageBox.Icon.Warning, "", "", parent=self)
+            self.tamper_box.setWindowModality(Qt.WindowModality.NonModal)
+        self.tamper_box.setWindowTitle(self.tr("Audit log changed"))
+        self.tamper_box.setText(self.tr(
+            "The audit log of this station was changed outside the station: entry {0} of {1} "
+            "does not verify. Records from that entry on cannot be trusted. Keep this "
+            "station's data folder as it is and tell IT; run `doctor` for details.").format(
+                seq, entries))
+        self.tamper_box.show()
 
     def logout(self, reason: str = "user") -> None:
         operator = self.services.operator
@@ -309,6 +327,8 @@ class MainWindow(QMainWindow):
         if page is self.flow and self.flow.inspection_id:
             log.info("logout during an inspection: the draft stays and can be resumed")
         self.services.set_operator(None)
+        if self.tamper_box is not None:
+            self.tamper_box.close()
         # No dialog, message, recent scan or search text stays for whoever walks up next.
         for dialog in self.findChildren(QDialog):
             if dialog.isVisible():

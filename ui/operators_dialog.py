@@ -1,4 +1,5 @@
-"""Shift lead: add an operator, or import the roster from a CSV file (all or nothing).
+"""Shift lead: add an operator, import the roster from a CSV file (all or nothing), or
+lift a login lockout (the ID in the first field).
 
 Signals:
     roster_changed(int): operators were added (how many).
@@ -60,12 +61,14 @@ class OperatorsDialog(QDialog):
         row = QHBoxLayout()
         self.import_button = QPushButton(self)
         self.add_button = QPushButton(self)
+        self.unlock_button = QPushButton(self)
         self.close_button = QPushButton(self)
-        for b in (self.import_button, self.add_button, self.close_button):
+        for b in (self.import_button, self.unlock_button, self.add_button, self.close_button):
             b.setMinimumHeight(48)
             row.addWidget(b)
         self.import_button.clicked.connect(lambda: self.import_csv())
         self.add_button.clicked.connect(self.add_operator)
+        self.unlock_button.clicked.connect(self.unlock)
         self.close_button.clicked.connect(self.accept)
         layout.addLayout(row)
         self.retranslate_ui()
@@ -112,6 +115,27 @@ class OperatorsDialog(QDialog):
 
         self._run(work, self.tr("Operator added."), True)
 
+    def unlock(self) -> None:
+        """Lift the lockout of the ID typed in the first field (audited in the core)."""
+        ops, by, operator_id = (self.services.ctx.operators, self.services.ctx.operator,
+                                self.id_edit.text().strip())
+        assert by is not None
+        if not operator_id:
+            self.message.show_message(self.tr("Enter the operator ID to unlock."),
+                                      ERROR_COLOUR, flash=True)
+            return
+
+        def done(lifted: Any) -> None:
+            text = self.tr("%1 unlocked: they can sign in again.") if lifted \
+                else self.tr("%1 was not locked.")
+            self.message.show_message(text.replace("%1", operator_id), OK_COLOUR)
+
+        def failed(exc: BaseException) -> None:
+            self.message.show_message(str(exc), ERROR_COLOUR, flash=True)
+
+        self.services.run_in_background(lambda: ops.unlock(operator_id, by=by), done, failed,
+                                        writes=True)
+
     def import_csv(self, path: str | None = None) -> None:
         if path is None:
             path, _ = QFileDialog.getOpenFileName(
@@ -133,12 +157,17 @@ class OperatorsDialog(QDialog):
 
     def retranslate_ui(self) -> None:
         self.setWindowTitle(self.tr("Operators"))
+        policy = self.services.ctx.operators.policy
+        pin = self.tr("PIN (%1-12 digits; shift lead %2-12)").replace(
+            "%1", str(policy.pin_min_length_inspector)).replace(
+            "%2", str(policy.pin_min_length_lead))
         for label, text in zip(self.labels, (self.tr("Operator ID"), self.tr("Name"),
-                                             self.tr("Role"), self.tr("PIN (4-12 digits)"),
+                                             self.tr("Role"), pin,
                                              self.tr("Badge code (optional)")), strict=True):
             label.setText(text)
         self.role_combo.setItemText(0, self.tr("Inspector"))
         self.role_combo.setItemText(1, self.tr("Shift lead"))
         self.import_button.setText(self.tr("Import roster CSV…"))
         self.add_button.setText(self.tr("Add operator"))
+        self.unlock_button.setText(self.tr("Unlock login"))
         self.close_button.setText(self.tr("Close"))

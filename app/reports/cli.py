@@ -25,6 +25,7 @@ from app.reports.shift import render_shift_report
 from app.reports.stats import day_window, function_steps_from, shift_window, time_window
 from app.reports.thumbs import cache_dir_for
 from app.resources import resource_path
+from app.station_store import open_station_store
 from app.store.db import StoreError
 from app.store.store import Store
 from app.workflow import prompts_for_record
@@ -114,7 +115,8 @@ def _open(args: argparse.Namespace) -> tuple[Paths, Settings, Store]:
         raise UsageError(str(exc)) from None
     if not paths.db_file.exists():
         raise UsageError(f"no station database at {paths.db_file} (check --data-dir)")
-    return paths, settings, Store(paths.db_file, paths.photos_dir)
+    store, _check = open_station_store(paths, settings)
+    return paths, settings, store
 
 
 def _window(args: argparse.Namespace, settings: Settings) -> tuple[datetime, datetime, str]:

@@ -1,8 +1,15 @@
-"""The append-only audit log: who did what when, each entry chained to the previous hash."""
+"""The append-only audit log: who did what when, each entry chained to the previous hash.
+
+With the station secret (`audit_key`, kept beside the token) each link is an
+HMAC-SHA256, so an edited row cannot be re-chained with this program's own code by
+someone who can only reach the database. The key travels in the session's `info`
+(Store puts it there), so every caller of `append_audit` keys its entry.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,11 +24,16 @@ from app.store.models import AuditRow, ts_text
 GENESIS = "0" * 64
 
 
+AUDIT_KEY = "audit_key"  # Session.info key holding the station secret (bytes or None)
+
+
 def entry_hash(prev_hash: str, at: datetime, actor: str, action: str, subject: str,
-               details: str) -> str:
+               details: str, key: bytes | None = None) -> str:
     material = json.dumps([prev_hash, ts_text(at), actor, action, subject, details],
-                          ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(material.encode("utf-8")).hexdigest()
+                          ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    if key is None:  # a store opened without the station secret (tests, scratch stores)
+        return hashlib.sha256(material).hexdigest()
+    return hmac.new(key, material, hashlib.sha256).hexdigest()
 
 
 def append_audit(s: Session, actor: str, action: str, subject: str,
@@ -30,8 +42,9 @@ def append_audit(s: Session, actor: str, action: str, subject: str,
     prev = s.scalar(select(AuditRow.hash).order_by(AuditRow.seq.desc()).limit(1)) or GENESIS
     at = utcnow()
     body = json.dumps(details, ensure_ascii=False, sort_keys=True, default=str)
+    key = s.info.get(AUDIT_KEY)
     s.add(AuditRow(at=at, actor=actor, action=action, subject=subject, details=body,
-                   prev_hash=prev, hash=entry_hash(prev, at, actor, action, subject, body)))
+                   prev_hash=prev, hash=entry_hash(prev, at, actor, action, subject, body, key)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,13 +54,33 @@ class ChainCheck:
     first_bad_seq: int | None = None
 
 
-def verify_chain(s: Session) -> ChainCheck:
+def verify_chain(s: Session, key: bytes | None = None) -> ChainCheck:
+    """Every link checked; `entries` counts the whole log, `first_bad_seq` the first break."""
+    prev = GENESIS
+    count = 0
+    bad: int | None = None
+    for row in s.scalars(select(AuditRow).order_by(AuditRow.seq)):
+        count += 1
+        if bad is not None:
+            continue
+        expected = entry_hash(prev, row.at, row.actor, row.action, row.subject, row.details,
+                              key)
+        if row.prev_hash != prev or not hmac.compare_digest(row.hash, expected):
+            bad = row.seq
+        prev = row.hash
+    return ChainCheck(bad is None, count, bad)
+
+
+def rekey_chain(s: Session, key: bytes) -> int:
+    """Re-link every entry with `key` (in the caller's write transaction); returns how many.
+
+    Only for a chain that was just verified unkeyed: the upgrade from an unkeyed store."""
     prev = GENESIS
     count = 0
     for row in s.scalars(select(AuditRow).order_by(AuditRow.seq)):
+        row.prev_hash = prev
+        row.hash = prev = entry_hash(prev, row.at, row.actor, row.action, row.subject,
+                                     row.details, key)
         count += 1
-        expected = entry_hash(prev, row.at, row.actor, row.action, row.subject, row.details)
-        if row.prev_hash != prev or row.hash != expected:
-            return ChainCheck(False, count, row.seq)
-        prev = row.hash
-    return ChainCheck(True, count)
+    s.flush()
+    return count

@@ -24,6 +24,14 @@ class StoreError(RuntimeError):
     """A storage problem told in plain words (disk full, unreadable database...)."""
 
 
+class DamagedDatabase(StoreError):
+    """The database failed its integrity check at open; nothing was written to it."""
+
+    def __init__(self, db_file: Path, message: str) -> None:
+        super().__init__(message)
+        self.db_file = db_file
+
+
 def make_engine(db_file: Path) -> Engine:
     engine = create_engine(
         f"sqlite:///{db_file}",
@@ -220,3 +228,25 @@ def integrity_ok(engine: Engine) -> tuple[bool, str]:
         rows = [r[0] for r in conn.execute(text("PRAGMA integrity_check")).all()]
         conn.rollback()
     return rows == ["ok"], "; ".join(rows[:5])
+
+
+def quick_check(engine: Engine, db_file: Path) -> None:
+    """PRAGMA quick_check at open: a database damaged in the middle is refused before
+    anything (a migration, an audit line) is written into it."""
+    if not db_file.exists() or db_file.stat().st_size == 0:
+        return
+    try:
+        with engine.connect() as conn:
+            rows = [str(r[0]) for r in conn.exec_driver_sql("PRAGMA quick_check").all()]
+            conn.rollback()
+    except Exception as exc:  # sqlite3 / SQLAlchemy errors of a file that is not a database
+        raise DamagedDatabase(
+            db_file, f"The station database {db_file} is damaged or not a database "
+            f"({getattr(exc, 'orig', exc)}); restore it from a backup or move it aside"
+        ) from exc
+    if rows != ["ok"]:
+        log.error("quick_check of %s: %s", db_file, "; ".join(rows[:5]))
+        raise DamagedDatabase(
+            db_file, f"The station database {db_file} is damaged ({'; '.join(rows[:2])}); "
+            "nothing was written to it. Restore it from a backup (or move it aside) and start "
+            "again.")

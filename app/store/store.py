@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import sqlite3
 import threading
 import uuid
@@ -44,8 +45,8 @@ from app.domain import (
     require_shift_lead,
     utcnow,
 )
-from app.store.audit import append_audit
-from app.store.db import StoreError, init_db, make_engine, writer
+from app.store.audit import AUDIT_KEY, ChainCheck, append_audit, rekey_chain, verify_chain
+from app.store.db import StoreError, init_db, make_engine, quick_check, writer
 from app.store.models import (
     AnswerRow,
     CaseRow,
@@ -137,15 +138,24 @@ def _is_disk_full(exc: BaseException) -> bool:
 class Store:
     """The one way into the station database and photo folder."""
 
-    def __init__(self, db_file: Path, photos_dir: Path, *, engine: Engine | None = None) -> None:
+    def __init__(self, db_file: Path, photos_dir: Path, *, engine: Engine | None = None,
+                 audit_key: bytes | None = None, adopt_unkeyed_audit: bool = False) -> None:
+        """`audit_key` keys the audit chain (app.station_store passes the station secret);
+        `adopt_unkeyed_audit` re-keys an intact unkeyed chain once, when the secret was
+        just created for a database from before keyed audits."""
         self.db_file = db_file
         self.photos_dir = photos_dir
-        photos_dir.mkdir(parents=True, exist_ok=True)
-        db_file.parent.mkdir(parents=True, exist_ok=True)
+        self.audit_key = audit_key
+        photos_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        db_file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if engine is None and not db_file.exists():
+            # Created owner-only whatever the umask; SQLite gives -wal/-shm the same mode.
+            os.close(os.open(db_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         self.engine = engine or make_engine(db_file)
         self._writer = writer(self.engine)
         self._write_lock = threading.RLock()
         try:
+            quick_check(self.engine, db_file)  # never migrate or write into a damaged file
             init_db(self.engine)
         except OperationalError as exc:
             raise StoreError(
@@ -156,6 +166,8 @@ class Store:
                 f"The station database {db_file} is damaged or not a database "
                 f"({getattr(exc, 'orig', exc)}); restore it from a backup or move it aside"
             ) from exc
+        if audit_key is not None and adopt_unkeyed_audit:
+            self._adopt_unkeyed_audit(audit_key)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -175,7 +187,8 @@ class Store:
                     if not durable:
                         raw.execute("PRAGMA synchronous=NORMAL")
                     try:
-                        with Session(bind=conn, expire_on_commit=False) as session, \
+                        with Session(bind=conn, expire_on_commit=False,
+                                     info={AUDIT_KEY: self.audit_key}) as session, \
                                 session.begin():
                             yield session
                     finally:
@@ -193,6 +206,38 @@ class Store:
     def _read(self) -> Iterator[Session]:
         with Session(self.engine, expire_on_commit=False) as session:
             yield session
+
+    def holds_records(self) -> bool:
+        """Inspections or photos are on record (a roster emptied beside them is suspect)."""
+        with self._read() as s:
+            return s.scalar(select(InspectionRow.inspection_id).limit(1)) is not None \
+                or s.scalar(select(PhotoRow.photo_id).limit(1)) is not None
+
+    def verify_audit(self) -> ChainCheck:
+        """Check every link of the audit chain with this store's key; the result is logged."""
+        with self._read() as s:
+            check = verify_chain(s, self.audit_key)
+        if check.ok:
+            log.info("audit chain of %s verified: %d entries intact", self.db_file,
+                     check.entries)
+        else:
+            log.error("audit chain of %s BROKEN at entry %s (of %d): the audit log was "
+                      "edited outside the station", self.db_file, check.first_bad_seq,
+                      check.entries)
+        return check
+
+    def _adopt_unkeyed_audit(self, key: bytes) -> None:
+        with self._write() as s:
+            check = verify_chain(s, None)
+            if not check.entries:
+                return
+            if not check.ok:  # never launder a broken chain: verification will report it
+                log.error("the unkeyed audit chain is broken at entry %s; not re-keyed",
+                          check.first_bad_seq)
+                return
+            count = rekey_chain(s, key)
+            append_audit(s, "station", "audit_keyed", "", {"entries": count})
+        log.info("audit chain of %d entries keyed with the station secret", count)
 
     def audit(self, actor: str, action: str, subject: str = "", **details: Any) -> None:
         with self._write() as s:

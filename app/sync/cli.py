@@ -13,6 +13,7 @@ from app.config import ConfigError, Settings, load_settings
 from app.domain import format_ts, utcnow
 from app.filelock import FileLock
 from app.paths import Paths, resolve_paths
+from app.station_store import open_station_store
 from app.store.store import Store
 from app.sync.client import ApiError, AuthFailed, CaseApiClient, InsecureUrlError
 from app.sync.outbox import OutboxWorker
@@ -78,8 +79,7 @@ def run(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    paths.ensure()
-    store = Store(paths.db_file, paths.photos_dir)
+    store, _check = open_station_store(paths, settings)
     try:
         try:
             client = make_client(settings, paths)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import secrets
 import stat
 import sys
 import threading
@@ -114,6 +115,42 @@ def load_token(settings: Settings, token_file: Path) -> str | None:
         if value:
             return value.strip()
     return read_token_file(token_file)
+
+
+def _audit_key_user(token_file: Path) -> str:
+    return f"audit-key:{token_file.parent}"
+
+
+def load_or_create_audit_key(settings: Settings, key_file: Path) -> tuple[bytes, bool]:
+    """The station secret that keys the audit chain, kept like the token (keyring or an
+    owner-only file); created on first use. Returns (key, created_now)."""
+    user = _audit_key_user(key_file)
+    text: str | None = None
+    if settings.token_source == "keyring":
+        try:
+            text = keyring.get_password(KEYRING_SERVICE, user)
+        except (KeyringError, RuntimeError, OSError) as exc:
+            log.info("keyring unavailable (%s); the audit key lives in %s",
+                     type(exc).__name__, key_file)
+    text = text or read_token_file(key_file)
+    if text:
+        try:
+            return bytes.fromhex(text.strip()), False
+        except ValueError:
+            raise TokenError(f"the audit key in {key_file} is not readable; restore it from "
+                             "a backup") from None
+    key = secrets.token_bytes(32)
+    stored = False
+    if settings.token_source == "keyring":
+        try:
+            keyring.set_password(KEYRING_SERVICE, user, key.hex())
+            stored = True
+        except (KeyringError, RuntimeError, OSError):
+            pass
+    if not stored:
+        write_token_file(key_file, key.hex())
+    log.info("created the station's audit key (%s)", "keyring" if stored else key_file)
+    return key, True
 
 
 class StationToken:

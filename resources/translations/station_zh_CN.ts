@@ -4,12 +4,12 @@
 <context>
     <name>CameraWorker</name>
     <message>
-        <location filename="../../ui/camera_worker.py" line="150"/>
+        <location filename="../../ui/camera_worker.py" line="162"/>
         <source>The camera was stopped.</source>
         <translation>摄像头已停止。</translation>
     </message>
     <message>
-        <location filename="../../ui/camera_worker.py" line="177"/>
+        <location filename="../../ui/camera_worker.py" line="191"/>
         <source>No camera is running: check the camera, or import a photo from a file.</source>
         <translation>摄像头未运行：请检查摄像头，或从文件导入照片。</translation>
     </message>
@@ -17,161 +17,163 @@
 <context>
     <name>CaseScreen</name>
     <message>
-        <location filename="../../ui/case_screen.py" line="133"/>
+        <location filename="../../ui/case_screen.py" line="167"/>
         <source>Defective</source>
         <translation>有缺陷</translation>
     </message>
     <message>
-        <location filename="../../ui/case_screen.py" line="134"/>
+        <location filename="../../ui/case_screen.py" line="168"/>
         <source>Not as described</source>
         <translation>与描述不符</translation>
     </message>
     <message>
-        <location filename="../../ui/case_screen.py" line="135"/>
+        <location filename="../../ui/case_screen.py" line="169"/>
         <source>Damaged in transit</source>
         <translation>运输中损坏</translation>
     </message>
     <message>
-        <location filename="../../ui/case_screen.py" line="136"/>
+        <location filename="../../ui/case_screen.py" line="170"/>
         <source>Wrong item sent</source>
         <translation>发错商品</translation>
     </message>
     <message>
-        <location filename="../../ui/case_screen.py" line="137"/>
+        <location filename="../../ui/case_screen.py" line="171"/>
         <source>No longer needed</source>
         <translation>不再需要</translation>
     </message>
     <message>
-        <location filename="../../ui/case_screen.py" line="138"/>
+        <location filename="../../ui/case_screen.py" line="172"/>
         <source>Other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../ui/case_screen.py" line="148"/>
+        <location filename="../../ui/case_screen.py" line="182"/>
         <source>Order</source>
         <translation>订单</translation>
     </message>
     <message>
-        <location filename="../../ui/case_screen.py" line="148"/>
+        <location filename="../../ui/case_screen.py" line="182"/>
         <source>Customer reason</source>
         <translation>客户原因</translation>
     </message>
     <message>
-        <location filename="../../ui/case_screen.py" line="148"/>
+        <location filename="../../ui/case_screen.py" line="182"/>
         <source>Customer comment</source>
         <translation>客户留言</translation>
     </message>
     <message>
-        <location filename="../../ui/case_screen.py" line="149"/>
+        <location filename="../../ui/case_screen.py" line="183"/>
         <source>Received</source>
         <translation>收货时间</translation>
     </message>
     <message>
-        <location filename="../../ui/case_screen.py" line="149"/>
+        <location filename="../../ui/case_screen.py" line="183"/>
         <source>Inspect by</source>
         <translation>检验截止</translation>
     </message>
     <message>
-        <location filename="../../ui/case_screen.py" line="151"/>
+        <location filename="../../ui/case_screen.py" line="185"/>
         <source>Item lines (choose with ↑ ↓ or 1-9)</source>
         <translation>商品行（用 ↑ ↓ 或 1-9 选择）</translation>
     </message>
     <message>
-        <location filename="../../ui/case_screen.py" line="152"/>
+        <location filename="../../ui/case_screen.py" line="186"/>
         <source>Selected item</source>
         <translation>所选商品</translation>
     </message>
     <message>
-        <location filename="../../ui/case_screen.py" line="154"/>
+        <location filename="../../ui/case_screen.py" line="188"/>
         <source>Item</source>
         <translation>商品</translation>
     </message>
     <message>
-        <location filename="../../ui/case_screen.py" line="154"/>
+        <location filename="../../ui/case_screen.py" line="188"/>
         <source>Expected serial</source>
         <translation>应有序列号</translation>
     </message>
     <message>
-        <location filename="../../ui/case_screen.py" line="154"/>
+        <location filename="../../ui/case_screen.py" line="188"/>
         <source>Expected accessories</source>
         <translation>应有配件</translation>
     </message>
     <message>
-        <location filename="../../ui/case_screen.py" line="157"/>
+        <location filename="../../ui/case_screen.py" line="191"/>
         <source>Back (Esc)</source>
         <translation>返回 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_screen.py" line="161"/>
-        <location filename="../../ui/case_screen.py" line="251"/>
+        <location filename="../../ui/case_screen.py" line="195"/>
+        <location filename="../../ui/case_screen.py" line="303"/>
         <source>Start inspection (Enter)</source>
         <translation>开始检验 (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_screen.py" line="198"/>
+        <location filename="../../ui/case_screen.py" line="235"/>
         <source>Offline: this case comes from the station&apos;s recent lookups.</source>
         <translation>离线：此退货单来自本工位最近的查询记录。</translation>
     </message>
     <message>
-        <location filename="../../ui/case_screen.py" line="205"/>
+        <location filename="../../ui/case_screen.py" line="242"/>
         <source>{0}. {1}  ·  SKU {2}  ·  {3}  ·  qty {4}</source>
         <translation>{0}. {1}  ·  SKU {2}  ·  {3}  ·  数量 {4}</translation>
     </message>
     <message>
-        <location filename="../../ui/case_screen.py" line="208"/>
+        <location filename="../../ui/case_screen.py" line="245"/>
         <source>inspection in progress</source>
         <translation>检验进行中</translation>
     </message>
     <message>
-        <location filename="../../ui/case_screen.py" line="241"/>
+        <location filename="../../ui/case_screen.py" line="284"/>
         <source>none recorded</source>
         <translation>未登记</translation>
     </message>
     <message>
-        <location filename="../../ui/case_screen.py" line="243"/>
+        <location filename="../../ui/case_screen.py" line="286"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../ui/case_screen.py" line="246"/>
+        <location filename="../../ui/case_screen.py" line="298"/>
         <source>Resume inspection (Enter)</source>
         <translation>继续检验 (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_screen.py" line="248"/>
+        <location filename="../../ui/case_screen.py" line="300"/>
         <source>This item has an unfinished inspection (started {0}); Enter continues it.</source>
         <translation>此商品有未完成的检验（开始于 {0}）；按 Enter 继续。</translation>
     </message>
     <message>
-        <location filename="../../ui/case_screen.py" line="262"/>
+        <location filename="../../ui/case_screen.py" line="314"/>
         <source>{0} d {1} h</source>
         <translation>{0} 天 {1} 小时</translation>
     </message>
     <message>
-        <location filename="../../ui/case_screen.py" line="264"/>
+        <location filename="../../ui/case_screen.py" line="316"/>
         <source>{0} h {1} min</source>
         <translation>{0} 小时 {1} 分钟</translation>
     </message>
     <message>
-        <location filename="../../ui/case_screen.py" line="266"/>
+        <location filename="../../ui/case_screen.py" line="318"/>
         <source>{0} min</source>
         <translation>{0} 分钟</translation>
     </message>
     <message>
-        <location filename="../../ui/case_screen.py" line="268"/>
+        <location filename="../../ui/case_screen.py" line="320"/>
         <source>overdue by {0}</source>
         <translation>已逾期 {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/case_screen.py" line="269"/>
+        <location filename="../../ui/case_screen.py" line="321"/>
         <source>due in {0}</source>
         <translation>剩余 {0}</translation>
     </message>
     <message>
+        <location filename="../../ui/case_screen.py" line="293"/>
         <source>Print its report again (Enter)</source>
         <translation>重新打印检验报告（回车）</translation>
     </message>
     <message>
+        <location filename="../../ui/case_screen.py" line="295"/>
         <source>Cannot be inspected</source>
         <translation>不能检验</translation>
     </message>
@@ -347,113 +349,113 @@
         <translation>已标记为已处理。</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="395"/>
-        <location filename="../../ui/history_screen.py" line="418"/>
+        <location filename="../../ui/history_screen.py" line="398"/>
+        <location filename="../../ui/history_screen.py" line="421"/>
         <source>Preparing the report…</source>
         <translation>正在生成报告…</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="411"/>
+        <location filename="../../ui/history_screen.py" line="414"/>
         <source>Shift %1, %2</source>
         <translation>班次 %1，%2</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="431"/>
+        <location filename="../../ui/history_screen.py" line="434"/>
         <source>Inspections</source>
         <translation>检验记录</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="432"/>
+        <location filename="../../ui/history_screen.py" line="435"/>
         <source>Today&apos;s inspections</source>
         <translation>今日检验</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="433"/>
+        <location filename="../../ui/history_screen.py" line="436"/>
         <source>Back to scanning (Esc)</source>
         <translation>返回扫描 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="434"/>
+        <location filename="../../ui/history_screen.py" line="437"/>
         <source>Search by RMA or serial</source>
         <translation>按 RMA 或序列号搜索</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="435"/>
+        <location filename="../../ui/history_screen.py" line="438"/>
         <source>Search</source>
         <translation>搜索</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="436"/>
+        <location filename="../../ui/history_screen.py" line="439"/>
         <source>Today</source>
         <translation>今天</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="438"/>
+        <location filename="../../ui/history_screen.py" line="441"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="438"/>
+        <location filename="../../ui/history_screen.py" line="441"/>
         <source>RMA</source>
         <translation>RMA</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="438"/>
+        <location filename="../../ui/history_screen.py" line="441"/>
         <source>SKU</source>
         <translation>SKU</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="438"/>
+        <location filename="../../ui/history_screen.py" line="441"/>
         <source>Inspector</source>
         <translation>检验员</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="439"/>
+        <location filename="../../ui/history_screen.py" line="442"/>
         <source>Classification</source>
         <translation>判定</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="439"/>
+        <location filename="../../ui/history_screen.py" line="442"/>
         <source>Disposition</source>
         <translation>处置</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="439"/>
+        <location filename="../../ui/history_screen.py" line="442"/>
         <source>Sync</source>
         <translation>同步</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="441"/>
+        <location filename="../../ui/history_screen.py" line="444"/>
         <source>Needs attention (shift lead)</source>
         <translation>需要处理（班组长）</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="442"/>
+        <location filename="../../ui/history_screen.py" line="445"/>
         <source>Retry</source>
         <translation>重试</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="443"/>
+        <location filename="../../ui/history_screen.py" line="446"/>
         <source>How was it handled?</source>
         <translation>是如何处理的？</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="444"/>
+        <location filename="../../ui/history_screen.py" line="447"/>
         <source>Mark handled</source>
         <translation>标记为已处理</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="445"/>
+        <location filename="../../ui/history_screen.py" line="448"/>
         <source>Reports</source>
         <translation>报告</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="446"/>
+        <location filename="../../ui/history_screen.py" line="449"/>
         <source>Inspection report…</source>
         <translation>检验报告…</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="447"/>
+        <location filename="../../ui/history_screen.py" line="450"/>
         <source>Shift report…</source>
         <translation>班次报告…</translation>
     </message>
@@ -461,327 +463,330 @@
 <context>
     <name>InspectionFlow</name>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="343"/>
+        <location filename="../../ui/inspection_flow.py" line="362"/>
         <source>This inspection cannot be opened: %1</source>
         <translation>无法打开此检验：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="360"/>
+        <location filename="../../ui/inspection_flow.py" line="379"/>
         <source>Not saved: %1. The screen now shows what is saved.</source>
         <translation>未保存：%1。屏幕现在显示已保存的内容。</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="378"/>
+        <location filename="../../ui/inspection_flow.py" line="397"/>
         <source>Appearance</source>
         <translation>外观</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="379"/>
+        <location filename="../../ui/inspection_flow.py" line="398"/>
         <source>Function</source>
         <translation>功能</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="380"/>
+        <location filename="../../ui/inspection_flow.py" line="399"/>
         <source>Accessories</source>
         <translation>配件</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="385"/>
+        <location filename="../../ui/inspection_flow.py" line="404"/>
         <source>Intact</source>
         <translation>完好</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="386"/>
+        <location filename="../../ui/inspection_flow.py" line="405"/>
         <source>Damaged</source>
         <translation>损坏</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="387"/>
+        <location filename="../../ui/inspection_flow.py" line="406"/>
         <source>Missing parts</source>
         <translation>缺件</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="392"/>
+        <location filename="../../ui/inspection_flow.py" line="411"/>
         <source>Restock</source>
         <translation>重新入库</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="393"/>
+        <location filename="../../ui/inspection_flow.py" line="412"/>
         <source>Refurbish</source>
         <translation>翻新</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="394"/>
+        <location filename="../../ui/inspection_flow.py" line="413"/>
         <source>Return to vendor</source>
         <translation>退回供应商</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="395"/>
+        <location filename="../../ui/inspection_flow.py" line="414"/>
         <source>Scrap</source>
         <translation>报废</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="397"/>
+        <location filename="../../ui/inspection_flow.py" line="416"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="452"/>
+        <location filename="../../ui/inspection_flow.py" line="472"/>
         <source>%1 · step %2 of %3</source>
         <translation>%1 · 第 %2 步，共 %3 步</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="454"/>
+        <location filename="../../ui/inspection_flow.py" line="474"/>
         <source> (optional)</source>
         <translation>（可选）</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="456"/>
+        <location filename="../../ui/inspection_flow.py" line="476"/>
         <source>P pass · F fail · N not applicable · Enter next</source>
         <translation>P 合格 · F 不合格 · N 不适用 · Enter 下一步</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="457"/>
+        <location filename="../../ui/inspection_flow.py" line="477"/>
         <source>1-9 choose · N not applicable · Enter next</source>
         <translation>1-9 选择 · N 不适用 · Enter 下一步</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="458"/>
+        <location filename="../../ui/inspection_flow.py" line="478"/>
         <source>Type the reading and press Enter</source>
         <translation>输入读数后按 Enter</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="459"/>
+        <location filename="../../ui/inspection_flow.py" line="479"/>
         <source>Type or scan, then press Enter</source>
         <translation>输入或扫描，然后按 Enter</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="460"/>
+        <location filename="../../ui/inspection_flow.py" line="480"/>
         <source>Space takes the photo · N not applicable · Enter next</source>
         <translation>空格键拍照 · N 不适用 · Enter 下一步</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="465"/>
+        <location filename="../../ui/inspection_flow.py" line="485"/>
         <source>Scan the %1 label; expected: %2</source>
         <translation>扫描%1标签；应为：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="466"/>
+        <location filename="../../ui/inspection_flow.py" line="486"/>
         <source>serial</source>
         <translation>序列号</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="467"/>
+        <location filename="../../ui/inspection_flow.py" line="487"/>
         <source>(no serial on the case)</source>
         <translation>（退货单上没有序列号）</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="469"/>
+        <location filename="../../ui/inspection_flow.py" line="489"/>
         <source>A fail needs a photo.</source>
         <translation>不合格需要拍照。</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="471"/>
+        <location filename="../../ui/inspection_flow.py" line="491"/>
         <source>Pass (P)</source>
         <translation>合格 (P)</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="472"/>
+        <location filename="../../ui/inspection_flow.py" line="492"/>
         <source>Fail (F)</source>
         <translation>不合格 (F)</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="473"/>
+        <location filename="../../ui/inspection_flow.py" line="493"/>
         <source>N/A (N)</source>
         <translation>不适用 (N)</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="474"/>
+        <location filename="../../ui/inspection_flow.py" line="494"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="475"/>
+        <location filename="../../ui/inspection_flow.py" line="495"/>
         <source>optional note</source>
         <translation>可选备注</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="511"/>
+        <location filename="../../ui/inspection_flow.py" line="531"/>
         <source>Out of range (%1 to %2 %3): this counts as a FAIL.</source>
         <translation>超出范围（%1 至 %2 %3）：计为不合格。</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="514"/>
+        <location filename="../../ui/inspection_flow.py" line="534"/>
         <source>Take a photo.</source>
         <translation>请拍照。</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="518"/>
+        <location filename="../../ui/inspection_flow.py" line="538"/>
         <source>Accepted range: %1 to %2 %3</source>
         <translation>合格范围：%1 至 %2 %3</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="537"/>
+        <location filename="../../ui/inspection_flow.py" line="557"/>
         <source>UNVERIFIED (offline) · %1 · %2</source>
         <translation>未核实（离线）· %1 · %2</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="548"/>
+        <location filename="../../ui/inspection_flow.py" line="568"/>
         <source>SERIAL MISMATCH: scanned %1, the case expects %2. Possible swapped item: check the item and the label.</source>
         <translation>序列号不符：扫描到 %1，退货单应为 %2。可能是调包商品：请检查商品和标签。</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="586"/>
+        <location filename="../../ui/inspection_flow.py" line="607"/>
         <source>Summary</source>
         <translation>汇总</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="588"/>
+        <location filename="../../ui/inspection_flow.py" line="609"/>
+        <location filename="../../ui/inspection_flow.py" line="670"/>
         <source>Suggested: %1</source>
         <translation>建议：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="592"/>
+        <location filename="../../ui/inspection_flow.py" line="613"/>
+        <location filename="../../ui/inspection_flow.py" line="674"/>
         <source>Disposition: %1</source>
         <translation>处置：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="595"/>
+        <location filename="../../ui/inspection_flow.py" line="616"/>
         <source>Because:</source>
         <translation>依据：</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="598"/>
+        <location filename="../../ui/inspection_flow.py" line="619"/>
         <source>Because: no step failed.</source>
         <translation>依据：没有不合格的步骤。</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="600"/>
+        <location filename="../../ui/inspection_flow.py" line="621"/>
         <source>Missing accessories: %1</source>
         <translation>缺少配件：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="603"/>
+        <location filename="../../ui/inspection_flow.py" line="624"/>
         <source>Missing accessories: none</source>
         <translation>缺少配件：无</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="606"/>
+        <location filename="../../ui/inspection_flow.py" line="627"/>
         <source>Serial/IMEI matches the case.</source>
         <translation>序列号/IMEI 与退货单一致。</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="607"/>
+        <location filename="../../ui/inspection_flow.py" line="628"/>
         <source>Serial/IMEI does NOT match the case.</source>
         <translation>序列号/IMEI 与退货单不一致。</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="608"/>
+        <location filename="../../ui/inspection_flow.py" line="629"/>
         <source>Serial/IMEI not captured.</source>
         <translation>未录入序列号/IMEI。</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="609"/>
+        <location filename="../../ui/inspection_flow.py" line="630"/>
         <source>The case lists no serial to compare with.</source>
         <translation>退货单上没有可比对的序列号。</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="613"/>
+        <location filename="../../ui/inspection_flow.py" line="634"/>
         <source>Classification</source>
         <translation>判定</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="614"/>
+        <location filename="../../ui/inspection_flow.py" line="635"/>
         <source>Override reason</source>
         <translation>更改原因</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="615"/>
+        <location filename="../../ui/inspection_flow.py" line="636"/>
         <source>required when you change the classification</source>
         <translation>更改判定时必填</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="619"/>
-        <location filename="../../ui/inspection_flow.py" line="861"/>
+        <location filename="../../ui/inspection_flow.py" line="640"/>
+        <location filename="../../ui/inspection_flow.py" line="982"/>
         <source>Confirm (Enter)</source>
         <translation>确认 (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="643"/>
+        <location filename="../../ui/inspection_flow.py" line="679"/>
         <source>Override: %1 → disposition %2</source>
         <translation>更改为：%1 → 处置 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="692"/>
+        <location filename="../../ui/inspection_flow.py" line="720"/>
         <source>Type a value, or press N/A.</source>
         <translation>请输入数值，或按不适用。</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="702"/>
+        <location filename="../../ui/inspection_flow.py" line="730"/>
         <source>Serial mismatch. Check the item; press Enter again to continue.</source>
         <translation>序列号不符。请检查商品；再按一次 Enter 继续。</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="771"/>
+        <location filename="../../ui/inspection_flow.py" line="799"/>
         <source>Saving the result…</source>
         <translation>正在保存结果…</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="775"/>
+        <location filename="../../ui/inspection_flow.py" line="805"/>
         <source>Result saved.</source>
         <translation>结果已保存。</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="782"/>
+        <location filename="../../ui/inspection_flow.py" line="814"/>
         <source>The result was NOT saved: %1</source>
         <translation>结果未保存：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="840"/>
-        <source>This step needs a value or a choice.</source>
-        <translation>此步骤需要输入数值或选择一项。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/inspection_flow.py" line="857"/>
+        <location filename="../../ui/inspection_flow.py" line="978"/>
         <source>Keep as draft and leave</source>
         <translation>保存草稿并离开</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="858"/>
+        <location filename="../../ui/inspection_flow.py" line="979"/>
         <source>Opening the inspection…</source>
         <translation>正在打开检验…</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="859"/>
+        <location filename="../../ui/inspection_flow.py" line="980"/>
         <source>Back (⌫)</source>
         <translation>上一步 (⌫)</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="860"/>
+        <location filename="../../ui/inspection_flow.py" line="981"/>
         <source>Next (Enter)</source>
         <translation>下一步 (Enter)</translation>
     </message>
     <message>
+        <location filename="../../ui/inspection_flow.py" line="666"/>
         <source>Override: %1 (suggested: %2)</source>
         <translation>更改为：%1（建议：%2）</translation>
     </message>
     <message>
+        <location filename="../../ui/inspection_flow.py" line="918"/>
         <source>The camera read %1. Press Enter to use it.</source>
         <translation>摄像头读到 %1。按回车键确认使用。</translation>
     </message>
     <message>
+        <location filename="../../ui/inspection_flow.py" line="949"/>
         <source>Leave the inspection?</source>
         <translation>离开本次检验？</translation>
     </message>
     <message>
+        <location filename="../../ui/inspection_flow.py" line="950"/>
         <source>Keep this inspection as a draft and go back to the scan screen? It continues from this step later (F6).</source>
         <translation>将本次检验保存为草稿并返回扫码界面？之后可从此步骤继续（F6）。</translation>
     </message>
     <message>
+        <location filename="../../ui/inspection_flow.py" line="953"/>
         <source>Keep draft and leave</source>
         <translation>保存草稿并离开</translation>
     </message>
     <message>
+        <location filename="../../ui/inspection_flow.py" line="954"/>
         <source>Stay</source>
         <translation>留在此处</translation>
     </message>
@@ -789,104 +794,129 @@
 <context>
     <name>LoginScreen</name>
     <message>
-        <location filename="../../ui/login_screen.py" line="159"/>
+        <location filename="../../ui/login_screen.py" line="186"/>
         <source>Return inspection</source>
         <translation>退货检验</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="160"/>
-        <location filename="../../ui/login_screen.py" line="188"/>
+        <location filename="../../ui/login_screen.py" line="187"/>
+        <location filename="../../ui/login_screen.py" line="219"/>
         <source>Station {0}</source>
         <translation>工位 {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="162"/>
+        <location filename="../../ui/login_screen.py" line="189"/>
         <source>Scan your badge</source>
         <translation>扫描工牌</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="163"/>
-        <source>Hold your badge under the scanner, or type its code and press Enter.</source>
-        <translation>将工牌放在扫描器下，或输入工牌号后按 Enter。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/login_screen.py" line="165"/>
+        <location filename="../../ui/login_screen.py" line="192"/>
         <source>Or sign in with your ID and PIN</source>
         <translation>或用工号和 PIN 登录</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="166"/>
-        <location filename="../../ui/login_screen.py" line="173"/>
+        <location filename="../../ui/login_screen.py" line="193"/>
+        <location filename="../../ui/login_screen.py" line="200"/>
         <source>Operator ID</source>
         <translation>工号</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="167"/>
+        <location filename="../../ui/login_screen.py" line="194"/>
         <source>PIN</source>
         <translation>PIN</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="168"/>
+        <location filename="../../ui/login_screen.py" line="195"/>
         <source>Sign in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="170"/>
+        <location filename="../../ui/login_screen.py" line="197"/>
         <source>This station has no shift lead yet. Create the first shift lead: they can then add inspectors and change the settings.</source>
         <translation>本工位还没有班组长。请创建第一位班组长：之后由其添加检验员并修改设置。</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="173"/>
+        <location filename="../../ui/login_screen.py" line="200"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="173"/>
-        <source>PIN (4-12 digits)</source>
-        <translation>PIN（4-12 位数字）</translation>
+        <location filename="../../ui/login_screen.py" line="190"/>
+        <source>Hold your badge under the scanner or the camera. Shift leads then enter their PIN.</source>
+        <translation>将工牌放在扫描器或摄像头下。班组长随后还需输入 PIN。</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="174"/>
+        <location filename="../../ui/login_screen.py" line="201"/>
+        <source>PIN ({0}-12 digits)</source>
+        <translation>PIN（{0}-12 位数字）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_screen.py" line="203"/>
         <source>PIN again</source>
         <translation>再次输入 PIN</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="174"/>
+        <location filename="../../ui/login_screen.py" line="203"/>
         <source>Badge code (optional)</source>
         <translation>工牌号（可选）</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="176"/>
+        <location filename="../../ui/login_screen.py" line="205"/>
         <source>Create shift lead</source>
         <translation>创建班组长</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="229"/>
+        <location filename="../../ui/login_screen.py" line="278"/>
+        <source>Badge read</source>
+        <translation>已读取工牌</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_screen.py" line="292"/>
         <source>Enter your operator ID and PIN.</source>
         <translation>请输入工号和 PIN。</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="237"/>
+        <location filename="../../ui/login_screen.py" line="300"/>
         <source>Checking…</source>
         <translation>正在验证…</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="250"/>
+        <location filename="../../ui/login_screen.py" line="315"/>
+        <source>Badge read. Enter your PIN to sign in.</source>
+        <translation>已读取工牌。请输入 PIN 登录。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_screen.py" line="324"/>
+        <source>Locked after too many wrong attempts, until {0}. A shift lead can unlock it sooner.</source>
+        <translation>错误次数过多，已锁定至 {0}。班组长可提前解锁。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_screen.py" line="327"/>
+        <source>Too many wrong attempts. Try again at {0}.</source>
+        <translation>错误次数过多。请于 {0} 再试。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_screen.py" line="329"/>
+        <source>A badge must be scanned, not typed. To type, use your operator ID and PIN.</source>
+        <translation>工牌必须扫描，不能手动输入。如需手动输入，请使用工号和 PIN。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_screen.py" line="332"/>
         <source>Not recognised. Scan your badge again, or check your ID and PIN.</source>
         <translation>无法识别。请重新扫描工牌，或检查工号和 PIN。</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="253"/>
+        <location filename="../../ui/login_screen.py" line="335"/>
         <source>Login is not possible right now: {0}</source>
         <translation>暂时无法登录：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="263"/>
+        <location filename="../../ui/login_screen.py" line="355"/>
         <source>The two PINs differ. Enter them again.</source>
         <translation>两次输入的 PIN 不一致，请重新输入。</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="285"/>
+        <location filename="../../ui/login_screen.py" line="377"/>
         <source>Could not save: {0}</source>
         <translation>无法保存：{0}</translation>
     </message>
@@ -894,162 +924,172 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="219"/>
+        <location filename="../../ui/main_window.py" line="233"/>
         <source>Return inspection — {0}</source>
         <translation>退货检验 — {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="221"/>
+        <location filename="../../ui/main_window.py" line="235"/>
         <source>History (F5)</source>
         <translation>历史记录 (F5)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="222"/>
+        <location filename="../../ui/main_window.py" line="236"/>
         <source>Operators (F8)</source>
         <translation>操作员 (F8)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="223"/>
+        <location filename="../../ui/main_window.py" line="237"/>
         <source>Settings (F9)</source>
         <translation>设置 (F9)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="224"/>
+        <location filename="../../ui/main_window.py" line="238"/>
         <source>Log out (F12)</source>
         <translation>退出登录 (F12)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="302"/>
+        <location filename="../../ui/main_window.py" line="314"/>
+        <source>Audit log changed</source>
+        <translation>审计日志被改动</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="316"/>
+        <source>The audit log of this station was changed outside the station: entry {0} of {1} does not verify. Records from that entry on cannot be trusted. Keep this station&apos;s data folder as it is and tell IT; run `doctor` for details.</source>
+        <translation>本工位的审计日志在工位程序之外被改动：第 {0} 条（共 {1} 条）校验不通过。从该条起的记录不可信。请保持本工位数据文件夹原样并通知 IT；运行 `doctor` 查看详情。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="342"/>
         <source>Logged out after {0} minutes without activity.</source>
         <translation>{0} 分钟无操作，已自动退出登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="372"/>
+        <location filename="../../ui/main_window.py" line="414"/>
         <source>The inspection could not start: {0}</source>
         <translation>无法开始检验：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="389"/>
+        <location filename="../../ui/main_window.py" line="431"/>
         <source>Result saved. It is sent to the case server in the background. Scan the next label.</source>
         <translation>结果已保存，正在后台发送到退货服务器。请扫描下一个标签。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="395"/>
+        <location filename="../../ui/main_window.py" line="437"/>
         <source>The inspection is kept as a draft: press F6 to continue it.</source>
         <translation>检验已保存为草稿：按 F6 继续。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="415"/>
+        <location filename="../../ui/main_window.py" line="467"/>
         <source>Only a shift lead can change the settings.</source>
         <translation>只有班组长可以修改设置。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="429"/>
+        <location filename="../../ui/main_window.py" line="481"/>
         <source>Only a shift lead can manage operators.</source>
         <translation>只有班组长可以管理操作员。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="457"/>
+        <location filename="../../ui/main_window.py" line="509"/>
         <source>shift lead</source>
         <translation>班组长</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="457"/>
+        <location filename="../../ui/main_window.py" line="509"/>
         <source>inspector</source>
         <translation>检验员</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="460"/>
+        <location filename="../../ui/main_window.py" line="512"/>
         <source>Operator: {0}</source>
         <translation>操作员：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="465"/>
+        <location filename="../../ui/main_window.py" line="517"/>
         <source>Nobody logged in</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="489"/>
+        <location filename="../../ui/main_window.py" line="542"/>
         <source>Sync paused: the server refused this station</source>
         <translation>同步已暂停：服务器拒绝了本工位</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="491"/>
+        <location filename="../../ui/main_window.py" line="547"/>
         <source>Online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="493"/>
+        <location filename="../../ui/main_window.py" line="549"/>
         <source>Offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="495"/>
+        <location filename="../../ui/main_window.py" line="551"/>
         <source>Connecting…</source>
         <translation>正在连接…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="498"/>
+        <location filename="../../ui/main_window.py" line="555"/>
         <source>Queue: {0}</source>
         <translation>队列：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="500"/>
+        <location filename="../../ui/main_window.py" line="557"/>
         <source>, {0} need attention</source>
         <translation>，{0} 项需要处理</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="505"/>
+        <location filename="../../ui/main_window.py" line="562"/>
         <source>Nothing waiting</source>
         <translation>没有待发送项</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="508"/>
+        <location filename="../../ui/main_window.py" line="565"/>
         <source>Oldest waiting: {0} h {1} min</source>
         <translation>最早待发送：{0} 小时 {1} 分钟</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="509"/>
+        <location filename="../../ui/main_window.py" line="566"/>
         <source>Oldest waiting: {0} min</source>
         <translation>最早待发送：{0} 分钟</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="510"/>
+        <location filename="../../ui/main_window.py" line="567"/>
         <source>Case server: {0} · {1}</source>
         <translation>退货服务器：{0} · {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="515"/>
+        <location filename="../../ui/main_window.py" line="572"/>
         <source>Camera: on</source>
         <translation>摄像头：开</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="516"/>
+        <location filename="../../ui/main_window.py" line="573"/>
         <source>Camera: starting</source>
         <translation>摄像头：正在启动</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="517"/>
+        <location filename="../../ui/main_window.py" line="574"/>
         <source>Camera: reconnecting…</source>
         <translation>摄像头：正在重新连接…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="518"/>
+        <location filename="../../ui/main_window.py" line="575"/>
         <source>Camera: not available</source>
         <translation>摄像头：不可用</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="519"/>
+        <location filename="../../ui/main_window.py" line="576"/>
         <source>Camera: video ended</source>
         <translation>摄像头：视频已结束</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="520"/>
+        <location filename="../../ui/main_window.py" line="577"/>
         <source>Camera: off</source>
         <translation>摄像头：关</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="533"/>
+        <location filename="../../ui/main_window.py" line="593"/>
         <source>A background task failed: {0}</source>
         <translation>后台任务失败：{0}</translation>
     </message>
@@ -1069,7 +1109,7 @@
         <translation> — TRAINING 培训</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="500"/>
+        <location filename="../../ui/main_window.py" line="544"/>
         <source>No answer from the case API for {0} s</source>
         <translation>售后系统接口已 {0} 秒无响应</translation>
     </message>
@@ -1077,77 +1117,97 @@
 <context>
     <name>OperatorsDialog</name>
     <message>
-        <location filename="../../ui/operators_dialog.py" line="113"/>
+        <location filename="../../ui/operators_dialog.py" line="116"/>
         <source>Operator added.</source>
         <translation>已添加操作员。</translation>
     </message>
     <message>
-        <location filename="../../ui/operators_dialog.py" line="118"/>
+        <location filename="../../ui/operators_dialog.py" line="124"/>
+        <source>Enter the operator ID to unlock.</source>
+        <translation>请输入要解锁的工号。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/operators_dialog.py" line="129"/>
+        <source>%1 unlocked: they can sign in again.</source>
+        <translation>%1 已解锁：可以重新登录。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/operators_dialog.py" line="130"/>
+        <source>%1 was not locked.</source>
+        <translation>%1 未被锁定。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/operators_dialog.py" line="142"/>
         <source>Import roster</source>
         <translation>导入名单</translation>
     </message>
     <message>
-        <location filename="../../ui/operators_dialog.py" line="118"/>
+        <location filename="../../ui/operators_dialog.py" line="142"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../ui/operators_dialog.py" line="127"/>
+        <location filename="../../ui/operators_dialog.py" line="151"/>
         <source>%1 operator(s) imported.</source>
         <translation>已导入 %1 名操作员。</translation>
     </message>
     <message>
-        <location filename="../../ui/operators_dialog.py" line="135"/>
+        <location filename="../../ui/operators_dialog.py" line="159"/>
         <source>Operators</source>
         <translation>操作员</translation>
     </message>
     <message>
-        <location filename="../../ui/operators_dialog.py" line="136"/>
+        <location filename="../../ui/operators_dialog.py" line="161"/>
+        <source>PIN (%1-12 digits; shift lead %2-12)</source>
+        <translation>PIN（%1-12 位数字；班组长 %2-12 位）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/operators_dialog.py" line="164"/>
         <source>Operator ID</source>
         <translation>工号</translation>
     </message>
     <message>
-        <location filename="../../ui/operators_dialog.py" line="136"/>
+        <location filename="../../ui/operators_dialog.py" line="164"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/operators_dialog.py" line="137"/>
+        <location filename="../../ui/operators_dialog.py" line="165"/>
         <source>Role</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../ui/operators_dialog.py" line="137"/>
-        <source>PIN (4-12 digits)</source>
-        <translation>PIN（4-12 位数字）</translation>
-    </message>
-    <message>
-        <location filename="../../ui/operators_dialog.py" line="138"/>
+        <location filename="../../ui/operators_dialog.py" line="166"/>
         <source>Badge code (optional)</source>
         <translation>工牌号（可选）</translation>
     </message>
     <message>
-        <location filename="../../ui/operators_dialog.py" line="140"/>
+        <location filename="../../ui/operators_dialog.py" line="168"/>
         <source>Inspector</source>
         <translation>检验员</translation>
     </message>
     <message>
-        <location filename="../../ui/operators_dialog.py" line="141"/>
+        <location filename="../../ui/operators_dialog.py" line="169"/>
         <source>Shift lead</source>
         <translation>班组长</translation>
     </message>
     <message>
-        <location filename="../../ui/operators_dialog.py" line="142"/>
+        <location filename="../../ui/operators_dialog.py" line="170"/>
         <source>Import roster CSV…</source>
         <translation>导入名单 CSV…</translation>
     </message>
     <message>
-        <location filename="../../ui/operators_dialog.py" line="143"/>
+        <location filename="../../ui/operators_dialog.py" line="171"/>
         <source>Add operator</source>
         <translation>添加操作员</translation>
     </message>
     <message>
-        <location filename="../../ui/operators_dialog.py" line="144"/>
+        <location filename="../../ui/operators_dialog.py" line="172"/>
+        <source>Unlock login</source>
+        <translation>解锁登录</translation>
+    </message>
+    <message>
+        <location filename="../../ui/operators_dialog.py" line="173"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
@@ -1155,52 +1215,52 @@
 <context>
     <name>PhotoPanel</name>
     <message>
-        <location filename="../../ui/photo_widgets.py" line="175"/>
+        <location filename="../../ui/photo_widgets.py" line="203"/>
         <source>Still saving the last photo…</source>
         <translation>仍在保存上一张照片…</translation>
     </message>
     <message>
-        <location filename="../../ui/photo_widgets.py" line="191"/>
+        <location filename="../../ui/photo_widgets.py" line="219"/>
         <source>No camera: import the photo from a file instead.</source>
         <translation>没有摄像头：请改为从文件导入照片。</translation>
     </message>
     <message>
-        <location filename="../../ui/photo_widgets.py" line="194"/>
+        <location filename="../../ui/photo_widgets.py" line="222"/>
         <source>Taking photo…</source>
         <translation>正在拍照…</translation>
     </message>
     <message>
-        <location filename="../../ui/photo_widgets.py" line="206"/>
+        <location filename="../../ui/photo_widgets.py" line="235"/>
         <source>Import a photo</source>
         <translation>导入照片</translation>
     </message>
     <message>
-        <location filename="../../ui/photo_widgets.py" line="207"/>
+        <location filename="../../ui/photo_widgets.py" line="236"/>
         <source>Pictures (*.jpg *.jpeg *.png)</source>
         <translation>图片 (*.jpg *.jpeg *.png)</translation>
     </message>
     <message>
-        <location filename="../../ui/photo_widgets.py" line="246"/>
+        <location filename="../../ui/photo_widgets.py" line="275"/>
         <source>Photo saved.</source>
         <translation>照片已保存。</translation>
     </message>
     <message>
-        <location filename="../../ui/photo_widgets.py" line="252"/>
+        <location filename="../../ui/photo_widgets.py" line="281"/>
         <source>The photo was not saved: %1</source>
         <translation>照片未保存：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/photo_widgets.py" line="277"/>
+        <location filename="../../ui/photo_widgets.py" line="306"/>
         <source>Take photo (Space)</source>
         <translation>拍照（空格）</translation>
     </message>
     <message>
-        <location filename="../../ui/photo_widgets.py" line="278"/>
+        <location filename="../../ui/photo_widgets.py" line="307"/>
         <source>Import photo…</source>
         <translation>导入照片…</translation>
     </message>
     <message>
-        <location filename="../../ui/photo_widgets.py" line="279"/>
+        <location filename="../../ui/photo_widgets.py" line="308"/>
         <source>no camera</source>
         <translation>无摄像头</translation>
     </message>
@@ -1296,127 +1356,127 @@
 <context>
     <name>ScanScreen</name>
     <message>
-        <location filename="../../ui/scan_screen.py" line="161"/>
+        <location filename="../../ui/scan_screen.py" line="164"/>
         <source>Scan a return label</source>
         <translation>扫描退货标签</translation>
     </message>
     <message>
-        <location filename="../../ui/scan_screen.py" line="162"/>
+        <location filename="../../ui/scan_screen.py" line="165"/>
         <source>RMA, tracking or order number, then Enter</source>
         <translation>RMA、运单号或订单号，然后按 Enter</translation>
     </message>
     <message>
-        <location filename="../../ui/scan_screen.py" line="163"/>
+        <location filename="../../ui/scan_screen.py" line="166"/>
         <source>Recent scans</source>
         <translation>最近扫描</translation>
     </message>
     <message>
-        <location filename="../../ui/scan_screen.py" line="164"/>
+        <location filename="../../ui/scan_screen.py" line="167"/>
         <source>No camera picture. Handheld scanner and typing still work.</source>
         <translation>没有摄像头画面。手持扫描器和键盘输入仍可使用。</translation>
     </message>
     <message>
-        <location filename="../../ui/scan_screen.py" line="168"/>
+        <location filename="../../ui/scan_screen.py" line="171"/>
         <source>Several returns match. Choose one (↑ ↓, Enter) or scan its RMA:</source>
         <translation>有多个退货单匹配。请选择一个（↑ ↓，Enter）或扫描其 RMA：</translation>
     </message>
     <message>
-        <location filename="../../ui/scan_screen.py" line="171"/>
+        <location filename="../../ui/scan_screen.py" line="174"/>
         <source>Choose the item&apos;s category (↑ ↓, Enter); Esc cancels:</source>
         <translation>请选择商品类别（↑ ↓，Enter）；Esc 取消：</translation>
     </message>
     <message>
-        <location filename="../../ui/scan_screen.py" line="175"/>
+        <location filename="../../ui/scan_screen.py" line="178"/>
         <source>Unfinished inspections (↑ ↓, Enter to continue; Esc cancels):</source>
         <translation>未完成的检验（↑ ↓，Enter 继续；Esc 取消）：</translation>
     </message>
     <message>
-        <location filename="../../ui/scan_screen.py" line="209"/>
+        <location filename="../../ui/scan_screen.py" line="232"/>
         <source>You have {0} unfinished inspection(s): press F6 to continue one.</source>
         <translation>您有 {0} 个未完成的检验：按 F6 继续。</translation>
     </message>
     <message>
-        <location filename="../../ui/scan_screen.py" line="227"/>
+        <location filename="../../ui/scan_screen.py" line="250"/>
         <source>No camera picture ({0}). Handheld scanner and typing still work.</source>
         <translation>没有摄像头画面（{0}）。手持扫描器和键盘输入仍可使用。</translation>
     </message>
     <message>
-        <location filename="../../ui/scan_screen.py" line="249"/>
+        <location filename="../../ui/scan_screen.py" line="272"/>
         <source>Cancelled. Scan the next label.</source>
         <translation>已取消。请扫描下一个标签。</translation>
     </message>
     <message>
-        <location filename="../../ui/scan_screen.py" line="293"/>
+        <location filename="../../ui/scan_screen.py" line="320"/>
         <source>This code cannot be used: {0}</source>
         <translation>此条码无法使用：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/scan_screen.py" line="297"/>
+        <location filename="../../ui/scan_screen.py" line="324"/>
         <source>That is an employee badge. Scan the return label of the parcel.</source>
         <translation>这是员工工牌。请扫描包裹上的退货标签。</translation>
     </message>
     <message>
-        <location filename="../../ui/scan_screen.py" line="301"/>
+        <location filename="../../ui/scan_screen.py" line="328"/>
         <source>Still looking up the last code…</source>
         <translation>仍在查询上一个条码…</translation>
     </message>
     <message>
-        <location filename="../../ui/scan_screen.py" line="309"/>
+        <location filename="../../ui/scan_screen.py" line="336"/>
         <source>Looking up…</source>
         <translation>正在查询…</translation>
     </message>
     <message>
-        <location filename="../../ui/scan_screen.py" line="330"/>
+        <location filename="../../ui/scan_screen.py" line="357"/>
         <source>camera</source>
         <translation>摄像头</translation>
     </message>
     <message>
-        <location filename="../../ui/scan_screen.py" line="330"/>
+        <location filename="../../ui/scan_screen.py" line="357"/>
         <source>scanner</source>
         <translation>扫描器</translation>
     </message>
     <message>
-        <location filename="../../ui/scan_screen.py" line="331"/>
+        <location filename="../../ui/scan_screen.py" line="358"/>
         <source>typed</source>
         <translation>手动输入</translation>
     </message>
     <message>
-        <location filename="../../ui/scan_screen.py" line="360"/>
+        <location filename="../../ui/scan_screen.py" line="389"/>
         <source>The lookup failed on this station: {0}. Try again.</source>
         <translation>本工位查询失败：{0}。请重试。</translation>
     </message>
     <message>
-        <location filename="../../ui/scan_screen.py" line="368"/>
+        <location filename="../../ui/scan_screen.py" line="397"/>
         <source>Found {0}.</source>
         <translation>已找到 {0}。</translation>
     </message>
     <message>
-        <location filename="../../ui/scan_screen.py" line="372"/>
+        <location filename="../../ui/scan_screen.py" line="401"/>
         <source>{0} belongs to several returns.</source>
         <translation>{0} 对应多个退货单。</translation>
     </message>
     <message>
-        <location filename="../../ui/scan_screen.py" line="383"/>
+        <location filename="../../ui/scan_screen.py" line="412"/>
         <source>Unknown code: no return case has the code {0}. Check that you scanned the return label (RMA, tracking or order number), or type the RMA.</source>
         <translation>未知条码：没有退货单的条码是 {0}。请确认扫描的是退货标签（RMA、运单号或订单号），或手动输入 RMA。</translation>
     </message>
     <message>
-        <location filename="../../ui/scan_screen.py" line="389"/>
+        <location filename="../../ui/scan_screen.py" line="418"/>
         <source>The case server had a problem ({0}). Scan again to retry, or start the inspection unverified: choose the item&apos;s category.</source>
         <translation>退货服务器出现问题（{0}）。请重新扫描重试，或以未核实方式开始检验：选择商品类别。</translation>
     </message>
     <message>
-        <location filename="../../ui/scan_screen.py" line="394"/>
+        <location filename="../../ui/scan_screen.py" line="423"/>
         <source>Offline: the case server cannot be reached. The inspection starts unverified and is checked when the station is back online. Choose the item&apos;s category.</source>
         <translation>离线：无法连接退货服务器。检验将以未核实方式开始，恢复联网后再核对。请选择商品类别。</translation>
     </message>
     <message>
-        <location filename="../../ui/scan_screen.py" line="426"/>
+        <location filename="../../ui/scan_screen.py" line="455"/>
         <source>No unfinished inspections.</source>
         <translation>没有未完成的检验。</translation>
     </message>
     <message>
-        <location filename="../../ui/scan_screen.py" line="432"/>
+        <location filename="../../ui/scan_screen.py" line="461"/>
         <source>{0}  started {1}, step {2}</source>
         <translation>{0}  开始于 {1}，第 {2} 步</translation>
     </message>
@@ -1424,7 +1484,7 @@
 <context>
     <name>Services</name>
     <message>
-        <location filename="../../ui/services.py" line="106"/>
+        <location filename="../../ui/services.py" line="124"/>
         <source>No camera is connected.</source>
         <translation>未连接摄像头。</translation>
     </message>
@@ -1530,109 +1590,176 @@
 <context>
     <name>SetupScreen</name>
     <message>
-        <location filename="../../ui/setup_screen.py" line="192"/>
+        <location filename="../../ui/setup_screen.py" line="195"/>
         <source>Testing the connection…</source>
         <translation>正在测试连接…</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_screen.py" line="264"/>
+        <location filename="../../ui/setup_screen.py" line="278"/>
         <source>Inspection station — setup</source>
         <translation>检验工作台 — 初始设置</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_screen.py" line="265"/>
+        <location filename="../../ui/setup_screen.py" line="279"/>
         <source>Set up this station</source>
         <translation>设置本工作台</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_screen.py" line="266"/>
+        <location filename="../../ui/setup_screen.py" line="280"/>
         <source>Language:</source>
         <translation>语言：</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_screen.py" line="268"/>
-        <source>Nobody has set up this station yet. First create the shift lead who manages it; then connect it to the site's case system, or start training mode.</source>
+        <location filename="../../ui/setup_screen.py" line="282"/>
+        <source>Nobody has set up this station yet. First create the shift lead who manages it; then connect it to the site&apos;s case system, or start training mode.</source>
         <translation>本工作台尚未设置。请先创建负责管理的班组长，然后连接本站点的售后系统，或进入培训模式。</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_screen.py" line="270"/>
+        <location filename="../../ui/setup_screen.py" line="284"/>
         <source>1. The first shift lead</source>
         <translation>1. 第一位班组长</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_screen.py" line="272"/>
+        <location filename="../../ui/setup_screen.py" line="286"/>
         <source>Badge / ID:</source>
         <translation>工牌 / 工号：</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_screen.py" line="272"/>
+        <location filename="../../ui/setup_screen.py" line="286"/>
         <source>Name:</source>
         <translation>姓名：</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_screen.py" line="272"/>
+        <location filename="../../ui/setup_screen.py" line="286"/>
         <source>PIN (at least 6 digits):</source>
         <translation>PIN（至少 6 位数字）：</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_screen.py" line="273"/>
+        <location filename="../../ui/setup_screen.py" line="287"/>
         <source>PIN again:</source>
         <translation>再次输入 PIN：</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_screen.py" line="275"/>
+        <location filename="../../ui/setup_screen.py" line="289"/>
         <source>Next</source>
         <translation>下一步</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_screen.py" line="276"/>
-        <source>2a. Connect to the site's case API</source>
+        <location filename="../../ui/setup_screen.py" line="290"/>
+        <source>2a. Connect to the site&apos;s case API</source>
         <translation>2a. 连接本站点的售后系统接口</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_screen.py" line="278"/>
+        <location filename="../../ui/setup_screen.py" line="292"/>
         <source>Case API URL:</source>
         <translation>售后系统接口网址：</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_screen.py" line="278"/>
+        <location filename="../../ui/setup_screen.py" line="292"/>
         <source>Station ID:</source>
         <translation>工作台编号：</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_screen.py" line="278"/>
+        <location filename="../../ui/setup_screen.py" line="292"/>
         <source>Station token:</source>
         <translation>工作台令牌：</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_screen.py" line="279"/>
+        <location filename="../../ui/setup_screen.py" line="293"/>
         <source>Site CA bundle (optional):</source>
         <translation>站点 CA 证书（可选）：</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_screen.py" line="281"/>
+        <location filename="../../ui/setup_screen.py" line="295"/>
         <source>Test connection</source>
         <translation>测试连接</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_screen.py" line="282"/>
+        <location filename="../../ui/setup_screen.py" line="296"/>
         <source>Connect and start</source>
         <translation>连接并启动</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_screen.py" line="283"/>
+        <location filename="../../ui/setup_screen.py" line="297"/>
         <source>2b. Training mode</source>
         <translation>2b. 培训模式</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_screen.py" line="285"/>
+        <location filename="../../ui/setup_screen.py" line="299"/>
         <source>Practice on demo cases with a built-in case server on this computer. Every screen and every report says TRAINING; nothing is sent to a real case system. Training keeps its own data folder.</source>
         <translation>在本机内置的售后服务器上用演示售后单练习。每个界面和每份报告都标有 TRAINING（培训）；不会向真实售后系统发送任何数据。培训模式使用独立的数据文件夹。</translation>
     </message>
     <message>
-        <location filename="../../ui/setup_screen.py" line="288"/>
+        <location filename="../../ui/setup_screen.py" line="302"/>
         <source>Start training mode</source>
         <translation>进入培训模式</translation>
+    </message>
+</context>
+<context>
+    <name>StartProblem</name>
+    <message>
+        <location filename="../../ui/start_problem.py" line="21"/>
+        <source>photos</source>
+        <translation>照片</translation>
+    </message>
+    <message>
+        <location filename="../../ui/start_problem.py" line="22"/>
+        <source>the station token</source>
+        <translation>工位令牌</translation>
+    </message>
+    <message>
+        <location filename="../../ui/start_problem.py" line="23"/>
+        <source>the audit key</source>
+        <translation>审计密钥</translation>
+    </message>
+    <message>
+        <location filename="../../ui/start_problem.py" line="24"/>
+        <source>logs</source>
+        <translation>日志</translation>
+    </message>
+    <message>
+        <location filename="../../ui/start_problem.py" line="31"/>
+        <source>missing</source>
+        <translation>缺失</translation>
+    </message>
+    <message>
+        <location filename="../../ui/start_problem.py" line="32"/>
+        <source>empty</source>
+        <translation>为空</translation>
+    </message>
+    <message>
+        <location filename="../../ui/start_problem.py" line="33"/>
+        <source>The station database {0} is {1}, but this data folder holds {2} from an earlier start. It was not rebuilt, so nothing is overwritten.
+
+To restore: copy station.db from your backup into {3} and start again. To set up a new station instead, first move the whole folder {3} aside.</source>
+        <translation>工位数据库 {0} {1}，但此数据文件夹中还有此前运行留下的{2}。数据库未被重建，因此没有任何内容被覆盖。
+
+恢复方法：从备份中将 station.db 复制到 {3}，然后重新启动。若要改为建立新工位，请先将整个文件夹 {3} 移走。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/start_problem.py" line="42"/>
+        <source>The station database {0} is damaged. Nothing was written to it.
+
+To restore: copy station.db from your backup over it (or move it aside) and start again.
+
+Details: {1}</source>
+        <translation>工位数据库 {0} 已损坏，未向其写入任何内容。
+
+恢复方法：用备份中的 station.db 覆盖它（或将其移走），然后重新启动。
+
+详情：{1}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/start_problem.py" line="47"/>
+        <source>The station cannot start:
+{0}</source>
+        <translation>工位无法启动：
+{0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/start_problem.py" line="54"/>
+        <source>Inspection station</source>
+        <translation>检验工位</translation>
     </message>
 </context>
 <context>
