@@ -78,7 +78,7 @@ def test_self_test_passes_offscreen_and_writes_nothing_in_the_bundle(
                           capture_output=True, text=True, timeout=180, check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     lines = [line for line in proc.stdout.splitlines() if line.startswith(("OK", "FAIL"))]
-    assert len(lines) == 10 and all(line.startswith("OK") for line in lines), proc.stdout
+    assert len(lines) == 11 and all(line.startswith("OK") for line in lines), proc.stdout
     zbar = next(line for line in lines if line.startswith("OK   zbar:"))
     if sys.platform != "win32":  # the runtime hook made pyzbar load the bundled library
         assert str(BUNDLE.resolve()) in zbar, zbar
