@@ -52,10 +52,11 @@ def bench_station(tmp: Path, video: Path, station_id: str) -> tuple[RunningServe
     paths = Paths(data_dir=tmp / "station", config_file=tmp / "station" / "config.toml",
                   log_dir=tmp / "station" / "logs")
     paths.ensure()
-    write_token_file(paths.token_file, TOKEN)
     settings = Settings().replace(api_base_url=server.url, token_source="file",
                                   camera_source=str(video), sound=False, station_id=station_id)
     ctx = StationContext.open(paths, settings)
+    # After the store exists: a token beside a missing database is evidence, never rebuilt.
+    write_token_file(paths.token_file, TOKEN)
     seed_demo_operators(ctx.store)
     return server, ctx
 
