@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGridLayout,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QStackedWidget,
@@ -44,7 +43,14 @@ from app.operators import (
 from app.scanning.events import ScanEvent, ScanSource
 from app.scanning.wedge import WedgeDetector
 from ui.services import Services
-from ui.widgets import ERROR_COLOUR, INFO_COLOUR, BigButton, FlashLabel, heading_font
+from ui.widgets import (
+    ERROR_COLOUR,
+    INFO_COLOUR,
+    BigButton,
+    FlashLabel,
+    button_row_right,
+    heading_font,
+)
 
 log = logging.getLogger("station.ui.login")
 
@@ -168,12 +174,9 @@ class LoginScreen(QWidget):
             a.returnPressed.connect(b.setFocus)
         self.new_badge.returnPressed.connect(self._create_first_lead)
         layout.addLayout(form)
-        row = QHBoxLayout()
-        row.addStretch(1)
         self.create_button = BigButton("", page, primary=True)
         self.create_button.clicked.connect(self._create_first_lead)
-        row.addWidget(self.create_button)
-        layout.addLayout(row)
+        layout.addLayout(button_row_right(self.create_button))
         layout.addStretch(1)
         return page
 

@@ -42,7 +42,15 @@ from app.firstrun import (
 )
 from app.paths import Paths
 from ui.i18n import LANGUAGES, Translations
-from ui.widgets import ERROR_COLOUR, INFO_COLOUR, OK_COLOUR, BigButton, FlashLabel, heading_font
+from ui.widgets import (
+    ERROR_COLOUR,
+    INFO_COLOUR,
+    OK_COLOUR,
+    BigButton,
+    FlashLabel,
+    button_row_right,
+    heading_font,
+)
 
 if TYPE_CHECKING:  # the store (SQLAlchemy) and requests load when used, not to paint
     from app.operators import Operator
@@ -114,12 +122,9 @@ class SetupScreen(QWidget):
             form.addRow(label, field)
         self.lead_pin_again.returnPressed.connect(self.next_page)
         layout.addWidget(self.lead_box)
-        row = QHBoxLayout()
-        row.addStretch(1)
         self.next_button = BigButton("", page, primary=True)
         self.next_button.clicked.connect(self.next_page)
-        row.addWidget(self.next_button)
-        layout.addLayout(row)
+        layout.addLayout(button_row_right(self.next_button))
         layout.addStretch(1)
         return page
 

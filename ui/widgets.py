@@ -15,7 +15,7 @@ from PySide6.QtGui import (
     QPolygonF,
     QResizeEvent,
 )
-from PySide6.QtWidgets import QLabel, QPushButton, QSizePolicy, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
 # Colours used for messages across screens (kept here so every screen agrees).
 OK_COLOUR = "#1b5e20"
@@ -45,6 +45,14 @@ class BigButton(QPushButton):
                 "QPushButton:disabled { background: #90a4ae; }"
                 "QPushButton:focus { border: 3px solid #ffb300; }"
             )
+
+
+def button_row_right(button: QPushButton) -> QHBoxLayout:
+    """A row holding `button` at its right end (a page's primary action)."""
+    row = QHBoxLayout()
+    row.addStretch(1)
+    row.addWidget(button)
+    return row
 
 
 def heading_font(base: QFont, scale: float = 1.6, bold: bool = True) -> QFont:
