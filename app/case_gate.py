@@ -2,7 +2,7 @@
 
 Checked before any step is shown (and again when the draft is created), so a closed,
 cancelled or already inspected line never costs an inspector a whole checklist that the
-server then refuses. Words in English and Simplified Chinese, as app/reports/i18n.py.
+server then refuses. Words in English and Simplified Chinese, as app/messages.py.
 """
 
 from __future__ import annotations

@@ -14,6 +14,8 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
+from app.messages import t
+
 
 class Section(StrEnum):
     APPEARANCE = "appearance"
@@ -79,7 +81,23 @@ class Role(StrEnum):
 
 
 class DomainError(ValueError):
-    """A value that breaks a domain rule; the message is fit to show a person."""
+    """A value that breaks a domain rule; the message is fit to show a person.
+
+    Raised with ``key=`` (an entry of app/messages.py) and its fields, it shows itself in the
+    station's language through `message`; raised with a plain text, that text is all it has.
+    """
+
+    def __init__(self, text: str = "", *, key: str | None = None, **fields: object) -> None:
+        self.key, self.fields = key, fields
+        if key is not None and not text:
+            text = t("en", key, **fields)
+        super().__init__(text)
+
+    def message(self, language: str) -> str:
+        """The message in `language` (en or zh_CN)."""
+        if self.key is None:
+            return str(self)
+        return t(language, self.key, **self.fields)
 
 
 class PermissionDenied(DomainError):

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 LEAD_PIN_MIN = 6  # a shift lead can change settings and operators: longer than 4 digits
 
-# key -> (English, Simplified Chinese), like app/reports/i18n.py and app/connection.py
+# key -> (English, Simplified Chinese), like app/messages.py and app/connection.py
 _WORDS: dict[str, tuple[str, str]] = {
     "pin_short": ("A shift lead's PIN has at least {0} digits.", "班组长的 PIN 至少 {0} 位数字。"),
     "pin_digits": ("A PIN is digits only.", "PIN 只能是数字。"),

@@ -85,7 +85,7 @@ class Refusal(StrEnum):
     NEEDS_VALUE = "needs_value"
 
 
-# Refusal -> (English, Simplified Chinese), as app/reports/i18n.py keeps the report words.
+# Refusal -> (English, Simplified Chinese), as app/messages.py keeps the report words.
 _MESSAGES: dict[Refusal, tuple[str, str]] = {
     Refusal.SCAN_IN_CHECKLIST: (
         "A scan is not an answer: nothing was recorded. Answer this step with the keys "

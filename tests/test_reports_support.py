@@ -177,3 +177,14 @@ def pdf_pages(pdf: Path) -> int:
     from pypdf import PdfReader
 
     return len(PdfReader(str(pdf)).pages)
+
+
+def test_a_domain_error_with_a_key_speaks_both_languages() -> None:
+    from app.domain import DomainError
+    from app.messages import t
+
+    err = DomainError(key="unverified_note", code="RMA-1")
+    assert str(err) == t("en", "unverified_note", code="RMA-1")
+    assert "RMA-1" in err.message("zh_CN") and err.message("zh_CN") != str(err)
+    plain = DomainError("plain words")
+    assert plain.message("zh_CN") == "plain words"

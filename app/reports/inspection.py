@@ -30,8 +30,8 @@ from reportlab.platypus import (
 )
 
 from app.domain import Answer, CaseItem, ChecklistTemplate, Photo, Result, utcnow
+from app.messages import check_language, t, value_label
 from app.reports.fonts import SANS
-from app.reports.i18n import check_language, t, value_label
 from app.reports.layout import (
     GRID,
     MARGIN,

@@ -14,8 +14,8 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Table, TableStyle
 
+from app.messages import t
 from app.reports.fonts import SANS, SANS_BOLD, font_runs, markup, needs_cjk, register_fonts
-from app.reports.i18n import t
 
 PAPERS: dict[str, tuple[float, float]] = {"a4": A4, "letter": LETTER}
 MARGIN = 14 * mm

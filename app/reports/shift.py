@@ -18,8 +18,8 @@ from reportlab.lib import colors
 from reportlab.platypus import Flowable, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from app.domain import utcnow
+from app.messages import check_language, t, value_label
 from app.reports.fonts import SANS, label_font
-from app.reports.i18n import check_language, t, value_label
 from app.reports.inspection import write_file
 from app.reports.layout import (
     MARGIN,

@@ -1,4 +1,10 @@
-"""Report labels in English and Simplified Chinese (the station's two UI languages)."""
+"""Every text the core shows a person, in English and Simplified Chinese, from one table.
+
+The GUI, the reports and the command line all read these tables: a core message is a key
+(`t`), an enum value shown to a person goes through `value_label`, and a `DomainError`
+raised with `key=` renders itself in either language (`DomainError.message`). ui/ widget
+texts stay in Qt Linguist (resources/translations); everything from app/ is here.
+"""
 
 from __future__ import annotations
 
