@@ -21,11 +21,13 @@ from ui.audit_dialog import AuditDialog
 try:
     from tests.flow_helpers import as_lead, ctx, screenshot, services
     from tests.test_ui_history import _screen, completed
+    from tests.ui_helpers import qm_dir
 except ImportError:  # tests/ is not a package: pytest put tests/ itself on sys.path
     from flow_helpers import as_lead, ctx, screenshot, services  # type: ignore[no-redef]
     from test_ui_history import _screen, completed  # type: ignore[no-redef]
+    from ui_helpers import qm_dir  # type: ignore[no-redef]
 
-__all__ = ["ctx", "services"]
+__all__ = ["ctx", "qm_dir", "services"]
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -111,3 +113,33 @@ def test_audit_view_filters_and_shows_a_tampered_row(
     assert dialog.table.item(row, 3).foreground().color().name() == "#b71c1c"
     screenshot(dialog, "audit-broken")
     dialog.accept()
+
+
+def test_the_new_lead_screens_speak_chinese(qtbot: Any, services: Any, ctx: Any,
+                                            qm_dir: Path) -> None:
+    from ui.i18n import Translations
+    from ui.operators_dialog import OperatorsDialog
+
+    as_lead(ctx)
+    ctx.settings = ctx.settings.replace(language="zh_CN")
+    translations = Translations(qm_dir)
+    try:
+        assert translations.switch("zh_CN")
+        screen = _screen(qtbot, services)
+        assert (screen.day_csv_button.text(), screen.shift_csv_button.text(),
+                screen.audit_button.text()) == ("当日CSV…", "班次CSV…", "审计日志…")
+        ops = OperatorsDialog(services)
+        qtbot.addWidget(ops)
+        with qtbot.waitSignal(ops.roster_loaded, timeout=10_000):
+            pass
+        assert ops.row_texts("insp1")[2] == "检验员" and ops.row_texts("insp1")[4] == "在岗"
+        assert ops.active_button.text() == "停用" and ops.pin_button.text() == "重置PIN"
+        audit = AuditDialog(services)
+        qtbot.addWidget(audit)
+        with qtbot.waitSignal(audit.loaded, timeout=10_000):
+            pass
+        assert audit.windowTitle() == "审计日志" and "审计链校验通过" in audit.verdict.text()
+        assert audit.action_combo.itemText(0) == "全部操作"
+        screenshot(ops, "operators-zh")
+    finally:
+        translations.switch("en")
