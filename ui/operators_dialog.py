@@ -68,7 +68,9 @@ class OperatorsDialog(QDialog):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(34)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)  # the name
         self.table.itemSelectionChanged.connect(self._selection_changed)
         layout.addWidget(self.table, 1)
         form = QFormLayout()
@@ -114,6 +116,7 @@ class OperatorsDialog(QDialog):
         self.close_button.clicked.connect(self.accept)
         self.retranslate_ui()
         self._selection_changed()
+        self.resize(1100, 660)  # the whole roster row readable on the 1366x768 bench screen
         self.reload()
 
     # --- the list -----------------------------------------------------------------------
