@@ -304,7 +304,10 @@ class LoginScreen(QWidget):
     def _login(self, attempt: Callable[[], Operator]) -> None:
         """Check on the database thread; a login typed while the station still opens waits."""
         self._busy = True
-        self.message.show_message(self.tr("Checking…"), INFO_COLOUR)
+        self.message.show_message(
+            self.tr("Checking…") if self.services.ready else
+            self.tr("The station is still opening: you are signed in as soon as it is ready."),
+            INFO_COLOUR)
         self.services.when_ready(lambda: self.services.run_in_background(
             attempt, self._on_login, self._on_login_failed, writes=True))
 
