@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.config import Settings
+from app.config import Restart, Settings, restarts
 from app.domain import Case, CaseItem, Operator, Role, utcnow
 from app.input_router import Do, Screen, Where
 from app.resources import resource_path
@@ -60,10 +60,6 @@ log = logging.getLogger("station.ui.main")
 
 _ACTIVITY = (QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin,
              QEvent.Type.Wheel)
-# Settings whose change needs the camera restarted / the sync client rebuilt.
-_CAMERA_KEYS = ("camera_source", "camera_backend", "camera_width", "camera_height",
-                "camera_autofocus", "accept_reads", "scan_cooldown_s", "rma_patterns")
-_SYNC_KEYS = ("api_base_url", "ca_bundle", "allow_plain_http", "token_source", "station_id")
 
 
 def _set_style(widget: QWidget, sheet: str) -> None:
@@ -555,9 +551,10 @@ class MainWindow(QMainWindow):
         self.ctx.settings = new
         if new.language != self.translations.language:
             self.set_language(new.language)
-        if any(getattr(previous, k) != getattr(new, k) for k in _CAMERA_KEYS):
+        restart = restarts(previous, new)  # the core knows which setting restarts what
+        if Restart.CAMERA in restart:
             self.camera.restart(new)
-        if any(getattr(previous, k) != getattr(new, k) for k in _SYNC_KEYS):
+        if Restart.SYNC in restart:
             self.sync.restart()
         self._reset_idle(new)
         self.retranslate_ui()
