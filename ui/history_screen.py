@@ -276,6 +276,7 @@ class HistoryScreen(QWidget):
             ]
             for col, text in enumerate(values):
                 item = QTableWidgetItem(text)
+                item.setToolTip(text)  # narrow columns elide the item and the flag
                 item.setData(Qt.ItemDataRole.UserRole, r.inspection_id)
                 if col == COLUMNS - 1:
                     item.setForeground(QBrush(QColor(_STATE_COLOURS.get(r.sync_state,

@@ -310,7 +310,7 @@ class InspectionFlow(QWidget):
         self.identity_label.setWordWrap(True)
         layout.addWidget(self.identity_label)
         self.sign_off_box = SignOffBox(self.services, page)  # a mismatch needs a lead (14.3)
-        self.sign_off_box.signed.connect(lambda _signed: self._update_nav())
+        self.sign_off_box.signed.connect(self._signed_off)
         layout.addWidget(self.sign_off_box)
 
         box = QFrame(page)
@@ -577,6 +577,10 @@ class InspectionFlow(QWidget):
     @property
     def mismatch_shown(self) -> bool:
         return not self.identity_banner.isHidden()
+
+    def _signed_off(self, _signed: object) -> None:
+        self.message.show_message("")  # the "needs a sign-off" refusal no longer holds
+        self._update_nav()
 
     def _update_nav(self) -> None:
         s = self.session

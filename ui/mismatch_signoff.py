@@ -136,7 +136,9 @@ class SignOffBox(QFrame):
         self.status.setStyleSheet(f"QLabel {{ color: {ERROR_COLOUR}; }}")
         self.status.setText(text)
         self._sync_enabled()
-        self.pin_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+        # Most often another person comes to sign: a badge scan replaces the old ID.
+        self.who_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.who_edit.selectAll()
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
