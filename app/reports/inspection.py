@@ -219,7 +219,7 @@ def build_inspection_story(
         (t(lang, "completed"), fmt_time(record.completed_at, tz, seconds=True)),
         (t(lang, "duration"),
          fmt_duration((record.completed_at - record.started_at).total_seconds())),
-        (t(lang, "rma"), record.rma or "—"),
+        (t(lang, "rma"), record.rma or t(lang, "unverified_rma", code=record.scanned_code or "—")),
         (t(lang, "case_id"), case_id or "—"),
         (t(lang, "order_id"), record.order_id or "—"),
     ]
