@@ -15,6 +15,7 @@ import pytest
 from PySide6.QtWidgets import QFileDialog
 
 from app.config import ShiftDefinition
+from app.domain import Operator, Role
 from app.operators import PermissionDenied
 from ui.audit_dialog import AuditDialog
 
@@ -81,7 +82,11 @@ def test_audit_view_filters_and_shows_a_tampered_row(
         AuditDialog(services)  # an inspector
     as_lead(ctx)
     screen = _screen(qtbot, services)
-    assert not screen.lead_box.isHidden()  # the audit button is a lead's
+    assert not screen.audit_button.isHidden()  # a lead sees it; an inspector does not
+    lead = ctx.operator
+    services.set_operator(Operator("insp1", "Ivan Insp", Role.INSPECTOR))
+    assert screen.audit_button.isHidden()
+    services.set_operator(lead)
     assert screen.select(iid)
     dialog = screen.show_audit()
     assert isinstance(dialog, AuditDialog)

@@ -98,6 +98,9 @@ class HistoryScreen(QWidget):
         self.title = QLabel(self)
         self.title.setFont(heading_font(self.font(), 1.4))
         top.addWidget(self.title)
+        self.audit_button = QPushButton(self)  # shift leads only (_update_role)
+        self.audit_button.clicked.connect(self.show_audit)
+        top.addWidget(self.audit_button)
         top.addStretch(1)
         self.search_edit = QLineEdit(self)
         self.search_edit.setMinimumHeight(44)
@@ -151,9 +154,6 @@ class HistoryScreen(QWidget):
         lead.addWidget(self.retry_button)
         lead.addWidget(self.note_edit, 1)
         lead.addWidget(self.handled_button)
-        self.audit_button = QPushButton(self.lead_box)
-        self.audit_button.clicked.connect(self.show_audit)
-        lead.addWidget(self.audit_button)
         self.retry_button.clicked.connect(self.retry_selected)
         self.handled_button.clicked.connect(self.mark_selected_handled)
         bottom.addWidget(self.lead_box, 3)
@@ -200,6 +200,7 @@ class HistoryScreen(QWidget):
     def _update_role(self) -> None:
         op = self.services.ctx.operator
         self.lead_box.setVisible(op is not None and op.is_shift_lead)
+        self.audit_button.setVisible(op is not None and op.is_shift_lead)
 
     # --- loading ------------------------------------------------------------------------
 
