@@ -155,3 +155,23 @@ def _dialog(window: Any) -> Any:
 
     found = [d for d in window.findChildren(OperatorsDialog) if d.isVisible()]
     return found[0] if found else None
+
+
+def test_closing_the_lists_at_once_drops_their_late_results(
+        qtbot: Any, services: Any, ctx: Any) -> None:
+    """The roster and the audit trail are read in the background: a dialog closed (and
+    deleted) before they arrive must not be touched by them."""
+    from PySide6.QtWidgets import QApplication
+
+    from ui.audit_dialog import AuditDialog
+    from ui.operators_dialog import OperatorsDialog
+
+    as_lead(ctx)
+    for make in (OperatorsDialog, AuditDialog):
+        dialog = make(services)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        dialog.close()
+        QApplication.sendPostedEvents(None, 0)  # the deferred delete happens now
+        assert services.wait_idle(10_000)
+        QApplication.processEvents()  # the late result is delivered (and dropped)

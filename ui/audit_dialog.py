@@ -99,7 +99,7 @@ class AuditDialog(QDialog):
             return read_audit(store, by=by, inspection=inspection or None,
                               operator=operator or None, action=action or None)
 
-        self.services.run_in_background(read, self._show, self._failed)
+        self.services.run_for(self, read, self._show, self._failed)
 
     def _failed(self, exc: BaseException) -> None:
         text = exc.message(self.services.ctx.settings.language) \

@@ -124,8 +124,8 @@ class OperatorsDialog(QDialog):
     def reload(self) -> None:
         """Read the roster again in the background (after every change)."""
         ops, by = self.services.ctx.operators, self.services.ctx.operator
-        self.services.run_in_background(lambda: ops.roster(by=by), self._show_roster,
-                                        self._failed)
+        self.services.run_for(self, lambda: ops.roster(by=by), self._show_roster,
+                              self._failed)
 
     def _show_roster(self, people: Any) -> None:
         chosen = self.selected()
@@ -230,7 +230,7 @@ class OperatorsDialog(QDialog):
             self._close_if_asked()
 
         self._pending += 1
-        self.services.run_in_background(work, done, failed, writes=True)
+        self.services.run_for(self, work, done, failed, writes=True)
 
     def done(self, result: int) -> None:
         """Closing (Close, Esc, logout) waits for the writes this dialog started."""
@@ -323,8 +323,8 @@ class OperatorsDialog(QDialog):
             self.message.show_message(text.replace("%1", operator_id), OK_COLOUR)
             self.reload()
 
-        self.services.run_in_background(lambda: ops.unlock(operator_id, by=by), done,
-                                        self._failed, writes=True)
+        self.services.run_for(self, lambda: ops.unlock(operator_id, by=by), done,
+                              self._failed, writes=True)
 
     def import_csv(self, path: str | None = None) -> None:
         if path is None:
