@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
     from app.config import Settings
     from app.context import StationContext
+    from app.demo import DemoBackend
     from app.paths import Paths
     from ui.camera_worker import CameraWorker
     from ui.crash import CrashHandler
@@ -136,7 +137,7 @@ def run_gui(args: argparse.Namespace) -> int:
         translations = Translations()
         if settings.language != "en":
             translations.switch(settings.language)
-        runner = _Runner(app, paths, translations, crash, crash_text,
+        runner = _Runner(app, paths, translations, crash, crash_text, args.demo_backend,
                          exit_when_shown=bool(getattr(args, "exit_when_shown", False)))
         instance.raise_requested.connect(runner.bring_forward)
         forced = bool(getattr(args, "demo", False) or getattr(args, "training", False))
@@ -156,8 +157,10 @@ class _Runner:
     """The windows of one GUI run: the setup screen, then the station; one context."""
 
     def __init__(self, app: QApplication, paths: Paths, translations: Translations,
-                 crash: CrashHandler, crash_text: str | None, *, exit_when_shown: bool) -> None:
+                 crash: CrashHandler, crash_text: str | None,
+                 demo_backend: Callable[[], DemoBackend], *, exit_when_shown: bool) -> None:
         self.app, self.paths, self.translations = app, paths, translations
+        self.demo_backend = demo_backend
         self.crash, self.crash_text = crash, crash_text
         self.exit_when_shown = exit_when_shown
         self.ctx: StationContext | None = None
@@ -188,7 +191,8 @@ class _Runner:
 
     def start_station(self, training: bool, settings: Settings, *, lead: object = None) -> bool:
         """Open the context (training: the demo in its own folder) and show the main window."""
-        ctx = open_station(self.paths, settings, demo=training)
+        ctx = open_station(self.paths, settings,
+                           demo=self.demo_backend() if training else None)
         if ctx is None:
             return False
         self.ctx = ctx
@@ -235,7 +239,8 @@ class _Runner:
             self.ctx = None
 
 
-def open_station(paths: Paths, settings: Settings, *, demo: bool) -> StationContext | None:
+def open_station(paths: Paths, settings: Settings, *,
+                 demo: DemoBackend | None) -> StationContext | None:
     """The station context, or None after a dialog saying why it cannot start.
 
     A broken checklist template or disposition table is a site's file: the dialog names
@@ -297,12 +302,14 @@ def _first_paint(window: QWidget, name: str, app: QApplication, *,
     return watch
 
 
-def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """The `gui` subcommand (app/cli.py loads this module as a plug-in)."""
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], *,
+             demo_backend: Callable[[], DemoBackend]) -> None:
+    """The `gui` subcommand, a plug-in the composition root (app/__main__.py) hands to
+    app/cli.py; `demo_backend` loads the reference server when training mode starts."""
     gui = sub.add_parser("gui", help="start the station GUI (the default)")
     gui.add_argument("--demo", action="store_true",
                      help="training (demo) mode even when a case API is configured")
     gui.add_argument("--training", action="store_true",
                      help="start training mode at once (skips the setup screen)")
     gui.add_argument("--exit-when-shown", action="store_true", help=argparse.SUPPRESS)
-    gui.set_defaults(func=run_gui)
+    gui.set_defaults(func=run_gui, demo_backend=demo_backend)

@@ -22,9 +22,9 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from app.refserver.demo_cases import demo_case_documents
-from app.refserver.store import Store, lookup_key, utc_now_text
-from app.refserver.validation import SHA256_RE, is_uuid, validate_inspection
+from refserver.demo_cases import demo_case_documents
+from refserver.store import Store, lookup_key, utc_now_text
+from refserver.validation import SHA256_RE, is_uuid, validate_inspection
 
 log = logging.getLogger(__name__)
 
@@ -450,7 +450,7 @@ class RunningServer:
         return self
 
     def serve_foreground(self) -> None:
-        """Serve in the calling thread until shutdown (used by `python -m app.refserver`)."""
+        """Serve in the calling thread until shutdown (used by `python -m refserver`)."""
         try:
             self._httpd.serve_forever(poll_interval=0.2)
         finally:
