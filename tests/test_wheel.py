@@ -31,7 +31,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     base = tmp_path_factory.mktemp("wheel")
     src = base / "src"
     src.mkdir()
-    for name in ("app", "ui", "resources", "scripts"):
+    for name in ("app", "ui", "refserver", "resources", "scripts"):
         shutil.copytree(REPO / name, src / name,
                         ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     for name in ("pyproject.toml", "setup.py", "README.md"):
@@ -77,6 +77,10 @@ def test_the_wheel_carries_the_resources(wheel: Path) -> None:
     for item in SHIPPED:
         assert f"app/_resources/{item}" in names, item
     assert "refserver/server.py" in names  # training mode needs the reference server
+    # The console script runs the composition root, which wires the GUI and the server in.
+    (entry_points,) = (n for n in names if n.endswith(".dist-info/entry_points.txt"))
+    text = zipfile.ZipFile(wheel).read(entry_points).decode()
+    assert "inspection-station = app.__main__:main" in text
     assert not any(n.endswith(".py") and "_resources" in n for n in names)
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from app.scanning.decoder import Point
 from app.scanning.labels import Interpretation, Rejected
+from app.scanning.symbols import Point
 
 
 class ScanSource(StrEnum):
