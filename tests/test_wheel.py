@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from app import __version__
+
 REPO = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow
 
@@ -40,7 +42,8 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
                            "-w", str(base / "dist"), str(src)],
                           capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    (found,) = (base / "dist").glob("inspection_station-*.whl")
+    # The one version source (app/__init__.py) names the wheel.
+    (found,) = (base / "dist").glob(f"inspection_station-{__version__}-*.whl")
     return found
 
 
