@@ -1,12 +1,16 @@
 """What every part of the decoder shares: symbology names, the read types, the engine
-interface (engines.py implements it, ladder.py drives it, decoder.py is the façade)."""
+interface (engines.py implements it, ladder.py drives it, decoder.py is the façade).
+
+Light on purpose (no NumPy or OpenCV at run time): scan events and the login screen use
+these names before the decoder is loaded."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
 Point = tuple[float, float]
 
