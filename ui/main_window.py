@@ -97,6 +97,7 @@ class MainWindow(QMainWindow):
         self.last_scan_to_case_ms: float | None = None
         self.case_shown_count = 0
         self._closed = False
+        self._handing_over = False  # a key is being handed to the scan field
         self._starting = False  # an inspection is being created on the database thread
         self.setWindowIcon(QIcon(str(resource_path("icons", "app.png"))))
         self.resize(1366, 768)
@@ -405,8 +406,15 @@ class MainWindow(QMainWindow):
                     and QApplication.activeModalWidget() is None):
                 # The scan field always holds the focus: a scanner's first key must not be lost.
                 # The key was addressed to the old focus widget, so hand it to the field too.
+                # A key the field ignores goes on to its parents: never hand it over twice.
+                if self._handing_over:
+                    return False
                 self.scan_screen.focus_input()
-                QApplication.sendEvent(self.scan_screen.scan_edit, event)
+                self._handing_over = True
+                try:
+                    QApplication.sendEvent(self.scan_screen.scan_edit, event)
+                finally:
+                    self._handing_over = False
                 return True
         return False
 
