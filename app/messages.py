@@ -115,6 +115,17 @@ _LABELS: dict[str, tuple[str, str]] = {
     "mismatch_undeclared_damage": ("found damaged, not claimed", "检验损坏，客户未声明"),
     "mismatch_undeclared_missing": ("found parts missing, not claimed",
                                     "检验缺附件，客户未声明"),
+    # bench board (14.5)
+    "board_lead_only": ("Only a shift lead can open the bench board.",
+                        "只有班组长可以打开工作台看板。"),
+    "sync_ok": ("up to date", "同步正常"),
+    "sync_behind": ("behind: results are waiting", "同步滞后：有结果等待发送"),
+    "sync_offline": ("offline: results wait on this station", "离线：结果暂存在本工作台"),
+    "sync_paused": ("paused: the server refused the token", "已暂停：服务器拒绝了令牌"),
+    "open_overdue": ("not inspected, {minutes} min past the deadline",
+                     "未检验，已超过截止时间 {minutes} 分钟"),
+    "late": ("inspected {minutes} min after the deadline", "检验晚于截止时间 {minutes} 分钟"),
+    "due_soon": ("due in {minutes} min", "{minutes} 分钟内到期"),
 }
 
 _VALUES: dict[str, tuple[str, str]] = {
