@@ -94,11 +94,17 @@ def sync_health(connection: str, oldest_unsent_at: datetime | None, attention: i
     return SyncHealth.OK
 
 
+def require_board_access(by: Operator | None) -> Operator:
+    """The board shows every inspector's pace: shift leads only (refused here, not in a widget)."""
+    if by is None or by.role is not Role.SHIFT_LEAD:
+        raise PermissionDenied(key="board_lead_only")
+    return by
+
+
 def compute_board(store: Store, by: Operator | None, *, clock: Callable[[], datetime] = utcnow,
                   tz: tzinfo | None = None, connection: str = "online") -> BenchBoard:
     """Today's board (the local day of `clock()` in `tz`); shift leads only."""
-    if by is None or by.role is not Role.SHIFT_LEAD:
-        raise PermissionDenied(key="board_lead_only")
+    require_board_access(by)
     now = clock()
     start, end = day_window(now.astimezone(tz).date(), tz)
     records = store.completed_between(start, end)

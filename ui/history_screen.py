@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate, QEvent, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -41,7 +40,7 @@ from app.store.store import InspectionRecord, OutboxState
 from app.workflow import mark_handled, report_prompts, retry_needs_attention
 from ui.report_preview import ReportPreviewDialog, render_and_preview
 from ui.services import Services
-from ui.widgets import ERROR_COLOUR, INFO_COLOUR, OK_COLOUR, WARN_COLOUR, FlashLabel, heading_font
+from ui.widgets import ERROR_COLOUR, INFO_COLOUR, OK_COLOUR, WARN_COLOUR, FlashLabel, page_header
 
 _STATE_COLOURS = {
     OutboxState.SENT: OK_COLOUR,
@@ -79,18 +78,7 @@ class HistoryScreen(QWidget):
 
     def _build(self) -> None:
         root = QVBoxLayout(self)
-        top = QHBoxLayout()
-        self.back_button = QPushButton(self)
-        self.back_button.setMinimumHeight(44)
-        self.back_button.clicked.connect(self.closed)
-        top.addWidget(self.back_button)
-        back = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
-        back.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        back.activated.connect(self.closed)
-        self.title = QLabel(self)
-        self.title.setFont(heading_font(self.font(), 1.4))
-        top.addWidget(self.title)
-        top.addStretch(1)
+        top, self.back_button, self.title = page_header(self, self.closed.emit)
         self.search_edit = QLineEdit(self)
         self.search_edit.setMinimumHeight(44)
         self.search_edit.setMinimumWidth(280)

@@ -5,8 +5,8 @@ window owns the camera worker and the sync bridge (both started here and registe
 with the station context for shutdown), routes camera scans to the screen on top, and
 logs the operator out after the configured idle time.
 
-Keys: F5 history, F6 unfinished inspections, F8 operators and F9 settings (shift lead),
-F12 log out.
+Keys: F4 bench board (shift lead), F5 history, F6 unfinished inspections, F8 operators and
+F9 settings (shift lead), F12 log out.
 """
 
 from __future__ import annotations
@@ -29,14 +29,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.benchboard import require_board_access
 from app.config import Settings
-from app.domain import Case, CaseItem, Role, utcnow
+from app.domain import Case, CaseItem, DomainError, Role, utcnow
 from app.input_router import Do, Screen, Where
 from app.operators import IdleTimer, Operator
 from app.resources import resource_path
 from app.scanning.events import ScanEvent
 from app.sync.status import SyncSnapshot
 from app.workflow import start_inspection
+from ui.bench_board import BenchBoardScreen
 from ui.camera_worker import CameraWorker
 from ui.case_screen import CaseScreen
 from ui.handover import clear_for_handover
@@ -136,6 +138,7 @@ class MainWindow(QMainWindow):
         self.case_screen = CaseScreen(services, self.stack)
         self.flow = self._make_flow()
         self.history: HistoryScreen | None = None
+        self.board: BenchBoardScreen | None = None
         for page in (self.login_screen, self.scan_screen, self.case_screen, self.flow):
             self.stack.addWidget(page)
 
@@ -208,7 +211,8 @@ class MainWindow(QMainWindow):
         self.services.task_failed.connect(self._task_failed)
 
     def _shortcuts(self) -> None:
-        for key, slot in ((Qt.Key.Key_F5, self.show_history), (Qt.Key.Key_F8, self.show_operators),
+        for key, slot in ((Qt.Key.Key_F4, self.show_board),
+                          (Qt.Key.Key_F5, self.show_history), (Qt.Key.Key_F8, self.show_operators),
                           (Qt.Key.Key_F9, self.show_settings), (Qt.Key.Key_F12, self.logout)):
             shortcut = QShortcut(QKeySequence(key), self)
             shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
@@ -449,6 +453,23 @@ class MainWindow(QMainWindow):
         self._show(self.history)
         self.history.refresh()
         self.history.setFocus()
+
+    def show_board(self) -> BenchBoardScreen | None:
+        """F4, shift lead: the bench board (an inspector is refused by the core's check)."""
+        try:
+            require_board_access(self.services.operator)
+        except DomainError as exc:
+            if self.services.operator is not None:
+                self.statusBar().showMessage(exc.message(self.ctx.settings.language), 5000)
+            return None
+        if self.board is None:
+            self.board = BenchBoardScreen(self.services, self.stack)
+            self.board.closed.connect(self.go_scan)
+            self.stack.addWidget(self.board)
+        self._show(self.board)
+        self.board.refresh()
+        self.board.setFocus()
+        return self.board
 
     def reprint(self, inspection_id: str) -> None:
         """An inspected line on the case screen: its report again, from the history."""
