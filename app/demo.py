@@ -17,7 +17,7 @@ from typing import Any
 import cv2
 import numpy as np
 
-from app.config import Settings
+from app.config import Settings, load_settings
 from app.domain import Role
 from app.paths import Paths
 from app.training import TRAINING_MARK
@@ -130,6 +130,11 @@ class DemoEnvironment:
             encoding="utf-8")
         self.server = start_server(self.paths.data_dir / "server" / "cases.db",
                                    tokens={DEMO_TOKEN}, seed_demo=True)
+        if self.paths.config_file.exists():
+            # Settings saved in training (the language, photo size) live in the demo folder:
+            # read them back, or a restart forgets them. The camera stays the station's own.
+            settings = load_settings(self.paths.config_file).replace(
+                camera_source=settings.camera_source)
         camera = settings.camera_source
         if not camera_opens(camera):
             video = self.paths.data_dir / "demo-labels.avi"
