@@ -179,3 +179,9 @@ def value_label(language: str, value: str | None) -> str:
     if pair is None:
         return value
     return pair[1 if language == "zh_CN" else 0]
+
+
+def value_title(language: str, value: str | None) -> str:
+    """`value_label` starting with a capital, for a heading, a button or a list."""
+    text = value_label(language, value)
+    return text[:1].upper() + text[1:]

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain import Classification, Disposition
+from app.messages import value_label, value_title
 from app.store.store import InspectionRecord, OutboxState
 from app.workflow import mark_handled, report_prompts, retry_needs_attention
 from ui.report_preview import ReportPreviewDialog, render_and_preview
@@ -70,6 +71,7 @@ class HistoryScreen(QWidget):
         self.records: list[InspectionRecord] = []
         self.day = date.today()
         self.searching = ""
+        self._said_empty = False
         self._build()
         self.retranslate_ui()
         services.operator_changed.connect(lambda _op: self._update_role())
@@ -197,29 +199,13 @@ class HistoryScreen(QWidget):
         self.message.show_message(str(exc), ERROR_COLOUR, flash=True)
 
     def state_name(self, state: str) -> str:
-        return {
-            OutboxState.SENT: self.tr("synced"),
-            OutboxState.PENDING: self.tr("pending"),
-            OutboxState.ATTENTION: self.tr("needs attention"),
-            OutboxState.HANDLED: self.tr("handled"),
-        }.get(state, state)
+        return value_label(self.services.ctx.settings.language, state)
 
     def classification_name(self, c: Classification) -> str:
-        return {
-            Classification.INTACT: self.tr("Intact"),
-            Classification.DAMAGED: self.tr("Damaged"),
-            Classification.MISSING_PARTS: self.tr("Missing parts"),
-        }.get(c, c.value)
+        return value_title(self.services.ctx.settings.language, c.value)
 
     def disposition_name(self, d: Disposition | None) -> str:
-        if d is None:
-            return ""
-        return {
-            Disposition.RESTOCK: self.tr("Restock"),
-            Disposition.REFURBISH: self.tr("Refurbish"),
-            Disposition.RETURN_TO_VENDOR: self.tr("Return to vendor"),
-            Disposition.SCRAP: self.tr("Scrap"),
-        }.get(d, d.value)
+        return value_title(self.services.ctx.settings.language, d.value) if d else ""
 
     def _show_records(self, records: Any) -> None:
         selected = self.selected()
@@ -248,7 +234,21 @@ class HistoryScreen(QWidget):
         if selected is not None:
             self.select(selected.inspection_id)
         self._selection_changed()
+        self._update_title()
+        if not self.records:
+            self.message.show_message(
+                self.tr("Nothing found for “%1”.").replace("%1", self.searching)
+                if self.searching else self.tr("No inspections completed today yet."),
+                INFO_COLOUR)
+            self._said_empty = True
+        elif self._said_empty:  # only our own "nothing found" goes; other messages stay
+            self.message.show_message("")
+            self._said_empty = False
         self.loaded.emit(len(self.records))
+
+    def _update_title(self) -> None:
+        self.title.setText(self.tr("Inspections matching “%1”").replace("%1", self.searching)
+                           if self.searching else self.tr("Today's inspections"))
 
     # --- selection and the read-only view ---------------------------------------------
 
@@ -292,7 +292,8 @@ class HistoryScreen(QWidget):
                 "%2", r.order_id or "-"),
             self.tr("Inspector: %1   completed: %2").replace("%1", r.inspector_id).replace(
                 "%2", r.completed_at.astimezone().strftime("%Y-%m-%d %H:%M")),
-            self.tr("Customer reason: %1").replace("%1", r.customer_reason or "-"),
+            self.tr("Customer reason: %1").replace(
+                "%1", value_label(lang, r.customer_reason) if r.customer_reason else "-"),
             self.tr("Classification: %1 (suggested %2)").replace(
                 "%1", self.classification_name(r.classification)).replace(
                 "%2", self.classification_name(r.classification_suggested)),
@@ -318,8 +319,8 @@ class HistoryScreen(QWidget):
             note = f"  ({a.note})" if a.note else ""
             photos = ("  [" + self.tr("%1 photo(s)").replace("%1", str(len(a.photo_ids))) + "]"
                       if a.photo_ids else "")
-            lines.append(f"{a.result.value.upper():5} {prompts.get(a.step_id, a.step_id)}"
-                         f"{value}{note}{photos}")
+            lines.append(f"{value_label(lang, a.result.value)} · "
+                         f"{prompts.get(a.step_id, a.step_id)}{value}{note}{photos}")
         return "\n".join(lines)
 
     # --- shift-lead actions -------------------------------------------------------------
@@ -419,8 +420,7 @@ class HistoryScreen(QWidget):
         super().changeEvent(event)
 
     def retranslate_ui(self) -> None:
-        self.title.setText(self.tr("Inspections") if self.searching
-                           else self.tr("Today's inspections"))
+        self._update_title()
         self.back_button.setText(self.tr("Back to scanning (Esc)"))
         self.search_edit.setPlaceholderText(self.tr("Search by RMA or serial"))
         self.search_button.setText(self.tr("Search"))

@@ -53,6 +53,7 @@ from app.domain import (
     StepKind,
 )
 from app.input_router import Do, Outcome, Screen, Where, case_codes, message
+from app.messages import value_title
 from app.scanning.events import ScanEvent
 from app.wizard import IdentityCheck
 from app.workflow import InspectionSession, prompt_for
@@ -400,20 +401,10 @@ class InspectionFlow(QWidget):
         }[section]
 
     def classification_name(self, c: Classification) -> str:
-        return {
-            Classification.INTACT: self.tr("Intact"),
-            Classification.DAMAGED: self.tr("Damaged"),
-            Classification.MISSING_PARTS: self.tr("Missing parts"),
-        }[c]
+        return value_title(self._language(), c.value)
 
     def disposition_name(self, d: Any) -> str:
-        names = {
-            "restock": self.tr("Restock"),
-            "refurbish": self.tr("Refurbish"),
-            "return_to_vendor": self.tr("Return to vendor"),
-            "scrap": self.tr("Scrap"),
-        }
-        return names.get(getattr(d, "value", d), self.tr("none")) if d else self.tr("none")
+        return value_title(self._language(), getattr(d, "value", d) or None)
 
     def _show_current(self) -> None:
         s = self.session
