@@ -8,7 +8,16 @@ texts stay in Qt Linguist (resources/translations); everything from app/ is here
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 LANGUAGES = ("en", "zh_CN")
+
+
+class Both(NamedTuple):
+    """A field of a message that itself has two languages (a checklist step's prompt)."""
+
+    en: str
+    zh: str
 
 # key -> (English, Simplified Chinese)
 _LABELS: dict[str, tuple[str, str]] = {
@@ -126,6 +135,49 @@ _LABELS: dict[str, tuple[str, str]] = {
                      "未检验，已超过截止时间 {minutes} 分钟"),
     "late": ("inspected {minutes} min after the deadline", "检验晚于截止时间 {minutes} 分钟"),
     "due_soon": ("due in {minutes} min", "{minutes} 分钟内到期"),
+    # checklist wizard (14.6)
+    "wizard_no_step": ("No step is open: this is the summary page",
+                       "当前没有打开的步骤：这是汇总页"),
+    "wizard_enter_number": ("Enter a number", "请输入数字"),
+    "wizard_not_a_number": ("'{value}' is not a number", "“{value}”不是数字"),
+    "wizard_finite_number": ("Enter a finite number", "请输入有效的数字"),
+    "wizard_choose_one": ("Choose one of: {options}", "请从以下选项中选择：{options}"),
+    "wizard_enter_text": ("Enter the text, or mark the step N/A",
+                          "请输入文字，或将此步骤标为不适用"),
+    "wizard_text_long": ("The text is longer than {n} characters", "文字超过 {n} 个字符"),
+    "wizard_imei_digits": ("Not a valid IMEI: 15 digits expected", "IMEI 无效：应为15位数字"),
+    "wizard_imei_check": ("Not a valid IMEI: the check digit is wrong", "IMEI 无效：校验位错误"),
+    "wizard_note_long": ("The note is longer than {n} characters", "备注超过 {n} 个字符"),
+    "wizard_photo_needed": ("Take at least one photo, or mark the step N/A",
+                            "请至少拍摄一张照片，或将此步骤标为不适用"),
+    "wizard_result_first": ("Choose a result for this step before adding a photo",
+                            "添加照片前请先选择此步骤的结果"),
+    "wizard_photo_not_attached": ("That photo is not attached to this step",
+                                  "该照片不属于此步骤"),
+    "wizard_photo_keep_one": (
+        "A photo step needs at least one photo: take another first, or mark it N/A",
+        "拍照步骤至少需要一张照片：请先再拍一张，或将其标为不适用"),
+    "wizard_failed_photo": ("This step failed: take at least one photo before moving on",
+                            "此步骤不通过：请至少拍摄一张照片后再继续"),
+    "wizard_last_page": ("This is the last page", "这是最后一页"),
+    "wizard_answer_first": ("Answer this step before moving on", "请先回答此步骤再继续"),
+    "wizard_step_incomplete": ("Step '{step}' still needs an answer or a photo",
+                               "步骤“{step}”仍需回答或拍照"),
+    "wizard_first_step": ("This is the first step", "这是第一个步骤"),
+    "wizard_step_first": ("Step '{step}' comes first", "请先完成步骤“{step}”"),
+    # inspection session (14.6)
+    "flow_photo_on_summary": ("Photos belong to a checklist step, not the summary.",
+                              "照片属于检验步骤，不属于汇总页。"),
+    "flow_choose_line": ("Choose the item line to inspect.", "请选择要检验的商品行。"),
+    "flow_choose_category": ("Offline: choose the item's category to start the checklist.",
+                             "离线：请选择商品品类以开始检验。"),
+    "flow_log_in": ("Log in before inspecting.", "请先登录再检验。"),
+    # what a failed step found, for "Because:" (14.6)
+    "failed_step": ("NOT OK: {step}", "不合格：{step}"),
+    "failed_number": ("{step}: {value}, outside the accepted range",
+                      "{step}：{value}，超出合格范围"),
+    "failed_choice": ("{step}: {value}", "{step}：{value}"),
+    "failed_accessory": ("{accessory} missing", "缺少{accessory}"),
 }
 
 _VALUES: dict[str, tuple[str, str]] = {
@@ -167,8 +219,12 @@ def check_language(language: str) -> str:
 def t(language: str, key: str, **fields: object) -> str:
     """A label in the given language; unknown keys show the key (never crash a report)."""
     pair = _LABELS.get(key)
-    text = key if pair is None else pair[1 if language == "zh_CN" else 0]
-    return text.format(**fields) if fields else text
+    zh = language == "zh_CN"
+    text = key if pair is None else pair[1 if zh else 0]
+    if not fields:
+        return text
+    return text.format(**{k: (v.zh if zh else v.en) if isinstance(v, Both) else v
+                          for k, v in fields.items()})
 
 
 def value_label(language: str, value: str | None) -> str:

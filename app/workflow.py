@@ -22,7 +22,7 @@ import cv2
 import numpy as np
 
 from app.case_gate import check_line_in, gate_message
-from app.checklists import merge_expected_accessories, template_for
+from app.checklists import failure_text, merge_expected_accessories, template_for
 from app.config import Settings, save_settings
 from app.context import StationContext
 from app.domain import (
@@ -47,6 +47,7 @@ from app.imagecheck import (
     ImageTooLarge,
     check_image_header,
 )
+from app.messages import Both
 from app.operators import Operator, require_shift_lead
 from app.rules import check_override, suggest
 from app.store.store import InspectionRecord
@@ -93,7 +94,7 @@ class PhotoTooLarge(PhotoError):
 
 def _actor(ctx: StationContext) -> Operator:
     if ctx.operator is None:
-        raise WorkflowError("Log in before inspecting.")
+        raise WorkflowError(key="flow_log_in")
     return ctx.operator
 
 
@@ -201,7 +202,7 @@ def start_inspection(
     actor = _actor(ctx)
     if case is not None:
         if item is None:
-            raise WorkflowError("Choose the item line to inspect.")
+            raise WorkflowError(key="flow_choose_line")
         case.item(item.line_id)  # the item must belong to the case
         gate = check_line_in(ctx.store, case, item)
         if gate.refusal is not None:
@@ -212,7 +213,7 @@ def start_inspection(
         if item is not None:
             raise WorkflowError("An item line needs its case.")
         if not category or not category.strip():
-            raise WorkflowError("Offline: choose the item's category to start the checklist.")
+            raise WorkflowError(key="flow_choose_category")
         cat = category.strip()
         expected = ()
     template = _template_for_item(ctx, cat, expected)
@@ -404,9 +405,9 @@ class InspectionSession:
         """Raise before taking a picture the wizard would refuse (no result chosen yet)."""
         step = self.wizard.current if step_id is None else self.wizard.step(step_id)
         if step is None:
-            raise WorkflowError("Photos belong to a checklist step, not the summary.")
+            raise WorkflowError(key="flow_photo_on_summary")
         if step.kind is not StepKind.PHOTO and step.step_id not in self.wizard.answers:
-            raise WorkflowError("Choose a result for this step before adding a photo.")
+            raise WorkflowError(key="wizard_result_first")
         return step
 
     def attach_photo(self, photo: Photo) -> Answer:
@@ -453,6 +454,11 @@ class InspectionSession:
         ids = set(self.suggestion().because)
         return [s for s in self.template.steps if s.step_id in ids]
 
+    def because_texts(self, language: str) -> list[str]:
+        """What each of those steps found ("Activation lock NOT removed"), not its prompt."""
+        answers = self.wizard.answers
+        return [failure_text(s, language, answers.get(s.step_id)) for s in self.because_steps()]
+
     def disposition_for(self, classification: Classification) -> Disposition:
         """What the site's rule table says happens to an item of this classification."""
         return self.ctx.rules.decide(classification, self.customer_reason, self.category)
@@ -463,8 +469,9 @@ class InspectionSession:
         """Check everything (complete checklist, override reason) without writing."""
         if not self.wizard.summary_available:
             missing = self.wizard.first_incomplete_step()
-            name = missing.prompt if missing else "?"
-            raise WorkflowError(f"Step '{name}' still needs an answer or a photo.")
+            raise WorkflowError(key="wizard_step_incomplete", step=Both(
+                missing.prompt if missing else "?",
+                (missing.prompt_zh or missing.prompt) if missing else "?"))
         try:
             chosen = Classification(classification)
         except ValueError:

@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.benchboard import BenchBoard, SyncHealth, compute_board
-from app.domain import DomainError
 from app.messages import t, value_label
+from ui.i18n import error_text
 from ui.services import Services
 from ui.widgets import ERROR_COLOUR, OK_COLOUR, WARN_COLOUR, FlashLabel, heading_font, page_header
 
@@ -121,9 +121,8 @@ class BenchBoardScreen(QWidget):
 
     def _failed(self, exc: BaseException) -> None:
         self.busy = False
-        lang = self.services.ctx.settings.language
-        text = exc.message(lang) if isinstance(exc, DomainError) else str(exc)
-        self.message.show_message(text, ERROR_COLOUR, flash=True)
+        self.message.show_message(error_text(exc, self.services.ctx.settings.language),
+                                  ERROR_COLOUR, flash=True)
 
     def _show(self, board: object) -> None:
         self.busy = False

@@ -39,6 +39,7 @@ from app.domain import Classification, Disposition
 from app.messages import value_label, value_title
 from app.store.store import InspectionRecord, OutboxState
 from app.workflow import mark_handled, report_prompts, retry_needs_attention
+from ui.i18n import error_text
 from ui.report_preview import ReportPreviewDialog, render_and_preview
 from ui.services import Services
 from ui.widgets import ERROR_COLOUR, INFO_COLOUR, OK_COLOUR, WARN_COLOUR, FlashLabel, page_header
@@ -196,7 +197,8 @@ class HistoryScreen(QWidget):
         self.refresh()
 
     def _failed(self, exc: BaseException) -> None:
-        self.message.show_message(str(exc), ERROR_COLOUR, flash=True)
+        self.message.show_message(error_text(exc, self.services.ctx.settings.language),
+                                  ERROR_COLOUR, flash=True)
 
     def state_name(self, state: str) -> str:
         return value_label(self.services.ctx.settings.language, state)

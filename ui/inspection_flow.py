@@ -57,6 +57,7 @@ from app.messages import value_title
 from app.scanning.events import ScanEvent
 from app.wizard import IdentityCheck
 from app.workflow import InspectionSession, prompt_for
+from ui.i18n import error_text
 from ui.input_keys import KeyFeed
 from ui.photo_widgets import PhotoPanel
 from ui.services import Services
@@ -532,9 +533,9 @@ class InspectionFlow(QWidget):
                 self.range_label.show()
             else:
                 self.range_label.hide()
-            blocker = s.wizard.next_blocker()
+            blocker = s.wizard.next_blocker_error()
             if blocker and answer is not None and not s.wizard.gate_open(step.step_id):
-                self.message.show_message(blocker, WARN_COLOUR)
+                self.message.show_message(blocker.message(self._language()), WARN_COLOUR)
         self._update_nav()
 
     def _refresh_header(self) -> None:
@@ -602,10 +603,10 @@ class InspectionFlow(QWidget):
         self.suggested_label.setStyleSheet(f"QLabel {{ color: {colour}; }}")
         self.disposition_label.setText(
             self.tr("Disposition: %1").replace("%1", self.disposition_name(sug.disposition)))
-        because = s.because_steps()
+        because = s.because_texts(lang)
         if because:
             self.because_label.setText(self.tr("Because:") + "\n" + "\n".join(
-                f"  • {prompt_for(st, lang)}" for st in because))
+                f"  • {text}" for text in because))
         else:
             self.because_label.setText(self.tr("Because: no step failed."))
         if sug.missing_accessories:
@@ -679,7 +680,7 @@ class InspectionFlow(QWidget):
     # --- actions ------------------------------------------------------------------------
 
     def _error(self, exc: BaseException) -> None:
-        self.message.show_message(str(exc), ERROR_COLOUR, flash=True)
+        self.message.show_message(error_text(exc, self._language()), ERROR_COLOUR, flash=True)
 
     def answer(self, result: Result, value: float | str | None = None) -> bool:
         s = self.session
@@ -750,7 +751,8 @@ class InspectionFlow(QWidget):
         try:
             s.next()
         except DomainError as exc:
-            self.message.show_message(str(exc), WARN_COLOUR, flash=True)
+            self.message.show_message(error_text(exc, self._language()), WARN_COLOUR,
+                                      flash=True)
             return
         self.message.show_message("")
         self._show_current()
@@ -762,7 +764,8 @@ class InspectionFlow(QWidget):
         try:
             s.back()
         except DomainError as exc:
-            self.message.show_message(str(exc), WARN_COLOUR, flash=True)
+            self.message.show_message(error_text(exc, self._language()), WARN_COLOUR,
+                                      flash=True)
             return
         self.message.show_message("")
         self._show_current()
