@@ -178,6 +178,83 @@ _LABELS: dict[str, tuple[str, str]] = {
                       "{step}：{value}，超出合格范围"),
     "failed_choice": ("{step}: {value}", "{step}：{value}"),
     "failed_accessory": ("{accessory} missing", "缺少{accessory}"),
+    # case gate (moved from app/case_gate.py, 14.6)
+    "gate_closed": (
+        "This return case is closed: it cannot be inspected. Put the parcel aside for the"
+        " shift lead.",
+        "该售后单已关闭，不能检验。请把包裹交给班组长处理。"),
+    "gate_cancelled": (
+        "This return case was cancelled: it cannot be inspected. Put the parcel aside for"
+        " the shift lead.",
+        "该售后单已取消，不能检验。请把包裹交给班组长处理。"),
+    "gate_inspected_on_server": (
+        "The case server says this return is already inspected. It cannot be inspected "
+        "again here.",
+        "售后系统显示该退货已检验，不能在此再次检验。"),
+    "gate_inspected_here": (
+        "This item line was already inspected on this station. Enter prints its report "
+        "again.",
+        "该商品行已在本工作台检验过。按回车键重新打印其检验报告。"),
+    # scan refusals (moved from app/input_router.py, 14.6)
+    "refusal_scan_in_checklist": (
+        "A scan is not an answer: nothing was recorded. Answer this step with the keys or"
+        " buttons.",
+        "扫码不是检验结果：未记录任何内容。请用按键或按钮回答此步骤。"),
+    "refusal_case_code_as_serial": (
+        "That is the return label (RMA, order or tracking number), not the item's "
+        "serial/IMEI. Scan the label on the item.",
+        "这是退货面单（退货授权号、订单号或运单号），不是商品的序列号/IMEI。"
+        "请扫描商品上的标签。"),
+    "refusal_badge_as_serial": (
+        "That is an employee badge, not the item's serial/IMEI.",
+        "这是员工工牌，不是商品的序列号/IMEI。"),
+    "refusal_not_a_serial": (
+        "That code does not look like a serial number. Scan the serial label on the item.",
+        "该条码不像序列号。请扫描商品上的序列号标签。"),
+    "refusal_not_an_imei": (
+        "That code is not an IMEI (15 digits). Scan the IMEI label on the item.",
+        "该条码不是IMEI（15位数字）。请扫描商品上的IMEI标签。"),
+    "refusal_needs_value": ("This step needs a value or a choice.",
+                            "此步骤需要填写数值或选择选项。"),
+    # connection test (moved from app/connection.py, 14.6)
+    "connection_ok": (
+        "Connected: the case API answers /health and lookups.",
+        "连接成功：售后系统接口响应健康检查和查询。"),
+    "connection_bad_input": ("Check the entries: {detail}", "请检查填写内容：{detail}"),
+    "connection_dns": (
+        "The server name {detail} is not known (DNS). Check the URL or the network.",
+        "无法解析服务器名称 {detail}（DNS）。请检查网址或网络。"),
+    "connection_refused": (
+        "Nothing answers at {detail} (connection refused). Check the port, or whether the"
+        " case API is running.",
+        "{detail} 没有响应（连接被拒绝）。请检查端口，或售后系统接口是否在运行。"),
+    "connection_timeout": (
+        "No answer from {detail} in time. A firewall or proxy may block it.",
+        "{detail} 未在规定时间内响应。可能被防火墙或代理拦截。"),
+    "connection_tls": (
+        "The server's certificate is not trusted ({detail}). Set the site's CA bundle "
+        "(ca_bundle) or check the URL.",
+        "服务器证书不受信任（{detail}）。请设置本站点的 CA 证书（ca_bundle）或检查网址。"),
+    "connection_unauthorized": (
+        "The server refused the token (401). Paste the station's token again.",
+        "服务器拒绝了令牌（401）。请重新粘贴本工作台的令牌。"),
+    "connection_forbidden": (
+        "The server knows the token but refuses this station (403{detail}). Ask the case "
+        "system's administrators.",
+        "服务器识别令牌但拒绝本工作台（403{detail}）。请联系售后系统管理员。"),
+    "connection_wrong_path": (
+        "{detail} is not the case API (wrong path?). The URL usually ends in /api/v1.",
+        "{detail} 不是售后系统接口（路径错误？）。网址通常以 /api/v1 结尾。"),
+    "connection_server_error": (
+        "The case API has a problem (HTTP {detail}). Try again later.",
+        "售后系统接口出现问题（HTTP {detail}）。请稍后再试。"),
+    "connection_network": ("The network failed: {detail}", "网络错误：{detail}"),
+    # first-run setup (moved from app/firstrun.py, 14.6)
+    "setup_pin_short": ("A shift lead's PIN has at least {n} digits.",
+                        "班组长的 PIN 至少 {n} 位数字。"),
+    "setup_pin_digits": ("A PIN is digits only.", "PIN 只能是数字。"),
+    "setup_pin_differs": ("The two PINs differ.", "两次输入的 PIN 不一致。"),
+    "setup_need_fields": ("Badge / ID and name are needed.", "需要填写工牌 / 工号和姓名。"),
 }
 
 _VALUES: dict[str, tuple[str, str]] = {
