@@ -176,7 +176,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "failed_step": ("NOT OK: {step}", "不合格：{step}"),
     "failed_number": ("{step}: {value}, outside the accepted range",
                       "{step}：{value}，超出合格范围"),
-    "failed_choice": ("{step}: {value}", "{step}：{value}"),
+    "failed_choice": ("{step}: {value} chosen", "{step}：选择了 {value}"),
     "failed_accessory": ("{accessory} missing", "缺少{accessory}"),
     # case gate (moved from app/case_gate.py, 14.6)
     "gate_closed": (
@@ -284,6 +284,10 @@ _VALUES: dict[str, tuple[str, str]] = {
     "sent": ("sent and confirmed", "已发送并确认"),
     "attention": ("needs attention", "需处理"),
     "handled": ("handled outside the station", "已在站外处理"),
+    # the default shift names (14.6); a site's own names are shown as written
+    "early": ("early", "早班"),
+    "late": ("late", "中班"),
+    "night": ("night", "夜班"),
 }
 
 

@@ -159,7 +159,8 @@ class HistoryScreen(QWidget):
         current = self.shift_combo.currentData()
         self.shift_combo.clear()
         for shift in self.services.ctx.settings.shifts:
-            label = f"{shift.name} {shift.start:%H:%M}–{shift.end:%H:%M}"
+            name = value_title(self.services.ctx.settings.language, shift.name)
+            label = f"{name} {shift.start:%H:%M}–{shift.end:%H:%M}"
             self.shift_combo.addItem(label, shift.name)
         if current is not None:
             self.shift_combo.setCurrentIndex(max(0, self.shift_combo.findData(current)))
@@ -402,8 +403,9 @@ class HistoryScreen(QWidget):
         qd = self.date_edit.date()
         day = date(qd.year(), qd.month(), qd.day())
         start, end = shift_window(day, shift, None)
-        title = self.tr("Shift %1, %2").replace("%1", shift.name).replace("%2", day.isoformat())
         lang = ctx.settings.language
+        title = self.tr("Shift %1, %2").replace("%1", value_title(lang, shift.name)).replace(
+            "%2", day.isoformat())
 
         def render(out: Path) -> None:
             render_shift_report(ctx.store, start, end, out, title=title,

@@ -2,6 +2,99 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>BenchBoardScreen</name>
+    <message>
+        <location filename="../work/wt-14c/ui/bench_board.py" line="139"/>
+        <source>Updated %1</source>
+        <translation>更新于 %1</translation>
+    </message>
+    <message>
+        <location filename="../work/wt-14c/ui/bench_board.py" line="149"/>
+        <source>oldest %1 min</source>
+        <translation>最早的已等待 %1 分钟</translation>
+    </message>
+    <message>
+        <location filename="../work/wt-14c/ui/bench_board.py" line="176"/>
+        <source>Bench board</source>
+        <translation>工作台看板</translation>
+    </message>
+    <message>
+        <location filename="../work/wt-14c/ui/bench_board.py" line="177"/>
+        <source>Back to scanning (Esc)</source>
+        <translation>返回扫描（Esc）</translation>
+    </message>
+    <message>
+        <location filename="../work/wt-14c/ui/bench_board.py" line="179"/>
+        <source>Inspected today</source>
+        <translation>今日已检验</translation>
+    </message>
+    <message>
+        <location filename="../work/wt-14c/ui/bench_board.py" line="180"/>
+        <source>Past the 24 h deadline</source>
+        <translation>超过24小时检验时限</translation>
+    </message>
+    <message>
+        <location filename="../work/wt-14c/ui/bench_board.py" line="181"/>
+        <source>Due within 2 hours</source>
+        <translation>2小时内到期</translation>
+    </message>
+    <message>
+        <location filename="../work/wt-14c/ui/bench_board.py" line="182"/>
+        <source>Needs attention</source>
+        <translation>需处理</translation>
+    </message>
+    <message>
+        <location filename="../work/wt-14c/ui/bench_board.py" line="183"/>
+        <source>Not yet sent</source>
+        <translation>尚未发送</translation>
+    </message>
+    <message>
+        <location filename="../work/wt-14c/ui/bench_board.py" line="184"/>
+        <source>Sync</source>
+        <translation>同步</translation>
+    </message>
+    <message>
+        <location filename="../work/wt-14c/ui/bench_board.py" line="188"/>
+        <source>Deadlines</source>
+        <translation>检验时限</translation>
+    </message>
+    <message>
+        <location filename="../work/wt-14c/ui/bench_board.py" line="189"/>
+        <source>Inspectors today</source>
+        <translation>今日检验员</translation>
+    </message>
+    <message>
+        <location filename="../work/wt-14c/ui/bench_board.py" line="190"/>
+        <source>RMA</source>
+        <translation>RMA</translation>
+    </message>
+    <message>
+        <location filename="../work/wt-14c/ui/bench_board.py" line="190"/>
+        <source>SKU</source>
+        <translation>SKU</translation>
+    </message>
+    <message>
+        <location filename="../work/wt-14c/ui/bench_board.py" line="191"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../work/wt-14c/ui/bench_board.py" line="192"/>
+        <source>Inspector</source>
+        <translation>检验员</translation>
+    </message>
+    <message>
+        <location filename="../work/wt-14c/ui/bench_board.py" line="192"/>
+        <source>Items</source>
+        <translation>件数</translation>
+    </message>
+    <message>
+        <location filename="../work/wt-14c/ui/bench_board.py" line="193"/>
+        <source>Median minutes per item</source>
+        <translation>每件用时中位数（分钟）</translation>
+    </message>
+</context>
+<context>
     <name>CameraWorker</name>
     <message>
         <location filename="../../ui/camera_worker.py" line="162"/>
@@ -458,6 +551,21 @@
         <location filename="../../ui/history_screen.py" line="450"/>
         <source>Shift report…</source>
         <translation>班次报告…</translation>
+    </message>
+    <message>
+        <location filename="../work/wt-14c/ui/history_screen.py" line="243"/>
+        <source>Nothing found for “%1”.</source>
+        <translation>未找到“%1”的检验记录。</translation>
+    </message>
+    <message>
+        <location filename="../work/wt-14c/ui/history_screen.py" line="244"/>
+        <source>No inspections completed today yet.</source>
+        <translation>今天还没有完成的检验。</translation>
+    </message>
+    <message>
+        <location filename="../work/wt-14c/ui/history_screen.py" line="253"/>
+        <source>Inspections matching “%1”</source>
+        <translation>与“%1”匹配的检验</translation>
     </message>
 </context>
 <context>
