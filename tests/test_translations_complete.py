@@ -155,6 +155,13 @@ def _chinese(ctx: Any, qm_dir: Path) -> Any:
     return translations
 
 
+def _shown(qtbot: Any, widget: Any) -> Any:
+    qtbot.addWidget(widget)
+    widget.resize(1366, 768)
+    widget.show()
+    return widget
+
+
 def test_history_in_chinese_shows_no_raw_enum_value(
         qtbot: Any, services: Any, ctx: Any, qm_dir: Path) -> None:
     from ui.history_screen import HistoryScreen
@@ -165,10 +172,7 @@ def test_history_in_chinese_shows_no_raw_enum_value(
     ctx.store.mark_attention(attention, "case closed on the server")
     translations = _chinese(ctx, qm_dir)
     try:
-        screen = HistoryScreen(services)
-        qtbot.addWidget(screen)
-        screen.resize(1366, 768)
-        screen.show()
+        screen = _shown(qtbot, HistoryScreen(services))
         with qtbot.waitSignal(screen.loaded, timeout=5000):
             screen.refresh()
         for record in screen.records:
@@ -204,10 +208,7 @@ def test_summary_in_chinese_shows_no_raw_enum_value(
         s.next()
     translations = _chinese(ctx, qm_dir)
     try:
-        flow = InspectionFlow(services)
-        qtbot.addWidget(flow)
-        flow.resize(1366, 768)
-        flow.show()
+        flow = _shown(qtbot, InspectionFlow(services))
         with qtbot.waitSignal(flow.ready, timeout=5000):
             flow.start(s.inspection_id)
         assert flow.pages.currentWidget() is flow.summary_page
