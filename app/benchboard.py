@@ -15,6 +15,7 @@ from datetime import datetime, timedelta, tzinfo
 from enum import StrEnum
 
 from app.domain import CaseStatus, Classification, Operator, PermissionDenied, Role, utcnow
+from app.messages import t
 from app.reports.stats import day_window
 from app.store.store import OutboxState, Store
 
@@ -51,6 +52,12 @@ class DueItem:
         else:
             delta = (self.completed_at or now) - self.inspect_by
         return max(0, int(delta.total_seconds() // 60))
+
+    def wording(self, language: str, now: datetime) -> str:
+        """"not inspected, 1 h 5 min past the deadline" in either language."""
+        h, m = divmod(self.minutes(now), 60)
+        span = t(language, "hours_minutes", h=h, m=m) if h else t(language, "minutes", m=m)
+        return t(language, self.kind.value, time=span)
 
 
 @dataclass(frozen=True, slots=True)

@@ -63,6 +63,9 @@ def test_board_counts_today_from_the_store(store: Store) -> None:
     assert [(d.kind, d.rma, d.minutes(NOW)) for d in board.overdue] == [
         (DueKind.OPEN_OVERDUE, "RMA-2024-0000004", 60), (DueKind.LATE, "RMA-2024-0000001", 60)]
     assert [(d.rma, d.minutes(NOW)) for d in board.due_soon] == [("RMA-2024-0000005", 90)]
+    assert board.overdue[0].wording("en", NOW) == "not inspected, 1 h 0 min past the deadline"
+    assert board.overdue[1].wording("zh_CN", NOW) == "检验晚于截止时间1小时0分钟"
+    assert board.due_soon[0].wording("en", NOW) == "due in 1 h 30 min"
     assert board.needs_attention == 1
     assert board.unsent == 2  # the late one waits, the other one needs attention
     assert board.oldest_unsent_minutes == 180

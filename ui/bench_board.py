@@ -76,6 +76,10 @@ class BenchBoardScreen(QWidget):
             lay.addWidget(name)
             lay.addWidget(value)
             self.tile_names[key], self.tile_values[key] = name, value
+            if key == "total":
+                self.breakdown = QLabel(box)
+                self.breakdown.setWordWrap(True)
+                lay.addWidget(self.breakdown)
             tiles.addWidget(box, i // 3, i % 3)
         root.addLayout(tiles)
 
@@ -95,7 +99,9 @@ class BenchBoardScreen(QWidget):
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         table.verticalHeader().setVisible(False)
-        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
         return table
 
     # --- refreshing ---------------------------------------------------------------------
@@ -139,7 +145,8 @@ class BenchBoardScreen(QWidget):
         self.updated.setText(self.tr("Updated %1").replace(
             "%1", b.now.astimezone().strftime("%H:%M:%S")))
         values = self.tile_values
-        values["total"].setText(str(b.total) + "\n" + " · ".join(
+        values["total"].setText(str(b.total))
+        self.breakdown.setText(" · ".join(
             f"{value_label(lang, c)} {n}" for c, n in b.by_classification.items()))
         values["overdue"].setText(str(len(b.overdue)))
         values["due_soon"].setText(str(len(b.due_soon)))
@@ -157,8 +164,7 @@ class BenchBoardScreen(QWidget):
         due = (*b.overdue, *b.due_soon)
         self.deadlines.setRowCount(len(due))
         for row, d in enumerate(due):
-            for col, text in enumerate((d.rma, d.sku,
-                                        t(lang, d.kind.value, minutes=d.minutes(b.now)))):
+            for col, text in enumerate((d.rma, d.sku, d.wording(lang, b.now))):
                 self.deadlines.setItem(row, col, QTableWidgetItem(text))
         self.people.setRowCount(len(b.inspectors))
         for row, f in enumerate(b.inspectors):

@@ -51,7 +51,14 @@ from ui.scan_screen import ScanScreen
 from ui.services import Services
 from ui.settings_dialog import SettingsDialog
 from ui.sync_bridge import SyncBridge
-from ui.widgets import ERROR_COLOUR, OK_COLOUR, WARN_COLOUR, BigButton, heading_font
+from ui.widgets import (
+    ERROR_COLOUR,
+    OK_COLOUR,
+    WARN_COLOUR,
+    BigButton,
+    FlashLabel,
+    heading_font,
+)
 
 log = logging.getLogger("station.ui.main")
 
@@ -454,13 +461,20 @@ class MainWindow(QMainWindow):
         self.history.refresh()
         self.history.setFocus()
 
+    def refuse(self, text: str) -> None:
+        """A refusal where it is seen: the status bar's message area is taken by its fields."""
+        self.statusBar().showMessage(text, 5000)
+        message = getattr(self.current_screen(), "message", None)
+        if isinstance(message, FlashLabel):
+            message.show_message(text, WARN_COLOUR, flash=True)
+
     def show_board(self) -> BenchBoardScreen | None:
         """F4, shift lead: the bench board (an inspector is refused by the core's check)."""
         try:
             require_board_access(self.services.operator)
         except DomainError as exc:
             if self.services.operator is not None:
-                self.statusBar().showMessage(exc.message(self.ctx.settings.language), 5000)
+                self.refuse(exc.message(self.ctx.settings.language))
             return None
         if self.board is None:
             self.board = BenchBoardScreen(self.services, self.stack)
