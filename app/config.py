@@ -1,9 +1,17 @@
-"""Station settings: every setting declared once (key, type, default, help).
+"""Station settings: every setting declared once, as one field of `Settings`.
+
+Each field carries its default, the words for its type, its help text, its parser and
+what a change restarts (the camera, the sync client, or nothing); `SETTINGS`, the TOML
+file, the environment overrides, the validation messages, `doctor`'s list and the
+settings dialog all read that one declaration.
 
 The TOML file lives in the platform config folder (see app.paths); any key can be
 overridden from the environment as INSPECTION_STATION_<KEY> (upper case). An
 invalid file is refused with a message naming the key and what was expected:
 the station never guesses what a site meant.
+
+Plain dataclasses rather than pydantic-settings: the settings are read before the first
+window paints, and pydantic's import alone costs about as much as that window.
 """
 
 from __future__ import annotations
@@ -13,6 +21,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import time
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -48,6 +57,14 @@ DEFAULT_SHIFTS: tuple[ShiftDefinition, ...] = (
 )
 
 
+class Restart(StrEnum):
+    """What must start again when a setting changes in a running station."""
+
+    NOTHING = "nothing"
+    CAMERA = "camera"
+    SYNC = "sync"
+
+
 @dataclass(frozen=True, slots=True)
 class Setting:
     key: str
@@ -55,6 +72,16 @@ class Setting:
     default: Any
     help: str
     parse: Callable[[str, Any], Any]
+    restarts: Restart = Restart.NOTHING
+    bounds: tuple[float, float] | None = None  # a number's range, for the dialog's boxes
+
+
+def _declare(default: Any, kind: str, help: str, parse: Callable[[str, Any], Any], *,
+             restarts: Restart = Restart.NOTHING) -> Any:
+    """One setting's whole declaration, as the metadata of its `Settings` field."""
+    meta = {"kind": kind, "help": help, "parse": parse, "restarts": restarts,
+            "bounds": getattr(parse, "bounds", None)}
+    return field(default=default, metadata=meta)
 
 
 # --- parsers: each takes (key, raw value) and returns the typed value or raises ConfigError ---
@@ -84,6 +111,7 @@ def _int_range(lo: int, hi: int) -> Callable[[str, Any], int]:
             raise ConfigError(f"{key}: expected a number from {lo} to {hi}, got {raw}")
         return raw
 
+    parse.bounds = (lo, hi)  # type: ignore[attr-defined]
     return parse
 
 
@@ -100,6 +128,7 @@ def _float_range(lo: float, hi: float) -> Callable[[str, Any], float]:
             raise ConfigError(f"{key}: expected a number from {lo} to {hi}, got {raw}")
         return float(raw)
 
+    parse.bounds = (lo, hi)  # type: ignore[attr-defined]
     return parse
 
 
@@ -195,101 +224,122 @@ def _shifts(key: str, raw: Any) -> tuple[ShiftDefinition, ...]:
     return tuple(out)
 
 
-SETTINGS: tuple[Setting, ...] = (
-    Setting("station_id", "an id", "BENCH-01", "This bench's id, sent as X-Station-Id.",
-            _station_id),
-    Setting("api_base_url", "a URL", "",
-            "Base URL of the central case API; empty means demo mode.", _url),
-    Setting("allow_plain_http", "true/false", False,
-            "Allow http:// to a host other than loopback (never in production).", _bool),
-    Setting("token_source", "keyring or file", "keyring",
-            "Where the station token is kept; 'keyring' falls back to the token file.",
-            _choice("keyring", "file")),
-    Setting("ca_bundle", "a file path", "",
-            "PEM bundle of the site's private CA (empty: the system store).", _optional_file),
-    Setting("camera_source", "a device index, file or URL", "0",
-            "Camera: device index (0), a video file, or a stream URL.", _str),
-    Setting("camera_backend", "a backend", "auto", "OpenCV capture backend.",
-            _choice("auto", "dshow", "msmf", "v4l2", "gstreamer", "ffmpeg")),
-    Setting("camera_width", "a whole number", 1920, "Requested capture width.",
-            _int_range(160, 7680)),
-    Setting("camera_height", "a whole number", 1080, "Requested capture height.",
-            _int_range(120, 4320)),
-    Setting("camera_autofocus", "true/false", True, "Ask the camera for autofocus.", _bool),
-    Setting("photo_max_px", "a whole number", 1600,
-            "Evidence photos are downscaled so the long edge is at most this.",
-            _int_range(320, 8000)),
-    Setting("photo_jpeg_quality", "a whole number", 88, "JPEG quality of evidence photos.",
-            _int_range(40, 100)),
-    Setting("image_max_megapixels", "a number", 50.0,
-            "Images (photo import, `decode`) with more pixels are refused before decoding.",
-            _float_range(1, 1000)),
-    Setting("language", "en or zh_CN", "en", "User interface language.", _choice("en", "zh_CN")),
-    Setting("shifts", "a list of shifts", DEFAULT_SHIFTS,
-            "Shift definitions used by shift reports.", _shifts),
-    Setting("retention_days", "a whole number", 30,
-            "Days a confirmed (synced) inspection stays on the station.", _int_range(1, 3650)),
-    Setting("idle_logout_minutes", "a whole number", 10, "Log out after this idle time.",
-            _int_range(1, 480)),
-    Setting("inspector_pin_required", "true/false", False,
-            "Inspectors also enter their PIN after the badge (shift leads always do).", _bool),
-    Setting("pin_min_length_lead", "a whole number", 6,
-            "Shortest PIN a shift lead may be given.", _int_range(4, 12)),
-    Setting("pin_min_length_inspector", "a whole number", 4,
-            "Shortest PIN an inspector may be given.", _int_range(4, 12)),
-    Setting("rma_patterns", "a list of regular expressions", (r"RMA-\d{4}-\d{7}",),
-            "What an RMA number looks like at this site.", _patterns),
-    Setting("order_patterns", "a list of regular expressions", (r"SO-\d{3,}",),
-            "What an order number looks like at this site.", _patterns),
-    Setting("badge_patterns", "a list of regular expressions", (r"E\d{4,6}",),
-            "What an employee badge looks like (badges are refused as return labels).",
-            _patterns),
-    Setting("scanner_gs_text", "text", "",
-            "What the handheld scanner types for the GS1 separator (FNC1) besides Ctrl+], "
-            "e.g. {GS}; empty: Ctrl+] only.", _gs_text),
-    Setting("accept_reads", "a whole number", 2,
-            "Matching camera reads needed before a code counts.", _int_range(1, 10)),
-    Setting("scan_cooldown_s", "a number", 4.0,
-            "Seconds the same code is ignored after it was accepted.", _float_range(0, 120)),
-    Setting("sound", "true/false", True, "Beep on a good read.", _bool),
-    Setting("auto_advance", "true/false", True,
-            "Move to the next step after P / F / N on a pass/fail step when nothing else "
-            "(a photo, a note) is required there.", _bool),
-)
-
-_BY_KEY = {s.key: s for s in SETTINGS}
-
-
 @dataclass(frozen=True, slots=True)
 class Settings:
-    station_id: str = "BENCH-01"
-    api_base_url: str = ""
-    allow_plain_http: bool = False
-    token_source: str = "keyring"
-    ca_bundle: str = ""
-    camera_source: str = "0"
-    camera_backend: str = "auto"
-    camera_width: int = 1920
-    camera_height: int = 1080
-    camera_autofocus: bool = True
-    photo_max_px: int = 1600
-    photo_jpeg_quality: int = 88
-    image_max_megapixels: float = 50.0
-    language: str = "en"
-    shifts: tuple[ShiftDefinition, ...] = field(default=DEFAULT_SHIFTS)
-    retention_days: int = 30
-    idle_logout_minutes: int = 10
-    inspector_pin_required: bool = False
-    pin_min_length_lead: int = 6
-    pin_min_length_inspector: int = 4
-    rma_patterns: tuple[str, ...] = (r"RMA-\d{4}-\d{7}",)
-    order_patterns: tuple[str, ...] = (r"SO-\d{3,}",)
-    badge_patterns: tuple[str, ...] = (r"E\d{4,6}",)
-    scanner_gs_text: str = ""
-    accept_reads: int = 2
-    scan_cooldown_s: float = 4.0
-    sound: bool = True
-    auto_advance: bool = True
+    station_id: str = _declare(
+        "BENCH-01", "an id",
+        "This bench's id, sent as X-Station-Id.",
+        _station_id, restarts=Restart.SYNC)
+    api_base_url: str = _declare(
+        "", "a URL",
+        "Base URL of the central case API; empty means demo mode.",
+        _url, restarts=Restart.SYNC)
+    allow_plain_http: bool = _declare(
+        False, "true/false",
+        "Allow http:// to a host other than loopback (never in production).",
+        _bool, restarts=Restart.SYNC)
+    token_source: str = _declare(
+        "keyring", "keyring or file",
+        "Where the station token is kept; 'keyring' falls back to the token file.",
+        _choice("keyring", "file"), restarts=Restart.SYNC)
+    ca_bundle: str = _declare(
+        "", "a file path",
+        "PEM bundle of the site's private CA (empty: the system store).",
+        _optional_file, restarts=Restart.SYNC)
+    camera_source: str = _declare(
+        "0", "a device index, file or URL",
+        "Camera: device index (0), a video file, or a stream URL.",
+        _str, restarts=Restart.CAMERA)
+    camera_backend: str = _declare(
+        "auto", "a backend",
+        "OpenCV capture backend.",
+        _choice("auto", "dshow", "msmf", "v4l2", "gstreamer", "ffmpeg"), restarts=Restart.CAMERA)
+    camera_width: int = _declare(
+        1920, "a whole number",
+        "Requested capture width.",
+        _int_range(160, 7680), restarts=Restart.CAMERA)
+    camera_height: int = _declare(
+        1080, "a whole number",
+        "Requested capture height.",
+        _int_range(120, 4320), restarts=Restart.CAMERA)
+    camera_autofocus: bool = _declare(
+        True, "true/false",
+        "Ask the camera for autofocus.",
+        _bool, restarts=Restart.CAMERA)
+    photo_max_px: int = _declare(
+        1600, "a whole number",
+        "Evidence photos are downscaled so the long edge is at most this.",
+        _int_range(320, 8000))
+    photo_jpeg_quality: int = _declare(
+        88, "a whole number",
+        "JPEG quality of evidence photos.",
+        _int_range(40, 100))
+    image_max_megapixels: float = _declare(
+        50.0, "a number",
+        "Images (photo import, `decode`) with more pixels are refused before decoding.",
+        _float_range(1, 1000))
+    language: str = _declare(
+        "en", "en or zh_CN",
+        "User interface language.",
+        _choice("en", "zh_CN"))
+    shifts: tuple[ShiftDefinition, ...] = _declare(
+        DEFAULT_SHIFTS, "a list of shifts",
+        "Shift definitions used by shift reports.",
+        _shifts)
+    retention_days: int = _declare(
+        30, "a whole number",
+        "Days a confirmed (synced) inspection stays on the station.",
+        _int_range(1, 3650))
+    idle_logout_minutes: int = _declare(
+        10, "a whole number",
+        "Log out after this idle time.",
+        _int_range(1, 480))
+    inspector_pin_required: bool = _declare(
+        False, "true/false",
+        "Inspectors also enter their PIN after the badge (shift leads always do).",
+        _bool)
+    pin_min_length_lead: int = _declare(
+        6, "a whole number",
+        "Shortest PIN a shift lead may be given.",
+        _int_range(4, 12))
+    pin_min_length_inspector: int = _declare(
+        4, "a whole number",
+        "Shortest PIN an inspector may be given.",
+        _int_range(4, 12))
+    rma_patterns: tuple[str, ...] = _declare(
+        (r"RMA-\d{4}-\d{7}",), "a list of regular expressions",
+        "What an RMA number looks like at this site.",
+        _patterns, restarts=Restart.CAMERA)
+    order_patterns: tuple[str, ...] = _declare(
+        (r"SO-\d{3,}",), "a list of regular expressions",
+        "What an order number looks like at this site.",
+        _patterns)
+    badge_patterns: tuple[str, ...] = _declare(
+        (r"E\d{4,6}",), "a list of regular expressions",
+        "What an employee badge looks like (badges are refused as return labels).",
+        _patterns)
+    scanner_gs_text: str = _declare(
+        "", "text",
+        "What the handheld scanner types for the GS1 separator (FNC1) besides Ctrl+], "
+        "e.g. {GS}; empty: Ctrl+] only.",
+        _gs_text)
+    accept_reads: int = _declare(
+        2, "a whole number",
+        "Matching camera reads needed before a code counts.",
+        _int_range(1, 10), restarts=Restart.CAMERA)
+    scan_cooldown_s: float = _declare(
+        4.0, "a number",
+        "Seconds the same code is ignored after it was accepted.",
+        _float_range(0, 120), restarts=Restart.CAMERA)
+    sound: bool = _declare(
+        True, "true/false",
+        "Beep on a good read.",
+        _bool)
+    auto_advance: bool = _declare(
+        True, "true/false",
+        "Move to the next step after P / F / N on a pass/fail step when nothing else "
+        "(a photo, a note) is required there.",
+        _bool)
 
     @property
     def demo_mode(self) -> bool:
@@ -324,7 +374,17 @@ class Settings:
         return out
 
 
-assert {f.name for f in fields(Settings)} == set(_BY_KEY), "Settings and SETTINGS disagree"
+SETTINGS: tuple[Setting, ...] = tuple(
+    Setting(f.name, f.metadata["kind"], f.default, f.metadata["help"], f.metadata["parse"],
+            f.metadata["restarts"], f.metadata["bounds"])
+    for f in fields(Settings))
+_BY_KEY = {s.key: s for s in SETTINGS}
+
+
+def restarts(old: Settings, new: Settings) -> set[Restart]:
+    """What a running station must restart to put `new` into effect (camera, sync)."""
+    return {s.restarts for s in SETTINGS
+            if s.restarts is not Restart.NOTHING and getattr(old, s.key) != getattr(new, s.key)}
 
 
 def _check_consistency(values: dict[str, Any]) -> None:

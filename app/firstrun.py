@@ -57,8 +57,8 @@ def _count(db: Path, table: str) -> int:
 
 def holds_evidence(paths: Paths) -> bool:
     """Photos, a token, the audit key, logs of an earlier database (the rule the station
-    refuses to start over, app.station_store.evidence_in) or inspections on record."""
-    from app.station_store import evidence_in
+    refuses to start over, app.evidence.evidence_in) or inspections on record."""
+    from app.evidence import evidence_in
 
     if _has_files(paths.photos_dir) or evidence_in(paths):
         return True

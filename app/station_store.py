@@ -4,8 +4,8 @@ In order: the data folder is made private (0700 folders, 0600 files on POSIX); a
 missing or empty station.db beside evidence of an earlier station (photos, a token,
 the audit key, logs) is refused rather than rebuilt empty; the database passes a quick
 integrity check (Store does it) and its audit chain is keyed with the station secret
-and verified, the result going to the log. `evidence_in` is public so the first-start
-screen can refuse to set up a new station over an old one's records.
+and verified, the result going to the log. `evidence_in` (app/evidence.py) lets the
+first-start screen refuse to set up a new station over an old one's records.
 """
 
 from __future__ import annotations
@@ -17,20 +17,12 @@ import sys
 from pathlib import Path
 
 from app.config import Settings
+from app.evidence import EVIDENCE_WORDS, evidence_in
 from app.paths import Paths
 from app.store import Store, StoreError
 from app.store.audit import ChainCheck
 
 log = logging.getLogger("station.store")
-
-# The line Store.verify_audit writes at every open names the database file.
-_DB_MARKER = "audit chain of {db} "
-
-
-# What evidence_in reports, in English for logs and the command line (the GUI translates).
-EVIDENCE_WORDS = {"photos": "photo files", "token": "the station token",
-                  "audit_key": "the audit key", "logs": "logs"}
-
 
 class EvidenceError(StoreError):
     """station.db is missing or empty but the folder holds an earlier station's records."""
@@ -92,35 +84,6 @@ def check_private(paths: Paths) -> tuple[bool, str]:
 
 
 # --- evidence of an earlier station ---------------------------------------------------------
-
-
-def _log_shows_the_database(log_file: Path, db_file: Path) -> bool:
-    """A log written while this data folder's database was open (not merely `doctor`
-    or `token check` run before the first start, nor the demo's own database)."""
-    marker = _DB_MARKER.format(db=db_file)
-    try:
-        with open(log_file, encoding="utf-8", errors="replace") as fh:
-            return any(marker in line for line in fh)
-    except OSError:
-        return False
-
-
-def evidence_in(paths: Paths) -> list[str]:
-    """What in the data folder shows a station already ran here, as EVIDENCE_WORDS keys
-    (empty: a new folder, where first-run set-up may start)."""
-    found: list[str] = []
-    if paths.photos_dir.is_dir() and any(p.is_file() for p in paths.photos_dir.rglob("*")):
-        found.append("photos")
-    if paths.token_file.exists():
-        found.append("token")
-    if paths.audit_key_file.exists():
-        found.append("audit_key")
-    if paths.log_dir.is_dir():
-        logs = [p for p in paths.log_dir.iterdir()
-                if p.is_file() and _log_shows_the_database(p, paths.db_file)]
-        if logs:
-            found.append("logs")
-    return found
 
 
 def refuse_rebuild_over_evidence(paths: Paths) -> None:

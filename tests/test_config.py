@@ -101,3 +101,22 @@ def test_paths_isolation(tmp_path: Path) -> None:
     assert from_env.config_file == (tmp_path / "c.toml").resolve()
     platform = resolve_paths(None, None, env={})
     assert "InspectionStation" in str(platform.data_dir)
+
+
+def test_each_setting_is_declared_once_with_what_it_restarts() -> None:
+    from dataclasses import fields
+
+    from app.config import Restart, restarts
+    from app.scanning.labels import Patterns
+
+    assert [s.key for s in SETTINGS] == [f.name for f in fields(Settings)]
+    defaults = Settings()
+    assert all(getattr(defaults, s.key) == s.default for s in SETTINGS)
+    assert Patterns().rma == defaults.rma_patterns  # no second copy of the defaults
+    by_key = {s.key: s for s in SETTINGS}
+    assert by_key["camera_width"].bounds == (160, 7680)
+    assert restarts(defaults, defaults.replace(camera_source="demo.avi")) == {Restart.CAMERA}
+    assert restarts(defaults, defaults.replace(station_id="B-2")) == {Restart.SYNC}
+    assert restarts(defaults, defaults.replace(language="zh_CN")) == set()
+    assert restarts(defaults, defaults.replace(camera_width=1280, ca_bundle="")) == {
+        Restart.CAMERA}

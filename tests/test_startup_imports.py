@@ -56,3 +56,61 @@ def test_the_gui_first_window_loads_no_reportlab(tmp_path: Path) -> None:
     assert result["code"] == 0
     assert "PySide6" in result["loaded"]  # type: ignore[operator]
     assert "reportlab" not in result["loaded"]  # type: ignore[operator]
+
+
+FIRST_WINDOW_PROBE = """
+import json, sys
+HEAVY = {'sqlalchemy', 'cv2', 'numpy', 'requests', 'pydantic', 'reportlab', 'urllib3'}
+real = sys.stdout
+seen = {}
+class Tap:
+    def write(self, text):
+        if text.startswith('first window:'):
+            seen['at_first_window'] = sorted({m.split('.')[0] for m in sys.modules} & HEAVY)
+        return real.write(text)
+    def flush(self):
+        real.flush()
+sys.stdout = Tap()
+from app.cli import main
+code = main(sys.argv[1:])
+seen['at_exit'] = sorted({m.split('.')[0] for m in sys.modules} & HEAVY)
+real.write('SEEN ' + json.dumps({'code': code, **seen}) + '\\n')
+"""
+
+
+def _first_window_probe(tmp_path: Path, data: Path) -> tuple[dict[str, object], str]:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(REPO),
+           "HOME": str(tmp_path / "home"), "XDG_CONFIG_HOME": str(tmp_path / "home" / "c"),
+           "XDG_DATA_HOME": str(tmp_path / "home" / "d")}
+    proc = subprocess.run([sys.executable, "-c", FIRST_WINDOW_PROBE, "--data-dir", str(data),
+                           "gui", "--exit-when-shown"], capture_output=True, text=True,
+                          timeout=240, env=env, cwd=tmp_path)
+    line = next((ln for ln in proc.stdout.splitlines() if ln.startswith("SEEN ")), None)
+    assert line is not None, proc.stdout + proc.stderr[-3000:]
+    seen: dict[str, object] = json.loads(line[len("SEEN "):])
+    assert seen["code"] == 0
+    return seen, proc.stdout
+
+
+@pytest.mark.slow
+def test_the_login_screen_paints_before_the_database_camera_and_network_libraries(
+        tmp_path: Path) -> None:
+    """The station opens (SQLAlchemy, OpenCV, requests) after its first window has painted,
+    and the process still reaches a ready station ("station ready") before it exits."""
+    from app.config import Settings, save_settings
+
+    site = tmp_path / "d"
+    save_settings(Settings().replace(api_base_url="http://127.0.0.1:9/api/v1",
+                                     token_source="file"), site / "config.toml")
+    seen, out = _first_window_probe(tmp_path, site)
+    assert "first window: station" in out and "station ready: station" in out
+    assert seen["at_first_window"] == []
+    at_exit = seen["at_exit"]
+    assert isinstance(at_exit, list) and {"sqlalchemy", "cv2", "requests"} <= set(at_exit)
+
+
+@pytest.mark.slow
+def test_the_setup_screen_paints_without_the_store(tmp_path: Path) -> None:
+    seen, out = _first_window_probe(tmp_path, tmp_path / "fresh")
+    assert "first window: setup" in out
+    assert seen["at_first_window"] == []

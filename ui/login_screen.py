@@ -31,15 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain import DomainError, Role, utcnow
-from app.operators import (
-    AuthError,
-    BadgeNotScanned,
-    LoginLocked,
-    LoginRefused,
-    Operator,
-    PinRequired,
-)
+from app.domain import DomainError, Operator, Role, utcnow
 from app.scanning.events import ScanEvent, ScanSource
 from app.scanning.wedge import WedgeDetector
 from ui.services import Services
@@ -188,7 +180,7 @@ class LoginScreen(QWidget):
     def retranslate_ui(self) -> None:
         self.title.setText(self.tr("Return inspection"))
         self.station_label.setText(self.tr("Station {0}").format(
-            self.services.ctx.settings.station_id))
+            self.services.settings.station_id))
         self.badge_box.setTitle(self.tr("Scan your badge"))
         self.badge_hint.setText(self.tr("Hold your badge under the scanner or the camera. "
                                         "Shift leads then enter their PIN."))
@@ -202,7 +194,8 @@ class LoginScreen(QWidget):
         for label, text in zip(self.new_labels, (
                 self.tr("Operator ID"), self.tr("Name"),
                 self.tr("PIN ({0}-12 digits)").format(
-                    self.services.ctx.operators.policy.pin_min_length_lead),
+                    self.services.ctx.operators.policy.pin_min_length_lead
+                    if self.services.ready else 6),
                 self.tr("PIN again"), self.tr("Badge code (optional)")), strict=True):
             label.setText(text)
         self.create_button.setText(self.tr("Create shift lead"))
@@ -220,13 +213,24 @@ class LoginScreen(QWidget):
         self._set_pending_badge(None)
         self._wedge.reset()
         self.station_label.setText(self.tr("Station {0}").format(
-            self.services.ctx.settings.station_id))
-        # Only an empty station asks the database (at start, before the window is used);
-        # a logout must not make the GUI thread wait on it.
+            self.services.settings.station_id))
+        self.pages.setCurrentIndex(0)
+        self.badge_edit.setFocus()
+        self.services.when_ready(self._choose_page)
+
+    def _choose_page(self) -> None:
+        """The first shift lead's page on an empty station, else the login page.
+
+        Only an empty station asks the database (at start, before the window is used); a
+        logout must not make the GUI thread wait on it. At start-up the window shows before
+        the database is open: this then runs once it is.
+        """
         needs_lead = not self._has_lead and self.services.ctx.operators.needs_first_shift_lead()
         self._has_lead = not needs_lead
-        self.pages.setCurrentIndex(1 if needs_lead else 0)
-        (self.new_id if needs_lead else self.badge_edit).setFocus()
+        if needs_lead and not self.first_start:
+            self.retranslate_ui()  # the lead PIN length comes from the open station
+            self.pages.setCurrentIndex(1)
+            self.new_id.setFocus()
 
     def set_sync_text(self, text: str, colour: str = INFO_COLOUR) -> None:
         self.sync_label.setText(text)
@@ -270,10 +274,10 @@ class LoginScreen(QWidget):
         self._badge_login(code, scanned)
 
     def _badge_login(self, code: str, scanned: bool) -> None:
-        ops = self.services.ctx.operators
+        services = self.services
         self._set_pending_badge(None)
         self._trying_badge = code  # kept for its PIN when the core answers PinRequired
-        self._login(lambda: ops.login_badge(code, scanned=scanned))
+        self._login(lambda: services.ctx.operators.login_badge(code, scanned=scanned))
 
     def _set_pending_badge(self, code: str | None) -> None:
         self._pending_badge = code
@@ -286,23 +290,26 @@ class LoginScreen(QWidget):
         if self._busy:
             return
         badge = self._pending_badge
+        services = self.services
         if badge is not None and pin:
-            ops = self.services.ctx.operators
             self._set_pending_badge(None)
-            self._login(lambda: ops.login_badge(badge, pin))
+            self._login(lambda: services.ctx.operators.login_badge(badge, pin))
             return
         if not operator_id or not pin:
             self.message.show_message(self.tr("Enter your operator ID and PIN."), ERROR_COLOUR)
             (self.id_edit if not operator_id else self.pin_edit).setFocus()
             return
-        ops = self.services.ctx.operators
-        self._login(lambda: ops.login_pin(operator_id, pin))
+        self._login(lambda: services.ctx.operators.login_pin(operator_id, pin))
 
     def _login(self, attempt: Callable[[], Operator]) -> None:
+        """Check on the database thread; a login typed while the station still opens waits."""
         self._busy = True
-        self.message.show_message(self.tr("Checking…"), INFO_COLOUR)
-        self.services.run_in_background(attempt, self._on_login, self._on_login_failed,
-                                        writes=True)
+        self.message.show_message(
+            self.tr("Checking…") if self.services.ready else
+            self.tr("The station is still opening: you are signed in as soon as it is ready."),
+            INFO_COLOUR)
+        self.services.when_ready(lambda: self.services.run_in_background(
+            attempt, self._on_login, self._on_login_failed, writes=True))
 
     def _on_login(self, operator: object) -> None:
         self._busy = False
@@ -311,6 +318,14 @@ class LoginScreen(QWidget):
         self.logged_in.emit(operator)
 
     def _on_login_failed(self, exc: BaseException) -> None:
+        from app.operators import (  # loaded with the store, after the first window
+            AuthError,
+            BadgeNotScanned,
+            LoginLocked,
+            LoginRefused,
+            PinRequired,
+        )
+
         self._busy = False
         if isinstance(exc, PinRequired) and self._trying_badge is not None:
             self._set_pending_badge(self._trying_badge)

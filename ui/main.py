@@ -1,9 +1,13 @@
 """GUI entry point: `run_gui(args)` starts the station window; `build_main_window` serves tests.
 
 Order of start-up (and, reversed, of shutdown): logging and the faulthandler crash
-file, the QApplication, the crash hooks, the station context (demo mode when no case
-API is configured), translations, then the main window with its camera and sync
-threads. Everything started registers its own shutdown with the context.
+file, the QApplication, the crash hooks, translations, the main window's frame and login
+screen, then, on a background thread, the station context (database, templates, rules;
+demo mode when no case API is configured) and the libraries it needs (SQLAlchemy,
+OpenCV, requests: about a second together), and last, back on the GUI thread, the rest
+of the window with its camera and sync threads. A person sees the login screen while the
+station opens; a login typed meanwhile waits for it. Everything started registers its own
+shutdown with the context.
 """
 
 from __future__ import annotations
@@ -142,8 +146,8 @@ def run_gui(args: argparse.Namespace) -> int:
         forced = bool(getattr(args, "demo", False) or getattr(args, "training", False))
         if not forced and needs_setup(paths):
             runner.show_setup()
-        elif not runner.start_station(forced or settings.demo_mode, settings):
-            return 2
+        else:
+            runner.start_station(forced or settings.demo_mode, settings)
         return int(app.exec())
     finally:
         if "runner" in locals():
@@ -178,42 +182,55 @@ class _Runner:
 
         assert self._setup is not None
         lead = getattr(self._setup, "lead", None)
-        if not self.start_station(mode == "training", load_settings(self.paths.config_file),
-                                  lead=lead):
-            self.app.exit(2)
-            return
+        self.start_station(mode == "training", load_settings(self.paths.config_file), lead=lead)
         self._setup.close()
         self._setup.deleteLater()
         self._setup = None
 
-    def start_station(self, training: bool, settings: Settings, *, lead: object = None) -> bool:
-        """Open the context (training: the demo in its own folder) and show the main window."""
-        ctx = open_station(self.paths, settings, demo=training)
-        if ctx is None:
-            return False
-        self.ctx = ctx
-        if training and lead is not None:  # the new lead may train too; demo ids stay
-            from app.firstrun import FirstLead, SetupError, add_first_lead
+    def start_station(self, training: bool, settings: Settings, *, lead: object = None) -> None:
+        """Show the window's login screen now; open the station (training: the demo in its
+        own folder) on a background thread once it has painted, then finish the window."""
+        from ui.main_window import MainWindow
+        from ui.services import Services
 
-            assert isinstance(lead, FirstLead)
-            with contextlib.suppress(SetupError):
-                add_first_lead(ctx.store, lead)
-        # The camera and the outbox start once the window has painted: their threads
-        # (camera probing, the first /health) would otherwise delay the first window.
-        window = build_main_window(ctx, translations=self.translations, start=False)
+        services = Services(None, settings=settings)
+        window = MainWindow(services, translations=self.translations, training=training)
         self.crash._parent_widget = lambda: window
-        self._show(window, "training" if training else "station", then=window.start)
+        paths, name = self.paths, "training" if training else "station"
+
+        def opened(ctx: object) -> None:
+            from app.context import StationContext
+
+            assert isinstance(ctx, StationContext)
+            self.ctx = ctx
+            services.attach(ctx)
+            window.start()  # the camera and the outbox: their threads come last
+            log.info("station %s started%s", ctx.settings.station_id,
+                     " (training)" if training else "")
+            if self.exit_when_shown:
+                print(f"station ready: {name}", flush=True)
+                self.app.quit()
+
+        def failed(exc: BaseException) -> None:
+            if not explain_start_failure(exc, settings):  # a defect: the crash dialog's job
+                self.crash.report(type(exc), exc, exc.__traceback__)
+            window.close()
+            self.app.exit(2)
+
+        def open_in_background() -> None:
+            services.run_in_background(lambda: _open_context(paths, settings, training, lead),
+                                       opened, failed, writes=True)
+
+        self._show(window, name, then=open_in_background, quit_after=False)
         if self.crash_text:
             self.crash.offer_crash_file(self.crash_text)
-        log.info("station %s started%s", ctx.settings.station_id,
-                 " (training)" if training else "")
-        return True
 
     def _show(self, window: QWidget, name: str, *,
-              then: Callable[[], None] | None = None) -> None:
+              then: Callable[[], None] | None = None, quit_after: bool = True) -> None:
         self.front = window
         self._watch = _first_paint(window, name, self.app, then=then,
-                                   exit_after=self.exit_when_shown)
+                                   announce=self.exit_when_shown,
+                                   quit_after=self.exit_when_shown and quit_after)
         if name == "setup":
             window.show()
         else:
@@ -235,8 +252,39 @@ class _Runner:
             self.ctx = None
 
 
+def _open_context(paths: Paths, settings: Settings, training: bool,
+                  lead: object) -> StationContext:
+    """On a worker thread: open the station, with the first lead from setup in training."""
+    from app.context import StationContext
+
+    ctx = StationContext.open(paths, settings, demo=training)
+    if training and lead is not None:  # the new lead may train too; demo ids stay
+        from app.firstrun import FirstLead, SetupError, add_first_lead
+
+        assert isinstance(lead, FirstLead)
+        with contextlib.suppress(SetupError):
+            add_first_lead(ctx.store, lead)
+    # Loaded here, off the GUI thread, for the rest of the window built next.
+    import ui.case_screen
+    import ui.inspection_flow
+    import ui.scan_screen  # noqa: F401
+    return ctx
+
+
 def open_station(paths: Paths, settings: Settings, *, demo: bool) -> StationContext | None:
-    """The station context, or None after a dialog saying why it cannot start.
+    """The station context, or None after a dialog saying why it cannot start."""
+    from app.context import StationContext
+
+    try:
+        return StationContext.open(paths, settings, demo=demo)
+    except Exception as exc:
+        if not explain_start_failure(exc, settings):
+            raise
+    return None
+
+
+def explain_start_failure(exc: BaseException, settings: Settings) -> bool:
+    """A dialog saying why the station cannot start; False for a failure it does not know.
 
     A broken checklist template or disposition table is a site's file: the dialog names
     the file, the step and the problem (a windowed build has no console for a traceback).
@@ -245,14 +293,11 @@ def open_station(paths: Paths, settings: Settings, *, demo: bool) -> StationCont
     from PySide6.QtWidgets import QMessageBox
 
     from app.checklists import TemplateError
-    from app.context import StationContext
     from app.rules import RulesError
     from app.store.db import StoreError
 
     title = QCoreApplication.translate("StationStart", "Inspection station")
-    try:
-        return StationContext.open(paths, settings, demo=demo)
-    except TemplateError as exc:
+    if isinstance(exc, TemplateError):
         log.error("a checklist template cannot be used: %s", exc)
         QMessageBox.critical(None, title, QCoreApplication.translate(
             "StationStart",
@@ -260,23 +305,26 @@ def open_station(paths: Paths, settings: Settings, *, demo: bool) -> StationCont
             "File: {0}\nStep: {1}\nProblem: {2}\n\n"
             "Correct the file (or put back the one that came with the station), then start "
             "the station again.").format(exc.source, exc.where or "—", exc.problem))
-    except RulesError as exc:
+    elif isinstance(exc, RulesError):
         log.error("the disposition rules cannot be used: %s", exc)
         QMessageBox.critical(None, title, QCoreApplication.translate(
             "StationStart",
             "The disposition rules cannot be used, so the station cannot start.\n\n{0}\n\n"
             "Correct the file, then start the station again.").format(str(exc)))
-    except (StoreError, OSError) as exc:
+    elif isinstance(exc, StoreError | OSError):
         from ui.start_problem import show_start_problem
 
         show_start_problem(exc, settings.language)  # plain words; nothing is rebuilt
-    return None
+    else:
+        return False
+    return True
 
 
 def _first_paint(window: QWidget, name: str, app: QApplication, *,
-                 then: Callable[[], None] | None, exit_after: bool) -> object:
-    """Once `window` has painted: run `then`; with `--exit-when-shown` print
-    "first window: NAME (title)" first and quit after `then` (tests, benchmarks)."""
+                 then: Callable[[], None] | None, announce: bool, quit_after: bool) -> object:
+    """Once `window` has painted: run `then`. For `--exit-when-shown` (tests, benchmarks):
+    with `announce` print "first window: NAME (title)" first, with `quit_after` quit after
+    `then` (the station window quits once the station is open: "station ready: NAME")."""
     from PySide6.QtCore import QEvent, QObject, QTimer
 
     class Watch(QObject):
@@ -284,11 +332,11 @@ def _first_paint(window: QWidget, name: str, app: QApplication, *,
             if event.type() == QEvent.Type.Paint and obj is window:
                 window.removeEventFilter(self)
                 log.info("first window painted: %s", name)
-                if exit_after:
+                if announce:
                     print(f"first window: {name} ({window.windowTitle()})", flush=True)
                 if then is not None:
                     QTimer.singleShot(0, then)
-                if exit_after:
+                if quit_after:
                     QTimer.singleShot(0, app.quit)
             return False
 

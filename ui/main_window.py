@@ -5,6 +5,12 @@ window owns the camera worker and the sync bridge (both started here and registe
 with the station context for shutdown), routes camera scans to the screen on top, and
 logs the operator out after the configured idle time.
 
+At start-up the window paints before the station context is open (the database, and the
+camera and decoder libraries, take a second or more to load): the frame and the login
+screen come first, and the other screens, the camera and the sync worker are built by
+`_attach` once `Services.station_ready` arrives. Built over an open context (tests), the
+window is whole when the constructor returns.
+
 Keys: F4 bench board (shift lead), F5 history, F6 unfinished inspections, F8 operators and
 F9 settings (shift lead), F12 log out.
 """
@@ -13,7 +19,7 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QIcon, QImage, QKeySequence, QShortcut
@@ -29,28 +35,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.benchboard import require_board_access
-from app.config import Settings
-from app.domain import Case, CaseItem, DomainError, Role, utcnow
+from app.config import Restart, Settings, restarts
+from app.domain import Case, CaseItem, DomainError, Operator, Role, utcnow
 from app.input_router import Do, Screen, Where
-from app.operators import IdleTimer, Operator
 from app.resources import resource_path
 from app.scanning.events import ScanEvent
-from app.sync.status import SyncSnapshot
-from app.workflow import start_inspection
-from ui.bench_board import BenchBoardScreen
-from ui.camera_worker import CameraWorker
-from ui.case_screen import CaseScreen
 from ui.handover import clear_for_handover
-from ui.history_screen import HistoryScreen
 from ui.i18n import Translations
-from ui.inspection_flow import InspectionFlow
 from ui.login_screen import LoginScreen
-from ui.operators_dialog import OperatorsDialog
-from ui.scan_screen import ScanScreen
 from ui.services import Services
-from ui.settings_dialog import SettingsDialog
-from ui.sync_bridge import SyncBridge
 from ui.widgets import (
     ERROR_COLOUR,
     OK_COLOUR,
@@ -60,14 +53,21 @@ from ui.widgets import (
     heading_font,
 )
 
+if TYPE_CHECKING:  # loaded by `_attach`, after the first window (they pull in the store,
+    # OpenCV and requests)
+    from app.context import StationContext
+    from ui.bench_board import BenchBoardScreen
+    from ui.camera_worker import CameraWorker
+    from ui.case_screen import CaseScreen
+    from ui.history_screen import HistoryScreen
+    from ui.inspection_flow import InspectionFlow
+    from ui.scan_screen import ScanScreen
+    from ui.sync_bridge import SyncBridge
+
 log = logging.getLogger("station.ui.main")
 
 _ACTIVITY = (QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin,
              QEvent.Type.Wheel)
-# Settings whose change needs the camera restarted / the sync client rebuilt.
-_CAMERA_KEYS = ("camera_source", "camera_backend", "camera_width", "camera_height",
-                "camera_autofocus", "accept_reads", "scan_cooldown_s", "rma_patterns")
-_SYNC_KEYS = ("api_base_url", "ca_bundle", "allow_plain_http", "token_source", "station_id")
 
 
 def _set_style(widget: QWidget, sheet: str) -> None:
@@ -84,21 +84,24 @@ def _age_text(seconds: float) -> tuple[int, int]:
 class MainWindow(QMainWindow):
     """The station window. `camera` and `sync` may be injected (tests, benchmarks)."""
 
+    # Built by `_attach` once the station context is open.
+    camera: CameraWorker
+    sync: SyncBridge
+    scan_screen: ScanScreen
+    case_screen: CaseScreen
+    flow: InspectionFlow
+
     def __init__(self, services: Services, *, camera: CameraWorker | None = None,
                  sync: SyncBridge | None = None, translations: Translations | None = None,
-                 idle_check_ms: int = 5000) -> None:
+                 idle_check_ms: int = 5000, training: bool = False) -> None:
         super().__init__()
         self.services = services
-        self.ctx = services.ctx
         self.translations = translations or Translations()
-        self.camera = camera if camera is not None else CameraWorker(self.ctx.settings)
-        self.sync = sync if sync is not None else SyncBridge(self.ctx)
-        services.camera = self.camera
-        services.sync = self.sync
-        services.lookup = self.sync.lookup
-        self.idle = IdleTimer(self.ctx.settings.idle_logout_minutes)
+        self._given = (camera, sync)
+        self._idle_check_ms = idle_check_ms
+        self._attached = False
         self.tamper_box: QMessageBox | None = None  # shown to shift leads: audit log edited
-        self._applied = self.ctx.settings  # what the camera and sync were started with
+        self._applied = services.settings  # what the camera and sync were started with
         self.last_scan_to_case_ms: float | None = None
         self.case_shown_count = 0
         self._closed = False
@@ -130,7 +133,8 @@ class MainWindow(QMainWindow):
             bar.addWidget(button)
         root.addWidget(self.top_bar)
         self.training_banner: QLabel | None = None
-        if self.ctx.demo is not None:  # training: said on every screen
+        self._training = services.ctx.demo is not None if services.ready else training
+        if self._training:  # training: said on every screen
             from ui.training import TrainingBanner
 
             self.training_banner = TrainingBanner(central)
@@ -141,20 +145,47 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self.login_screen = LoginScreen(services, self.stack)
-        self.scan_screen = ScanScreen(services, self.stack)
-        self.case_screen = CaseScreen(services, self.stack)
-        self.flow = self._make_flow()
+        self.stack.addWidget(self.login_screen)
         self.history: HistoryScreen | None = None
         self.board: BenchBoardScreen | None = None
-        for page in (self.login_screen, self.scan_screen, self.case_screen, self.flow):
-            self.stack.addWidget(page)
-
         self._build_status_bar()
+        if services.ready:
+            self._attach()
+        else:
+            services.station_ready.connect(self._attach)
+        self.retranslate_ui()
+        self.go_login()
+
+    @property
+    def ctx(self) -> StationContext:
+        return self.services.ctx
+
+    def _attach(self) -> None:
+        """The rest of the window, once the station context is open."""
+        from ui.camera_worker import CameraWorker
+        from ui.case_screen import CaseScreen
+        from ui.scan_screen import ScanScreen
+        from ui.sync_bridge import SyncBridge
+
+        camera, sync = self._given
+        self._given = (None, None)
+        self.camera = camera if camera is not None else CameraWorker(self.ctx.settings)
+        self.sync = sync if sync is not None else SyncBridge(self.ctx)
+        self.services.camera = self.camera
+        self.services.sync = self.sync
+        self.services.lookup = self.sync.lookup
+        self._reset_idle(self.ctx.settings)
+        self._applied = self.ctx.settings
+        self.scan_screen = ScanScreen(self.services, self.stack)
+        self.case_screen = CaseScreen(self.services, self.stack)
+        self.flow = self._make_flow()
+        for page in (self.scan_screen, self.case_screen, self.flow):
+            self.stack.addWidget(page)
         self._connect()
         self._shortcuts()
 
         self._idle_timer = QTimer(self)
-        self._idle_timer.setInterval(idle_check_ms)
+        self._idle_timer.setInterval(self._idle_check_ms)
         self._idle_timer.timeout.connect(self._check_idle)
         self._idle_timer.start()
         self._status_timer = QTimer(self)
@@ -174,13 +205,20 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self)
-
-        self.retranslate_ui()
-        self.go_login()
+        self._attached = True
+        if self.services.ready and self.stack.currentWidget() is self.login_screen:
+            self.retranslate_ui()  # the status bar now has a camera and a sync state
 
     # --- building ---------------------------------------------------------------------------
 
+    def _reset_idle(self, settings: Settings) -> None:
+        from app.operators import IdleTimer
+
+        self.idle = IdleTimer(settings.idle_logout_minutes)
+
     def _make_flow(self) -> InspectionFlow:
+        from ui.inspection_flow import InspectionFlow
+
         flow = InspectionFlow(self.services, self.stack)
         flow.confirmed.connect(self._flow_confirmed)
         flow.left.connect(self._flow_left)
@@ -242,21 +280,27 @@ class MainWindow(QMainWindow):
 
     def retranslate_ui(self) -> None:
         self.setWindowTitle(self.tr("Return inspection — {0}").format(
-            self.ctx.settings.station_id) + (self.tr(" — TRAINING") if self.ctx.demo else ""))
+            self.services.settings.station_id) + (self.tr(" — TRAINING") if self._training
+                                                  else ""))
         self.history_button.setText(self.tr("History (F5)"))
         self.operators_button.setText(self.tr("Operators (F8)"))
         self.settings_button.setText(self.tr("Settings (F9)"))
         self.logout_button.setText(self.tr("Log out (F12)"))
         self._operator_changed(self.services.operator)
-        self._show_sync(self.sync.snapshot)
-        self._camera_state(self.camera.state, self.camera.message)
+        if self._attached:
+            self._show_sync(self.sync.snapshot)
+            self._camera_state(self.camera.state, self.camera.message)
+        else:
+            self.online_label.setText(self.tr("Starting…"))
 
     def set_language(self, language: str) -> bool:
         """Switch the interface language now; every screen retranslates itself."""
         ok = self.translations.switch(language)
         # LanguageChange reaches every widget; our screens also retranslate explicitly so the
         # switch is complete when this returns.
-        for page in (self.login_screen, self.scan_screen, self.case_screen):
+        pages = (self.login_screen, self.scan_screen, self.case_screen) if self._attached \
+            else (self.login_screen,)
+        for page in pages:
             page.retranslate_ui()
         self.retranslate_ui()
         return ok
@@ -269,12 +313,14 @@ class MainWindow(QMainWindow):
         return page
 
     def _show(self, page: QWidget) -> None:
-        if self.stack.currentWidget() is self.case_screen and page is not self.case_screen:
+        if self._attached and self.stack.currentWidget() is self.case_screen \
+                and page is not self.case_screen:
             self.case_screen.leave()
         self.stack.setCurrentWidget(page)
         logged_in = self.services.operator is not None
         self.top_bar.setVisible(logged_in)
-        self.camera.set_decoding(page in (self.login_screen, self.scan_screen, self.case_screen,
+        if self._attached:
+            self.camera.set_decoding(page in (self.login_screen, self.scan_screen, self.case_screen,
                                           self.flow))
 
     def go_login(self) -> None:
@@ -311,7 +357,7 @@ class MainWindow(QMainWindow):
     def _logged_in(self, operator: object) -> None:
         assert isinstance(operator, Operator)
         self.services.set_operator(operator)
-        self.idle = IdleTimer(self.ctx.settings.idle_logout_minutes)
+        self._reset_idle(self.ctx.settings)
         self.go_scan()
         check = self.ctx.audit_check
         if operator.role is Role.SHIFT_LEAD and check is not None and not check.ok:
@@ -402,9 +448,13 @@ class MainWindow(QMainWindow):
     def _start_case(self, case: object, item: object) -> None:
         assert isinstance(case, Case) and isinstance(item, CaseItem)
         ctx, code = self.ctx, self.scan_screen.pending_code
+        from app.workflow import start_inspection
+
         self._start(lambda: start_inspection(ctx, case, item, code))
 
     def _start_unverified(self, code: str, category: str) -> None:
+        from app.workflow import start_inspection
+
         ctx = self.ctx
         self._start(lambda: start_inspection(ctx, None, None, code, category=category))
 
@@ -453,6 +503,8 @@ class MainWindow(QMainWindow):
         if self.services.operator is None:
             return
         if self.history is None:
+            from ui.history_screen import HistoryScreen
+
             history = HistoryScreen(self.services, self.stack)
             history.closed.connect(self.go_scan)
             self.stack.addWidget(history)
@@ -470,6 +522,8 @@ class MainWindow(QMainWindow):
 
     def show_board(self) -> BenchBoardScreen | None:
         """F4, shift lead: the bench board (an inspector is refused by the core's check)."""
+        from app.benchboard import require_board_access  # loaded after the first window
+
         try:
             require_board_access(self.services.operator)
         except DomainError as exc:
@@ -477,6 +531,8 @@ class MainWindow(QMainWindow):
                 self.refuse(exc.message(self.ctx.settings.language))
             return None
         if self.board is None:
+            from ui.bench_board import BenchBoardScreen
+
             self.board = BenchBoardScreen(self.services, self.stack)
             self.board.closed.connect(self.go_scan)
             self.stack.addWidget(self.board)
@@ -502,6 +558,8 @@ class MainWindow(QMainWindow):
                 self.statusBar().showMessage(self.tr("Only a shift lead can change the "
                                                      "settings."), 5000)
             return None
+        from ui.settings_dialog import SettingsDialog
+
         dialog = SettingsDialog(self.services, self)
         dialog.settings_saved.connect(self.apply_settings)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -516,6 +574,8 @@ class MainWindow(QMainWindow):
                 self.statusBar().showMessage(self.tr("Only a shift lead can manage operators."),
                                              5000)
             return None
+        from ui.operators_dialog import OperatorsDialog
+
         dialog = OperatorsDialog(self.services, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
@@ -529,11 +589,12 @@ class MainWindow(QMainWindow):
         self.ctx.settings = new
         if new.language != self.translations.language:
             self.set_language(new.language)
-        if any(getattr(previous, k) != getattr(new, k) for k in _CAMERA_KEYS):
+        restart = restarts(previous, new)  # the core knows which setting restarts what
+        if Restart.CAMERA in restart:
             self.camera.restart(new)
-        if any(getattr(previous, k) != getattr(new, k) for k in _SYNC_KEYS):
+        if Restart.SYNC in restart:
             self.sync.restart()
-        self.idle = IdleTimer(new.idle_logout_minutes)
+        self._reset_idle(new)
         self.retranslate_ui()
         self.services.settings_applied.emit(new)
 
@@ -565,6 +626,8 @@ class MainWindow(QMainWindow):
             self._sync_throttle.start()
 
     def _show_sync(self, snap: object) -> None:
+        from app.sync.status import SyncSnapshot
+
         assert isinstance(snap, SyncSnapshot)
         queue_state = (snap.queue_depth, snap.needs_attention, snap.last_success_at)
         if queue_state != self._queue_seen:
@@ -642,6 +705,9 @@ class MainWindow(QMainWindow):
         if self._closed:
             return
         self._closed = True
+        if not self._attached:  # closed while the station was still opening
+            self.services.wait_idle(15_000)
+            return
         self._idle_timer.stop()
         self._status_timer.stop()
         self._sync_throttle.stop()

@@ -12,6 +12,11 @@ Signals:
     operator_changed(object): the logged-in Operator, or None after logout.
     task_failed(str): a background task raised; the message is for a person.
     settings_applied(object): new Settings are in effect (language, camera, API).
+    station_ready(): the station context is open (see `attach`).
+
+At start-up the window shows before the station context (database, templates, rules) is
+open: Services then exists with the settings alone, and `attach` hands it the context when
+the background open finishes. `when_ready` holds an action (a login) until then.
 """
 
 from __future__ import annotations
@@ -24,14 +29,16 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 
-from app.context import StationContext
+from app.domain import Operator
 from app.input_router import InputRouter
-from app.operators import Operator
 from app.scanning.labels import Patterns
 from ui.tones import Tones
 
 if TYPE_CHECKING:
     import numpy as np
+
+    from app.config import Settings
+    from app.context import StationContext
 
 log = logging.getLogger("station.ui.tasks")
 
@@ -77,11 +84,18 @@ class Services(QObject):
     operator_changed = Signal(object)
     task_failed = Signal(str)
     settings_applied = Signal(object)
+    station_ready = Signal()
     _task_finished = Signal(int, bool, object)
 
-    def __init__(self, ctx: StationContext, parent: QObject | None = None) -> None:
+    def __init__(self, ctx: StationContext | None, parent: QObject | None = None, *,
+                 settings: Settings | None = None) -> None:
         super().__init__(parent)
-        self.ctx = ctx
+        self._ctx = ctx
+        if ctx is not None:
+            settings = ctx.settings
+        assert settings is not None, "Services needs a context or, until it opens, settings"
+        self._settings = settings
+        self._waiting: list[Callable[[], None]] = []
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(2)
         # One thread for database writes keeps them in order (the store has one writer).
@@ -95,15 +109,49 @@ class Services(QObject):
         self.lookup: Any = None  # app.sync.lookup.CaseLookup, set by the main window
         self.sync: Any = None  # ui.sync_bridge.SyncBridge, set by the main window
         # One router for every screen: a read seen on one screen is not new on the next.
-        self.router = InputRouter(patterns=Patterns.from_settings(ctx.settings),
-                                  repeat_window=max(2.0, ctx.settings.scan_cooldown_s))
-        self.tones = Tones(ctx.settings.sound, self)
+        self.router = InputRouter(patterns=Patterns.from_settings(settings),
+                                  repeat_window=max(2.0, settings.scan_cooldown_s))
+        self.tones = Tones(settings.sound, self)
+
+    # --- the station context ------------------------------------------------------------------
+
+    @property
+    def ctx(self) -> StationContext:
+        """The open station context; only screens shown after `station_ready` may ask."""
+        if self._ctx is None:
+            raise RuntimeError("the station context is not open yet")
+        return self._ctx
+
+    @property
+    def ready(self) -> bool:
+        return self._ctx is not None
+
+    @property
+    def settings(self) -> Settings:
+        """The settings in effect: the context's once it is open."""
+        return self._ctx.settings if self._ctx is not None else self._settings
+
+    def attach(self, ctx: StationContext) -> None:
+        """The context has opened: run what waited for it, then tell the screens."""
+        assert self._ctx is None, "the station context is attached once"
+        self._ctx = ctx
+        waiting, self._waiting = self._waiting, []
+        self.station_ready.emit()
+        for action in waiting:
+            action()
+
+    def when_ready(self, action: Callable[[], None]) -> None:
+        """Run `action` now when the context is open, else as soon as it is."""
+        if self._ctx is not None:
+            action()
+        else:
+            self._waiting.append(action)
 
     # --- operator -----------------------------------------------------------------------------
 
     @property
     def operator(self) -> Operator | None:
-        return self.ctx.operator
+        return None if self._ctx is None else self._ctx.operator
 
     def set_operator(self, operator: Operator | None) -> None:
         if operator == self.ctx.operator:

@@ -20,9 +20,8 @@ from app.patterns import PatternTimeout, SitePattern
 MAX_LENGTH = 512
 GS = "\x1d"  # FNC1 as scanners transmit it inside GS1 element strings
 
-DEFAULT_RMA_PATTERNS: tuple[str, ...] = (r"RMA-\d{4}-\d{7}",)
-DEFAULT_ORDER_PATTERNS: tuple[str, ...] = (r"SO-\d{3,}",)
-DEFAULT_BADGE_PATTERNS: tuple[str, ...] = (r"E\d{4,6}",)
+# The site's patterns are settings: their defaults are declared once, in app/config.py.
+_DEFAULTS = Settings()
 
 # Carrier formats without a public check digit: matched by shape only. re.ASCII: \d would
 # otherwise match Arabic-Indic and other digits, which int() then reads as check digits.
@@ -92,9 +91,9 @@ _Rx = list[SitePattern]
 class Patterns:
     """Site-configurable patterns (full-match, case-insensitive); config passes site values."""
 
-    rma: tuple[str, ...] = DEFAULT_RMA_PATTERNS
-    order: tuple[str, ...] = DEFAULT_ORDER_PATTERNS
-    badge: tuple[str, ...] = DEFAULT_BADGE_PATTERNS
+    rma: tuple[str, ...] = _DEFAULTS.rma_patterns
+    order: tuple[str, ...] = _DEFAULTS.order_patterns
+    badge: tuple[str, ...] = _DEFAULTS.badge_patterns
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Patterns:

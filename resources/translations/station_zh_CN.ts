@@ -902,6 +902,10 @@
 <context>
     <name>LoginScreen</name>
     <message>
+        <source>The station is still opening: you are signed in as soon as it is ready.</source>
+        <translation>工作台仍在启动：就绪后将立即为您登录。</translation>
+    </message>
+    <message>
         <location filename="../../ui/login_screen.py" line="186"/>
         <source>Return inspection</source>
         <translation>退货检验</translation>
@@ -1031,6 +1035,10 @@
 </context>
 <context>
     <name>MainWindow</name>
+    <message>
+        <source>Starting…</source>
+        <translation>正在启动…</translation>
+    </message>
     <message>
         <location filename="../../ui/main_window.py" line="233"/>
         <source>Return inspection — {0}</source>

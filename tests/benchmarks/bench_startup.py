@@ -9,8 +9,10 @@ setup screen), `site` (a configured station: the login screen; its case API is a
 port, so no network wait) and `training` (a prepared training folder: reference server,
 demo cases, label video). Every process is started offscreen with `gui --exit-when-shown`,
 which prints "first window: ..." once the window has painted; the time is from spawn
-to that line. Printed: the median (and first, roughly the cold start) per variant and
-each variant's median as a multiple of the baseline's median in the same run.
+to that line. The station (site, training) paints its login screen first and opens the
+database, camera and sync after: "station ready: ..." is printed then, and its time is
+shown too ("ready"). Printed: the median (and first, roughly the cold start) per variant
+and each variant's median as a multiple of the baseline's median in the same run.
 
 `--cmd` times another executable instead of `python -m app` (the frozen bundle's
 console program); `--drop-caches` (root only) empties the page cache before each round
@@ -61,21 +63,23 @@ def _env(home: Path) -> dict[str, str]:
     return env
 
 
-def time_to_window(argv: list[str], env: dict[str, str]) -> float:
-    """Seconds from spawn to the "first window:" line; the process is then left to quit."""
+def time_to_window(argv: list[str], env: dict[str, str]) -> tuple[float, float | None]:
+    """Seconds from spawn to the "first window:" line and to "station ready:" (None when the
+    first window is the setup screen); the process then quits by itself."""
     start = time.perf_counter()
     proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
                             env=env, cwd=REPO)
     assert proc.stdout is not None
-    elapsed = None
+    elapsed = ready = None
     for line in proc.stdout:
         if line.startswith("first window:"):
             elapsed = time.perf_counter() - start
-            break
+        elif line.startswith("station ready:"):
+            ready = time.perf_counter() - start
     proc.stdout.close()
     if proc.wait(120) != 0 or elapsed is None:
         raise SystemExit(f"{shlex.join(argv)} did not show a window (exit {proc.returncode})")
-    return elapsed
+    return elapsed, ready
 
 
 def drop_caches() -> None:
@@ -112,6 +116,7 @@ def main() -> int:
                         "--exit-when-shown"], env)
         time_to_window([sys.executable, "-c", BARE], env)  # warm the shared libraries
         runs: dict[str, list[float]] = {"bare": [], **{v: [] for v in variants}}
+        ready: dict[str, list[float]] = {v: [] for v in variants}
         for n in range(args.rounds):
             order = ["bare", *variants] if n % 2 == 0 else [*variants, "bare"]
             for name in order:
@@ -127,7 +132,10 @@ def main() -> int:
                 else:
                     argv = [*station, "--data-dir", str(training), "gui", "--training",
                             "--exit-when-shown"]
-                runs[name].append(time_to_window(argv, env))
+                shown, opened = time_to_window(argv, env)
+                runs[name].append(shown)
+                if opened is not None:
+                    ready[name].append(opened)
     base = statistics.median(runs["bare"])
     print(f"program: {shlex.join(station)}; {args.rounds} alternating rounds"
           f"{', page cache dropped before each start' if args.drop_caches else ''}")
@@ -137,6 +145,9 @@ def main() -> int:
         print(f"{name:9s} first window: median {med * 1000:6.0f} ms "
               f"(first {values[0] * 1000:.0f} ms, min {min(values) * 1000:.0f}, "
               f"max {max(values) * 1000:.0f}){ratio}")
+        if ready.get(name):
+            print(f"{'':9s} station ready: median "
+                  f"{statistics.median(ready[name]) * 1000:6.0f} ms")
     return 0
 
 
