@@ -256,6 +256,21 @@ _LABELS: dict[str, tuple[str, str]] = {
     "setup_pin_digits": ("A PIN is digits only.", "PIN 只能是数字。"),
     "setup_pin_differs": ("The two PINs differ.", "两次输入的 PIN 不一致。"),
     "setup_need_fields": ("Badge / ID and name are needed.", "需要填写工牌 / 工号和姓名。"),
+    # photos and overrides (14.6)
+    "photo_empty": ("The file is empty, not a photo.", "文件为空，不是照片。"),
+    "photo_file_large": ("The file is larger than {mb} MB; choose a photo.",
+                         "文件大于 {mb} MB，请选择一张照片。"),
+    "photo_refused": ("This file cannot be used as a photo: {detail}.",
+                      "此文件不能用作照片：{detail}。"),
+    "photo_unreadable_file": (
+        "This file is not a picture that can be read (JPEG or PNG), or it is damaged.",
+        "此文件不是可读取的图片（JPEG 或 PNG），或已损坏。"),
+    "photo_not_a_picture": ("Not a picture.", "不是图片。"),
+    "photo_no_pixels": ("The picture has no usable pixels.", "图片没有可用的像素。"),
+    "photo_not_8bit": ("The picture is not an 8-bit colour image.", "图片不是8位彩色图像。"),
+    "photo_no_jpeg": ("The picture could not be converted to JPEG.", "图片无法转换为 JPEG。"),
+    "override_needs_reason": ("Changing the classification from {old} to {new} needs a reason",
+                              "将判定从“{old}”改为“{new}”需要填写原因"),
 }
 
 _VALUES: dict[str, tuple[str, str]] = {

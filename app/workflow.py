@@ -133,38 +133,34 @@ def prepare_photo(
     if isinstance(source, bytes | bytearray | memoryview):
         data = bytes(source)
         if not data:
-            raise PhotoError("The file is empty, not a photo.")
+            raise PhotoError(key="photo_empty")
         if len(data) > MAX_PHOTO_FILE_BYTES:
-            raise PhotoError(
-                f"The file is larger than {MAX_PHOTO_FILE_BYTES // (1024 * 1024)} MB; "
-                "choose a photo."
-            )
+            raise PhotoError(key="photo_file_large", mb=MAX_PHOTO_FILE_BYTES // (1024 * 1024))
         try:
             check_image_header(data, max_megapixels)  # an image bomb is never decoded
         except ImageTooLarge as exc:
             raise PhotoTooLarge(exc) from None
         except ImageRefused as exc:
-            raise PhotoError(f"This file cannot be used as a photo: {exc}.") from None
+            raise PhotoError(key="photo_refused", detail=str(exc)) from None
         buf = np.frombuffer(data, dtype=np.uint8)
         try:
             image = cv2.imdecode(buf, cv2.IMREAD_COLOR)
         except cv2.error:
             image = None
         if image is None:
-            raise PhotoError("This file is not a picture that can be read (JPEG or PNG), "
-                             "or it is damaged.")
+            raise PhotoError(key="photo_unreadable_file")
     elif isinstance(source, np.ndarray):
         image = source
     else:
-        raise PhotoError("Not a picture.")
+        raise PhotoError(key="photo_not_a_picture")
     if image.ndim == 2:
         image = cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
     elif image.ndim == 3 and image.shape[2] == 4:
         image = cv2.cvtColor(image, cv2.COLOR_BGRA2BGR)
     if image.ndim != 3 or image.shape[2] != 3 or image.size == 0:
-        raise PhotoError("The picture has no usable pixels.")
+        raise PhotoError(key="photo_no_pixels")
     if image.dtype != np.uint8:
-        raise PhotoError("The picture is not an 8-bit colour image.")
+        raise PhotoError(key="photo_not_8bit")
     height, width = image.shape[:2]
     long_edge = max(height, width)
     if long_edge > max_px:
@@ -174,7 +170,7 @@ def prepare_photo(
         image = cv2.resize(image, (width, height), interpolation=cv2.INTER_AREA)
     ok, encoded = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, int(quality)])
     if not ok:
-        raise PhotoError("The picture could not be converted to JPEG.")
+        raise PhotoError(key="photo_no_jpeg")
     return encoded.tobytes(), int(width), int(height)
 
 

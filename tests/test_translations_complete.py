@@ -218,3 +218,17 @@ def test_summary_in_chinese_shows_no_raw_enum_value(
         assert _raw_values(texts) == []
     finally:
         translations.switch("en")
+
+
+def test_photo_and_override_refusals_speak_chinese() -> None:
+    from app.domain import DomainError
+    from app.rules import check_override
+    from app.workflow import PhotoError, prepare_photo
+
+    with pytest.raises(PhotoError) as photo:
+        prepare_photo(b"", 640, 80)
+    assert photo.value.message("zh_CN") == "文件为空，不是照片。"
+    with pytest.raises(DomainError) as override:
+        check_override(Classification.DAMAGED, Classification.INTACT, " ")
+    assert override.value.message("zh_CN") == "将判定从“损坏”改为“完好”需要填写原因"
+    assert "damaged" not in override.value.message("zh_CN")
