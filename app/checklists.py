@@ -519,7 +519,7 @@ def _clean_accessory(name: str) -> str:
 
 
 def merge_expected_accessories(
-    template: ChecklistTemplate, expected: Iterable[str]
+    template: ChecklistTemplate, expected: Iterable[object]  # from the case API: may be anything
 ) -> ChecklistTemplate:
     """Add a required pass/fail accessory step for each expected accessory not yet covered.
 

@@ -271,6 +271,46 @@ _LABELS: dict[str, tuple[str, str]] = {
     "photo_no_jpeg": ("The picture could not be converted to JPEG.", "图片无法转换为 JPEG。"),
     "override_needs_reason": ("Changing the classification from {old} to {new} needs a reason",
                               "将判定从“{old}”改为“{new}”需要填写原因"),
+    # line matching for resolved offline inspections (14.2)
+    "fit_category_same": ("category {line}: same", "品类 {line}：相同"),
+    "fit_category_different": ("category {line}: different (inspected as {inspected})",
+                               "品类 {line}：不同（按 {inspected} 检验）"),
+    "fit_category_unknown": ("category: not known", "品类：未知"),
+    "fit_sku_same": ("SKU {line}: same", "SKU {line}：相同"),
+    "fit_sku_different": ("SKU {line}: different", "SKU {line}：不同"),
+    "fit_sku_unknown": ("SKU {line}: not recorded at the bench", "SKU {line}：检验时未记录"),
+    "fit_serial_same": ("serial {line}: same as scanned", "序列号 {line}：与扫描一致"),
+    "fit_serial_different": ("serial {line}: different (scanned {scanned})",
+                             "序列号 {line}：不同（扫描 {scanned}）"),
+    "fit_serial_unknown": ("serial {line}: nothing to compare (scanned {scanned})",
+                           "序列号 {line}：无法比较（扫描 {scanned}）"),
+    "choose_line_reason": ("case {rma} has {count} item lines that could be this {category} "
+                           "inspection; choose the line",
+                           "售后单 {rma} 有 {count} 个商品行可能对应本次 {category} 检验；"
+                           "请选择商品行"),
+    "no_line_choice": ("this item has no resolved case with lines to choose from",
+                       "该事项没有可供选择商品行的已核实售后单"),
+    "unknown_line": ("case {rma} has no item line {line}", "售后单 {rma} 没有商品行 {line}"),
+    "unverified_rma": ("unverified (scanned {code})", "未核实（扫描 {code}）"),
+    # serial/IMEI mismatch escalation (14.3)
+    "serial_mismatch": ("Serial/IMEI mismatch", "序列号/IMEI 不符"),
+    "serial_mismatches": ("Serial/IMEI mismatches", "序列号/IMEI 不符数"),
+    "mismatch_signed": ("yes: signed off by shift lead {lead} at {at}",
+                        "是：班组长 {lead} 于 {at} 签核"),
+    "mismatch_unsigned": ("yes: found when the case resolved, not signed off",
+                          "是：售后单核实时发现，未签核"),
+    "mismatch_needs_sign_off": ("The scanned serial/IMEI differs from the case: a shift lead "
+                                "must sign off with badge or ID and PIN before you confirm.",
+                                "扫描的序列号/IMEI 与售后单不符：确认前须由班组长用工牌或工号"
+                                "及 PIN 签核。"),
+    "sign_off_stale": ("The serial/IMEI changed after the sign-off: the shift lead must sign "
+                       "off again.", "签核后序列号/IMEI 已更改：须由班组长重新签核。"),
+    "sign_off_not_lead": ("Only a shift lead can sign off a serial/IMEI mismatch.",
+                          "只有班组长可以签核序列号/IMEI 不符。"),
+    "sign_off_refused": ("Badge/ID or PIN not recognised.", "工牌/工号或 PIN 无法识别。"),
+    "signed_off": ("Signed off by", "签核人"),
+    "sign_off_no_mismatch": ("There is no serial/IMEI mismatch to sign off.",
+                             "没有需要签核的序列号/IMEI 不符。"),
 }
 
 _VALUES: dict[str, tuple[str, str]] = {

@@ -279,6 +279,34 @@ class Operators:
     def locked(self) -> list[tuple[str, datetime]]:
         return self.guard.locked_subjects()
 
+    def verify_lead(self, who: str, pin: str, *, action: str, subject: str = "") -> Operator:
+        """A shift lead's badge or ID plus PIN for one action (a sign-off), not a login.
+
+        Throttled like a login; every try is audited under `action`. Raises AuthError
+        for unknown credentials and PermissionDenied for an operator who is no shift lead.
+        """
+        key = who.strip()[:64]
+        self.guard.check(key[:32])
+        with self.store._read() as s:
+            row = s.scalar(select(OperatorRow).where(
+                (OperatorRow.operator_id == key) | (OperatorRow.badge_code == key),
+                OperatorRow.active == 1))
+        good = verify_pin(pin, row.pin_hash if row is not None else _dummy())
+        lead = row is not None and good and Role(row.role) is Role.SHIFT_LEAD
+        with self.store._write() as s:
+            if row is None or not good:
+                self.guard.failed(s, key[:32])
+            else:
+                self.guard.succeeded(s, key[:32])
+            append_audit(s, row.operator_id if row is not None and good else key[:32],
+                         action if lead else f"{action}_refused", subject,
+                         {"ok": lead})
+        if row is None or not good:
+            raise AuthError(key="sign_off_refused")
+        if not lead:
+            raise PermissionDenied(key="sign_off_not_lead")
+        return _to_operator(row)
+
     def logout(self, operator: Operator, reason: str = "user") -> None:
         self.store.audit(operator.operator_id, "logout", "", reason=reason)
 

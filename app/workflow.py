@@ -48,6 +48,7 @@ from app.imagecheck import (
     check_image_header,
 )
 from app.messages import Both
+from app.mismatch import SignOff, check_sign_off, sign_off
 from app.operators import Operator, require_shift_lead
 from app.rules import check_override, suggest
 from app.store.store import InspectionRecord
@@ -61,6 +62,7 @@ __all__ = [
     "PhotoTooLarge",
     "WorkflowError",
     "categories",
+    "choose_line",
     "mark_handled",
     "prepare_photo",
     "prompt_for",
@@ -240,6 +242,7 @@ class ConfirmPlan:
     disposition: Disposition | None
     missing_accessories: tuple[str, ...]
     actor: str
+    signed_off_by: str | None = None  # the shift lead who signed a serial mismatch off
 
 
 def _sync_persist(write: Callable[[], None]) -> None:
@@ -290,6 +293,7 @@ class InspectionSession:
             on_move=self._save_move,
         )
         self._serial_saved = insp.serial_number_scanned
+        self.mismatch_sign_off: SignOff | None = None
 
     def _base_template(self, template_id: str) -> ChecklistTemplate:
         for template in self.ctx.templates.values():
@@ -347,6 +351,13 @@ class InspectionSession:
     def identity(self) -> IdentityCheck:
         """How the captured serial/IMEI compares with the expected one (MISMATCH: swapped?)."""
         return self.wizard.identity_check()
+
+    def sign_off_mismatch(self, who: str, pin: str) -> SignOff:
+        """A shift lead's badge/ID + PIN for a serial mismatch (slow: scrypt; any thread)."""
+        signed = sign_off(self.ctx.operators, self.inspection_id, self.identity(),
+                          self.wizard.captured_serial(), who, pin)
+        self.mismatch_sign_off = signed
+        return signed
 
     # --- answering -----------------------------------------------------------------------
 
@@ -474,6 +485,8 @@ class InspectionSession:
             raise WorkflowError(f"Unknown classification {classification!r}") from None
         suggested = self.suggestion()
         reason = check_override(suggested.classification, chosen, override_reason)
+        lead = check_sign_off(self.identity(), self.wizard.captured_serial(),
+                              self.mismatch_sign_off, self.inspection_id)
         return ConfirmPlan(
             inspection_id=self.inspection_id,
             answers_in_order=tuple(s.step_id for s in self.template.steps),
@@ -483,6 +496,7 @@ class InspectionSession:
             disposition=self.disposition_for(chosen),
             missing_accessories=suggested.missing_accessories,
             actor=self.actor,
+            signed_off_by=lead,
         )
 
     def commit(self, plan: ConfirmPlan) -> None:
@@ -496,6 +510,8 @@ class InspectionSession:
             disposition=plan.disposition,
             missing_accessories=plan.missing_accessories,
             actor=plan.actor,
+            serial_mismatch=plan.signed_off_by is not None,
+            signed_off_by=plan.signed_off_by,
         )
 
     def confirm(self, classification: Classification | str, override_reason: str | None) -> None:
@@ -520,6 +536,13 @@ def retry_needs_attention(ctx: StationContext, inspection_id: str,
     """Send a needs-attention item again; shift leads only."""
     lead = require_shift_lead(_who(ctx, by), "retry an item that needs attention")
     ctx.store.retry_attention(inspection_id, by=lead)
+
+
+def choose_line(ctx: StationContext, inspection_id: str, line_id: str,
+                by: Operator | object | None = _CURRENT) -> None:
+    """A shift lead picks the item line of a resolved offline inspection; it is then sent."""
+    lead = require_shift_lead(_who(ctx, by), "choose the item line")
+    ctx.store.choose_line(inspection_id, line_id, by=lead)
 
 
 def mark_handled(ctx: StationContext, inspection_id: str, note: str,

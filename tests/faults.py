@@ -400,13 +400,15 @@ def jpeg_bytes(size: int, rng: random.Random) -> bytes:
 
 def complete_inspection(store: Store, case: Case | None, *, rng: random.Random,
                         photos: int = 2, photo_size: int = 3000, scanned_code: str = "",
-                        category: str = "audio", line: int = 0) -> str:
+                        category: str = "audio", line: int = 0, serial: str | None = None) -> str:
     """A completed inspection with photos, as the bench would leave it; returns its id."""
     item = case.items[line] if case is not None else None
     insp = store.start_inspection(template=TEMPLATE, station_id="BENCH-T", inspector_id="E1027",
                                   case=case, item=item, scanned_code=scanned_code,
                                   category=category)
     iid = insp.inspection_id
+    if serial is not None:
+        store.set_serial_scanned(iid, serial)
     pids = [store.add_photo(iid, "app-shell", jpeg_bytes(photo_size, rng), mime="image/jpeg",
                             width=1600, height=1200, actor="E1027").photo_id
             for _ in range(photos)]

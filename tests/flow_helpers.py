@@ -268,3 +268,20 @@ def screenshot(widget: Any, name: str) -> Path:
     assert (pixmap.width(), pixmap.height()) == SCREEN_SIZE
     assert pixmap.save(str(path)), f"could not write {path}"
     return path
+
+
+def walk_all_pass(session: Any, serial: str = EXPECTED_SERIAL) -> None:
+    """Answer every step of an InspectionSession so the item is intact; reach the summary."""
+    from app.domain import Result
+
+    while session.current is not None:
+        step = session.current
+        if step.capture:
+            session.answer(Result.VALUE, serial)
+        elif step.kind.value == "number":
+            session.answer(Result.VALUE, "93")
+        elif step.kind.value == "choice":
+            session.answer(Result.VALUE, "A")
+        else:
+            session.answer(Result.PASS)
+        session.next()

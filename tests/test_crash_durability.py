@@ -41,12 +41,12 @@ for n in itertools.count():
 
 def _run_and_kill(folder: Path, mode: str, lines_before_kill: int) -> list[str]:
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
-    proc = subprocess.Popen([sys.executable, "-c", WORKER, str(folder), mode],
-                            stdout=subprocess.PIPE, text=True, env=env)
-    assert proc.stdout is not None
-    seen = [proc.stdout.readline().strip() for _ in range(lines_before_kill)]
-    proc.send_signal(signal.SIGKILL)
-    proc.wait(timeout=30)
+    with subprocess.Popen([sys.executable, "-c", WORKER, str(folder), mode],
+                          stdout=subprocess.PIPE, text=True, env=env) as proc:
+        assert proc.stdout is not None
+        seen = [proc.stdout.readline().strip() for _ in range(lines_before_kill)]
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
     return seen
 
 

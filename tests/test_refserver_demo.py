@@ -103,7 +103,8 @@ def test_cli_starts_prints_base_url_and_serves(tmp_path: Path) -> None:
         assert requests.get(f"{url}/health", headers=bad, timeout=5).status_code == 401
     finally:
         proc.terminate()
-        assert proc.wait(timeout=10) == 0
+        proc.communicate(timeout=10)  # waits, and closes both pipes
+        assert proc.returncode == 0
     assert db.exists()
     assert (tmp_path / "demo-photos").is_dir()
 
@@ -135,4 +136,5 @@ def test_cli_no_seed_starts_empty(tmp_path: Path) -> None:
         assert r.status_code == 404
     finally:
         proc.terminate()
-        assert proc.wait(timeout=10) == 0
+        proc.communicate(timeout=10)  # waits, and closes both pipes
+        assert proc.returncode == 0

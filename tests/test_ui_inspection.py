@@ -164,8 +164,11 @@ def test_serial_mismatch_shows_a_red_banner(qtbot: Any, services: Any, ctx: Any)
     assert ctx.store.load_inspection(flow.inspection_id).serial_number_scanned == EXPECTED_SERIAL
 
 
-def _walk_to_summary(qtbot: Any, flow: InspectionFlow, *, battery: str = "91") -> None:
-    _type_value(qtbot, flow, EXPECTED_SERIAL)  # app-serial
+def _walk_to_summary(qtbot: Any, flow: InspectionFlow, *, battery: str = "91",
+                     serial: str = EXPECTED_SERIAL) -> None:
+    _type_value(qtbot, flow, serial)  # app-serial
+    if serial != EXPECTED_SERIAL:
+        qtbot.keyClick(flow.value_edit, Key.Key_Return)  # the mismatch banner was seen: go on
     _key(qtbot, flow, Key.Key_P)  # app-body
     _key(qtbot, flow, Key.Key_Return)
     _key(qtbot, flow, Key.Key_P)  # fn-power
@@ -339,3 +342,53 @@ def test_an_image_bomb_imported_as_a_photo_is_refused_with_its_size(
     qtbot.waitUntil(lambda: "not saved" in flow.message.text(), timeout=5000)
     assert "9000x9000 pixels, more than the limit of 50 MP" in flow.message.text()
     assert flow.photos.photo_ids() == []
+
+
+def test_an_inspector_cannot_confirm_a_mismatch_without_a_leads_pin(
+        qtbot: Any, services: Any, ctx: Any) -> None:
+    flow = _open(qtbot, services, _new(ctx, reason="no_longer_needed"))
+    _walk_to_summary(qtbot, flow, serial="SN-SWAPPED-9")
+    box = flow.sign_off_box
+    assert box.isVisible() and not flow.confirm_button.isEnabled()
+    with qtbot.assertNotEmitted(flow.confirmed, wait=200):
+        _key(qtbot, flow, Key.Key_Return)  # Enter on the summary: refused by the core
+    _drain(services)
+    assert "shift lead must sign off" in flow.message.text()
+    assert flow.focusWidget() is box.who_edit, flow.focusWidget()
+
+    def sign(who: str, pin: str) -> None:
+        box.who_edit.setFocus()
+        box.who_edit.clear()
+        qtbot.keyClicks(box.who_edit, who)
+        qtbot.keyClick(box.who_edit, Key.Key_Return)  # a badge scan ends with Enter: to PIN
+        assert flow.focusWidget() is box.pin_edit
+        qtbot.keyClicks(box.pin_edit, pin)
+        qtbot.keyClick(box.pin_edit, Key.Key_Return)
+        qtbot.waitUntil(lambda: not box.busy, timeout=10_000)
+
+    sign("insp1", "5678")  # the inspector's own, valid PIN
+    assert "Only a shift lead" in box.status.text() and not flow.confirm_button.isEnabled()
+    sign("lead1", "0000")
+    assert "not recognised" in box.status.text() and not flow.confirm_button.isEnabled()
+    assert flow.session is not None and flow.session.mismatch_sign_off is None
+    sign("BADGE-LEAD", "123456")
+    assert "lead1" in box.status.text() and not box.pin_edit.isEnabled()
+    assert flow.confirm_button.isEnabled()
+    screenshot(flow, "inspection_mismatch_signed")
+    with qtbot.waitSignal(flow.confirmed, timeout=5000):
+        flow.setFocus()
+        _key(qtbot, flow, Key.Key_Return)
+    rec = ctx.store.record(flow.inspection_id)
+    assert rec.serial_mismatch and rec.mismatch_signed_by == "lead1"
+    assert rec.serial_scanned == "SN-SWAPPED-9"
+
+
+def test_the_sign_off_box_speaks_chinese(qtbot: Any, services: Any, ctx: Any) -> None:
+    ctx.settings = ctx.settings.replace(language="zh_CN")
+    flow = _open(qtbot, services, _new(ctx, reason="no_longer_needed"))
+    _walk_to_summary(qtbot, flow, serial="SN-SWAPPED-9")
+    flow.sign_off_box.who_edit.setText("lead1")
+    flow.sign_off_box.pin_edit.setText("0000")
+    flow.sign_off_box.sign()
+    qtbot.waitUntil(lambda: not flow.sign_off_box.busy, timeout=10_000)
+    assert flow.sign_off_box.status.text() == "工牌/工号或 PIN 无法识别。"

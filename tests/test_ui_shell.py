@@ -16,7 +16,7 @@ from shiboken6 import Shiboken
 
 from app.refserver import RunningServer, start_server
 from app.scanning.events import ScanSource
-from tests.flow_helpers import ctx, services
+from tests.flow_helpers import PacedClock, ctx, services
 from tests.ui_helpers import (
     AMBIGUOUS_ORDER,
     RMA,
@@ -55,6 +55,7 @@ def test_login_by_badge_then_logout_by_key(station: Station, qtbot: Any) -> None
     assert w.current_screen() is w.login_screen
     assert "UI-BENCH-01" in w.login_screen.station_label.text()
     assert w.login_screen.badge_edit.hasFocus()
+    w.login_screen.clock = PacedClock(0.004, start=time.monotonic())  # a scanner, any load
     qtbot.keyClicks(w.login_screen.badge_edit, "E2001")  # a scanner-speed burst
     qtbot.keyClick(w.login_screen.badge_edit, Qt.Key.Key_Return)
     # A shift lead's badge alone never logs in: the PIN is asked for.

@@ -20,6 +20,7 @@ from PySide6.QtCore import QDate, QEvent, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QDateEdit,
     QGroupBox,
@@ -36,10 +37,12 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain import Classification, Disposition
+from app.line_match import LineMatch, match_line
 from app.messages import value_label, value_title
 from app.store.store import InspectionRecord, OutboxState
-from app.workflow import mark_handled, report_prompts, retry_needs_attention
+from app.workflow import choose_line, mark_handled, report_prompts, retry_needs_attention
 from ui.i18n import error_text
+from ui.line_choice import LineChoiceDialog
 from ui.report_preview import ReportPreviewDialog, render_and_preview
 from ui.services import Services
 from ui.widgets import ERROR_COLOUR, INFO_COLOUR, OK_COLOUR, WARN_COLOUR, FlashLabel, page_header
@@ -70,6 +73,8 @@ class HistoryScreen(QWidget):
         super().__init__(parent)
         self.services = services
         self.records: list[InspectionRecord] = []
+        self.loaded_records: list[InspectionRecord] = []  # before the mismatch filter
+        self.line_dialog: LineChoiceDialog | None = None
         self.day = date.today()
         self.searching = ""
         self._said_empty = False
@@ -94,6 +99,9 @@ class HistoryScreen(QWidget):
             top.addWidget(b)
         self.search_button.clicked.connect(self.search)
         self.today_button.clicked.connect(self.show_today)
+        self.mismatch_filter = QCheckBox(self)  # issue 14.3: only serial/IMEI mismatches
+        self.mismatch_filter.toggled.connect(lambda _on: self._show_records(self.loaded_records))
+        top.addWidget(self.mismatch_filter)
         root.addLayout(top)
 
         split = QSplitter(Qt.Orientation.Horizontal, self)
@@ -123,6 +131,9 @@ class HistoryScreen(QWidget):
         self.lead_box = QGroupBox(self)
         lead = QHBoxLayout(self.lead_box)
         self.retry_button = QPushButton(self.lead_box)
+        self.choose_line_button = QPushButton(self.lead_box)
+        self.choose_line_button.clicked.connect(self.choose_line_for_selected)
+        lead.addWidget(self.choose_line_button)
         self.note_edit = QLineEdit(self.lead_box)
         self.note_edit.setMinimumHeight(40)
         self.handled_button = QPushButton(self.lead_box)
@@ -149,7 +160,7 @@ class HistoryScreen(QWidget):
         rep.addWidget(self.shift_report_button)
         bottom.addWidget(self.report_box, 4)
         for b in (self.retry_button, self.handled_button, self.inspection_report_button,
-                  self.shift_report_button):
+                  self.shift_report_button, self.choose_line_button):
             b.setMinimumHeight(44)
         root.addLayout(bottom)
         self._fill_shifts()
@@ -211,22 +222,39 @@ class HistoryScreen(QWidget):
     def disposition_name(self, d: Disposition | None) -> str:
         return value_title(self.services.ctx.settings.language, d.value) if d else ""
 
+    def rma_text(self, r: InspectionRecord) -> str:
+        """The RMA, or what the offline inspection was scanned as: never an internal id."""
+        if r.rma:
+            return r.rma
+        if r.candidate_case is not None:
+            return self.tr("%1: choose the line").replace("%1", r.candidate_case.rma)
+        return self.tr("unverified: %1").replace("%1", r.scanned_code)
+
+    def class_text(self, r: InspectionRecord) -> str:
+        text = self.classification_name(r.classification) + ("*" if r.override_reason else "")
+        if r.serial_mismatch:
+            text += " · " + self.tr("serial mismatch")
+        return text
+
     def _show_records(self, records: Any) -> None:
         selected = self.selected()
-        self.records = list(records)
+        self.loaded_records = list(records)
+        self.records = [r for r in self.loaded_records
+                        if r.serial_mismatch or not self.mismatch_filter.isChecked()]
         self.table.setRowCount(len(self.records))
         for row, r in enumerate(self.records):
             values = [
                 r.completed_at.astimezone().strftime("%H:%M"),
-                r.rma or (self.tr("unverified: %1").replace("%1", r.scanned_code)),
-                r.sku or "",
+                self.rma_text(r),
+                r.item_text(),
                 r.inspector_id,
-                self.classification_name(r.classification) + ("*" if r.override_reason else ""),
+                self.class_text(r),
                 self.disposition_name(r.disposition),
                 self.state_name(r.sync_state),
             ]
             for col, text in enumerate(values):
                 item = QTableWidgetItem(text)
+                item.setToolTip(text)  # narrow columns elide the item and the flag
                 item.setData(Qt.ItemDataRole.UserRole, r.inspection_id)
                 if col == COLUMNS - 1:
                     item.setForeground(QBrush(QColor(_STATE_COLOURS.get(r.sync_state,
@@ -283,6 +311,8 @@ class HistoryScreen(QWidget):
         attention = record is not None and record.sync_state == OutboxState.ATTENTION
         self.retry_button.setEnabled(attention)
         self.handled_button.setEnabled(attention)
+        self.choose_line_button.setEnabled(attention and record is not None
+                                           and record.candidate_case is not None)
         self.inspection_report_button.setEnabled(record is not None)
         self.detail.setPlainText(self.describe(record) if record else "")
 
@@ -292,8 +322,9 @@ class HistoryScreen(QWidget):
         prompts = report_prompts(self.services.ctx, r, lang)
         lines = [
             self.tr("Inspection %1").replace("%1", r.inspection_id),
-            self.tr("RMA: %1   order: %2").replace("%1", r.rma or "-").replace(
+            self.tr("RMA: %1   order: %2").replace("%1", self.rma_text(r)).replace(
                 "%2", r.order_id or "-"),
+            self.tr("Item: %1").replace("%1", r.item_text()),
             self.tr("Inspector: %1   completed: %2").replace("%1", r.inspector_id).replace(
                 "%2", r.completed_at.astimezone().strftime("%Y-%m-%d %H:%M")),
             self.tr("Customer reason: %1").replace(
@@ -310,6 +341,9 @@ class HistoryScreen(QWidget):
             lines.append(self.tr("Missing: %1").replace("%1", ", ".join(r.missing_accessories)))
         lines.append(self.tr("Serial expected / scanned: %1 / %2").replace(
             "%1", r.serial_expected or "-").replace("%2", r.serial_scanned or "-"))
+        if r.serial_mismatch:
+            lines.append(self.tr("SERIAL/IMEI MISMATCH, signed off by: %1").replace(
+                "%1", r.mismatch_signed_by or self.tr("nobody (found when the case resolved)")))
         lines.append(self.tr("Sync: %1").replace("%1", self.state_name(r.sync_state)))
         if r.attention_reason:
             lines.append(self.tr("Needs attention because: %1").replace(
@@ -317,6 +351,8 @@ class HistoryScreen(QWidget):
         if r.unverified:
             lines.append(self.tr("Unverified: scanned %1 while offline").replace(
                 "%1", r.scanned_code))
+        if r.candidate_case is not None:
+            lines += self._line_fits(r, lang)
         lines.append("")
         for a in r.answers:
             value = f" = {a.value}" if a.value is not None else ""
@@ -337,6 +373,50 @@ class HistoryScreen(QWidget):
         self.services.run_in_background(
             lambda: retry_needs_attention(ctx, iid, by), lambda _: self._done(
                 self.tr("Queued to be sent again.")), self._failed, writes=True)
+
+    @staticmethod
+    def line_match(r: InspectionRecord) -> LineMatch:
+        """The core's verdict on each line of the case an offline inspection resolved to."""
+        assert r.candidate_case is not None
+        return match_line(r.candidate_case, category=r.category, serial=r.serial_scanned,
+                          sku=r.sku)
+
+    def _line_fits(self, r: InspectionRecord, lang: str) -> list[str]:
+        """Why each line of the resolved case fits or not (the core's rule, app/line_match)."""
+        assert r.candidate_case is not None
+        match = self.line_match(r)
+        out = [self.tr("Case %1 resolved; choose the line (shift lead):").replace(
+            "%1", r.candidate_case.rma)]
+        for fit in match.lines:
+            verdict = self.tr("fits") if fit.fits else self.tr("does not fit")
+            out.append(f"  {fit.item.line_id} {fit.item.sku} / {fit.item.title}: {verdict}")
+            out += [f"      {why}" for why in fit.reasons(lang)]
+        return out
+
+    def choose_line_for_selected(self) -> None:
+        """Open the line choice for the selected item; the core checks and sends it."""
+        record = self.selected()
+        if record is None or record.candidate_case is None or self.line_dialog is not None:
+            return
+        dialog = LineChoiceDialog(record, self.line_match(record),
+                                  self.services.ctx.settings.language, self)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        self.line_dialog = dialog
+        ctx, iid, by = self.services.ctx, record.inspection_id, self.services.ctx.operator
+
+        def chosen(line_id: str) -> None:
+            self.services.run_in_background(
+                lambda: choose_line(ctx, iid, line_id, by), lambda _: self._done(
+                    self.tr("Line %1 chosen: queued to be sent.").replace("%1", line_id)),
+                self._failed, writes=True)
+
+        def finished(_result: int) -> None:
+            self.line_dialog = None
+            dialog.deleteLater()
+
+        dialog.chosen.connect(chosen)
+        dialog.finished.connect(finished)
+        dialog.open()
 
     def mark_selected_handled(self) -> None:
         record = self.selected()
@@ -431,11 +511,13 @@ class HistoryScreen(QWidget):
         self.search_button.setText(self.tr("Search"))
         self.today_button.setText(self.tr("Today"))
         self.table.setHorizontalHeaderLabels([
-            self.tr("Time"), self.tr("RMA"), self.tr("SKU"), self.tr("Inspector"),
+            self.tr("Time"), self.tr("RMA"), self.tr("Item"), self.tr("Inspector"),
             self.tr("Classification"), self.tr("Disposition"), self.tr("Sync"),
         ])
         self.lead_box.setTitle(self.tr("Needs attention (shift lead)"))
         self.retry_button.setText(self.tr("Retry"))
+        self.choose_line_button.setText(self.tr("Choose line…"))
+        self.mismatch_filter.setText(self.tr("Serial mismatches only"))
         self.note_edit.setPlaceholderText(self.tr("How was it handled?"))
         self.handled_button.setText(self.tr("Mark handled"))
         self.report_box.setTitle(self.tr("Reports"))
@@ -443,8 +525,7 @@ class HistoryScreen(QWidget):
         self.shift_report_button.setText(self.tr("Shift report…"))
         self._fill_shifts()
         for row, r in enumerate(self.records):
-            for col, text in ((4, self.classification_name(r.classification)
-                               + ("*" if r.override_reason else "")),
+            for col, text in ((1, self.rma_text(r)), (4, self.class_text(r)),
                               (5, self.disposition_name(r.disposition)),
                               (COLUMNS - 1, self.state_name(r.sync_state))):
                 item = self.table.item(row, col)

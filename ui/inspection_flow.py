@@ -59,6 +59,7 @@ from app.wizard import IdentityCheck
 from app.workflow import InspectionSession, prompt_for
 from ui.i18n import error_text
 from ui.input_keys import KeyFeed
+from ui.mismatch_signoff import SignOffBox
 from ui.photo_widgets import PhotoPanel
 from ui.services import Services
 from ui.widgets import (
@@ -310,6 +311,9 @@ class InspectionFlow(QWidget):
         self.identity_label.setTextFormat(Qt.TextFormat.PlainText)
         self.identity_label.setWordWrap(True)
         layout.addWidget(self.identity_label)
+        self.sign_off_box = SignOffBox(self.services, page)  # a mismatch needs a lead (14.3)
+        self.sign_off_box.signed.connect(self._signed_off)
+        layout.addWidget(self.sign_off_box)
 
         box = QFrame(page)
         box.setFrameShape(QFrame.Shape.StyledPanel)
@@ -566,6 +570,10 @@ class InspectionFlow(QWidget):
     def mismatch_shown(self) -> bool:
         return not self.identity_banner.isHidden()
 
+    def _signed_off(self, _signed: object) -> None:
+        self.message.show_message("")  # the "needs a sign-off" refusal no longer holds
+        self._update_nav()
+
     def _update_nav(self) -> None:
         s = self.session
         at_summary = s is not None and s.current is None
@@ -574,7 +582,8 @@ class InspectionFlow(QWidget):
         self.back_button.setEnabled(s is not None and s.wizard.index > 0 and not self.confirming)
         self.next_button.setEnabled(s is not None and s.wizard.can_next())
         if at_summary:
-            self.confirm_button.setEnabled(self.override_ok() and not self.confirming)
+            self.confirm_button.setEnabled(self.override_ok() and not self.confirming
+                                           and self.sign_off_box.satisfied())
 
     def _show_summary(self) -> None:
         s = self.session
@@ -623,6 +632,7 @@ class InspectionFlow(QWidget):
             IdentityCheck.NO_CAPTURE_STEP: "",
         }
         self.identity_label.setText(texts[identity])
+        self.sign_off_box.show_for(s, identity is IdentityCheck.MISMATCH)
         self.override_label.setText(self.tr("Classification"))
         self.reason_label.setText(self.tr("Override reason"))
         self.reason_edit.setPlaceholderText(self.tr("required when you change the classification"))
@@ -785,7 +795,9 @@ class InspectionFlow(QWidget):
             plan = s.prepare_confirm(self.chosen_classification(), self.reason_edit.text())
         except DomainError as exc:
             self._error(exc)
-            if not self.reason_edit.text().strip():
+            if exc.key in ("mismatch_needs_sign_off", "sign_off_stale"):
+                self.sign_off_box.who_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+            elif not self.reason_edit.text().strip():
                 self.reason_edit.setFocus(Qt.FocusReason.OtherFocusReason)
             return
         self.confirming = True

@@ -467,9 +467,9 @@ class ScanScreen(QWidget):
         self.choices.setCurrentRow(0)
 
     def _pick(self) -> None:
-        item = self.choices.currentItem()
-        if item is None:
+        if self.choices.currentRow() < 0:  # nothing chosen (the stubs say an item is)
             return
+        item = self.choices.currentItem()
         value = str(item.data(Qt.ItemDataRole.UserRole))
         choice = self.choice
         self._show_choice(Choice.NONE)

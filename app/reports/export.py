@@ -26,6 +26,8 @@ COLUMNS = (
     "classification_suggested", "override_reason", "disposition", "missing_accessories",
     "failed_steps", "notes", "photos", "claim_mismatch", "sync_state", "attention_reason",
     "payload_sha256",
+    # issue 14.2/14.3: what an unverified item was scanned as; the serial check
+    "scanned_code", "serial_expected", "serial_scanned", "serial_mismatch", "mismatch_signed_by",
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -91,6 +93,11 @@ def record_row(record: InspectionRecord, tz: tzinfo | None,
         r.sync_state,
         r.attention_reason,
         r.payload_sha256,
+        r.scanned_code,
+        r.serial_expected,
+        r.serial_scanned,
+        r.serial_mismatch,
+        r.mismatch_signed_by,
     ]
 
 

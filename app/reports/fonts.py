@@ -30,7 +30,7 @@ _FILES = {
     CJK: "DroidSansFallbackFull.ttf",
 }
 _lock = threading.Lock()
-_registered = False
+_registered = threading.Event()  # set once the fonts are registered in this process
 
 
 class FontError(RuntimeError):
@@ -39,11 +39,10 @@ class FontError(RuntimeError):
 
 def register_fonts() -> None:
     """Register the report fonts with ReportLab once per process (thread-safe)."""
-    global _registered
-    if _registered:
+    if _registered.is_set():
         return
     with _lock:
-        if _registered:
+        if _registered.is_set():
             return
         for name, file_name in _FILES.items():
             path = FONT_DIR / file_name
@@ -61,7 +60,7 @@ def register_fonts() -> None:
         for bold in (0, 1):
             for italic in (0, 1):
                 addMapping(CJK, bold, italic, CJK)
-        _registered = True
+        _registered.set()
 
 
 @lru_cache(maxsize=4)

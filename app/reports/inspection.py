@@ -81,6 +81,14 @@ def _item_of(record: InspectionRecord) -> CaseItem | None:
     return case.items[0] if case.items else None
 
 
+def mismatch_text(record: InspectionRecord, lang: str, tz: tzinfo | None) -> str:
+    """Who signed a serial/IMEI mismatch off, and when (or that nobody could, yet)."""
+    if record.mismatch_signed_by:
+        return t(lang, "mismatch_signed", lead=record.mismatch_signed_by,
+                 at=fmt_time(record.mismatch_signed_at, tz))
+    return t(lang, "mismatch_unsigned")
+
+
 def _code128(rma: str) -> Flowable:
     return Code128(rma, barWidth=CODE128_BAR_WIDTH, barHeight=CODE128_HEIGHT,
                    humanReadable=True, fontSize=8, fontName=SANS)
@@ -211,7 +219,7 @@ def build_inspection_story(
         (t(lang, "completed"), fmt_time(record.completed_at, tz, seconds=True)),
         (t(lang, "duration"),
          fmt_duration((record.completed_at - record.started_at).total_seconds())),
-        (t(lang, "rma"), record.rma or "—"),
+        (t(lang, "rma"), record.rma or t(lang, "unverified_rma", code=record.scanned_code or "—")),
         (t(lang, "case_id"), case_id or "—"),
         (t(lang, "order_id"), record.order_id or "—"),
     ]
@@ -259,6 +267,8 @@ def build_inspection_story(
             (t(lang, "suggested"), value_label(lang, record.classification_suggested.value)),
             (t(lang, "override_reason"), record.override_reason or "—"),
         ]
+    if record.serial_mismatch:
+        findings.append((t(lang, "serial_mismatch"), mismatch_text(record, lang, tz)))
     findings += [
         (t(lang, "disposition"),
          value_label(lang, record.disposition.value if record.disposition else None)),

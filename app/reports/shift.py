@@ -96,6 +96,29 @@ def _pairs(left: list[Flowable], right: list[Flowable], width: float) -> Table:
     return tbl
 
 
+def _rma(lang: str, rma: str | None, scanned_code: str) -> str:
+    """The RMA, or what was scanned while it is unverified: never an internal id."""
+    return rma or t(lang, "unverified_rma", code=scanned_code or "—")
+
+
+def _serial_mismatch_section(stats: ShiftStats, st: Styles, lang: str,
+                             doc_width: float) -> list[Flowable]:
+    """Serial/IMEI mismatches of the shift and who signed each off (issue 14.3)."""
+    out: list[Flowable] = [st.para(f"{t(lang, 'serial_mismatches')} "
+                                   f"({len(stats.serial_mismatches)})", st.h2)]
+    if not stats.serial_mismatches:
+        return [*out, st.para(t(lang, "none_listed"))]
+    rows: list[list[Any]] = [[st.para(t(lang, k), st.bold) for k in
+                              ("rma", "item", "inspector", "serial_expected", "serial_scanned",
+                               "signed_off")]]
+    for m in stats.serial_mismatches:
+        rows.append([st.para(_rma(lang, m.rma, "")), st.para(m.item), st.para(m.inspector_id),
+                     st.para(m.expected or "—"), st.para(m.scanned or "—"),
+                     st.para(m.signed_by or t(lang, "none"))])
+    return [*out, grid_table(rows, [doc_width * w for w in (0.18, 0.22, 0.1, 0.17, 0.17, 0.16)],
+                             zebra=True)]
+
+
 def build_shift_story(stats: ShiftStats, *, title: str, station_id: str, doc_width: float,
                       st: Styles, language: str, tz: tzinfo | None) -> list[Flowable]:
     lang = language
@@ -127,6 +150,7 @@ def build_shift_story(stats: ShiftStats, *, title: str, station_id: str, doc_wid
          f"({stats.no_fault_found}/{stats.defective_claims})"),
         (t(lang, "overrides"), str(len(stats.overrides))),
         (t(lang, "attention_items"), str(len(stats.attention))),
+        (t(lang, "serial_mismatches"), str(len(stats.serial_mismatches))),
     ]
     story.append(st.para(t(lang, "key_figures"), st.h2))
     story.append(grid_table([[st.para(k, st.bold), st.para(v)] for k, v in figures],
@@ -170,10 +194,10 @@ def build_shift_story(stats: ShiftStats, *, title: str, station_id: str, doc_wid
     story.append(st.para(f"{t(lang, 'overdue_list')} ({len(stats.overdue)})", st.h2))
     if stats.overdue:
         rows: list[list[Any]] = [[st.para(t(lang, k), st.bold) for k in
-                                  ("rma", "sku", "inspector", "inspect_by", "completed",
+                                  ("rma", "item", "inspector", "inspect_by", "completed",
                                    "late_by")]]
         for o in stats.overdue:
-            rows.append([st.para(o.rma or o.inspection_id), st.para(o.sku or "—"),
+            rows.append([st.para(_rma(lang, o.rma, "")), st.para(o.item or o.sku or "—"),
                          st.para(o.inspector_id), st.para(fmt_time(o.inspect_by, tz)),
                          st.para(fmt_time(o.completed_at, tz)),
                          st.para(fmt_duration(o.late_by.total_seconds()))])
@@ -211,14 +235,15 @@ def build_shift_story(stats: ShiftStats, *, title: str, station_id: str, doc_wid
     # --- overrides with their reasons
     story.append(st.para(f"{t(lang, 'overrides_list')} ({len(stats.overrides)})", st.h2))
     if stats.overrides:
-        rows = [[st.para(t(lang, k), st.bold) for k in ("rma", "inspector", "from_to",
+        rows = [[st.para(t(lang, k), st.bold) for k in ("rma", "item", "inspector", "from_to",
                                                         "reason")]]
         for ov in stats.overrides:
-            rows.append([st.para(ov.rma or ov.inspection_id), st.para(ov.inspector_id),
+            rows.append([st.para(_rma(lang, ov.rma, ov.scanned_code)), st.para(ov.item),
+                         st.para(ov.inspector_id),
                          st.para(f"{value_label(lang, ov.suggested.value)} → "
                                  f"{value_label(lang, ov.classification.value)}"),
                          st.para(ov.reason)])
-        story.append(grid_table(rows, [doc_width * w for w in (0.22, 0.14, 0.26, 0.38)],
+        story.append(grid_table(rows, [doc_width * w for w in (0.2, 0.2, 0.12, 0.2, 0.28)],
                                 zebra=True))
     else:
         story.append(st.para(t(lang, "none_listed")))
@@ -226,17 +251,20 @@ def build_shift_story(stats: ShiftStats, *, title: str, station_id: str, doc_wid
     # --- items needing attention
     story.append(st.para(f"{t(lang, 'attention_items')} ({len(stats.attention)})", st.h2))
     if stats.attention:
-        rows = [[st.para(t(lang, k), st.bold) for k in ("rma", "inspector", "sync", "reason")]]
+        rows = [[st.para(t(lang, k), st.bold) for k in ("rma", "item", "inspector", "sync",
+                                                        "reason")]]
         for a in stats.attention:
             reason = a.reason
             if reason.startswith("unverified:"):
                 reason = t(lang, "unverified_attention", code=reason.split(":", 1)[1])
-            rows.append([st.para(a.rma or a.inspection_id), st.para(a.inspector_id),
+            rows.append([st.para(_rma(lang, a.rma, a.scanned_code)), st.para(a.item),
+                         st.para(a.inspector_id),
                          st.para(value_label(lang, a.sync_state)), st.para(reason)])
-        story.append(grid_table(rows, [doc_width * w for w in (0.26, 0.14, 0.18, 0.42)],
+        story.append(grid_table(rows, [doc_width * w for w in (0.2, 0.18, 0.1, 0.14, 0.38)],
                                 zebra=True))
     else:
         story.append(st.para(t(lang, "none_listed")))
+    story += _serial_mismatch_section(stats, st, lang, doc_width)
     story.append(st.para(t(lang, "sync_states"), st.h2))
     story.append(grid_table(
         [[st.para(value_label(lang, k)), st.para(str(n))] for k, n in stats.sync_states.items()],

@@ -121,6 +121,7 @@ class Overdue:
     inspect_by: datetime
     completed_at: datetime
     late_by: timedelta
+    item: str = ""  # "SKU / title" (InspectionRecord.item_text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +132,8 @@ class Override:
     suggested: Classification
     classification: Classification
     reason: str
+    item: str = ""
+    scanned_code: str = ""  # what was scanned, for an RMA still unverified
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +143,21 @@ class Attention:
     inspector_id: str
     sync_state: str
     reason: str  # attention reason, or "unverified:<scanned code>"
+    item: str = ""
+    scanned_code: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SerialMismatch:
+    """A scanned serial/IMEI that differs from the case line's (issue 14.3)."""
+
+    inspection_id: str
+    rma: str | None
+    item: str
+    inspector_id: str
+    expected: str | None
+    scanned: str | None
+    signed_by: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,6 +201,7 @@ class ShiftStats:
     overrides: list[Override]
     attention: list[Attention]
     sync_states: dict[str, int] = field(default_factory=dict)
+    serial_mismatches: list[SerialMismatch] = field(default_factory=list)
 
     @property
     def on_time_share(self) -> float | None:
@@ -260,7 +279,7 @@ def compute_shift_stats(
         else:
             overdue.append(Overdue(r.inspection_id, r.rma, r.sku, r.inspector_id,
                                    r.case.inspect_by, r.completed_at,
-                                   r.completed_at - r.case.inspect_by))
+                                   r.completed_at - r.case.inspect_by, r.item_text()))
     overdue.sort(key=lambda o: o.late_by, reverse=True)
 
     durations = [max(0.0, (r.completed_at - r.started_at).total_seconds()) for r in recs]
@@ -289,17 +308,24 @@ def compute_shift_stats(
                         key=lambda s: (-s.no_fault_found, -s.rate, s.sku))
 
     overrides = [Override(r.inspection_id, r.rma, r.inspector_id, r.classification_suggested,
-                          r.classification, r.override_reason or "")
+                          r.classification, r.override_reason or "", r.item_text(),
+                          r.scanned_code)
                  for r in recs
                  if r.classification != r.classification_suggested or r.override_reason]
     attention: list[Attention] = []
     for r in recs:
         if r.sync_state == OutboxState.ATTENTION:
             attention.append(Attention(r.inspection_id, r.rma, r.inspector_id, r.sync_state,
-                                       r.attention_reason or ""))
+                                       r.attention_reason or "", r.item_text(),
+                                       r.scanned_code))
         elif r.result is None and r.sync_state == OutboxState.PENDING:
             attention.append(Attention(r.inspection_id, r.rma, r.inspector_id, r.sync_state,
-                                       f"unverified:{r.scanned_code}"))
+                                       f"unverified:{r.scanned_code}", r.item_text(),
+                                       r.scanned_code))
+    serial_mismatches = [SerialMismatch(r.inspection_id, r.rma, r.item_text(), r.inspector_id,
+                                        r.serial_expected, r.serial_scanned,
+                                        r.mismatch_signed_by)
+                         for r in recs if r.serial_mismatch]
 
     return ShiftStats(
         start=start,
@@ -328,4 +354,5 @@ def compute_shift_stats(
         sync_states=_ordered(Counter(r.sync_state for r in recs),
                              [OutboxState.PENDING, OutboxState.SENT, OutboxState.ATTENTION,
                               OutboxState.HANDLED]),
+        serial_mismatches=serial_mismatches,
     )

@@ -376,16 +376,23 @@ class Camera:
             self._still = None
             self._still_error = None
             self._still_request = True
-            while self._still is None and self._still_error is None:
+            # Read through a method: the capture thread sets both while this waits, which
+            # the reset just above would otherwise hide from the type checker.
+            still, error = self._still_result()
+            while still is None and error is None:
                 left = deadline - time.monotonic()
                 if left <= 0 or self._stop.is_set():
                     self._still_request = False
                     raise StillTimeout("The camera gave no picture in time for the photo.")
                 self._cond.wait(left)
-            if self._still_error is not None:
-                raise CameraError(self._still_error)
-            assert self._still is not None
-            return self._still
+                still, error = self._still_result()
+            if error is not None:
+                raise CameraError(error)
+            assert still is not None
+            return still
+
+    def _still_result(self) -> tuple[np.ndarray | None, str | None]:
+        return self._still, self._still_error
 
     # -- capture thread
 

@@ -184,7 +184,7 @@ def _scripts(text: str) -> set[str]:
     return out
 
 
-def check_hostile(raw: str) -> Rejected | str:
+def check_hostile(raw: object) -> Rejected | str:
     """Return the NFKC-normalised, trimmed text or the reason it is refused."""
     if not isinstance(raw, str):
         return Rejected("not text", repr(raw)[:80])

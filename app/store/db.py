@@ -192,11 +192,24 @@ def _v4(conn: Connection) -> None:
             locked_until TEXT)""")
 
 
+def _v5(conn: Connection) -> None:
+    """Serial/IMEI mismatch flag with its shift-lead sign-off; the case an unverified
+    inspection resolved to while its item line is still to be chosen (issue 14.2, 14.3)."""
+    for ddl in (
+        "ALTER TABLE inspections ADD COLUMN serial_mismatch INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE inspections ADD COLUMN mismatch_signed_by TEXT",
+        "ALTER TABLE inspections ADD COLUMN mismatch_signed_at TEXT",
+        "ALTER TABLE inspections ADD COLUMN candidate_case_id TEXT",
+    ):
+        conn.exec_driver_sql(ddl)
+
+
 MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (1, "initial schema", _v1),
     (2, "attention handling, serial index", _v2),
     (3, "Retry-After hold kept with the outbox item", _v3),
     (4, "login failures and lockouts", _v4),
+    (5, "serial mismatch sign-off, line choice for resolved cases", _v5),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

@@ -88,6 +88,12 @@ class InspectionRow(Base):
     disposition: Mapped[str | None] = mapped_column(Text)
     missing_accessories: Mapped[str] = mapped_column(Text, default="[]")
     case_body: Mapped[str | None] = mapped_column(Text)
+    # Issue 14.3: scanned serial differs from the case line's; signed off by a shift lead.
+    serial_mismatch: Mapped[bool] = mapped_column(Integer, default=0)
+    mismatch_signed_by: Mapped[str | None] = mapped_column(Text)
+    mismatch_signed_at: Mapped[datetime | None] = mapped_column(UTCText)
+    # Issue 14.2: the case an unverified inspection resolved to, while its line is chosen.
+    candidate_case_id: Mapped[str | None] = mapped_column(Text)
 
 
 class AnswerRow(Base):

@@ -45,6 +45,7 @@ from app.domain import (
     require_shift_lead,
     utcnow,
 )
+from app.line_match import serials_differ
 from app.store.audit import AUDIT_KEY, ChainCheck, append_audit, rekey_chain, verify_chain
 from app.store.db import StoreError, init_db, make_engine, quick_check, writer
 from app.store.models import (
@@ -129,6 +130,26 @@ class InspectionRecord:
     payload_sha256: str | None
     unverified: bool
     scanned_code: str
+    serial_mismatch: bool = False  # issue 14.3: scanned serial differs from the case line's
+    mismatch_signed_by: str | None = None
+    mismatch_signed_at: datetime | None = None
+    candidate_case: Case | None = None  # resolved case whose line a shift lead must choose
+
+    def item(self) -> CaseItem | None:
+        """The case's item line this inspection is of (None while unverified)."""
+        if self.case is None or self.result is None:
+            return None
+        try:
+            return self.case.item(self.result.line_id)
+        except DomainError:
+            return None
+
+    def item_text(self) -> str:
+        """The item as people name it: "SKU / title", or the category while unverified."""
+        it = self.item()
+        if it is not None:
+            return f"{it.sku} / {it.title}"
+        return self.sku or self.category
 
 
 def _is_disk_full(exc: BaseException) -> bool:
@@ -247,10 +268,14 @@ class Store:
     # --- cases (the lookup cache) -----------------------------------------------------------
 
     def cache_case(self, case: Case) -> None:
-        body = json.dumps(case.to_api(), ensure_ascii=False, sort_keys=True)
         with self._write() as s:
-            s.merge(CaseRow(case_id=case.case_id, rma=case.rma, order_id=case.order_id,
-                            body=body, fetched_at=utcnow()))
+            self._cache_case(s, case)
+
+    @staticmethod
+    def _cache_case(s: Session, case: Case) -> None:
+        body = json.dumps(case.to_api(), ensure_ascii=False, sort_keys=True)
+        s.merge(CaseRow(case_id=case.case_id, rma=case.rma, order_id=case.order_id,
+                        body=body, fetched_at=utcnow()))
 
     def cached_case(self, code: str, max_age: timedelta = timedelta(days=3)) -> Case | None:
         """A recently looked-up case by RMA, order, tracking number or case id."""
@@ -487,12 +512,18 @@ class Store:
         disposition: Disposition | None,
         missing_accessories: Sequence[str],
         actor: str,
+        serial_mismatch: bool = False,
+        signed_off_by: str | None = None,
     ) -> InspectionResult | None:
-        """Result bytes and outbox entry in one transaction. None while unverified."""
+        """Result bytes and outbox entry in one transaction. None while unverified.
+
+        A serial mismatch is stored only with the shift lead who signed it off."""
         now = utcnow()
         reason = override_reason.strip() if override_reason and override_reason.strip() else None
         if classification != classification_suggested and reason is None:
             raise DomainError("overriding the suggested classification needs a reason")
+        if serial_mismatch and not signed_off_by:
+            raise DomainError(key="mismatch_needs_sign_off")
         with self._write() as s:
             row = self._draft_row(s, inspection_id)
             insp = self._to_inspection(s, row)
@@ -503,6 +534,9 @@ class Store:
             row.override_reason = reason
             row.disposition = disposition.value if disposition else None
             row.missing_accessories = json.dumps(list(missing_accessories), ensure_ascii=False)
+            if serial_mismatch:
+                row.serial_mismatch = True
+                row.mismatch_signed_by, row.mismatch_signed_at = signed_off_by, now
             result: InspectionResult | None = None
             payload: bytes | None = None
             if not insp.unverified:
@@ -519,35 +553,85 @@ class Store:
                 "disposition": row.disposition,
                 "sha256": hashlib.sha256(payload).hexdigest() if payload else None,
             })
+            if serial_mismatch:
+                append_audit(s, str(signed_off_by), "mismatch_sign_off", inspection_id,
+                             {"inspector": actor, "expected": row.serial_expected,
+                              "scanned": row.serial_scanned})
             if reason:
                 append_audit(s, actor, "override", inspection_id,
                              {"from": classification_suggested.value,
                               "to": classification.value, "reason": reason})
         return result
 
-    def resolve_unverified(self, inspection_id: str, case: Case, line_id: str) -> bytes:
+    def resolve_unverified(self, inspection_id: str, case: Case, line_id: str, *,
+                           by: str = "station") -> bytes:
         """Attach the looked-up case to an offline inspection and freeze its bytes (once)."""
-        item = case.item(line_id)
         with self._write() as s:
+            return self._resolve(s, inspection_id, case, line_id, by)
+
+    def _resolve(self, s: Session, inspection_id: str, case: Case, line_id: str,
+                 by: str) -> bytes:
+        item = case.item(line_id)
+        row = s.get(InspectionRow, inspection_id)
+        res = s.get(ResultRow, inspection_id)
+        if row is None or res is None:
+            raise StoreError(f"no completed inspection {inspection_id}")
+        if res.payload is not None:
+            return res.payload
+        row.case_id, row.line_id = case.case_id, line_id
+        row.rma, row.order_id, row.sku = case.rma, case.order_id, item.sku
+        row.customer_reason = case.customer_reason.value
+        row.serial_expected = item.serial_number
+        row.case_body = json.dumps(case.to_api(), ensure_ascii=False)
+        row.unverified = False
+        row.candidate_case_id = None
+        # Found only now: flagged, but nobody signed it off at the bench.
+        row.serial_mismatch = serials_differ(item.serial_number, row.serial_scanned)
+        insp = self._to_inspection(s, row)
+        order = [a.step_id for a in sorted(insp.answers.values(), key=lambda a: a.answered_at)]
+        payload = _build_result(insp, row, order).payload_bytes()
+        res.payload, res.sha256 = payload, hashlib.sha256(payload).hexdigest()
+        append_audit(s, by, "resolve", inspection_id,
+                     {"case_id": case.case_id, "line_id": line_id})
+        return payload
+
+    def park_for_line_choice(self, inspection_id: str, case: Case, reason: str) -> None:
+        """The case resolved but several lines could be this item: keep the case, ask a lead."""
+        with self._write() as s:
+            self._cache_case(s, case)
             row = s.get(InspectionRow, inspection_id)
-            res = s.get(ResultRow, inspection_id)
-            if row is None or res is None:
+            ob = s.get(OutboxRow, inspection_id)
+            if row is None or ob is None:
                 raise StoreError(f"no completed inspection {inspection_id}")
-            if res.payload is not None:
-                return res.payload
-            row.case_id, row.line_id = case.case_id, line_id
-            row.rma, row.order_id, row.sku = case.rma, case.order_id, item.sku
-            row.customer_reason = case.customer_reason.value
-            row.serial_expected = item.serial_number
-            row.case_body = json.dumps(case.to_api(), ensure_ascii=False)
-            row.unverified = False
-            insp = self._to_inspection(s, row)
-            order = [a.step_id for a in sorted(insp.answers.values(), key=lambda a: a.answered_at)]
-            payload = _build_result(insp, row, order).payload_bytes()
-            res.payload, res.sha256 = payload, hashlib.sha256(payload).hexdigest()
-            append_audit(s, "station", "resolve", inspection_id,
+            row.candidate_case_id = case.case_id
+            ob.state, ob.attention_reason = OutboxState.ATTENTION, reason[:1000]
+            ob.attempts += 1
+            append_audit(s, "station", "sync_attention", inspection_id,
+                         {"reason": reason[:1000], "case_id": case.case_id})
+
+    def line_choice_case(self, inspection_id: str) -> Case | None:
+        """The resolved case whose item line a shift lead must choose, if any."""
+        with self._read() as s:
+            row = s.get(InspectionRow, inspection_id)
+            return None if row is None else self._candidate(s, row)
+
+    def choose_line(self, inspection_id: str, line_id: str, *, by: Operator) -> None:
+        """Shift lead: this offline inspection is of that line; freeze it and queue it."""
+        actor = require_shift_lead(by, "choose the item line").operator_id
+        case = self.line_choice_case(inspection_id)
+        if case is None:
+            raise DomainError(key="no_line_choice")
+        if line_id not in {it.line_id for it in case.items}:
+            raise DomainError(key="unknown_line", rma=case.rma, line=line_id)
+        with self._write() as s:
+            ob = s.get(OutboxRow, inspection_id)
+            if ob is None or ob.state != OutboxState.ATTENTION:
+                raise DomainError(key="no_line_choice")
+            self._resolve(s, inspection_id, case, line_id, actor)
+            ob.state, ob.next_attempt_at, ob.attention_reason = (
+                OutboxState.PENDING, utcnow(), None)
+            append_audit(s, actor, "line_chosen", inspection_id,
                          {"case_id": case.case_id, "line_id": line_id})
-            return payload
 
     def result_payload(self, inspection_id: str) -> bytes | None:
         with self._read() as s:
@@ -795,6 +879,10 @@ class Store:
                 attention_reason=ob.attention_reason if ob else None,
                 payload_sha256=res.sha256 if res else None,
                 unverified=bool(row.unverified), scanned_code=row.scanned_code,
+                serial_mismatch=bool(row.serial_mismatch),
+                mismatch_signed_by=row.mismatch_signed_by,
+                mismatch_signed_at=row.mismatch_signed_at,
+                candidate_case=self._candidate(s, row),
             ))
         return out
 
@@ -823,6 +911,13 @@ class Store:
         with self._read() as s:
             return {str(i): str(n) for i, n in s.execute(
                 select(OperatorRow.operator_id, OperatorRow.name))}
+
+    @staticmethod
+    def _candidate(s: Session, row: InspectionRow) -> Case | None:
+        if not row.unverified or not row.candidate_case_id:
+            return None
+        cached = s.get(CaseRow, row.candidate_case_id)
+        return Case.from_api(json.loads(cached.body)) if cached else None
 
     # --- retention --------------------------------------------------------------------------
 

@@ -616,9 +616,7 @@ def parse_retry_after(value: str | None, date_header: str | None,
         return min(float(value), MAX_RETRY_AFTER_S)
     try:
         when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when is None:
+    except (TypeError, ValueError, IndexError):  # Python 3.10+ raises, never returns None
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)

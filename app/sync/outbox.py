@@ -24,6 +24,8 @@ from sqlalchemy.orm import Session
 
 from app.domain import Case, Photo, utcnow
 from app.filelock import FileLock
+from app.line_match import match_line
+from app.messages import t
 from app.store.db import StoreError
 from app.store.models import InspectionRow
 from app.store.photos import photo_file_name, photo_path
@@ -446,27 +448,27 @@ class OutboxWorker:
             raise LocalProblem(f"the scanned code {code!r} matches several cases ({rmas}); "
                                "choose the RMA")
         case: Case = answer
-        category = inspection_category(self.store, iid)
-        matching = [it for it in case.items if it.category == category]
-        if len(matching) == 1:
-            line = matching[0]
-        elif len(case.items) == 1:
-            line = case.items[0]
-        else:
-            raise LocalProblem(
-                f"case {case.rma} has {len(matching) or len(case.items)} item lines that could "
-                f"be this {category} inspection; choose the line")
+        category, serial = inspection_category(self.store, iid)
+        match = match_line(case, category=category, serial=serial)
+        if match.chosen is None:
+            could = sum(1 for f in match.lines if f.fits) or len(case.items)
+            reason = t("en", "choose_line_reason", rma=case.rma, count=could, category=category)
+            log.warning("outbox: %s needs attention: %s", iid, reason)
+            self.store.park_for_line_choice(iid, case, reason)
+            self._mark_success(online_only=True)
+            return "attention"
+        line = match.chosen
         self.store.cache_case(case)
         self.store.resolve_unverified(iid, case, line.line_id)
         log.info("outbox: %s resolved to case %s line %s", iid, case.case_id, line.line_id)
         return None
 
 
-def inspection_category(store: Store, inspection_id: str) -> str:
-    """The category the inspector picked (Store has no reader for it)."""
+def inspection_category(store: Store, inspection_id: str) -> tuple[str, str | None]:
+    """The category the inspector picked and the serial scanned (Store has no reader)."""
     with Session(store.engine) as s:
-        value = s.scalar(select(InspectionRow.category)
-                         .where(InspectionRow.inspection_id == inspection_id))
-    if value is None:
+        row = s.execute(select(InspectionRow.category, InspectionRow.serial_scanned)
+                        .where(InspectionRow.inspection_id == inspection_id)).first()
+    if row is None:
         raise LocalProblem(f"no inspection {inspection_id} on this station")
-    return value
+    return str(row[0]), row[1]

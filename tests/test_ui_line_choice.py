@@ -1,0 +1,123 @@
+"""Needs attention in the history: the lead picks an offline item's line; mismatch filter.
+
+A real station context, the real reference server and the real outbox worker: the chosen
+line ends with the result stored on the server exactly once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from faults import fast_client, make_worker
+from flow_helpers import as_lead, ctx, make_case, screenshot, services, walk_all_pass
+
+from app.domain import Case, Classification
+from app.refserver import start_server
+from app.store.store import OutboxState
+from app.workflow import InspectionSession, start_inspection
+from ui.history_screen import HistoryScreen
+
+__all__ = ["ctx", "services"]
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Any]:
+    with start_server(tmp_path / "srv.db", seed_demo=False) as srv:
+        yield srv
+
+
+def _two_line_case(server: Any) -> Case:
+    doc = make_case(case_id="C-2L", rma="RMA-2026-0002222").to_api()
+    first = doc["items"][0]
+    doc["items"] = [dict(first, line_id="L1", sku="GX-1-BLK", title="Gadget X black",
+                         serial_number="SN-GX-0001"),
+                    dict(first, line_id="L2", sku="GX-1-WHT", title="Gadget X white",
+                         serial_number="SN-GX-0002")]
+    server.store.add_case(doc)
+    return Case.from_api(doc)
+
+
+def _screen(qtbot: Any, services: Any) -> HistoryScreen:
+    screen = HistoryScreen(services)
+    qtbot.addWidget(screen)
+    screen.resize(1366, 768)
+    with qtbot.waitSignal(screen.loaded, timeout=5000):
+        screen.refresh()
+    return screen
+
+
+def test_lead_picks_the_line_and_it_is_stored_on_the_server_once(
+        qtbot: Any, services: Any, ctx: Any, server: Any) -> None:
+    case = _two_line_case(server)
+    iid = start_inspection(ctx, None, None, case.rma, category="gadget")  # offline
+    s = InspectionSession(ctx, iid)
+    walk_all_pass(s, "SN-GX-9999")  # a label neither line has
+    s.confirm(Classification.INTACT, None)
+    worker = make_worker(ctx.store, fast_client(server.url))
+    assert worker.drain_once().attention == 1
+    assert server.store.count_inspections() == 0
+
+    as_lead(ctx)
+    services.operator_changed.emit(ctx.operator)
+    screen = _screen(qtbot, services)
+    row = next(i for i, r in enumerate(screen.records) if r.inspection_id == iid)
+    assert screen.table.item(row, 1).text() == "RMA-2026-0002222: choose the line"
+    assert iid not in screen.table.item(row, 1).text()
+    assert screen.select(iid) and screen.choose_line_button.isEnabled()
+    detail = screen.detail.toPlainText()
+    assert "Case RMA-2026-0002222 resolved; choose the line" in detail
+    assert "serial SN-GX-0002: different (scanned SN-GX-9999)" in detail
+
+    screen.choose_line_button.click()
+    dialog = screen.line_dialog
+    assert dialog is not None and dialog.isVisible()
+    assert not dialog.use_button.isEnabled()  # nothing chosen for the lead
+    assert dialog.table.rowCount() == 2
+    assert "category gadget: same" in dialog.table.item(1, 3).text()
+    assert dialog.table.item(1, 1).text() == "GX-1-WHT / Gadget X white"
+    screenshot(dialog, "line_choice")
+    assert dialog.select_line("L2")
+    with qtbot.waitSignal(screen.loaded, timeout=10_000):
+        dialog.use_button.click()
+    assert screen.line_dialog is None
+    assert ctx.store.outbox_item(iid).state == OutboxState.PENDING
+    assert screen.row_state(iid) == "pending"
+    assert worker.drain_once().sent == 1
+    assert worker.drain_once().sent == 0
+    assert server.store.count_inspections() == 1
+    assert server.store.get_inspection(iid)["line_id"] == "L2"
+    with qtbot.waitSignal(screen.loaded, timeout=5000):
+        screen.refresh()
+    row = next(i for i, r in enumerate(screen.records) if r.inspection_id == iid)
+    assert screen.table.item(row, 1).text() == "RMA-2026-0002222"
+    assert screen.table.item(row, 2).text() == "GX-1-WHT / Gadget X white"
+    # The scanned label matched neither line: flagged, and nobody signed it at the bench.
+    assert "serial mismatch" in screen.table.item(row, 4).text()
+
+
+def test_history_filters_serial_mismatches(qtbot: Any, services: Any, ctx: Any) -> None:
+    plain = InspectionSession(ctx, start_inspection(
+        ctx, make_case(), make_case().items[0], "RMA-2024-0001001"))
+    walk_all_pass(plain)
+    plain.confirm(Classification.INTACT, None)
+    other = make_case(case_id="c-2", rma="RMA-2024-0001002")
+    flagged = InspectionSession(ctx, start_inspection(ctx, other, other.items[0], other.rma))
+    walk_all_pass(flagged, "SN-SWAPPED-1")
+    flagged.sign_off_mismatch("lead1", "123456")
+    flagged.confirm(Classification.INTACT, None)
+
+    screen = _screen(qtbot, services)
+    assert len(screen.records) == 2
+    screen.mismatch_filter.click()
+    assert [r.inspection_id for r in screen.records] == [flagged.inspection_id]
+    assert screen.table.rowCount() == 1
+    assert screen.table.item(0, 4).text() == "Intact · serial mismatch"
+    assert screen.table.item(0, 2).text() == "GX-1 / Gadget X"
+    screen.select(flagged.inspection_id)
+    assert "SERIAL/IMEI MISMATCH, signed off by: lead1" in screen.detail.toPlainText()
+    screenshot(screen, "history_mismatch_filter")
+    screen.mismatch_filter.click()
+    assert len(screen.records) == 2
