@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from importlib import metadata
-
-try:
-    __version__ = metadata.version("inspection-station")
-except metadata.PackageNotFoundError:  # running from a source tree or a frozen bundle
-    __version__ = "0.1.0"
+# The one version source: pyproject.toml reads it (dynamic version), so the wheel, the
+# bundle (build.spec) and `--version` all say what this line says.
+__version__ = "0.1.0"
 
 PRODUCT = "InspectionStation"

@@ -6,7 +6,7 @@ template is refused with a message that names its source (file name, or "server"
 (id, or section and position when the id itself is bad) and the problem. Nothing is guessed:
 a template is either loaded whole or refused.
 
-Format (../shared/design/case-api.md, "Checklist template") plus optional extras:
+Format (docs/case-api.md, "Checklist template") plus optional extras:
 
 - template: ``title`` (English), ``title_zh``;
 - step: ``prompt_zh`` (Simplified Chinese prompt), ``capture`` (``"serial"`` or ``"imei"`` on

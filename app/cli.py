@@ -3,7 +3,8 @@
 Subcommands: gui (the default), doctor, decode, sync, report, export, operators.
 Global --data-dir / --config (or INSPECTION_STATION_DATA / INSPECTION_STATION_CONFIG)
 isolate tests and training stations. Each subsystem registers its own subcommands
-(`register(subparsers)`), so this file only wires them together.
+(`register(subparsers)`), so this file only wires them together; the GUI is a plug-in
+the composition root (app/__main__.py) passes in.
 """
 
 from __future__ import annotations
@@ -13,17 +14,21 @@ import importlib
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from app import __version__
 
 log = logging.getLogger("station.cli")
 
-# Modules that add subcommands: each has register(subparsers). The GUI registers `gui`
-# itself, so the core names the ui package here only as a plug-in and never imports it
-# statically (app/ stays Qt-free; a build without ui/ still has every other command).
+# A subcommand source's register(subparsers): adds its commands and their `func`.
+Register = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
+# Commands the composition root plugs in (app/__main__.py: the GUI), each with a loader of
+# its register(), called only when that command runs: the core never names the ui package,
+# and `decode`/`sync`/`report` never load Qt.
+Plugins = Mapping[str, Callable[[], Register]]
+
+# The core's modules that add subcommands: each has register(subparsers).
 _SUBCOMMAND_MODULES = (
-    "ui.main",
     "app.doctor",
     "app.scanning.cli",
     "app.sync.cli",
@@ -34,28 +39,50 @@ _SUBCOMMAND_MODULES = (
 # Which module registers each command: a run imports only its own command's module, so
 # `decode` never loads Qt and `sync`/`report`/`export` never load the GUI package.
 _COMMAND_MODULE = {
-    "gui": "ui.main", "doctor": "app.doctor", "decode": "app.scanning.cli",
+    "doctor": "app.doctor", "decode": "app.scanning.cli",
     "sync": "app.sync.cli", "token": "app.sync.token_cli", "report": "app.reports.cli",
     "export": "app.reports.cli", "operators": "app.operators_cli",
 }
 _OPTIONS_WITH_VALUE = {"--data-dir", "--config"}
+_DEFAULT_COMMAND = "gui"  # what runs without a subcommand (a plug-in of the root)
 
 
-def _modules_for(argv: Sequence[str]) -> tuple[str, ...]:
-    """The subcommand modules this command line needs (all of them for help or a typo)."""
+def _command_of(argv: Sequence[str]) -> str | None:
+    """The command this command line names (the default without one; None for help)."""
     it = iter(argv)
     for arg in it:
         if arg in ("-h", "--help"):
-            return _SUBCOMMAND_MODULES
+            return None
         if arg in _OPTIONS_WITH_VALUE:
             next(it, None)
         elif not arg.startswith("-"):
-            module = _COMMAND_MODULE.get(arg)
-            return (module,) if module else _SUBCOMMAND_MODULES
-    return (_COMMAND_MODULE["gui"],)  # no command: the GUI
+            return arg
+    return _DEFAULT_COMMAND
 
 
-def build_parser(modules: Sequence[str] = _SUBCOMMAND_MODULES) -> argparse.ArgumentParser:
+def _sources_for(argv: Sequence[str], plugins: Plugins) -> list[Callable[[], Register]]:
+    """The register() loaders this command line needs (all of them for help or a typo)."""
+    command = _command_of(argv)
+    if command is not None and command in plugins:
+        return [plugins[command]]
+    if command in _COMMAND_MODULE:
+        return [_module_register(_COMMAND_MODULE[command])]
+    return [*plugins.values(), *map(_module_register, _SUBCOMMAND_MODULES)]
+
+
+def _module_register(name: str) -> Callable[[], Register]:
+    def load() -> Register:
+        register: Register = importlib.import_module(name).register
+        return register
+
+    return load
+
+
+def build_parser(sources: Sequence[Callable[[], Register]] | None = None,
+                 plugins: Plugins | None = None) -> argparse.ArgumentParser:
+    """The parser with the given sources' subcommands (default: every one)."""
+    if sources is None:
+        sources = [*(plugins or {}).values(), *map(_module_register, _SUBCOMMAND_MODULES)]
     parser = argparse.ArgumentParser(
         prog="inspection-station",
         description="Return-inspection station. Without a subcommand the GUI starts.",
@@ -70,37 +97,37 @@ def build_parser(modules: Sequence[str] = _SUBCOMMAND_MODULES) -> argparse.Argum
     parser.add_argument("--self-test", action="store_true",
                         help="check the installation (Qt, decoders, database, reports) and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in modules:
+    for load in sources:
         try:
-            module = importlib.import_module(name)
+            register = load()
         except ImportError as exc:  # a subsystem missing from this build
-            log.debug("subcommands of %s unavailable: %s", name, exc)
+            log.debug("subcommands unavailable: %s", exc)
             continue
-        register = getattr(module, "register", None)
-        if register is not None:
-            register(sub)
+        register(sub)
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, plugins: Plugins | None = None) -> int:
+    """Run one command line; `plugins` are the root's commands (app/__main__.py: the GUI)."""
+    plugins = plugins or {}
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv == ["--version"]:  # answer at once, without importing Qt, OpenCV and the rest
         print(f"inspection-station {__version__}")
         return 0
     if sys.platform != "win32":  # PIN hashes and customer data: files 0600, folders 0700
         os.umask(0o077)
-    parser = build_parser(_modules_for(argv))
+    parser = build_parser(_sources_for(argv, plugins))
     args = parser.parse_args(argv)
     if args.self_test:
         from app.selftest import run_self_test
 
         return run_self_test(args)
     if getattr(args, "func", None) is None:  # no subcommand: the GUI
-        if "gui" not in _registered(parser):
+        if _DEFAULT_COMMAND not in _registered(parser):
             print("The GUI is not part of this installation (the ui package is missing).",
                   file=sys.stderr)
             return 1
-        args = parser.parse_args([*argv, "gui"])
+        args = parser.parse_args([*argv, _DEFAULT_COMMAND])
     func = args.func
     problem = _data_dir_problem(args)
     if problem:

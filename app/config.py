@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 
 import tomli_w
 
+from app.atomic import atomic_write
 from app.loopback import is_loopback
 from app.patterns import problem as pattern_problem
 from app.tomlfile import TomlFileError, read_toml
@@ -435,12 +436,7 @@ def load_settings(path: Path | None, env: Mapping[str, str] | None = None) -> Se
 def save_settings(settings: Settings, path: Path) -> None:
     """Write atomically so a crash mid-save never leaves half a config."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    with open(tmp, "wb") as fh:
-        tomli_w.dump(settings.to_toml(), fh)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    atomic_write(path, tomli_w.dumps(settings.to_toml()).encode("utf-8"), durable=True)
 
 
 def describe() -> list[tuple[str, str, str]]:

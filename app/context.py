@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from app.checklists import load_templates
 from app.config import Settings, load_settings
@@ -23,6 +24,9 @@ from app.station_store import open_station_store
 from app.store import Store
 from app.store.audit import ChainCheck
 
+if TYPE_CHECKING:  # app.demo loads OpenCV: only a training start imports it
+    from app.demo import DemoBackend, DemoEnvironment
+
 log = logging.getLogger("station.context")
 
 
@@ -34,24 +38,24 @@ class StationContext:
     operators: Operators
     templates: dict[str, ChecklistTemplate]
     rules: DispositionRules
-    demo: object | None = None  # app.demo.DemoEnvironment when running the demo
+    demo: DemoEnvironment | None = None  # when running the demo (training mode)
     operator: Operator | None = None
     audit_check: ChainCheck | None = None  # the audit chain as verified at open
     _closers: list[Callable[[], None]] = field(default_factory=list)
 
     @classmethod
     def open(cls, paths: Paths, settings: Settings | None = None, *,
-             demo: bool = False) -> StationContext:
-        """Open the station; with `demo`, start the demo environment in its own folder."""
+             demo: DemoBackend | None = None) -> StationContext:
+        """Open the station; with a `demo` backend, start the demo in its own folder."""
         settings = settings or load_settings(paths.config_file)
         # The site's files first: a broken one must stop the start before anything runs.
         templates = load_templates(resource_path("checklists"))
         rules = DispositionRules.load(resource_path("dispositions.toml"))
         demo_env = None
-        if demo:
+        if demo is not None:
             from app.demo import DemoEnvironment, seed_demo_operators
 
-            demo_env = DemoEnvironment(paths, settings)
+            demo_env = DemoEnvironment(paths, settings, demo)
             paths, settings = demo_env.paths, demo_env.settings
         store, audit_check = open_station_store(paths, settings)
         if demo_env is not None:
@@ -81,5 +85,5 @@ class StationContext:
             except Exception:
                 log.exception("error while shutting down")
         if self.demo is not None:
-            self.demo.stop()  # type: ignore[attr-defined]
+            self.demo.stop()
         self.store.close()

@@ -5,14 +5,18 @@ its demo cases, seeds a demo inspector and shift lead, and, when no camera opens
 plays a generated video of the demo cases' labels as the camera. Demo data lives in
 its own folder (`<data>/demo`, marked by a TRAINING file) and talks only to 127.0.0.1:
 `check_training_target` refuses anything else, and every report from it says TRAINING.
+
+The core never imports the reference server (refserver/): the composition root
+(app/__main__.py) hands a `DemoBackend` in, built by refserver.training.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import cv2
 import numpy as np
@@ -41,6 +45,23 @@ DEMO_OPERATORS: tuple[DemoOperator, ...] = (
     DemoOperator("E1001", "Li Wei 李伟", Role.INSPECTOR, "E1001", "1234"),
     DemoOperator("E2001", "Zhang Min 张敏", Role.SHIFT_LEAD, "E2001", "9876"),
 )
+
+
+class DemoServer(Protocol):
+    """A running case API server on loopback, as training mode uses it."""
+
+    @property
+    def url(self) -> str: ...
+
+    def stop(self) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class DemoBackend:
+    """What training mode needs from the reference server, passed in (never imported)."""
+
+    start: Callable[[Path, str], DemoServer]  # (database file, accepted token) -> server
+    label_texts: Callable[[], list[str]]  # the codes printed on the demo video's labels
 
 
 def demo_paths(paths: Paths) -> Paths:
@@ -103,12 +124,6 @@ def write_label_video(path: Path, texts: list[str], *, fps: int = 15, seconds_ea
     return path
 
 
-def demo_rmas() -> list[str]:
-    from app.refserver.demo_cases import DEMO_CASES
-
-    return [c["rma"] for c in DEMO_CASES if c.get("status") == "awaiting_inspection"]
-
-
 def camera_opens(source: str) -> bool:
     cap = cv2.VideoCapture(int(source) if source.isdigit() else source)
     try:
@@ -120,16 +135,13 @@ def camera_opens(source: str) -> bool:
 class DemoEnvironment:
     """The running demo: reference server, seeded station folder, camera source."""
 
-    def __init__(self, base_paths: Paths, settings: Settings) -> None:
-        from app.refserver import start_server
-
+    def __init__(self, base_paths: Paths, settings: Settings, backend: DemoBackend) -> None:
         self.paths = demo_paths(base_paths)
         self.paths.ensure()
         (self.paths.data_dir / TRAINING_MARK).write_text(
             "Training station: reports say TRAINING, nothing is sent to a real case API.\n",
             encoding="utf-8")
-        self.server = start_server(self.paths.data_dir / "server" / "cases.db",
-                                   tokens={DEMO_TOKEN}, seed_demo=True)
+        self.server = backend.start(self.paths.data_dir / "server" / "cases.db", DEMO_TOKEN)
         if self.paths.config_file.exists():
             # Settings saved in training (the language, photo size) live in the demo folder:
             # read them back, or a restart forgets them. The camera stays the station's own.
@@ -139,7 +151,7 @@ class DemoEnvironment:
         if not camera_opens(camera):
             video = self.paths.data_dir / "demo-labels.avi"
             if not video.exists():
-                write_label_video(video, demo_rmas())
+                write_label_video(video, backend.label_texts())
             camera = str(video)
             log.info("no camera opens: playing %s as the camera", video)
         self.settings = settings.replace(

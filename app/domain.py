@@ -1,6 +1,6 @@
 """The station's domain: cases, checklist templates, inspections and their results.
 
-Plain typed Python, no I/O. The shapes follow ../shared/design/case-api.md: what
+Plain typed Python, no I/O. The shapes follow docs/case-api.md: what
 comes from the case API is parsed here once (`Case.from_api`), and what goes back
 is produced here once (`InspectionResult.to_payload`).
 """

@@ -287,7 +287,8 @@ def _found(reads: list[tuple[str, str]]) -> CheckResult:
 def check_zxing() -> CheckResult:
     grey = _sample_grey()
     try:
-        from app.scanning.decoder import CODE128, QR, ZxingEngine
+        from app.scanning.engines import ZxingEngine
+        from app.scanning.symbols import CODE128, QR
     except ImportError:  # scanning not installed: the library on its own
         import zxingcpp
 
@@ -304,7 +305,8 @@ def check_zxing() -> CheckResult:
 def check_zbar() -> CheckResult:
     grey = _sample_grey()
     try:
-        from app.scanning.decoder import CODE128, QR, ZbarEngine
+        from app.scanning.engines import ZbarEngine
+        from app.scanning.symbols import CODE128, QR
     except ImportError:
         from pyzbar import pyzbar
 

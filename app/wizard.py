@@ -37,6 +37,8 @@ from datetime import datetime
 from enum import StrEnum
 from types import MappingProxyType
 
+from stdnum import luhn
+
 from app.domain import (
     SECTION_ORDER,
     Answer,
@@ -112,16 +114,6 @@ class Progress:
 def normalize_serial(text: str) -> str:
     """Comparison key for serial numbers and IMEIs: no spaces, dashes or slashes; upper case."""
     return "".join(ch for ch in text if ch not in " \t-/").upper()
-
-
-def _luhn_ok(digits: str) -> bool:
-    total = 0
-    for i, ch in enumerate(reversed(digits)):
-        d = int(ch)
-        if i % 2 == 1:
-            d = d * 2 - 9 if d > 4 else d * 2
-        total += d
-    return total % 10 == 0
 
 
 def _as_result(result: Result | str) -> Result:
@@ -373,7 +365,7 @@ class Wizard:
             digits = normalize_serial(text)
             if len(digits) != 15 or not (digits.isascii() and digits.isdigit()):
                 raise WizardError(step_id=step.step_id, key="wizard_imei_digits")
-            if not _luhn_ok(digits):
+            if not luhn.is_valid(digits):
                 raise WizardError(step_id=step.step_id, key="wizard_imei_check")
             return digits
         if step.capture == "serial":

@@ -2,7 +2,7 @@
 
 `--self-test` re-runs this executable to check Qt in a child process (a Qt plugin
 that cannot load aborts the process). The child is recognised by an environment
-variable rather than an argument, so the public command line stays app/cli.py's.
+variable rather than an argument, so the public command line stays the root's (app/__main__.py).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ def main() -> int:
         from app.selftest import child_main
 
         return child_main()
-    from app.cli import main as cli_main
+    from app.__main__ import main as cli_main
 
     return cli_main()
 

@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
 VENV=.venv
 
-# System libraries (see ../shared/design/platform-notes.md): Qt offscreen and in a real
+# System libraries (see docs/platform-notes.md): Qt offscreen and in a real
 # X11 window (the xcb plugin's libraries), zbar, Qt Multimedia, PDF tools for the report
 # tests, fonts, and venv support.
 APT_PACKAGES=(

@@ -14,7 +14,7 @@ import pytest
 import requests
 from PIL import Image
 
-from app.refserver import RunningServer, start_server
+from refserver import RunningServer, start_server
 
 TOKEN = "test-token"
 DISABLED_TOKEN = "disabled-token"

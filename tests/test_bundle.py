@@ -98,7 +98,7 @@ def test_unused_parts_are_left_out(exe: Path) -> None:
         modules = set(ZlibArchiveReader(str(pyz)).toc)
     assert {"app.selftest", "ui.main", "ui.selftest_qt", "app.scanning.decoder",
             "reportlab.graphics.barcode.code128", "reportlab.graphics.barcode.qr",
-            "app.refserver.server", "ui.setup_screen", "ui.single_instance"} <= modules
+            "refserver.server", "ui.setup_screen", "ui.single_instance"} <= modules
     unwanted = ("pytest", "_pytest", "hypothesis", "schemathesis",
                 "PySide6.QtWebEngine", "PySide6.Qt3D", "PySide6.QtQuick", "PySide6.QtQml",
                 "PySide6.QtCharts")

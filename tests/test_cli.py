@@ -13,7 +13,7 @@ import pytest
 from app import __version__
 from app.demo import write_label_video
 from app.domain import Role
-from app.refserver import start_server
+from refserver import start_server
 
 ROOT = Path(__file__).resolve().parent.parent
 

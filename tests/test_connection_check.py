@@ -11,7 +11,7 @@ import pytest
 import trustme
 
 from app.connection import ConnectionResult, Failure, check_connection
-from app.refserver import RunningServer
+from refserver import RunningServer
 from tests.faults import FaultProxy
 from tests.refserver_fixtures import DISABLED_TOKEN, STATION, TOKEN, start_test_server
 

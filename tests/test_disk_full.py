@@ -16,7 +16,6 @@ import pytest
 
 from app.domain import Answer, Result
 from app.store import DiskFullError, Store
-from app.store import photos as photos_module
 from tests.store_helpers import TEMPLATE, complete_one, make_case
 
 PHOTO = b"\xff\xd8\xff\xe0" + os.urandom(60_000)
@@ -54,7 +53,7 @@ def small_disk(request: pytest.FixtureRequest, tmp_path: Path,
             budget["bytes"] -= len(data)
             return real_write(fd, data)
 
-        monkeypatch.setattr(photos_module.os, "write", write)
+        monkeypatch.setattr(os, "write", write)  # every module's os.write (app/atomic.py)
         yield folder
 
 

@@ -17,9 +17,9 @@ from sqlalchemy.orm import Session
 
 from app.domain import Case, Operator, PermissionDenied, Role
 from app.line_match import Fit, match_line
-from app.refserver import start_server
 from app.store.models import AuditRow
 from app.store.store import OutboxState, Store
+from refserver import start_server
 
 LEAD = Operator("L9", "Lena", Role.SHIFT_LEAD)
 INSPECTOR = Operator("E1027", "Ivan", Role.INSPECTOR)

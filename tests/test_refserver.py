@@ -10,8 +10,8 @@ from typing import Any
 
 import requests
 
-from app.refserver import DEMO_CASES, RunningServer
-from app.refserver.server import MAX_PHOTO_BYTES, Reply
+from refserver import DEMO_CASES, RunningServer
+from refserver.server import MAX_PHOTO_BYTES, Reply
 
 try:
     from tests.refserver_fixtures import (

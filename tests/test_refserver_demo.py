@@ -11,8 +11,8 @@ from pathlib import Path
 import requests
 from stdnum import imei
 
-from app.refserver import DEMO_CASES, demo_case_documents
-from app.refserver.demo_cases import DEMO_AMBIGUOUS_ORDER_ID, ups_complete
+from refserver import DEMO_CASES, demo_case_documents
+from refserver.demo_cases import DEMO_AMBIGUOUS_ORDER_ID, ups_complete
 
 CATEGORIES = {"audio", "phones_tablets", "kitchen_appliances", "apparel_shoes"}
 
@@ -84,7 +84,7 @@ def test_deadlines_are_received_plus_24h_some_overdue_some_not() -> None:
 def test_cli_starts_prints_base_url_and_serves(tmp_path: Path) -> None:
     db = tmp_path / "demo.db"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "app.refserver", "--port", "0", "--db", str(db), "--token", "t1"],
+        [sys.executable, "-m", "refserver", "--port", "0", "--db", str(db), "--token", "t1"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -114,7 +114,7 @@ def test_cli_no_seed_starts_empty(tmp_path: Path) -> None:
         [
             sys.executable,
             "-m",
-            "app.refserver",
+            "refserver",
             "--port",
             "0",
             "--db",

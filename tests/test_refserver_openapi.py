@@ -23,8 +23,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from app.refserver import API_PREFIX, ROUTES, RunningServer
-from app.refserver.server import MAX_PHOTO_BYTES
+from refserver import API_PREFIX, ROUTES, RunningServer
+from refserver.server import MAX_PHOTO_BYTES
 
 try:
     from tests.refserver_fixtures import HEADERS, start_test_server
@@ -111,7 +111,7 @@ def test_served_repo_checklists_match_the_described_template_shape(tmp_path: Pat
     """resources/checklists/*.json, as /checklists serves them, fit the file's template schema."""
     import jsonschema_rs  # ships with schemathesis
 
-    from app.refserver.server import DEFAULT_CHECKLIST_DIR
+    from refserver.server import DEFAULT_CHECKLIST_DIR
 
     spec = _spec()
     validator = jsonschema_rs.Draft7Validator(

@@ -85,6 +85,27 @@ def _inject_enospc(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         return fh
 
     monkeypatch.setattr(Path, "open", full_open)
+    # The same for files written through descriptors (app/atomic.py): created, then the
+    # first write fails.
+    real_os_open, real_write = os.open, os.write
+    full_fds: set[int] = set()
+
+    def full_os_open(path: str | os.PathLike[str], flags: int, *args: object,
+                     **kw: object) -> int:
+        fd = real_os_open(path, flags, *args, **kw)  # type: ignore[arg-type]
+        if Path(path).parent == folder and flags & (os.O_WRONLY | os.O_RDWR):
+            full_fds.add(fd)
+        else:
+            full_fds.discard(fd)
+        return fd
+
+    def full_write(fd: int, data: bytes | memoryview) -> int:
+        if fd in full_fds:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_write(fd, data)
+
+    monkeypatch.setattr(os, "open", full_os_open)
+    monkeypatch.setattr(os, "write", full_write)
 
 
 @pytest.fixture(params=["tmpfs", "injected"])

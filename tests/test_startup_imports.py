@@ -16,9 +16,10 @@ from app.store.store import Store
 REPO = Path(__file__).resolve().parent.parent
 PROBE = """
 import json, sys
-from app.cli import main
+from app.__main__ import main
 code = main(sys.argv[1:])
-loaded = sorted({m.split('.')[0] for m in sys.modules} & {'PySide6', 'ui', 'reportlab', 'cv2'})
+watched = {'PySide6', 'ui', 'reportlab', 'cv2', 'refserver'}
+loaded = sorted({m.split('.')[0] for m in sys.modules} & watched)
 print('LOADED ' + json.dumps({'code': code, 'loaded': loaded}))
 """
 
@@ -56,6 +57,14 @@ def test_the_gui_first_window_loads_no_reportlab(tmp_path: Path) -> None:
     assert result["code"] == 0
     assert "PySide6" in result["loaded"]  # type: ignore[operator]
     assert "reportlab" not in result["loaded"]  # type: ignore[operator]
+    assert "refserver" not in result["loaded"]  # type: ignore[operator]
+
+
+@pytest.mark.slow
+def test_only_training_mode_loads_the_reference_server(tmp_path: Path) -> None:
+    result = _run(tmp_path, "gui", "--training", "--exit-when-shown")
+    assert result["code"] == 0
+    assert "refserver" in result["loaded"]  # type: ignore[operator]
 
 
 FIRST_WINDOW_PROBE = """
@@ -71,7 +80,7 @@ class Tap:
     def flush(self):
         real.flush()
 sys.stdout = Tap()
-from app.cli import main
+from app.__main__ import main
 code = main(sys.argv[1:])
 seen['at_exit'] = sorted({m.split('.')[0] for m in sys.modules} & HEAVY)
 real.write('SEEN ' + json.dumps({'code': code, **seen}) + '\\n')

@@ -14,10 +14,10 @@ from faults import complete_inspection, new_case, temp_cwd_free_port
 from app.config import Settings
 from app.domain import Operator, Role
 from app.paths import resolve_paths
-from app.refserver import start_server
 from app.store.store import Store
 from app.sync.__main__ import main
 from app.sync.token import store_token
+from refserver import start_server
 
 LEAD = Operator("L1", "Lead", Role.SHIFT_LEAD, None)  # storing a token needs one
 

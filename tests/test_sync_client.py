@@ -19,7 +19,6 @@ from faults import HTML_200, Fault, FaultProxy, fast_client, new_case, reply
 from app import __version__
 from app.config import Settings, load_settings
 from app.domain import Case
-from app.refserver import start_server
 from app.sync.client import (
     Ambiguous,
     AuthFailed,
@@ -30,6 +29,7 @@ from app.sync.client import (
     Transient,
     parse_retry_after,
 )
+from refserver import start_server
 
 SECRET = "s3cr3t-station-token-42"
 

@@ -38,9 +38,9 @@ from faults import (
 from app.config import Settings
 from app.domain import Operator, Role
 from app.paths import resolve_paths
-from app.refserver import start_server
 from app.store.store import OutboxState, Store
 from app.sync.token import store_token
+from refserver import start_server
 
 REPO = Path(__file__).resolve().parents[1]
 RESULT = r"/inspections/[0-9a-f-]{36}$"

@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 from faults import FaultProxy, fast_client, reply
 
-from app.refserver import start_server
 from app.store.store import Store
 from app.sync.client import Ambiguous, NotFound
 from app.sync.lookup import CaseLookup, Found, Offline
 from app.sync.status import SyncStatus
+from refserver import start_server
 
 
 @pytest.fixture

@@ -23,11 +23,11 @@ from faults import (
 )
 
 from app.domain import utcnow
-from app.refserver import start_server
 from app.store.db import StoreError
 from app.store.store import OutboxState, Store
 from app.sync.backoff import Backoff
 from app.sync.status import SyncSnapshot
+from refserver import start_server
 
 
 @pytest.fixture

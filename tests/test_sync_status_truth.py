@@ -21,9 +21,9 @@ from faults import (
     wait_until,
 )
 
-from app.refserver import start_server
 from app.store.store import Store
 from app.sync.status import HANG_AFTER_S, SyncStatus
+from refserver import start_server
 
 
 @pytest.fixture

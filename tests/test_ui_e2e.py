@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
 from app.domain import StepKind
-from app.refserver import RunningServer
+from refserver import RunningServer
 from tests.ui_helpers import (
     RMA,
     Station,

@@ -73,7 +73,7 @@ def test_a_broken_site_template_shows_a_dialog_naming_file_step_and_problem(
     try:
         base = tmp_path / "station"
         paths = Paths(data_dir=base, config_file=base / "config.toml", log_dir=base / "logs")
-        assert open_station(paths, Settings(language=language), demo=False) is None
+        assert open_station(paths, Settings(language=language), demo=None) is None
     finally:
         translations.switch("en")
     ((_title, text),) = shown

@@ -15,9 +15,9 @@ from faults import fast_client, make_worker
 from flow_helpers import as_lead, ctx, make_case, screenshot, services, walk_all_pass
 
 from app.domain import Case, Classification
-from app.refserver import start_server
 from app.store.store import OutboxState
 from app.workflow import InspectionSession, start_inspection
+from refserver import start_server
 from ui.history_screen import HistoryScreen
 
 __all__ = ["ctx", "services"]

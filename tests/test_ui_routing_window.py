@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QMessageBox, QWidge
 
 from app.demo import write_label_video
 from app.domain import StepKind
-from app.refserver import RunningServer
+from refserver import RunningServer
 from tests.flow_helpers import PacedClock
 from tests.ui_helpers import (
     RMA,

@@ -13,9 +13,9 @@ from app.config import load_settings
 from app.firstrun import needs_setup
 from app.operators import Operators
 from app.paths import Paths, resolve_paths
-from app.refserver import RunningServer
 from app.store.store import Store
 from app.sync.token import load_token
+from refserver import RunningServer
 from tests.ui_helpers import TOKEN, no_thread_leaks, qm_dir, refserver, screenshot, wait_until
 from ui.i18n import Translations
 from ui.setup_screen import SetupScreen

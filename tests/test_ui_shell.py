@@ -14,8 +14,8 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 from shiboken6 import Shiboken
 
-from app.refserver import RunningServer, start_server
 from app.scanning.events import ScanSource
+from refserver import RunningServer, start_server
 from tests.flow_helpers import PacedClock, ctx, services
 from tests.ui_helpers import (
     AMBIGUOUS_ORDER,

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from app import __version__
+
 REPO = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow
 
@@ -31,7 +33,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     base = tmp_path_factory.mktemp("wheel")
     src = base / "src"
     src.mkdir()
-    for name in ("app", "ui", "resources", "scripts"):
+    for name in ("app", "ui", "refserver", "resources", "scripts"):
         shutil.copytree(REPO / name, src / name,
                         ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     for name in ("pyproject.toml", "setup.py", "README.md"):
@@ -40,7 +42,8 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
                            "-w", str(base / "dist"), str(src)],
                           capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    (found,) = (base / "dist").glob("inspection_station-*.whl")
+    # The one version source (app/__init__.py) names the wheel.
+    (found,) = (base / "dist").glob(f"inspection_station-{__version__}-*.whl")
     return found
 
 
@@ -76,7 +79,11 @@ def test_the_wheel_carries_the_resources(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     for item in SHIPPED:
         assert f"app/_resources/{item}" in names, item
-    assert "app/refserver/server.py" in names  # training mode needs the reference server
+    assert "refserver/server.py" in names  # training mode needs the reference server
+    # The console script runs the composition root, which wires the GUI and the server in.
+    (entry_points,) = (n for n in names if n.endswith(".dist-info/entry_points.txt"))
+    text = zipfile.ZipFile(wheel).read(entry_points).decode()
+    assert "inspection-station = app.__main__:main" in text
     assert not any(n.endswith(".py") and "_resources" in n for n in names)
 
 

@@ -27,8 +27,8 @@ from app.context import StationContext
 from app.demo import seed_demo_operators, write_label_video
 from app.domain import Role
 from app.paths import Paths
-from app.refserver import RunningServer, start_server
 from app.sync.token import write_token_file
+from refserver import RunningServer, start_server
 
 REPO = Path(__file__).resolve().parent.parent
 SCREENSHOTS = REPO / "build" / "screenshots"

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
     from app.config import Settings
     from app.context import StationContext
+    from app.demo import DemoBackend
     from app.paths import Paths
     from ui.camera_worker import CameraWorker
     from ui.crash import CrashHandler
@@ -140,7 +141,7 @@ def run_gui(args: argparse.Namespace) -> int:
         translations = Translations()
         if settings.language != "en":
             translations.switch(settings.language)
-        runner = _Runner(app, paths, translations, crash, crash_text,
+        runner = _Runner(app, paths, translations, crash, crash_text, args.demo_backend,
                          exit_when_shown=bool(getattr(args, "exit_when_shown", False)))
         instance.raise_requested.connect(runner.bring_forward)
         forced = bool(getattr(args, "demo", False) or getattr(args, "training", False))
@@ -160,8 +161,10 @@ class _Runner:
     """The windows of one GUI run: the setup screen, then the station; one context."""
 
     def __init__(self, app: QApplication, paths: Paths, translations: Translations,
-                 crash: CrashHandler, crash_text: str | None, *, exit_when_shown: bool) -> None:
+                 crash: CrashHandler, crash_text: str | None,
+                 demo_backend: Callable[[], DemoBackend], *, exit_when_shown: bool) -> None:
         self.app, self.paths, self.translations = app, paths, translations
+        self.demo_backend = demo_backend
         self.crash, self.crash_text = crash, crash_text
         self.exit_when_shown = exit_when_shown
         self.ctx: StationContext | None = None
@@ -217,8 +220,10 @@ class _Runner:
             window.close()
             self.app.exit(2)
 
+        demo = self.demo_backend if training else None
+
         def open_in_background() -> None:
-            services.run_in_background(lambda: _open_context(paths, settings, training, lead),
+            services.run_in_background(lambda: _open_context(paths, settings, demo, lead),
                                        opened, failed, writes=True)
 
         self._show(window, name, then=open_in_background, quit_after=False)
@@ -252,12 +257,16 @@ class _Runner:
             self.ctx = None
 
 
-def _open_context(paths: Paths, settings: Settings, training: bool,
+def _open_context(paths: Paths, settings: Settings,
+                  demo_backend: Callable[[], DemoBackend] | None,
                   lead: object) -> StationContext:
-    """On a worker thread: open the station, with the first lead from setup in training."""
+    """On a worker thread: open the station, with the first lead from setup in training
+    (the reference server is loaded here too, off the GUI thread)."""
     from app.context import StationContext
 
-    ctx = StationContext.open(paths, settings, demo=training)
+    training = demo_backend is not None
+    ctx = StationContext.open(paths, settings,
+                              demo=demo_backend() if demo_backend is not None else None)
     if training and lead is not None:  # the new lead may train too; demo ids stay
         from app.firstrun import FirstLead, SetupError, add_first_lead
 
@@ -271,7 +280,8 @@ def _open_context(paths: Paths, settings: Settings, training: bool,
     return ctx
 
 
-def open_station(paths: Paths, settings: Settings, *, demo: bool) -> StationContext | None:
+def open_station(paths: Paths, settings: Settings, *,
+                 demo: DemoBackend | None) -> StationContext | None:
     """The station context, or None after a dialog saying why it cannot start."""
     from app.context import StationContext
 
@@ -345,12 +355,14 @@ def _first_paint(window: QWidget, name: str, app: QApplication, *,
     return watch
 
 
-def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """The `gui` subcommand (app/cli.py loads this module as a plug-in)."""
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], *,
+             demo_backend: Callable[[], DemoBackend]) -> None:
+    """The `gui` subcommand, a plug-in the composition root (app/__main__.py) hands to
+    app/cli.py; `demo_backend` loads the reference server when training mode starts."""
     gui = sub.add_parser("gui", help="start the station GUI (the default)")
     gui.add_argument("--demo", action="store_true",
                      help="training (demo) mode even when a case API is configured")
     gui.add_argument("--training", action="store_true",
                      help="start training mode at once (skips the setup screen)")
     gui.add_argument("--exit-when-shown", action="store_true", help=argparse.SUPPRESS)
-    gui.set_defaults(func=run_gui)
+    gui.set_defaults(func=run_gui, demo_backend=demo_backend)

@@ -9,7 +9,6 @@ from a 150 dpi rendering); photos are embedded as verified thumbnails.
 from __future__ import annotations
 
 import io
-import uuid
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, tzinfo
 from pathlib import Path
@@ -29,6 +28,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from app.atomic import atomic_write
 from app.domain import Answer, CaseItem, ChecklistTemplate, Photo, Result, utcnow
 from app.messages import check_language, t, value_label
 from app.reports.fonts import SANS
@@ -432,10 +432,4 @@ def write_file(out: Path, data: bytes) -> None:
     leaves nothing behind, not even an empty file.
     """
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.{uuid.uuid4().hex[:8]}.tmp")
-    try:
-        tmp.write_bytes(data)
-        tmp.replace(out)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    atomic_write(out, data, durable=False)

@@ -6,9 +6,9 @@ Qt-free so the core can test it; the UI's "print again" reads and writes it.
 from __future__ import annotations
 
 import json
-import os
-import uuid
 from pathlib import Path
+
+from app.atomic import atomic_write
 
 FILE_NAME = "last-printer.json"
 
@@ -32,13 +32,9 @@ class PrinterMemory:
         if not name:
             raise ValueError("printer name is empty")
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(f".{FILE_NAME}.{uuid.uuid4().hex[:8]}.tmp")
-        try:
-            tmp.write_text(json.dumps({"printer": name}, ensure_ascii=False), encoding="utf-8")
-            os.replace(tmp, self.path)
-        except OSError:
-            tmp.unlink(missing_ok=True)  # a full disk leaves no empty hidden file behind
-            raise
+        # A full disk leaves no empty hidden file behind (atomic_write removes it).
+        atomic_write(self.path, json.dumps({"printer": name}, ensure_ascii=False)
+                     .encode("utf-8"), durable=False)
 
     def forget(self) -> None:
         self.path.unlink(missing_ok=True)

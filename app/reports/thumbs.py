@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
+
+from app.atomic import atomic_write
 
 THUMB_PX = 400
 THUMB_QUALITY = 72
@@ -91,12 +91,6 @@ def _store(target: Path, data: bytes) -> None:
     """Best effort (a cache): write to a temp name and rename, so readers never see half."""
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.tmp")
-        try:
-            tmp.write_bytes(data)
-            os.replace(tmp, target)
-        except OSError:
-            tmp.unlink(missing_ok=True)  # a full disk leaves no empty hidden file behind
-            raise
+        atomic_write(target, data, durable=False)  # a full disk leaves no temp file behind
     except OSError:
         pass

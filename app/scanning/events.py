@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING
 
 from app.scanning.labels import Interpretation, Rejected
-
-if TYPE_CHECKING:  # the decoder loads OpenCV: the login screen must not wait for it
-    from app.scanning.decoder import Point
+from app.scanning.symbols import Point  # not the decoder: it loads OpenCV and NumPy
 
 
 class ScanSource(StrEnum):

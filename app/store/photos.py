@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import errno
 import hashlib
-import os
 import re
 import uuid
 from pathlib import Path
 
+from app.atomic import atomic_write
 from app.store.db import StoreError
 
 _PHOTO_NAME = re.compile(r"^[0-9a-f]{32}\.(jpg|png)$")
@@ -35,21 +35,9 @@ def photo_path(photos_dir: Path, file_name: str) -> Path:
 
 def write_atomically(target: Path, data: bytes) -> str:
     """temp file, write, fsync, rename, fsync the folder; returns the SHA-256 hex."""
-    tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.tmp")
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        try:
-            view = memoryview(data)
-            while view:
-                written = os.write(fd, view)
-                view = view[written:]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(tmp, target)
-        _fsync_dir(target.parent)
+        atomic_write(target, data, durable=True, sync_folder=True, mode=0o600)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         if exc.errno in (errno.ENOSPC, errno.EDQUOT):
             raise DiskFullError(
                 "The disk is full: the photo was not saved. Everything saved before is safe. "
@@ -57,13 +45,3 @@ def write_atomically(target: Path, data: bytes) -> str:
             ) from exc
         raise StoreError(f"The photo could not be saved ({exc.strerror}).") from exc
     return hashlib.sha256(data).hexdigest()
-
-
-def _fsync_dir(folder: Path) -> None:
-    if os.name == "nt":  # directories cannot be opened for fsync on Windows
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -22,7 +22,7 @@ from app.sync.token import StationToken
 from app.text import for_terminal
 
 DEMO_URL_ENV = "INSPECTION_STATION_DEMO_URL"
-DEMO_TOKEN = "demo-token"  # what `python -m app.refserver` accepts by default
+DEMO_TOKEN = "demo-token"  # what `python -m refserver` accepts by default
 
 
 def register(subparsers: Any) -> argparse.ArgumentParser:
@@ -90,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
             return _status(store, client, as_json=args.json)
         if client is None:
             print("Demo mode: no case API is configured (api_base_url is empty).\n"
-                  "Start the reference server with `python -m app.refserver` and set "
+                  "Start the reference server with `python -m refserver` and set "
                   f"{DEMO_URL_ENV}=http://127.0.0.1:8765/api/v1, or set api_base_url.",
                   file=sys.stderr)
             print(_counts_line(store))

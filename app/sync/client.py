@@ -1,26 +1,24 @@
-"""HTTP client for the central case API (../shared/design/case-api.md): typed outcomes, no retries.
+"""HTTP client for the central case API (docs/case-api.md): typed outcomes, no retries.
 
 One requests.Session per client. Every call has a (connect, read) timeout and an
 overall deadline enforced by a watchdog that shuts the socket down, so a server
 trickling one byte a second cannot hold a call for ever. Answers are validated
 (pydantic, strict); anything that is not the JSON the contract describes is a
 `Transient` error logged with its first bytes. Only the outbox retries.
+The deadline watchdog and the urllib3 adapter are in deadline.py, the outcomes in
+outcomes.py.
 """
 
 from __future__ import annotations
 
 import contextlib
-import heapq
-import itertools
 import json
 import logging
 import os
 import re
-import socket
-import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, Literal, Protocol, TypeVar
@@ -28,15 +26,27 @@ from urllib.parse import quote, urlsplit
 
 import requests
 from pydantic import BaseModel, ConfigDict, ValidationError
-from requests.adapters import HTTPAdapter
-from urllib3.connection import HTTPConnection, HTTPSConnection
-from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from app import PRODUCT, __version__
-from app.checklists import TemplateError, templates_from_api
+from app.checklists import templates_from_api
 from app.config import Settings
 from app.domain import Case, DomainError
 from app.loopback import is_loopback
+from app.sync.deadline import WatchedAdapter, unwatch, watching
+from app.sync.outcomes import (
+    Ambiguous,
+    ApiError,
+    AuthFailed,
+    Candidate,
+    Checklists,
+    Health,
+    InsecureUrlError,
+    InspectionAck,
+    NotFound,
+    Permanent,
+    PhotoAck,
+    Transient,
+)
 
 log = logging.getLogger("station.sync.client")
 
@@ -50,105 +60,27 @@ MAX_RETRY_AFTER_S = 24 * 3600.0
 _TOKEN_RE = re.compile(r"[\x21-\x7e]+")
 
 
-# --- outcomes ------------------------------------------------------------------------------------
-
-
-class ApiError(Exception):
-    """Base of every failed call; `str()` is fit for the needs-attention list and logs."""
-
-
-class InsecureUrlError(ApiError):
-    """Plain http to a host other than loopback without allow_plain_http: refused up front."""
-
-
-class Transient(ApiError):
-    """Try again later: connection trouble, timeouts, 408/429/5xx, malformed answers."""
-
-    def __init__(self, message: str, *, status: int | None = None,
-                 retry_after: float | None = None, network: bool = False) -> None:
-        super().__init__(message)
-        self.status = status
-        self.retry_after = retry_after
-        self.network = network  # no HTTP answer at all (the station may be offline)
-
-
-class Permanent(ApiError):
-    """The server refused this item for good (400/404/409/413/415/422): needs a person."""
-
-    def __init__(self, status: int, error: str, reason: str | None = None,
-                 body: dict[str, Any] | None = None) -> None:
-        self.status = status
-        self.error = error
-        self.reason = reason
-        self.body = body or {}
-        missing = self.body.get("missing_photos")
-        self.missing_photos: list[str] = (
-            [str(m) for m in missing] if isinstance(missing, list) else [])
-        super().__init__(self.describe())
-
-    def describe(self) -> str:
-        text = f"{self.status} {self.error}"
-        if self.reason:
-            text += f": {self.reason}"
-        details = self.body.get("errors")
-        if isinstance(details, list) and details:
-            text += " (" + "; ".join(str(d) for d in details[:5]) + ")"
-        if self.missing_photos:
-            text += " missing photos " + ", ".join(self.missing_photos)
-        return text
-
-
-class AuthFailed(ApiError):
-    """401/403 (or no token at all): the station, not the item, is the problem."""
-
-    def __init__(self, status: int | None, reason: str) -> None:
-        super().__init__(f"{status or 'no token'}: {reason}")
-        self.status = status
-        self.reason = reason
-
-
-@dataclass(frozen=True, slots=True)
-class NotFound:
-    code: str
-
-
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    case_id: str
-    rma: str
-    status: str
-
-
-@dataclass(frozen=True, slots=True)
-class Ambiguous:
-    code: str
-    candidates: tuple[Candidate, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Health:
-    server_time: str
-
-
-@dataclass(frozen=True, slots=True)
-class PhotoAck:
-    photo_id: str
-    sha256: str
-    created: bool
-
-
-@dataclass(frozen=True, slots=True)
-class InspectionAck:
-    inspection_id: str
-    received_at: str
-    created: bool
-
-
-@dataclass(frozen=True, slots=True)
-class Checklists:
-    templates: dict[str, Any]  # category -> ChecklistTemplate
-    errors: list[TemplateError] = field(default_factory=list)
-
+# The outcomes are imported from here by callers (outbox, lookup, status, ui).
+__all__ = [
+    "Ambiguous",
+    "ApiError",
+    "AuthFailed",
+    "Candidate",
+    "CaseApiClient",
+    "Checklists",
+    "Health",
+    "InsecureUrlError",
+    "InspectionAck",
+    "NotFound",
+    "Permanent",
+    "PhotoAck",
+    "RequestActivity",
+    "Timeouts",
+    "Transient",
+    "check_url",
+    "classify",
+    "parse_retry_after",
+]
 
 # --- answer shapes (strict: a number where a string belongs is malformed) ------------------------
 
@@ -191,132 +123,6 @@ class _ErrorBody(_Model):
     reason: str | None = None
     missing_photos: list[str] | None = None
 
-
-# --- deadline watchdog ---------------------------------------------------------------------------
-
-_tls = threading.local()
-
-
-class _Watch:
-    """Shuts down the sockets of one call when its deadline passes (unblocks any recv/send)."""
-
-    def __init__(self, seconds: float) -> None:
-        self.expired = False
-        self.cancelled = False
-        self.when = time.monotonic() + seconds
-        self._conns: list[HTTPConnection] = []
-        self._lock = threading.Lock()
-
-    def start(self) -> None:
-        _WATCHDOG.schedule(self)
-
-    def attach(self, conn: HTTPConnection) -> None:
-        with self._lock:
-            self._conns.append(conn)
-            if self.expired:
-                _shutdown(conn)
-
-    def expire(self) -> None:
-        with self._lock:
-            if self.cancelled:
-                return
-            self.expired = True
-            for conn in self._conns:
-                _shutdown(conn)
-
-    def cancel(self) -> None:
-        with self._lock:
-            self.cancelled = True
-            self._conns.clear()
-
-
-class _Watchdog:
-    """One daemon thread for every deadline (a Timer thread per call costs ~1 ms)."""
-
-    def __init__(self) -> None:
-        self._cond = threading.Condition()
-        self._heap: list[tuple[float, int, _Watch]] = []
-        self._seq = itertools.count()
-        self._thread: threading.Thread | None = None
-
-    def schedule(self, watch: _Watch) -> None:
-        with self._cond:
-            heapq.heappush(self._heap, (watch.when, next(self._seq), watch))
-            if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(target=self._run, name="http-deadlines",
-                                                daemon=True)
-                self._thread.start()
-            if self._heap[0][2] is watch:
-                self._cond.notify()
-
-    def _run(self) -> None:
-        while True:
-            due: list[_Watch] = []
-            with self._cond:
-                while self._heap and (self._heap[0][2].cancelled
-                                      or self._heap[0][0] <= time.monotonic()):
-                    due.append(heapq.heappop(self._heap)[2])
-                if not due:
-                    timeout = self._heap[0][0] - time.monotonic() if self._heap else None
-                    self._cond.wait(timeout)
-                    continue
-            for watch in due:
-                watch.expire()
-
-
-_WATCHDOG = _Watchdog()
-
-
-def _shutdown(conn: HTTPConnection) -> None:
-    sock = getattr(conn, "sock", None)
-    if sock is not None:
-        with contextlib.suppress(OSError):
-            sock.shutdown(socket.SHUT_RDWR)
-
-
-def _attach_current(conn: HTTPConnection) -> None:
-    watch: _Watch | None = getattr(_tls, "watch", None)
-    if watch is not None:
-        watch.attach(conn)
-
-
-class _WatchedHTTPConnection(HTTPConnection):
-    def connect(self) -> None:
-        super().connect()
-        _attach_current(self)
-
-    def request(self, *args: Any, **kwargs: Any) -> None:
-        _attach_current(self)
-        super().request(*args, **kwargs)
-
-
-class _WatchedHTTPSConnection(HTTPSConnection):
-    def connect(self) -> None:
-        super().connect()
-        _attach_current(self)
-
-    def request(self, *args: Any, **kwargs: Any) -> None:
-        _attach_current(self)
-        super().request(*args, **kwargs)
-
-
-class _HTTPPool(HTTPConnectionPool):
-    ConnectionCls = _WatchedHTTPConnection
-
-
-class _HTTPSPool(HTTPSConnectionPool):
-    ConnectionCls = _WatchedHTTPSConnection
-
-
-class _Adapter(HTTPAdapter):
-    """No retries inside urllib3 (the outbox alone retries); watched connections."""
-
-    def __init__(self) -> None:
-        super().__init__(max_retries=0, pool_connections=2, pool_maxsize=4)
-
-    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
-        super().init_poolmanager(*args, **kwargs)
-        self.poolmanager.pool_classes_by_scheme = {"http": _HTTPPool, "https": _HTTPSPool}
 
 
 # --- token redaction -----------------------------------------------------------------------------
@@ -405,7 +211,7 @@ class CaseApiClient:
         self.session = requests.Session()
         self.session.trust_env = False  # no ~/.netrc auth, no env CA bundle: settings rule
         self.session.verify = self.verify
-        adapter = _Adapter()
+        adapter = WatchedAdapter()
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
         self.session.headers.update({
@@ -509,10 +315,8 @@ class CaseApiClient:
         REDACT.add(token)
         seconds = deadline if deadline is not None else self.timeouts.deadline
         hdrs = {"Authorization": f"Bearer {token}", **(headers or {})}
-        watch = _Watch(seconds)
         started = time.monotonic()
-        _tls.watch = watch
-        watch.start()
+        watch = watching(seconds)
         resp: requests.Response | None = None
         activity = self.activity
         ticket = activity.request_started() if activity is not None else None
@@ -534,8 +338,7 @@ class CaseApiClient:
                                 network=True) from None
             raise Transient(f"{method} {path}: {_short(exc)}", network=True) from None
         finally:
-            watch.cancel()
-            _tls.watch = None
+            unwatch(watch)
             if resp is not None:
                 resp.close()
             if activity is not None and ticket is not None:

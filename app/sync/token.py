@@ -21,6 +21,7 @@ from pathlib import Path
 import keyring
 from keyring.errors import KeyringError
 
+from app.atomic import atomic_write
 from app.config import Settings
 from app.domain import Operator, require_shift_lead
 
@@ -50,18 +51,7 @@ def _check_private(path: Path) -> None:
 def write_token_file(path: Path, token: str) -> None:
     """Atomically, created 0600 from the start (never briefly readable by others)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    with contextlib.suppress(FileNotFoundError):
-        tmp.unlink()
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        if hasattr(os, "fchmod"):
-            os.fchmod(fd, 0o600)
-        os.write(fd, token.encode("utf-8") + b"\n")
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(tmp, path)
+    atomic_write(path, token.encode("utf-8") + b"\n", durable=True, mode=0o600)
 
 
 def read_token_file(path: Path) -> str | None:

@@ -32,9 +32,9 @@ from faults import (  # noqa: E402
     retry_after_seconds,
 )
 
-from app.refserver import start_server  # noqa: E402
 from app.store.store import Store  # noqa: E402
 from app.sync.backoff import Backoff  # noqa: E402
+from refserver import start_server  # noqa: E402
 
 FAULTS = [
     Fault("drop", forward=True),  # committed, never answered

@@ -24,8 +24,8 @@ from faults import TOKEN, case_doc, complete_inspection, fast_client, make_worke
 
 from app import PRODUCT, __version__  # noqa: E402
 from app.domain import Case  # noqa: E402
-from app.refserver import start_server  # noqa: E402
 from app.store.store import Store  # noqa: E402
+from refserver import start_server  # noqa: E402
 
 TARGET = 0.7
 

@@ -32,9 +32,9 @@ from app.context import StationContext
 from app.demo import seed_demo_operators, write_label_video
 from app.domain import Case, Result, StepKind
 from app.paths import Paths
-from app.refserver import DEMO_CASES, RunningServer, demo_case_documents, start_server
 from app.sync.token import write_token_file
 from app.workflow import InspectionSession, start_inspection
+from refserver import DEMO_CASES, RunningServer, demo_case_documents, start_server
 from ui.main import configure_interpreter
 
 TOKEN = "bench-token"

@@ -53,7 +53,7 @@ from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from app.demo import write_label_video  # noqa: E402
 from app.domain import StepKind  # noqa: E402
-from app.refserver import DEMO_CASES  # noqa: E402
+from refserver import DEMO_CASES  # noqa: E402
 from ui.main import build_main_window, configure_interpreter  # noqa: E402
 
 SERIAL = "SOAK-SN-0001"

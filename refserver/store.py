@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import threading
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
@@ -40,6 +39,8 @@ from sqlalchemy.orm import (
     selectinload,
     sessionmaker,
 )
+
+from app.atomic import atomic_write
 
 CASE_STATUSES = ("awaiting_inspection", "inspected", "closed", "cancelled")
 CUSTOMER_REASONS = (
@@ -430,12 +431,7 @@ def _case_query() -> Any:
 
 def _write_file(path: Path, data: bytes) -> None:
     """Write then rename, so a crash never leaves a half photo under its final name."""
-    tmp = path.with_name(path.name + ".part")
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    atomic_write(path, data, durable=True)
 
 
 def _declared_photos(payload: Mapping[str, Any]) -> dict[str, str | None]:

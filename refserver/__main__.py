@@ -1,4 +1,4 @@
-"""Run the reference case API server in the foreground: `python -m app.refserver --port 8765`."""
+"""Run the reference case API server in the foreground: `python -m refserver --port 8765`."""
 
 from __future__ import annotations
 
@@ -10,12 +10,12 @@ import sys
 from pathlib import Path
 from types import FrameType
 
-from app.refserver.server import make_server
+from refserver.server import make_server
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m app.refserver",
+        prog="python -m refserver",
         description="Reference case API server for development, demo mode and tests.",
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default loopback)")

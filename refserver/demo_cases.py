@@ -11,20 +11,14 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from stdnum import luhn
+
 INSPECT_WITHIN = timedelta(hours=24)
 
 
 def luhn_complete(digits: str) -> str:
     """Append the Luhn check digit (IMEI: 14 digits + 1)."""
-    total = 0
-    for i, ch in enumerate(reversed(digits)):
-        d = int(ch)
-        if i % 2 == 0:  # doubled positions, counted from the check digit's left neighbour
-            d *= 2
-            if d > 9:
-                d -= 9
-        total += d
-    return digits + str((10 - total % 10) % 10)
+    return digits + luhn.calc_check_digit(digits)
 
 
 def ups_complete(body: str) -> str:

@@ -22,9 +22,10 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from app.refserver.demo_cases import demo_case_documents
-from app.refserver.store import Store, lookup_key, utc_now_text
-from app.refserver.validation import SHA256_RE, is_uuid, validate_inspection
+from app.resources import resource_path
+from refserver.demo_cases import demo_case_documents
+from refserver.store import Store, lookup_key, utc_now_text
+from refserver.validation import SHA256_RE, is_uuid, validate_inspection
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +35,8 @@ MAX_INSPECTION_BYTES = 2_000_000
 # Bodies over a limit are still read (and dropped) up to this size, so the client
 # gets its 413 instead of a reset connection; beyond it the connection is closed.
 DRAIN_LIMIT = 64_000_000
-DEFAULT_CHECKLIST_DIR = Path(__file__).resolve().parents[2] / "resources" / "checklists"
+# The station's own templates, wherever they are installed (source tree, wheel, bundle).
+DEFAULT_CHECKLIST_DIR = resource_path("checklists")
 
 _COMMON = frozenset({400, 401, 403})
 
@@ -450,7 +452,7 @@ class RunningServer:
         return self
 
     def serve_foreground(self) -> None:
-        """Serve in the calling thread until shutdown (used by `python -m app.refserver`)."""
+        """Serve in the calling thread until shutdown (used by `python -m refserver`)."""
         try:
             self._httpd.serve_forever(poll_interval=0.2)
         finally:

@@ -7,9 +7,9 @@ admin API that tests use.
 
 from __future__ import annotations
 
-from app.refserver.demo_cases import DEMO_CASES, demo_case_documents
-from app.refserver.server import API_PREFIX, ROUTES, RunningServer, start_server
-from app.refserver.store import Store, StoredPhoto
+from refserver.demo_cases import DEMO_CASES, demo_case_documents
+from refserver.server import API_PREFIX, ROUTES, RunningServer, start_server
+from refserver.store import Store, StoredPhoto
 
 __all__ = [
     "API_PREFIX",
