@@ -1,6 +1,7 @@
 """The station's command line: `python -m app` / `inspection-station`.
 
-Subcommands: gui (the default), doctor, decode, sync, report, export, operators.
+Subcommands: gui (the default), doctor, decode, sync, report, export, operators,
+audit.
 Global --data-dir / --config (or INSPECTION_STATION_DATA / INSPECTION_STATION_CONFIG)
 isolate tests and training stations. Each subsystem registers its own subcommands
 (`register(subparsers)`), so this file only wires them together; the GUI is a plug-in
@@ -35,6 +36,7 @@ _SUBCOMMAND_MODULES = (
     "app.sync.token_cli",
     "app.reports.cli",
     "app.operators_cli",
+    "app.audit_cli",
 )
 # Which module registers each command: a run imports only its own command's module, so
 # `decode` never loads Qt and `sync`/`report`/`export` never load the GUI package.
@@ -42,6 +44,7 @@ _COMMAND_MODULE = {
     "doctor": "app.doctor", "decode": "app.scanning.cli",
     "sync": "app.sync.cli", "token": "app.sync.token_cli", "report": "app.reports.cli",
     "export": "app.reports.cli", "operators": "app.operators_cli",
+    "audit": "app.audit_cli",
 }
 _OPTIONS_WITH_VALUE = {"--data-dir", "--config"}
 _DEFAULT_COMMAND = "gui"  # what runs without a subcommand (a plug-in of the root)

@@ -311,6 +311,27 @@ _LABELS: dict[str, tuple[str, str]] = {
     "signed_off": ("Signed off by", "签核人"),
     "sign_off_no_mismatch": ("There is no serial/IMEI mismatch to sign off.",
                              "没有需要签核的序列号/IMEI 不符。"),
+    # operators (14.1)
+    "op_not_found": ("No operator {operator_id} on this station.",
+                     "本工作台没有操作员 {operator_id}。"),
+    "op_badge_taken": ("That badge belongs to another operator.", "该工牌已属于其他操作员。"),
+    "op_self_demote": ("You cannot take the shift-lead role from yourself: another shift "
+                       "lead must do it.", "不能取消自己的班组长角色：请由另一位班组长操作。"),
+    "op_self_deactivate": ("You cannot deactivate yourself: another shift lead must do it.",
+                           "不能停用自己：请由另一位班组长操作。"),
+    "op_last_lead": ("{operator_id} is the last active shift lead: add or reactivate another "
+                     "shift lead first.",
+                     "{operator_id} 是最后一位在岗班组长：请先添加或重新启用另一位班组长。"),
+    "op_promote_needs_pin": ("A new shift lead needs a new PIN of {shortest} to 12 digits.",
+                             "升为班组长需要设置新的 {shortest} 至 12 位数字PIN。"),
+    # audit (14.4)
+    "audit_chain_ok": ("Audit chain verified: {entries} entries intact.",
+                       "审计链校验通过：{entries} 条记录完好。"),
+    "audit_chain_broken": ("Audit chain BROKEN at entry {seq} (of {entries}): the audit log "
+                           "was changed outside the station.",
+                           "审计链在第 {seq} 条记录处断裂（共 {entries} 条）："
+                           "审计日志在工作台之外被修改。"),
+    "audit_chain_empty": ("The audit log is empty.", "审计日志为空。"),
 }
 
 _VALUES: dict[str, tuple[str, str]] = {

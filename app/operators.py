@@ -34,7 +34,7 @@ from app.domain import (  # re-exported: callers import them from here
 from app.login_guard import BADGE_SUBJECT, LoginGuard, LoginLocked, LoginRefused, LoginWait
 from app.scanning.labels import Kind, Patterns, interpret
 from app.store.audit import append_audit
-from app.store.models import OperatorRow
+from app.store.models import AuditRow, OperatorRow
 from app.store.store import Store
 
 _SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**14, 8, 1
@@ -45,7 +45,8 @@ MAX_NAME = 100
 _CODE_KINDS = {Kind.RMA, Kind.ORDER, Kind.TRACKING}
 
 __all__ = ["AuthError", "BadgeNotScanned", "IdleTimer", "LoginLocked", "LoginPolicy",
-           "LoginRefused", "LoginWait", "Operator", "Operators", "PermissionDenied",
+           "LoginRefused", "LoginWait", "Operator", "OperatorInfo", "Operators",
+           "PermissionDenied",
            "PinRequired", "hash_pin", "require_shift_lead", "verify_pin"]
 
 
@@ -120,10 +121,18 @@ def _check_new(operator_id: str, name: str, role: Role, pin: str, badge_code: st
     """Every field of a new operator, refused in plain words (roster files are hostile too)."""
     if not _ID.match(operator_id):
         raise DomainError("An operator ID is 1-32 letters, digits, '.', '_' or '-'.")
+    _check_pin_rule(pin, role, policy)
+    _check_name_badge(name, badge_code, policy)
+
+
+def _check_pin_rule(pin: str, role: Role, policy: LoginPolicy) -> None:
     shortest = policy.pin_min_length(role)
     if not _PIN.match(pin) or len(pin) < shortest:
         raise DomainError(f"A PIN for a {role.value.replace('_', ' ')} is {shortest} to 12 "
                           "digits.")
+
+
+def _check_name_badge(name: str, badge_code: str | None, policy: LoginPolicy) -> None:
     if not name.strip():
         raise DomainError("The operator needs a name.")
     if len(name.strip()) > MAX_NAME or _has_control(name):
@@ -150,6 +159,19 @@ def _insert(s: Session, operator_id: str, name: str, role: Role, pin_hash: str,
 
 def _to_operator(row: OperatorRow) -> Operator:
     return Operator(row.operator_id, row.name, Role(row.role), row.badge_code)
+
+
+@dataclass(frozen=True, slots=True)
+class OperatorInfo:
+    """One line of the roster as a shift lead sees it (never the PIN hash)."""
+
+    operator_id: str
+    name: str
+    role: Role
+    badge_code: str | None
+    active: bool
+    last_login: datetime | None
+    locked_until: datetime | None
 
 
 class Operators:
@@ -278,6 +300,103 @@ class Operators:
 
     def locked(self) -> list[tuple[str, datetime]]:
         return self.guard.locked_subjects()
+
+    # --- the roster as a shift lead manages it (14.1) ------------------------------------
+
+    def roster(self, *, by: Operator | None) -> list[OperatorInfo]:
+        """Everyone on the roster, with their last login and any lockout; shift lead only
+        (badge codes log inspectors in)."""
+        require_shift_lead(by, "manage operators")
+        locked = dict(self.locked())
+        with self.store._read() as s:
+            rows = s.scalars(select(OperatorRow).order_by(OperatorRow.operator_id)).all()
+            last: dict[str, int] = {actor: seq for actor, seq in s.execute(
+                select(AuditRow.actor, func.max(AuditRow.seq))
+                .where(AuditRow.action == "login").group_by(AuditRow.actor))}
+            when: dict[int, datetime] = {seq: at for seq, at in s.execute(
+                select(AuditRow.seq, AuditRow.at).where(AuditRow.seq.in_(list(last.values()))))}
+        return [OperatorInfo(r.operator_id, r.name, Role(r.role), r.badge_code, bool(r.active),
+                             when.get(last.get(r.operator_id, -1)),
+                             locked.get(r.operator_id)) for r in rows]
+
+    def edit(self, operator_id: str, name: str, role: Role, badge_code: str | None, *,
+             by: Operator | None, pin: str | None = None) -> Operator:
+        """Change name, role and badge. Promoting to shift lead needs a new PIN of a shift
+        lead's length (the old one may be shorter); nobody demotes themself or the last lead."""
+        lead = require_shift_lead(by, "manage operators")
+        badge_code = (badge_code or "").strip() or None
+        _check_name_badge(name, badge_code, self.policy)
+        pin_hash = None
+        if pin is not None:
+            _check_pin_rule(pin, role, self.policy)
+            pin_hash = hash_pin(pin)
+        try:
+            with self.store._write() as s:
+                row = self._row(s, operator_id)
+                old = Role(row.role)
+                if old is Role.SHIFT_LEAD and role is not Role.SHIFT_LEAD:
+                    self._keep_a_lead(s, row, lead, "op_self_demote")
+                if role is Role.SHIFT_LEAD and old is not Role.SHIFT_LEAD and pin_hash is None:
+                    raise DomainError(key="op_promote_needs_pin",
+                                      shortest=self.policy.pin_min_length_lead)
+                changed = [f for f, was, now in (("name", row.name, name.strip()),
+                                                  ("role", row.role, role.value),
+                                                  ("badge", row.badge_code, badge_code))
+                           if was != now] + (["pin"] if pin_hash else [])
+                row.name, row.role, row.badge_code = name.strip(), role.value, badge_code
+                if pin_hash is not None:
+                    row.pin_hash = pin_hash
+                s.flush()
+                append_audit(s, lead.operator_id, "operator_edit", row.operator_id,
+                             {"changed": changed, "role": role.value})
+                return _to_operator(row)
+        except IntegrityError as exc:
+            raise DomainError(key="op_badge_taken") from exc
+
+    def set_active(self, operator_id: str, active: bool, *, by: Operator | None) -> None:
+        """Deactivate (cannot log in any more, history kept) or reactivate an operator."""
+        lead = require_shift_lead(by, "manage operators")
+        with self.store._write() as s:
+            row = self._row(s, operator_id)
+            if bool(row.active) == active:
+                return
+            if not active and row.role == Role.SHIFT_LEAD.value:
+                self._keep_a_lead(s, row, lead, "op_self_deactivate")
+            row.active = active
+            append_audit(s, lead.operator_id,
+                         "operator_reactivate" if active else "operator_deactivate",
+                         row.operator_id, {})
+
+    def reset_pin(self, operator_id: str, pin: str, *, by: Operator | None) -> None:
+        """A new PIN (the role's rules); a lockout on the ID is lifted with it."""
+        lead = require_shift_lead(by, "manage operators")
+        with self.store._read() as s:
+            role = Role(self._row(s, operator_id).role)
+        _check_pin_rule(pin, role, self.policy)
+        pin_hash = hash_pin(pin)  # slow: before taking the write lock
+        with self.store._write() as s:
+            row = self._row(s, operator_id)
+            row.pin_hash = pin_hash
+            append_audit(s, lead.operator_id, "operator_pin_reset", row.operator_id, {})
+            self.guard.unlock(s, row.operator_id, lead.operator_id)
+
+    @staticmethod
+    def _row(s: Session, operator_id: str) -> OperatorRow:
+        row = s.get(OperatorRow, operator_id.strip())
+        if row is None:
+            raise DomainError(key="op_not_found", operator_id=operator_id.strip()[:32])
+        return row
+
+    @staticmethod
+    def _keep_a_lead(s: Session, row: OperatorRow, lead: Operator, self_key: str) -> None:
+        """A lead never removes their own rights, and the station keeps an active lead."""
+        if row.operator_id == lead.operator_id:
+            raise PermissionDenied(key=self_key)
+        others = s.scalar(select(func.count()).select_from(OperatorRow).where(
+            OperatorRow.role == Role.SHIFT_LEAD.value, OperatorRow.active == 1,
+            OperatorRow.operator_id != row.operator_id)) or 0
+        if not others:
+            raise PermissionDenied(key="op_last_lead", operator_id=row.operator_id)
 
     def verify_lead(self, who: str, pin: str, *, action: str, subject: str = "") -> Operator:
         """A shift lead's badge or ID plus PIN for one action (a sign-off), not a login.

@@ -26,8 +26,10 @@ from tests.ui_helpers import qm_dir
 __all__ = ["ctx", "qm_dir", "services"]
 
 
-def completed(ctx: Any, n: int, *, serial: str = EXPECTED_SERIAL) -> str:
-    case = make_case(case_id=f"c-{n}", rma=f"RMA-2024-000{n:04d}", serial=serial)
+def completed(ctx: Any, n: int, *, serial: str = EXPECTED_SERIAL,
+              comment: str = "Stopped charging") -> str:
+    case = make_case(case_id=f"c-{n}", rma=f"RMA-2024-000{n:04d}", serial=serial,
+                     comment=comment)
     s = InspectionSession(ctx, start_inspection(ctx, case, case.items[0], case.rma))
     while s.current is not None:
         step = s.current

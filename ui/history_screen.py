@@ -7,6 +7,7 @@ hidden for inspectors.
 Signals:
     loaded(int): the list was (re)loaded with this many rows.
     report_ready(object): a ReportPreviewDialog was opened (tests drive it).
+    exported(str): a CSV export was written to this path.
     closed(): the user left the history (Esc or the back button).
 """
 
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
+    QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -67,6 +69,7 @@ class HistoryScreen(QWidget):
 
     loaded = Signal(int)
     report_ready = Signal(object)
+    exported = Signal(str)
     closed = Signal()
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
@@ -87,6 +90,9 @@ class HistoryScreen(QWidget):
     def _build(self) -> None:
         root = QVBoxLayout(self)
         top, self.back_button, self.title = page_header(self, self.closed.emit)
+        self.audit_button = QPushButton(self)  # shift leads only (_update_role)
+        self.audit_button.clicked.connect(self.show_audit)
+        top.insertWidget(2, self.audit_button)  # beside the title, before the stretch
         self.search_edit = QLineEdit(self)
         self.search_edit.setMinimumHeight(44)
         self.search_edit.setMinimumWidth(280)
@@ -158,9 +164,16 @@ class HistoryScreen(QWidget):
         self.shift_report_button = QPushButton(self.report_box)
         self.shift_report_button.clicked.connect(self.preview_shift_report)
         rep.addWidget(self.shift_report_button)
+        self.day_csv_button = QPushButton(self.report_box)
+        self.day_csv_button.clicked.connect(lambda: self.export_csv(whole_day=True))
+        rep.addWidget(self.day_csv_button)
+        self.shift_csv_button = QPushButton(self.report_box)
+        self.shift_csv_button.clicked.connect(lambda: self.export_csv(whole_day=False))
+        rep.addWidget(self.shift_csv_button)
         bottom.addWidget(self.report_box, 4)
         for b in (self.retry_button, self.handled_button, self.inspection_report_button,
-                  self.shift_report_button, self.choose_line_button):
+                  self.shift_report_button, self.choose_line_button, self.day_csv_button,
+                  self.shift_csv_button, self.audit_button):
             b.setMinimumHeight(44)
         root.addLayout(bottom)
         self._fill_shifts()
@@ -180,6 +193,7 @@ class HistoryScreen(QWidget):
     def _update_role(self) -> None:
         op = self.services.ctx.operator
         self.lead_box.setVisible(op is not None and op.is_shift_lead)
+        self.audit_button.setVisible(op is not None and op.is_shift_lead)
 
     # --- loading ------------------------------------------------------------------------
 
@@ -497,6 +511,62 @@ class HistoryScreen(QWidget):
         render_and_preview(self.services, render, out, self, self._opened,
                            lambda msg: self._failed(RuntimeError(msg)))
 
+    # --- CSV export and the audit log (14.4) ---------------------------------------------
+
+    def export_csv(self, *, whole_day: bool, out: Path | None = None) -> None:
+        """The chosen day (or shift of that day) as CSV, written by the CLI's exporter
+        (formula-safe cells) off the GUI thread; `out` skips the save dialog (tests)."""
+        from app.reports.export import write_csv
+        from app.reports.stats import day_window, shift_window
+
+        ctx = self.services.ctx
+        qd = self.date_edit.date()
+        day = date(qd.year(), qd.month(), qd.day())
+        if whole_day:
+            start, end = day_window(day, None)
+            name = f"inspections-{day.isoformat()}.csv"
+        else:
+            shift_name = self.shift_combo.currentData()
+            if shift_name is None:
+                return
+            shift = ctx.settings.shift(str(shift_name))
+            start, end = shift_window(day, shift, None)
+            name = f"inspections-{day.isoformat()}-{shift.name}.csv"
+        if out is None:
+            chosen, _ = QFileDialog.getSaveFileName(
+                self, self.tr("Export CSV"), str(Path.home() / name),
+                self.tr("CSV files (*.csv)"))
+            if not chosen:
+                return
+            out = Path(chosen)
+        store, target = ctx.store, out
+
+        def work() -> int:
+            return write_csv(store.completed_between(start, end), target)
+
+        def done(rows: Any) -> None:
+            self.message.show_message(self.tr("%1 inspection(s) exported to %2").replace(
+                "%1", str(rows)).replace("%2", str(target)), OK_COLOUR)
+            self.exported.emit(str(target))
+
+        self.message.show_message(self.tr("Exporting…"), INFO_COLOUR)
+        self.services.run_in_background(work, done, self._failed)
+
+    def show_audit(self) -> QWidget | None:
+        """Shift lead: the audit log, filtered on the selected inspection if there is one."""
+        from ui.audit_dialog import AuditDialog
+
+        op = self.services.ctx.operator
+        if op is None or not op.is_shift_lead:
+            return None
+        record = self.selected()
+        dialog = AuditDialog(self.services, self,
+                             inspection=record.inspection_id if record else "")
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.resize(1200, 640)
+        dialog.open()
+        return dialog
+
     # --- words --------------------------------------------------------------------------
 
     def changeEvent(self, event: QEvent) -> None:
@@ -523,6 +593,9 @@ class HistoryScreen(QWidget):
         self.report_box.setTitle(self.tr("Reports"))
         self.inspection_report_button.setText(self.tr("Inspection report…"))
         self.shift_report_button.setText(self.tr("Shift report…"))
+        self.day_csv_button.setText(self.tr("Day CSV…"))
+        self.shift_csv_button.setText(self.tr("Shift CSV…"))
+        self.audit_button.setText(self.tr("Audit log…"))
         self._fill_shifts()
         for row, r in enumerate(self.records):
             for col, text in ((1, self.rma_text(r)), (4, self.class_text(r)),

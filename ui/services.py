@@ -28,6 +28,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
+from shiboken6 import isValid
 
 from app.domain import Operator
 from app.input_router import InputRouter
@@ -186,6 +187,30 @@ class Services(QObject):
         self._callbacks[task_id] = (on_done, on_error)
         task = _Task(fn, task_id, self._task_finished.emit)
         (self.db_pool if writes else self.pool).start(task)
+
+    def run_for(
+        self,
+        widget: QObject,
+        fn: Callable[[], Any],
+        on_done: Callable[[Any], None],
+        on_error: Callable[[BaseException], None],
+        *,
+        writes: bool = False,
+    ) -> None:
+        """run_in_background for a dialog that may be closed (and deleted) before the result
+        comes: the callbacks are skipped once the widget's C++ object is gone."""
+
+        def done(result: Any) -> None:
+            if isValid(widget):
+                on_done(result)
+
+        def failed(exc: BaseException) -> None:
+            if isValid(widget):
+                on_error(exc)
+            else:
+                log.info("result for a closed window dropped: %s", exc)
+
+        self.run_in_background(fn, done, failed, writes=writes)
 
     @Slot(int, bool, object)
     def _deliver(self, task_id: int, ok: bool, result: object) -> None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from app.domain import utcnow
@@ -84,3 +84,37 @@ def rekey_chain(s: Session, key: bytes) -> int:
         count += 1
     s.flush()
     return count
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    """One audit line as read back (details kept as the stored JSON text)."""
+
+    seq: int
+    at: datetime
+    actor: str
+    action: str
+    subject: str
+    details: str
+
+
+def audit_entries(s: Session, *, inspection: str | None = None, operator: str | None = None,
+                  action: str | None = None, limit: int = 1000) -> list[AuditEntry]:
+    """The newest `limit` entries matching every filter given, oldest first. An operator
+    matches as the actor or as the subject (what was done to them)."""
+    q = select(AuditRow)
+    if inspection:
+        q = q.where(AuditRow.subject == inspection.strip())
+    if operator:
+        who = operator.strip()
+        q = q.where(or_(AuditRow.actor == who, AuditRow.subject == who))
+    if action:
+        q = q.where(AuditRow.action == action.strip())
+    rows = s.scalars(q.order_by(AuditRow.seq.desc()).limit(limit)).all()
+    return [AuditEntry(r.seq, r.at, r.actor, r.action, r.subject, r.details)
+            for r in reversed(rows)]
+
+
+def audit_actions(s: Session) -> list[str]:
+    """Every action word the log holds, for a filter's choices."""
+    return sorted(s.scalars(select(AuditRow.action).distinct()).all())

@@ -302,6 +302,34 @@
 <context>
     <name>HistoryScreen</name>
     <message>
+        <source>Export CSV</source>
+        <translation>导出CSV</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV文件 (*.csv)</translation>
+    </message>
+    <message>
+        <source>%1 inspection(s) exported to %2</source>
+        <translation>已导出 %1 条检验到 %2</translation>
+    </message>
+    <message>
+        <source>Exporting…</source>
+        <translation>正在导出…</translation>
+    </message>
+    <message>
+        <source>Day CSV…</source>
+        <translation>当日CSV…</translation>
+    </message>
+    <message>
+        <source>Shift CSV…</source>
+        <translation>班次CSV…</translation>
+    </message>
+    <message>
+        <source>Audit log…</source>
+        <translation>审计日志…</translation>
+    </message>
+    <message>
         <location filename="../../ui/history_screen.py" line="213"/>
         <source>synced</source>
         <translation>已同步</translation>
@@ -1346,6 +1374,78 @@
 <context>
     <name>OperatorsDialog</name>
     <message>
+        <source>active</source>
+        <translation>在岗</translation>
+    </message>
+    <message>
+        <source>deactivated</source>
+        <translation>已停用</translation>
+    </message>
+    <message>
+        <source>until %1</source>
+        <translation>至 %1</translation>
+    </message>
+    <message>
+        <source>Changes saved for %1.</source>
+        <translation>已保存 %1 的更改。</translation>
+    </message>
+    <message>
+        <source>%1 reactivated: they can log in again.</source>
+        <translation>%1 已重新启用：可以再次登录。</translation>
+    </message>
+    <message>
+        <source>%1 deactivated: they can no longer log in.</source>
+        <translation>%1 已停用：不能再登录。</translation>
+    </message>
+    <message>
+        <source>Type the new PIN first.</source>
+        <translation>请先输入新的PIN。</translation>
+    </message>
+    <message>
+        <source>New PIN set for %1.</source>
+        <translation>已为 %1 设置新的PIN。</translation>
+    </message>
+    <message>
+        <source>Reactivate</source>
+        <translation>重新启用</translation>
+    </message>
+    <message>
+        <source>Deactivate</source>
+        <translation>停用</translation>
+    </message>
+    <message>
+        <source>ID</source>
+        <translation>工号</translation>
+    </message>
+    <message>
+        <source>Badge</source>
+        <translation>工牌</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Last login</source>
+        <translation>上次登录</translation>
+    </message>
+    <message>
+        <source>Locked</source>
+        <translation>锁定</translation>
+    </message>
+    <message>
+        <source>New operator</source>
+        <translation>新操作员</translation>
+    </message>
+    <message>
+        <source>Save changes</source>
+        <translation>保存更改</translation>
+    </message>
+    <message>
+        <source>Reset PIN</source>
+        <translation>重置PIN</translation>
+    </message>
+    <message>
         <location filename="../../ui/operators_dialog.py" line="116"/>
         <source>Operator added.</source>
         <translation>已添加操作员。</translation>
@@ -2103,6 +2203,61 @@ Correct the file, then start the station again.</source>
         <location filename="../../ui/photo_widgets.py" line="84"/>
         <source>loading…</source>
         <translation>加载中…</translation>
+    </message>
+</context>
+<context>
+    <name>AuditDialog</name>
+    <message>
+        <source>all actions</source>
+        <translation>全部操作</translation>
+    </message>
+    <message>
+        <source>The chain breaks at this entry.</source>
+        <translation>审计链在此记录处断裂。</translation>
+    </message>
+    <message>
+        <source>Audit log</source>
+        <translation>审计日志</translation>
+    </message>
+    <message>
+        <source>Inspection ID</source>
+        <translation>检验编号</translation>
+    </message>
+    <message>
+        <source>Operator ID</source>
+        <translation>工号</translation>
+    </message>
+    <message>
+        <source>Filter</source>
+        <translation>筛选</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>#</source>
+        <translation>序号</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation>操作人</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <source>Subject</source>
+        <translation>对象</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>详情</translation>
     </message>
 </context>
 </TS>
