@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from app.domain import Case, CaseItem, CaseStatus
+from app.messages import t
 from app.store import Store
 
 __all__ = ["Gate", "GateRefusal", "check_line", "check_line_in", "gate_message"]
@@ -21,26 +22,6 @@ class GateRefusal(StrEnum):
     CANCELLED = "cancelled"
     INSPECTED_ON_SERVER = "inspected_on_server"
     INSPECTED_HERE = "inspected_here"
-
-
-_MESSAGES: dict[GateRefusal, tuple[str, str]] = {
-    GateRefusal.CLOSED: (
-        "This return case is closed: it cannot be inspected. Put the parcel aside for the "
-        "shift lead.",
-        "该售后单已关闭，不能检验。请把包裹交给班组长处理。"),
-    GateRefusal.CANCELLED: (
-        "This return case was cancelled: it cannot be inspected. Put the parcel aside for "
-        "the shift lead.",
-        "该售后单已取消，不能检验。请把包裹交给班组长处理。"),
-    GateRefusal.INSPECTED_ON_SERVER: (
-        "The case server says this return is already inspected. It cannot be inspected "
-        "again here.",
-        "售后系统显示该退货已检验，不能在此再次检验。"),
-    GateRefusal.INSPECTED_HERE: (
-        "This item line was already inspected on this station. Enter prints its report "
-        "again.",
-        "该商品行已在本工作台检验过。按回车键重新打印其检验报告。"),
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,8 +37,8 @@ class Gate:
 
 
 def gate_message(refusal: GateRefusal, language: str) -> str:
-    english, chinese = _MESSAGES[refusal]
-    return chinese if language == "zh_CN" else english
+    """The refusal in the interface language (words in app/messages.py)."""
+    return t(language, f"gate_{refusal.value}")
 
 
 def check_line(case: Case, item: CaseItem, completed: dict[str, str]) -> Gate:

@@ -11,7 +11,8 @@ Format (docs/case-api.md, "Checklist template") plus optional extras:
 - template: ``title`` (English), ``title_zh``;
 - step: ``prompt_zh`` (Simplified Chinese prompt), ``capture`` (``"serial"`` or ``"imei"`` on
   a text step whose value is compared with the case item's serial number), ``fail_options``
-  (choice steps: options that count as a failed step, see app/rules.py).
+  (choice steps: options that count as a failed step, see app/rules.py), ``failed`` /
+  ``failed_zh`` (what was found when the step failed, for "Because:"; see `failure_text`).
 
 Unknown keys are refused in local files (they are site-edited: a typo such as
 ``"photo_on_fial"`` must not be silently ignored) and ignored in server templates (a newer
@@ -36,12 +37,14 @@ from typing import Any
 
 from app.domain import (
     SECTION_ORDER,
+    Answer,
     ChecklistStep,
     ChecklistTemplate,
     DomainError,
     Section,
     StepKind,
 )
+from app.messages import t
 from app.resources import resource_path
 
 __all__ = [
@@ -86,6 +89,8 @@ _STEP_KEYS = frozenset(
         "prompt_zh",
         "capture",
         "fail_options",
+        "failed",
+        "failed_zh",
     }
 )
 
@@ -306,6 +311,8 @@ class _Validator:
         prompt = self.text(raw, "prompt", where)
         assert prompt is not None
         prompt_zh = self.text(raw, "prompt_zh", where, optional=True)
+        failed = self.text(raw, "failed", where, optional=True)
+        failed_zh = self.text(raw, "failed_zh", where, optional=True)
         required = self.flag(raw, "required", where, True)
         photo_on_fail = self.flag(raw, "photo_on_fail", where, False)
         accessory = self.text(raw, "accessory", where, optional=True, max_len=_MAX_ACCESSORY)
@@ -374,6 +381,8 @@ class _Validator:
             prompt_zh=prompt_zh,
             capture=capture,
             fail_options=failing,
+            failed=failed,
+            failed_zh=failed_zh,
         )
 
 
@@ -577,6 +586,8 @@ def template_to_dict(template: ChecklistTemplate) -> dict[str, Any]:
                 ("max", s.max),
                 ("unit", s.unit),
                 ("capture", s.capture),
+                ("failed", s.failed),
+                ("failed_zh", s.failed_zh),
             )
             d.update({k: v for k, v in optional if v is not None})
             out_steps.append(d)
@@ -592,3 +603,19 @@ def template_to_dict(template: ChecklistTemplate) -> dict[str, Any]:
         out["title_zh"] = zh
     out["sections"] = sections
     return out
+
+
+def failure_text(step: ChecklistStep, language: str, answer: Answer | None = None) -> str:
+    """What a failed step found, for "Because:": the template's words, else derived ones."""
+    zh = language == "zh_CN"
+    if step.failed:
+        return (step.failed_zh or step.failed) if zh else step.failed
+    prompt = (step.prompt_zh or step.prompt) if zh else step.prompt
+    value = answer.value if answer is not None and answer.value is not None else None
+    if step.accessory:
+        return t(language, "failed_accessory", accessory=step.accessory)
+    if step.kind is StepKind.NUMBER and value is not None:
+        return t(language, "failed_number", step=prompt, value=f"{value} {step.unit or ''}".strip())
+    if step.kind is StepKind.CHOICE and value is not None:
+        return t(language, "failed_choice", step=prompt, value=value)
+    return t(language, "failed_step", step=prompt)

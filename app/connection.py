@@ -21,6 +21,7 @@ import requests
 
 from app import __version__
 from app.config import ConfigError, Settings
+from app.messages import t
 
 # The lookup code used to prove the lookup endpoint is there: any answer the contract
 # names (200, 300, 404 with an error body) means the path is right.
@@ -41,35 +42,6 @@ class Failure(StrEnum):
     NETWORK = "network"
 
 
-# kind -> (English, Simplified Chinese); {0} is the detail (host, status, server's words).
-_WORDS: dict[Failure, tuple[str, str]] = {
-    Failure.OK: ("Connected: the case API answers /health and lookups.",
-                 "连接成功：售后系统接口响应健康检查和查询。"),
-    Failure.BAD_INPUT: ("Check the entries: {0}", "请检查填写内容：{0}"),
-    Failure.DNS: ("The server name {0} is not known (DNS). Check the URL or the network.",
-                  "无法解析服务器名称 {0}（DNS）。请检查网址或网络。"),
-    Failure.REFUSED: ("Nothing answers at {0} (connection refused). Check the port, or "
-                      "whether the case API is running.",
-                      "{0} 没有响应（连接被拒绝）。请检查端口，或售后系统接口是否在运行。"),
-    Failure.TIMEOUT: ("No answer from {0} in time. A firewall or proxy may block it.",
-                      "{0} 未在规定时间内响应。可能被防火墙或代理拦截。"),
-    Failure.TLS: ("The server's certificate is not trusted ({0}). Set the site's CA bundle "
-                  "(ca_bundle) or check the URL.",
-                  "服务器证书不受信任（{0}）。请设置本站点的 CA 证书（ca_bundle）或检查网址。"),
-    Failure.UNAUTHORIZED: ("The server refused the token (401). Paste the station's token "
-                           "again.", "服务器拒绝了令牌（401）。请重新粘贴本工作台的令牌。"),
-    Failure.FORBIDDEN: ("The server knows the token but refuses this station (403{0}). Ask "
-                        "the case system's administrators.",
-                        "服务器识别令牌但拒绝本工作台（403{0}）。请联系售后系统管理员。"),
-    Failure.WRONG_PATH: ("{0} is not the case API (wrong path?). The URL usually ends in "
-                         "/api/v1.",
-                         "{0} 不是售后系统接口（路径错误？）。网址通常以 /api/v1 结尾。"),
-    Failure.SERVER_ERROR: ("The case API has a problem (HTTP {0}). Try again later.",
-                           "售后系统接口出现问题（HTTP {0}）。请稍后再试。"),
-    Failure.NETWORK: ("The network failed: {0}", "网络错误：{0}"),
-}
-
-
 @dataclass(frozen=True, slots=True)
 class ConnectionResult:
     kind: Failure
@@ -80,8 +52,8 @@ class ConnectionResult:
         return self.kind is Failure.OK
 
     def message(self, language: str = "en") -> str:
-        en, zh = _WORDS[self.kind]
-        return (zh if language == "zh_CN" else en).format(self.detail)
+        """In either language (words in app/messages.py); {detail} is host, status or words."""
+        return t(language, f"connection_{self.kind.value}", detail=self.detail)
 
 
 def _chain(exc: BaseException) -> list[BaseException]:

@@ -21,7 +21,7 @@ from typing import Any, Protocol
 import cv2
 import numpy as np
 
-from app.config import Settings
+from app.config import Settings, load_settings
 from app.domain import Role
 from app.paths import Paths
 from app.training import TRAINING_MARK
@@ -142,6 +142,11 @@ class DemoEnvironment:
             "Training station: reports say TRAINING, nothing is sent to a real case API.\n",
             encoding="utf-8")
         self.server = backend.start(self.paths.data_dir / "server" / "cases.db", DEMO_TOKEN)
+        if self.paths.config_file.exists():
+            # Settings saved in training (the language, photo size) live in the demo folder:
+            # read them back, or a restart forgets them. The camera stays the station's own.
+            settings = load_settings(self.paths.config_file).replace(
+                camera_source=settings.camera_source)
         camera = settings.camera_source
         if not camera_opens(camera):
             video = self.paths.data_dir / "demo-labels.avi"

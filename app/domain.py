@@ -290,6 +290,10 @@ class ChecklistStep:
     capture: str | None = None
     # Options of a choice step that mean the step failed (e.g. "D: unsellable").
     fail_options: tuple[str, ...] = ()
+    # What was found when the step failed ("Activation lock NOT removed"), for "Because:";
+    # without it the wording is derived from the prompt (app/checklists.failure_text).
+    failed: str | None = None
+    failed_zh: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,21 +16,13 @@ from typing import TYPE_CHECKING
 
 from app.config import ConfigError, Settings, load_settings, save_settings
 from app.domain import DomainError, Role
+from app.messages import t
 from app.paths import Paths
 
 if TYPE_CHECKING:
     from app.operators import Operator
 
 LEAD_PIN_MIN = 6  # a shift lead can change settings and operators: longer than 4 digits
-
-# key -> (English, Simplified Chinese), like app/messages.py and app/connection.py
-_WORDS: dict[str, tuple[str, str]] = {
-    "pin_short": ("A shift lead's PIN has at least {0} digits.", "班组长的 PIN 至少 {0} 位数字。"),
-    "pin_digits": ("A PIN is digits only.", "PIN 只能是数字。"),
-    "pin_differs": ("The two PINs differ.", "两次输入的 PIN 不一致。"),
-    "need_fields": ("Badge / ID and name are needed.", "需要填写工牌 / 工号和姓名。"),
-}
-
 
 class SetupError(ValueError):
     """An entry on the setup screen is refused; `message(language)` says why."""
@@ -42,8 +34,7 @@ class SetupError(ValueError):
     def message(self, language: str = "en") -> str:
         if self.text is not None:
             return self.text
-        en, zh = _WORDS[self.key]
-        return (zh if language == "zh_CN" else en).format(*self.args_)
+        return t(language, f"setup_{self.key}", **({"n": self.args_[0]} if self.args_ else {}))
 
 
 def _has_files(folder: Path) -> bool:

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from app.domain import Result, StepKind
+from app.messages import t
 from app.scanning.events import ScanEvent, ScanSource
 from app.scanning.labels import Kind, Patterns, interpret
 from app.wizard import normalize_serial
@@ -85,35 +86,9 @@ class Refusal(StrEnum):
     NEEDS_VALUE = "needs_value"
 
 
-# Refusal -> (English, Simplified Chinese), as app/messages.py keeps the report words.
-_MESSAGES: dict[Refusal, tuple[str, str]] = {
-    Refusal.SCAN_IN_CHECKLIST: (
-        "A scan is not an answer: nothing was recorded. Answer this step with the keys "
-        "or buttons.",
-        "扫码不是检验结果：未记录任何内容。请用按键或按钮回答此步骤。"),
-    Refusal.CASE_CODE_AS_SERIAL: (
-        "That is the return label (RMA, order or tracking number), not the item's "
-        "serial/IMEI. Scan the label on the item.",
-        "这是退货面单（退货授权号、订单号或运单号），不是商品的序列号/IMEI。请扫描商品上的标签。"),
-    Refusal.BADGE_AS_SERIAL: (
-        "That is an employee badge, not the item's serial/IMEI.",
-        "这是员工工牌，不是商品的序列号/IMEI。"),
-    Refusal.NOT_A_SERIAL: (
-        "That code does not look like a serial number. Scan the serial label on the item.",
-        "该条码不像序列号。请扫描商品上的序列号标签。"),
-    Refusal.NOT_AN_IMEI: (
-        "That code is not an IMEI (15 digits). Scan the IMEI label on the item.",
-        "该条码不是IMEI（15位数字）。请扫描商品上的IMEI标签。"),
-    Refusal.NEEDS_VALUE: (
-        "This step needs a value or a choice.",
-        "此步骤需要填写数值或选择选项。"),
-}
-
-
 def message(refusal: Refusal, language: str) -> str:
-    """The refusal in the interface language (en or zh_CN)."""
-    english, chinese = _MESSAGES[refusal]
-    return chinese if language == "zh_CN" else english
+    """The refusal in the interface language (en or zh_CN; words in app/messages.py)."""
+    return t(language, f"refusal_{refusal.value}")
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,16 @@ texts stay in Qt Linguist (resources/translations); everything from app/ is here
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 LANGUAGES = ("en", "zh_CN")
+
+
+class Both(NamedTuple):
+    """A field of a message that itself has two languages (a checklist step's prompt)."""
+
+    en: str
+    zh: str
 
 # key -> (English, Simplified Chinese)
 _LABELS: dict[str, tuple[str, str]] = {
@@ -115,6 +124,153 @@ _LABELS: dict[str, tuple[str, str]] = {
     "mismatch_undeclared_damage": ("found damaged, not claimed", "检验损坏，客户未声明"),
     "mismatch_undeclared_missing": ("found parts missing, not claimed",
                                     "检验缺附件，客户未声明"),
+    # bench board (14.5)
+    "board_lead_only": ("Only a shift lead can open the bench board.",
+                        "只有班组长可以打开工作台看板。"),
+    "sync_ok": ("up to date", "同步正常"),
+    "sync_behind": ("behind: results are waiting", "同步滞后：有结果等待发送"),
+    "sync_offline": ("offline: results wait on this station", "离线：结果暂存在本工作台"),
+    "sync_paused": ("paused: the server refused the token", "已暂停：服务器拒绝了令牌"),
+    "open_overdue": ("not inspected, {time} past the deadline", "未检验，已超过截止时间{time}"),
+    "late": ("inspected {time} after the deadline", "检验晚于截止时间{time}"),
+    "due_soon": ("due in {time}", "{time}内到期"),
+    "hours_minutes": ("{h} h {m} min", "{h}小时{m}分钟"),
+    "minutes": ("{m} min", "{m}分钟"),
+    # checklist wizard (14.6)
+    "wizard_no_step": ("No step is open: this is the summary page",
+                       "当前没有打开的步骤：这是汇总页"),
+    "wizard_enter_number": ("Enter a number", "请输入数字"),
+    "wizard_not_a_number": ("'{value}' is not a number", "“{value}”不是数字"),
+    "wizard_finite_number": ("Enter a finite number", "请输入有效的数字"),
+    "wizard_choose_one": ("Choose one of: {options}", "请从以下选项中选择：{options}"),
+    "wizard_enter_text": ("Enter the text, or mark the step N/A",
+                          "请输入文字，或将此步骤标为不适用"),
+    "wizard_text_long": ("The text is longer than {n} characters", "文字超过 {n} 个字符"),
+    "wizard_imei_digits": ("Not a valid IMEI: 15 digits expected", "IMEI 无效：应为15位数字"),
+    "wizard_imei_check": ("Not a valid IMEI: the check digit is wrong", "IMEI 无效：校验位错误"),
+    "wizard_note_long": ("The note is longer than {n} characters", "备注超过 {n} 个字符"),
+    "wizard_photo_needed": ("Take at least one photo, or mark the step N/A",
+                            "请至少拍摄一张照片，或将此步骤标为不适用"),
+    "wizard_result_first": ("Choose a result for this step before adding a photo",
+                            "添加照片前请先选择此步骤的结果"),
+    "wizard_photo_not_attached": ("That photo is not attached to this step",
+                                  "该照片不属于此步骤"),
+    "wizard_photo_keep_one": (
+        "A photo step needs at least one photo: take another first, or mark it N/A",
+        "拍照步骤至少需要一张照片：请先再拍一张，或将其标为不适用"),
+    "wizard_failed_photo": ("This step failed: take at least one photo before moving on",
+                            "此步骤不通过：请至少拍摄一张照片后再继续"),
+    "wizard_last_page": ("This is the last page", "这是最后一页"),
+    "wizard_answer_first": ("Answer this step before moving on", "请先回答此步骤再继续"),
+    "wizard_step_incomplete": ("Step '{step}' still needs an answer or a photo",
+                               "步骤“{step}”仍需回答或拍照"),
+    "wizard_first_step": ("This is the first step", "这是第一个步骤"),
+    "wizard_step_first": ("Step '{step}' comes first", "请先完成步骤“{step}”"),
+    # inspection session (14.6)
+    "flow_photo_on_summary": ("Photos belong to a checklist step, not the summary.",
+                              "照片属于检验步骤，不属于汇总页。"),
+    "flow_choose_line": ("Choose the item line to inspect.", "请选择要检验的商品行。"),
+    "flow_choose_category": ("Offline: choose the item's category to start the checklist.",
+                             "离线：请选择商品品类以开始检验。"),
+    "flow_log_in": ("Log in before inspecting.", "请先登录再检验。"),
+    # what a failed step found, for "Because:" (14.6)
+    "failed_step": ("NOT OK: {step}", "不合格：{step}"),
+    "failed_number": ("{step}: {value}, outside the accepted range",
+                      "{step}：{value}，超出合格范围"),
+    "failed_choice": ("{step}: {value} chosen", "{step}：选择了 {value}"),
+    "failed_accessory": ("{accessory} missing", "缺少{accessory}"),
+    # case gate (moved from app/case_gate.py, 14.6)
+    "gate_closed": (
+        "This return case is closed: it cannot be inspected. Put the parcel aside for the"
+        " shift lead.",
+        "该售后单已关闭，不能检验。请把包裹交给班组长处理。"),
+    "gate_cancelled": (
+        "This return case was cancelled: it cannot be inspected. Put the parcel aside for"
+        " the shift lead.",
+        "该售后单已取消，不能检验。请把包裹交给班组长处理。"),
+    "gate_inspected_on_server": (
+        "The case server says this return is already inspected. It cannot be inspected "
+        "again here.",
+        "售后系统显示该退货已检验，不能在此再次检验。"),
+    "gate_inspected_here": (
+        "This item line was already inspected on this station. Enter prints its report "
+        "again.",
+        "该商品行已在本工作台检验过。按回车键重新打印其检验报告。"),
+    # scan refusals (moved from app/input_router.py, 14.6)
+    "refusal_scan_in_checklist": (
+        "A scan is not an answer: nothing was recorded. Answer this step with the keys or"
+        " buttons.",
+        "扫码不是检验结果：未记录任何内容。请用按键或按钮回答此步骤。"),
+    "refusal_case_code_as_serial": (
+        "That is the return label (RMA, order or tracking number), not the item's "
+        "serial/IMEI. Scan the label on the item.",
+        "这是退货面单（退货授权号、订单号或运单号），不是商品的序列号/IMEI。"
+        "请扫描商品上的标签。"),
+    "refusal_badge_as_serial": (
+        "That is an employee badge, not the item's serial/IMEI.",
+        "这是员工工牌，不是商品的序列号/IMEI。"),
+    "refusal_not_a_serial": (
+        "That code does not look like a serial number. Scan the serial label on the item.",
+        "该条码不像序列号。请扫描商品上的序列号标签。"),
+    "refusal_not_an_imei": (
+        "That code is not an IMEI (15 digits). Scan the IMEI label on the item.",
+        "该条码不是IMEI（15位数字）。请扫描商品上的IMEI标签。"),
+    "refusal_needs_value": ("This step needs a value or a choice.",
+                            "此步骤需要填写数值或选择选项。"),
+    # connection test (moved from app/connection.py, 14.6)
+    "connection_ok": (
+        "Connected: the case API answers /health and lookups.",
+        "连接成功：售后系统接口响应健康检查和查询。"),
+    "connection_bad_input": ("Check the entries: {detail}", "请检查填写内容：{detail}"),
+    "connection_dns": (
+        "The server name {detail} is not known (DNS). Check the URL or the network.",
+        "无法解析服务器名称 {detail}（DNS）。请检查网址或网络。"),
+    "connection_refused": (
+        "Nothing answers at {detail} (connection refused). Check the port, or whether the"
+        " case API is running.",
+        "{detail} 没有响应（连接被拒绝）。请检查端口，或售后系统接口是否在运行。"),
+    "connection_timeout": (
+        "No answer from {detail} in time. A firewall or proxy may block it.",
+        "{detail} 未在规定时间内响应。可能被防火墙或代理拦截。"),
+    "connection_tls": (
+        "The server's certificate is not trusted ({detail}). Set the site's CA bundle "
+        "(ca_bundle) or check the URL.",
+        "服务器证书不受信任（{detail}）。请设置本站点的 CA 证书（ca_bundle）或检查网址。"),
+    "connection_unauthorized": (
+        "The server refused the token (401). Paste the station's token again.",
+        "服务器拒绝了令牌（401）。请重新粘贴本工作台的令牌。"),
+    "connection_forbidden": (
+        "The server knows the token but refuses this station (403{detail}). Ask the case "
+        "system's administrators.",
+        "服务器识别令牌但拒绝本工作台（403{detail}）。请联系售后系统管理员。"),
+    "connection_wrong_path": (
+        "{detail} is not the case API (wrong path?). The URL usually ends in /api/v1.",
+        "{detail} 不是售后系统接口（路径错误？）。网址通常以 /api/v1 结尾。"),
+    "connection_server_error": (
+        "The case API has a problem (HTTP {detail}). Try again later.",
+        "售后系统接口出现问题（HTTP {detail}）。请稍后再试。"),
+    "connection_network": ("The network failed: {detail}", "网络错误：{detail}"),
+    # first-run setup (moved from app/firstrun.py, 14.6)
+    "setup_pin_short": ("A shift lead's PIN has at least {n} digits.",
+                        "班组长的 PIN 至少 {n} 位数字。"),
+    "setup_pin_digits": ("A PIN is digits only.", "PIN 只能是数字。"),
+    "setup_pin_differs": ("The two PINs differ.", "两次输入的 PIN 不一致。"),
+    "setup_need_fields": ("Badge / ID and name are needed.", "需要填写工牌 / 工号和姓名。"),
+    # photos and overrides (14.6)
+    "photo_empty": ("The file is empty, not a photo.", "文件为空，不是照片。"),
+    "photo_file_large": ("The file is larger than {mb} MB; choose a photo.",
+                         "文件大于 {mb} MB，请选择一张照片。"),
+    "photo_refused": ("This file cannot be used as a photo: {detail}.",
+                      "此文件不能用作照片：{detail}。"),
+    "photo_unreadable_file": (
+        "This file is not a picture that can be read (JPEG or PNG), or it is damaged.",
+        "此文件不是可读取的图片（JPEG 或 PNG），或已损坏。"),
+    "photo_not_a_picture": ("Not a picture.", "不是图片。"),
+    "photo_no_pixels": ("The picture has no usable pixels.", "图片没有可用的像素。"),
+    "photo_not_8bit": ("The picture is not an 8-bit colour image.", "图片不是8位彩色图像。"),
+    "photo_no_jpeg": ("The picture could not be converted to JPEG.", "图片无法转换为 JPEG。"),
+    "override_needs_reason": ("Changing the classification from {old} to {new} needs a reason",
+                              "将判定从“{old}”改为“{new}”需要填写原因"),
     # line matching for resolved offline inspections (14.2)
     "fit_category_same": ("category {line}: same", "品类 {line}：相同"),
     "fit_category_different": ("category {line}: different (inspected as {inspected})",
@@ -205,6 +361,10 @@ _VALUES: dict[str, tuple[str, str]] = {
     "sent": ("sent and confirmed", "已发送并确认"),
     "attention": ("needs attention", "需处理"),
     "handled": ("handled outside the station", "已在站外处理"),
+    # the default shift names (14.6); a site's own names are shown as written
+    "early": ("early", "早班"),
+    "late": ("late", "中班"),
+    "night": ("night", "夜班"),
 }
 
 
@@ -217,8 +377,12 @@ def check_language(language: str) -> str:
 def t(language: str, key: str, **fields: object) -> str:
     """A label in the given language; unknown keys show the key (never crash a report)."""
     pair = _LABELS.get(key)
-    text = key if pair is None else pair[1 if language == "zh_CN" else 0]
-    return text.format(**fields) if fields else text
+    zh = language == "zh_CN"
+    text = key if pair is None else pair[1 if zh else 0]
+    if not fields:
+        return text
+    return text.format(**{k: (v.zh if zh else v.en) if isinstance(v, Both) else v
+                          for k, v in fields.items()})
 
 
 def value_label(language: str, value: str | None) -> str:
@@ -229,3 +393,9 @@ def value_label(language: str, value: str | None) -> str:
     if pair is None:
         return value
     return pair[1 if language == "zh_CN" else 0]
+
+
+def value_title(language: str, value: str | None) -> str:
+    """`value_label` starting with a capital, for a heading, a button or a list."""
+    text = value_label(language, value)
+    return text[:1].upper() + text[1:]

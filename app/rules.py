@@ -52,6 +52,7 @@ from app.domain import (
     StepKind,
     Suggestion,
 )
+from app.messages import Both, value_label
 from app.resources import resource_path
 from app.text import clean_person_text
 from app.tomlfile import TomlFileError, read_toml
@@ -175,9 +176,9 @@ def check_override(
         return None
     text = clean_person_text(reason).strip() if isinstance(reason, str) else ""
     if not text:
-        raise DomainError(
-            f"Changing the classification from {suggested.value} to {chosen.value} needs a reason"
-        )
+        raise DomainError(key="override_needs_reason",
+                          old=Both(value_label("en", suggested), value_label("zh_CN", suggested)),
+                          new=Both(value_label("en", chosen), value_label("zh_CN", chosen)))
     return text
 
 

@@ -50,6 +50,7 @@ from app.domain import (
     StepKind,
     utcnow,
 )
+from app.messages import Both
 from app.rules import step_failed
 from app.text import clean_person_text
 
@@ -77,8 +78,9 @@ _ALLOWED: dict[StepKind, frozenset[Result]] = {
 class WizardError(DomainError):
     """An action the wizard refuses; the message is plain and fit to show the inspector."""
 
-    def __init__(self, message: str, step_id: str | None = None) -> None:
-        super().__init__(message)
+    def __init__(self, message: str = "", step_id: str | None = None, *,
+                 key: str | None = None, **fields: object) -> None:
+        super().__init__(message, key=key, **fields)
         self.step_id = step_id
 
 
@@ -315,7 +317,7 @@ class Wizard:
         if step_id is None:
             current = self.current
             if current is None:
-                raise WizardError("No step is open: this is the summary page")
+                raise WizardError(key="wizard_no_step")
             return current
         return self.step(step_id)
 
@@ -329,42 +331,42 @@ class Wizard:
         if step.kind is StepKind.NUMBER:
             number: float
             if isinstance(value, bool) or value is None:
-                raise WizardError("Enter a number", step.step_id)
+                raise WizardError(step_id=step.step_id, key="wizard_enter_number")
             if isinstance(value, int | float):
                 number = value
             elif isinstance(value, str):
                 try:
                     number = float(value.strip())
                 except ValueError:
-                    raise WizardError(
-                        f"{value.strip()[:20]!r} is not a number", step.step_id
-                    ) from None
+                    raise WizardError(step_id=step.step_id, key="wizard_not_a_number",
+                                      value=value.strip()[:20]) from None
                 if number.is_integer() and value.strip().lstrip("+-").isdigit():
                     number = int(number)
             else:
-                raise WizardError("Enter a number", step.step_id)
+                raise WizardError(step_id=step.step_id, key="wizard_enter_number")
             if not math.isfinite(number):
-                raise WizardError("Enter a finite number", step.step_id)
+                raise WizardError(step_id=step.step_id, key="wizard_finite_number")
             return number
         if step.kind is StepKind.CHOICE:
             if not isinstance(value, str) or value.strip() not in step.options:
-                raise WizardError(f"Choose one of: {', '.join(step.options)}", step.step_id)
+                raise WizardError(step_id=step.step_id, key="wizard_choose_one",
+                                  options=", ".join(step.options))
             return value.strip()
         # text
         if not isinstance(value, str) or not value.strip():
-            raise WizardError("Enter the text, or mark the step N/A", step.step_id)
+            raise WizardError(step_id=step.step_id, key="wizard_enter_text")
         text = " ".join(clean_person_text(value).split())
         if step.capture:
             # Full-width digits and letters from a Chinese input method compare as ASCII.
             text = unicodedata.normalize("NFKC", text)
         if len(text) > MAX_TEXT:
-            raise WizardError(f"The text is longer than {MAX_TEXT} characters", step.step_id)
+            raise WizardError(step_id=step.step_id, key="wizard_text_long", n=MAX_TEXT)
         if step.capture == "imei":
             digits = normalize_serial(text)
             if len(digits) != 15 or not (digits.isascii() and digits.isdigit()):
-                raise WizardError("Not a valid IMEI: 15 digits expected", step.step_id)
+                raise WizardError(step_id=step.step_id, key="wizard_imei_digits")
             if not luhn.is_valid(digits):
-                raise WizardError("Not a valid IMEI: the check digit is wrong", step.step_id)
+                raise WizardError(step_id=step.step_id, key="wizard_imei_check")
             return digits
         if step.capture == "serial":
             return text.upper() if text.isascii() else text
@@ -400,7 +402,7 @@ class Wizard:
         else:
             note_text = clean_person_text(note, multiline=True).strip()
         if len(note_text) > MAX_NOTE:
-            raise WizardError(f"The note is longer than {MAX_NOTE} characters", step.step_id)
+            raise WizardError(step_id=step.step_id, key="wizard_note_long", n=MAX_NOTE)
         if photo_ids is None:
             photos = previous.photo_ids if previous else ()
         else:
@@ -411,7 +413,7 @@ class Wizard:
                     seen.append(canonical)
             photos = tuple(seen)
         if step.kind is StepKind.PHOTO and res is Result.PASS and not photos:
-            raise WizardError("Take at least one photo, or mark the step N/A", step.step_id)
+            raise WizardError(step_id=step.step_id, key="wizard_photo_needed")
         made = Answer(
             step_id=step.step_id,
             result=res,
@@ -429,9 +431,7 @@ class Wizard:
         previous = self._answers.get(step.step_id)
         if previous is None:
             if step.kind is not StepKind.PHOTO:
-                raise WizardError(
-                    "Choose a result for this step before adding a photo", step.step_id
-                )
+                raise WizardError(step_id=step.step_id, key="wizard_result_first")
             return self.answer(Result.PASS, photo_ids=(pid,), step_id=step.step_id)
         if pid in previous.photo_ids:
             return previous
@@ -444,13 +444,10 @@ class Wizard:
         pid = _canonical_photo_id(photo_id)
         previous = self._answers.get(step.step_id)
         if previous is None or pid not in previous.photo_ids:
-            raise WizardError("That photo is not attached to this step", step.step_id)
+            raise WizardError(step_id=step.step_id, key="wizard_photo_not_attached")
         remaining = tuple(p for p in previous.photo_ids if p != pid)
         if step.kind is StepKind.PHOTO and previous.result is Result.PASS and not remaining:
-            raise WizardError(
-                "A photo step needs at least one photo: take another first, or mark it N/A",
-                step.step_id,
-            )
+            raise WizardError(step_id=step.step_id, key="wizard_photo_keep_one")
         made = replace(previous, photo_ids=remaining, answered_at=self._clock())
         return self._commit(made)
 
@@ -464,27 +461,33 @@ class Wizard:
 
     # --- moving --------------------------------------------------------------------------
 
-    def _leave_blocker(self) -> str | None:
+    def _leave_blocker(self) -> WizardError | None:
         step = self.current
         if step is not None and not self.gate_open(step.step_id):
-            return "This step failed: take at least one photo before moving on"
+            return WizardError(step_id=step.step_id, key="wizard_failed_photo")
         return None
 
-    def next_blocker(self) -> str | None:
-        """Why *Next* is not possible now (None when it is)."""
+    def next_blocker_error(self) -> WizardError | None:
+        """Why *Next* is not possible now, in both languages (None when it is)."""
         step = self.current
         if step is None:
-            return "This is the last page"
+            return WizardError(key="wizard_last_page")
         if step.required and step.step_id not in self._answers:
-            return "Answer this step before moving on"
+            return WizardError(step_id=step.step_id, key="wizard_answer_first")
         blocker = self._leave_blocker()
         if blocker:
             return blocker
         if self._index == len(self.steps) - 1 and not self.summary_available:
             missing = self.first_incomplete_step()
             assert missing is not None
-            return f"Step '{missing.prompt}' still needs an answer or a photo"
+            return WizardError(step_id=step.step_id, key="wizard_step_incomplete",
+                               step=Both(missing.prompt, missing.prompt_zh or missing.prompt))
         return None
+
+    def next_blocker(self) -> str | None:
+        """The same in English (None when *Next* is possible)."""
+        blocker = self.next_blocker_error()
+        return str(blocker) if blocker else None
 
     def can_next(self) -> bool:
         return self.next_blocker() is None
@@ -494,18 +497,18 @@ class Wizard:
 
     def next(self) -> ChecklistStep | None:
         """Move forward one step (to the summary after the last); returns the new current step."""
-        blocker = self.next_blocker()
+        blocker = self.next_blocker_error()
         if blocker:
-            raise WizardError(blocker, self.current.step_id if self.current else None)
+            raise blocker
         return self._move(self._index + 1)
 
     def back(self) -> ChecklistStep | None:
         """Move back one step (from the summary to the last step)."""
         if self._index == 0:
-            raise WizardError("This is the first step")
+            raise WizardError(key="wizard_first_step")
         blocker = self._leave_blocker()
         if blocker:
-            raise WizardError(blocker, self.current.step_id if self.current else None)
+            raise blocker
         return self._move(self._index - 1)
 
     def go_to(self, target: str | int) -> ChecklistStep | None:
@@ -522,12 +525,12 @@ class Wizard:
             return self.current
         blocker = self._leave_blocker()
         if blocker:
-            raise WizardError(blocker, self.current.step_id if self.current else None)
+            raise blocker
         first = self._first_incomplete_index()
         if first is not None and index > first:
-            raise WizardError(
-                f"Step '{self.steps[first].prompt}' comes first", self.steps[first].step_id
-            )
+            step = self.steps[first]
+            raise WizardError(step_id=step.step_id, key="wizard_step_first",
+                              step=Both(step.prompt, step.prompt_zh or step.prompt))
         return self._move(index)
 
     def _move(self, index: int) -> ChecklistStep | None:

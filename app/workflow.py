@@ -22,7 +22,7 @@ import cv2
 import numpy as np
 
 from app.case_gate import check_line_in, gate_message
-from app.checklists import merge_expected_accessories, template_for
+from app.checklists import failure_text, merge_expected_accessories, template_for
 from app.config import Settings, save_settings
 from app.context import StationContext
 from app.domain import (
@@ -47,6 +47,7 @@ from app.imagecheck import (
     ImageTooLarge,
     check_image_header,
 )
+from app.messages import Both
 from app.mismatch import SignOff, check_sign_off, sign_off
 from app.operators import Operator, require_shift_lead
 from app.rules import check_override, suggest
@@ -95,7 +96,7 @@ class PhotoTooLarge(PhotoError):
 
 def _actor(ctx: StationContext) -> Operator:
     if ctx.operator is None:
-        raise WorkflowError("Log in before inspecting.")
+        raise WorkflowError(key="flow_log_in")
     return ctx.operator
 
 
@@ -134,38 +135,34 @@ def prepare_photo(
     if isinstance(source, bytes | bytearray | memoryview):
         data = bytes(source)
         if not data:
-            raise PhotoError("The file is empty, not a photo.")
+            raise PhotoError(key="photo_empty")
         if len(data) > MAX_PHOTO_FILE_BYTES:
-            raise PhotoError(
-                f"The file is larger than {MAX_PHOTO_FILE_BYTES // (1024 * 1024)} MB; "
-                "choose a photo."
-            )
+            raise PhotoError(key="photo_file_large", mb=MAX_PHOTO_FILE_BYTES // (1024 * 1024))
         try:
             check_image_header(data, max_megapixels)  # an image bomb is never decoded
         except ImageTooLarge as exc:
             raise PhotoTooLarge(exc) from None
         except ImageRefused as exc:
-            raise PhotoError(f"This file cannot be used as a photo: {exc}.") from None
+            raise PhotoError(key="photo_refused", detail=str(exc)) from None
         buf = np.frombuffer(data, dtype=np.uint8)
         try:
             image = cv2.imdecode(buf, cv2.IMREAD_COLOR)
         except cv2.error:
             image = None
         if image is None:
-            raise PhotoError("This file is not a picture that can be read (JPEG or PNG), "
-                             "or it is damaged.")
+            raise PhotoError(key="photo_unreadable_file")
     elif isinstance(source, np.ndarray):
         image = source
     else:
-        raise PhotoError("Not a picture.")
+        raise PhotoError(key="photo_not_a_picture")
     if image.ndim == 2:
         image = cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
     elif image.ndim == 3 and image.shape[2] == 4:
         image = cv2.cvtColor(image, cv2.COLOR_BGRA2BGR)
     if image.ndim != 3 or image.shape[2] != 3 or image.size == 0:
-        raise PhotoError("The picture has no usable pixels.")
+        raise PhotoError(key="photo_no_pixels")
     if image.dtype != np.uint8:
-        raise PhotoError("The picture is not an 8-bit colour image.")
+        raise PhotoError(key="photo_not_8bit")
     height, width = image.shape[:2]
     long_edge = max(height, width)
     if long_edge > max_px:
@@ -175,7 +172,7 @@ def prepare_photo(
         image = cv2.resize(image, (width, height), interpolation=cv2.INTER_AREA)
     ok, encoded = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, int(quality)])
     if not ok:
-        raise PhotoError("The picture could not be converted to JPEG.")
+        raise PhotoError(key="photo_no_jpeg")
     return encoded.tobytes(), int(width), int(height)
 
 
@@ -203,7 +200,7 @@ def start_inspection(
     actor = _actor(ctx)
     if case is not None:
         if item is None:
-            raise WorkflowError("Choose the item line to inspect.")
+            raise WorkflowError(key="flow_choose_line")
         case.item(item.line_id)  # the item must belong to the case
         gate = check_line_in(ctx.store, case, item)
         if gate.refusal is not None:
@@ -214,7 +211,7 @@ def start_inspection(
         if item is not None:
             raise WorkflowError("An item line needs its case.")
         if not category or not category.strip():
-            raise WorkflowError("Offline: choose the item's category to start the checklist.")
+            raise WorkflowError(key="flow_choose_category")
         cat = category.strip()
         expected = ()
     template = _template_for_item(ctx, cat, expected)
@@ -415,9 +412,9 @@ class InspectionSession:
         """Raise before taking a picture the wizard would refuse (no result chosen yet)."""
         step = self.wizard.current if step_id is None else self.wizard.step(step_id)
         if step is None:
-            raise WorkflowError("Photos belong to a checklist step, not the summary.")
+            raise WorkflowError(key="flow_photo_on_summary")
         if step.kind is not StepKind.PHOTO and step.step_id not in self.wizard.answers:
-            raise WorkflowError("Choose a result for this step before adding a photo.")
+            raise WorkflowError(key="wizard_result_first")
         return step
 
     def attach_photo(self, photo: Photo) -> Answer:
@@ -464,6 +461,11 @@ class InspectionSession:
         ids = set(self.suggestion().because)
         return [s for s in self.template.steps if s.step_id in ids]
 
+    def because_texts(self, language: str) -> list[str]:
+        """What each of those steps found ("Activation lock NOT removed"), not its prompt."""
+        answers = self.wizard.answers
+        return [failure_text(s, language, answers.get(s.step_id)) for s in self.because_steps()]
+
     def disposition_for(self, classification: Classification) -> Disposition:
         """What the site's rule table says happens to an item of this classification."""
         return self.ctx.rules.decide(classification, self.customer_reason, self.category)
@@ -474,8 +476,9 @@ class InspectionSession:
         """Check everything (complete checklist, override reason) without writing."""
         if not self.wizard.summary_available:
             missing = self.wizard.first_incomplete_step()
-            name = missing.prompt if missing else "?"
-            raise WorkflowError(f"Step '{name}' still needs an answer or a photo.")
+            raise WorkflowError(key="wizard_step_incomplete", step=Both(
+                missing.prompt if missing else "?",
+                (missing.prompt_zh or missing.prompt) if missing else "?"))
         try:
             chosen = Classification(classification)
         except ValueError:

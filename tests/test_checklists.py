@@ -385,3 +385,22 @@ def test_to_dict_round_trips_every_shipped_template() -> None:
         merged = merge_expected_accessories(t, ["spare fuse"])
         again = template_from_api(json.loads(json.dumps(template_to_dict(merged))))
         assert again == merged
+
+
+def test_a_failed_step_says_what_was_found() -> None:
+    """"Because:" wording: the template's own failure words, else derived from the prompt."""
+    from app.checklists import failure_text
+    from app.domain import Answer, Result
+
+    phone = load_templates(DEFAULT_TEMPLATE_DIR)["phones_tablets"]
+    lock = phone.step("fn-lock")
+    assert failure_text(lock, "en").startswith("Account / activation lock NOT removed")
+    assert failure_text(lock, "zh_CN").startswith("账户锁/激活锁未解除")
+    battery = phone.step("fn-battery")
+    reading = Answer("fn-battery", Result.VALUE, value=72)
+    assert failure_text(battery, "en", reading) == (
+        f"{battery.prompt}: 72 %, outside the accepted range")
+    assert failure_text(battery, "zh_CN", reading) == f"{battery.prompt_zh}：72 %，超出合格范围"
+    screen = phone.step("app-screen")
+    assert failure_text(screen, "en") == f"NOT OK: {screen.prompt}"
+    assert failure_text(screen, "zh_CN") == f"不合格：{screen.prompt_zh}"

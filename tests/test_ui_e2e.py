@@ -140,7 +140,8 @@ def test_whole_workflow_by_keyboard_from_badge_to_synced(station: Station, qtbot
 
     press(qtbot, Qt.Key.Key_F5)
     wait_until(qtbot, lambda: w.current_screen() is w.history, what="history")
-    wait_until(qtbot, lambda: w.history.row_state(iid) == "synced", what="synced in history")
+    wait_until(qtbot, lambda: w.history.row_state(iid) == "sent and confirmed",
+               what="synced in history")
     screenshot(w, "06-history")
     press(qtbot, Qt.Key.Key_Escape)
     wait_until(qtbot, lambda: w.current_screen() is w.scan_screen, what="back from history")

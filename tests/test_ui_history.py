@@ -61,8 +61,8 @@ def test_history_shows_sync_states_and_the_read_only_result(
     ctx.store.mark_attention(attention, "case closed on the server")
     screen = _screen(qtbot, services)
     assert len(screen.records) == 3
-    assert screen.row_state(synced) == "synced"
-    assert screen.row_state(pending) == "pending"
+    assert screen.row_state(synced) == "sent and confirmed"
+    assert screen.row_state(pending) == "waiting to send"
     assert screen.row_state(attention) == "needs attention"
     assert screen.lead_box.isHidden()  # inspector logged in
     assert screen.select(attention)
@@ -89,6 +89,22 @@ def test_search_by_rma_and_serial(qtbot: Any, services: Any, ctx: Any) -> None:
     assert len(screen.records) == 2
 
 
+def test_a_search_without_a_match_says_so_in_the_title_and_a_message(
+        qtbot: Any, services: Any, ctx: Any) -> None:
+    completed(ctx, 1)
+    screen = _screen(qtbot, services)
+    assert screen.title.text() == "Today's inspections" and screen.message.text() == ""
+    screen.search_edit.setText("RMA-2024-00000")  # a partial RMA matches nothing
+    with qtbot.waitSignal(screen.loaded, timeout=5000):
+        screen.search()
+    assert screen.records == []
+    assert screen.title.text() == "Inspections matching “RMA-2024-00000”"
+    assert screen.message.text() == "Nothing found for “RMA-2024-00000”."
+    with qtbot.waitSignal(screen.loaded, timeout=5000):
+        screen.show_today()
+    assert screen.title.text() == "Today's inspections" and screen.message.text() == ""
+
+
 def test_inspector_is_refused_and_shift_lead_resolves(
         qtbot: Any, services: Any, ctx: Any) -> None:
     iid = completed(ctx, 1)
@@ -109,7 +125,7 @@ def test_inspector_is_refused_and_shift_lead_resolves(
     assert not screen.lead_box.isHidden()
     with qtbot.waitSignal(screen.loaded, timeout=5000):
         screen.retry_selected()
-    assert screen.row_state(iid) == "pending"
+    assert screen.row_state(iid) == "waiting to send"
     ctx.store.mark_attention(iid, "rejected again")
     with qtbot.waitSignal(screen.loaded, timeout=5000):
         screen.refresh()
@@ -120,7 +136,7 @@ def test_inspector_is_refused_and_shift_lead_resolves(
     screen.note_edit.setText("returned to the desk by hand")
     with qtbot.waitSignal(screen.loaded, timeout=5000):
         screen.mark_selected_handled()
-    assert screen.row_state(iid) == "handled"
+    assert screen.row_state(iid) == "handled outside the station"
     assert ctx.store.outbox_item(iid).handled_note == "returned to the desk by hand"
 
 
@@ -133,13 +149,14 @@ def test_history_names_results_in_the_interface_language(
     screen.select(iid)
     row = next(i for i, r in enumerate(screen.records) if r.inspection_id == iid)
     assert screen.table.item(row, 4).text() == "Intact"
-    assert screen.table.item(row, 5).text() == "Restock"
+    assert screen.table.item(row, 5).text() == "Back to stock"
     translations = Translations(qm_dir)
     try:
         assert translations.switch("zh_CN")
+        ctx.settings = ctx.settings.replace(language="zh_CN")
         screen.retranslate_ui()
         assert screen.table.item(row, 4).text() == "完好"
-        assert screen.table.item(row, 5).text() == "重新入库"
+        assert screen.table.item(row, 5).text() == "返回库存"
         assert "完好" in screen.detail.toPlainText()
         assert "intact" not in screen.detail.toPlainText()
     finally:

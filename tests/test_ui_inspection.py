@@ -191,7 +191,7 @@ def test_keyboard_only_walk_to_confirm(qtbot: Any, services: Any, ctx: Any) -> N
     _walk_to_summary(qtbot, flow)
     assert flow.pages.currentWidget() is flow.summary_page
     assert "Intact" in flow.suggested_label.text()
-    assert "Restock" in flow.disposition_label.text()
+    assert "Back to stock" in flow.disposition_label.text()
     assert flow.confirm_button.isEnabled()
     screenshot(flow, "inspection_summary")
     with qtbot.waitSignal(flow.confirmed, timeout=5000) as sig:

@@ -84,7 +84,7 @@ def test_lead_picks_the_line_and_it_is_stored_on_the_server_once(
         dialog.use_button.click()
     assert screen.line_dialog is None
     assert ctx.store.outbox_item(iid).state == OutboxState.PENDING
-    assert screen.row_state(iid) == "pending"
+    assert screen.row_state(iid) == "waiting to send"
     assert worker.drain_once().sent == 1
     assert worker.drain_once().sent == 0
     assert server.store.count_inspections() == 1

@@ -270,11 +270,11 @@ def test_override_shows_the_new_disposition_in_the_headline(
     _walk_gadget_to_last_step(qtbot, flow)
     _key(qtbot, flow, Key.Key_P)
     _key(qtbot, flow, Key.Key_Return)
-    assert "Restock" in flow.disposition_label.text()
+    assert "Back to stock" in flow.disposition_label.text()
     flow.classification_combo.setCurrentIndex(
         flow.classification_combo.findData(Classification.DAMAGED.value))
     new = flow.disposition_name(flow.session.disposition_for(Classification.DAMAGED))
-    assert new != "Restock" and flow.disposition_label.text() == f"Disposition: {new}"
+    assert new != "Back to stock" and flow.disposition_label.text() == f"Disposition: {new}"
     assert "Override" in flow.suggested_label.text() and "Damaged" in flow.suggested_label.text()
 
 

@@ -421,3 +421,21 @@ def test_phone_imei_matches_case_serial(phone: Any) -> None:
     assert w.identity_check() is IdentityCheck.MATCH
     walk_all_pass(w)
     assert w.summary_available
+
+
+def test_refusals_speak_the_station_language(phone: Any) -> None:
+    """Keyed errors: the IMEI refusal and the failed-step gate in English and Chinese."""
+    w = Wizard(phone)
+    with pytest.raises(WizardError) as info:
+        w.answer("value", "490154203237519", step_id="app-imei")
+    assert info.value.message("en") == "Not a valid IMEI: the check digit is wrong"
+    assert info.value.message("zh_CN") == "IMEI 无效：校验位错误"
+    assert info.value.step_id == "app-imei"
+    blocked = Wizard(phone)
+    blocked.answer("na", step_id="app-imei")
+    blocked.next()
+    blocked.answer("fail")  # app-screen needs a photo when it fails
+    error = blocked.next_blocker_error()
+    assert error is not None and blocked.next_blocker() == str(error)
+    assert error.message("en") == "This step failed: take at least one photo before moving on"
+    assert error.message("zh_CN") == "此步骤不通过：请至少拍摄一张照片后再继续"

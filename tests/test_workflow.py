@@ -226,6 +226,9 @@ def test_suggestion_explains_itself_and_lists_missing_accessories(ctx) -> None: 
     sug = s.suggestion()
     assert sug.classification is Classification.DAMAGED
     assert [st.step_id for st in s.because_steps()] == ["fn-battery"]
+    assert s.because_texts("en") == [
+        f"{s.because_steps()[0].prompt}: 60 %, outside the accepted range"]
+    assert "超出合格范围" in s.because_texts("zh_CN")[0]
     assert sug.missing_accessories == ("Quick start guide",)
     assert sug.disposition is Disposition.RETURN_TO_VENDOR  # defective + damaged
     assert s.disposition_for(Classification.INTACT) is Disposition.RESTOCK

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from app.case_gate import Gate, GateRefusal, check_line, gate_message
 from app.domain import Case, CaseItem, CustomerReason, Inspection, utcnow
 from app.input_router import Do, Outcome, Screen, Where, case_codes
+from app.messages import value_title
 from ui.input_keys import KeyFeed
 from ui.services import Services
 from ui.widgets import (
@@ -163,14 +164,7 @@ class CaseScreen(QWidget):
     # --- language -------------------------------------------------------------------------------
 
     def reason_text(self, reason: CustomerReason) -> str:
-        return {
-            CustomerReason.DEFECTIVE: self.tr("Defective"),
-            CustomerReason.NOT_AS_DESCRIBED: self.tr("Not as described"),
-            CustomerReason.DAMAGED_IN_TRANSIT: self.tr("Damaged in transit"),
-            CustomerReason.WRONG_ITEM: self.tr("Wrong item sent"),
-            CustomerReason.NO_LONGER_NEEDED: self.tr("No longer needed"),
-            CustomerReason.OTHER: self.tr("Other"),
-        }[reason]
+        return value_title(self.services.ctx.settings.language, reason.value)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate, QEvent, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -41,12 +40,14 @@ from PySide6.QtWidgets import (
 
 from app.domain import Classification, Disposition
 from app.line_match import LineMatch, match_line
+from app.messages import value_label, value_title
 from app.store.store import InspectionRecord, OutboxState
 from app.workflow import choose_line, mark_handled, report_prompts, retry_needs_attention
+from ui.i18n import error_text
 from ui.line_choice import LineChoiceDialog
 from ui.report_preview import ReportPreviewDialog, render_and_preview
 from ui.services import Services
-from ui.widgets import ERROR_COLOUR, INFO_COLOUR, OK_COLOUR, WARN_COLOUR, FlashLabel, heading_font
+from ui.widgets import ERROR_COLOUR, INFO_COLOUR, OK_COLOUR, WARN_COLOUR, FlashLabel, page_header
 
 _STATE_COLOURS = {
     OutboxState.SENT: OK_COLOUR,
@@ -79,6 +80,7 @@ class HistoryScreen(QWidget):
         self.line_dialog: LineChoiceDialog | None = None
         self.day = date.today()
         self.searching = ""
+        self._said_empty = False
         self._build()
         self.retranslate_ui()
         services.operator_changed.connect(lambda _op: self._update_role())
@@ -87,21 +89,10 @@ class HistoryScreen(QWidget):
 
     def _build(self) -> None:
         root = QVBoxLayout(self)
-        top = QHBoxLayout()
-        self.back_button = QPushButton(self)
-        self.back_button.setMinimumHeight(44)
-        self.back_button.clicked.connect(self.closed)
-        top.addWidget(self.back_button)
-        back = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
-        back.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        back.activated.connect(self.closed)
-        self.title = QLabel(self)
-        self.title.setFont(heading_font(self.font(), 1.4))
-        top.addWidget(self.title)
+        top, self.back_button, self.title = page_header(self, self.closed.emit)
         self.audit_button = QPushButton(self)  # shift leads only (_update_role)
         self.audit_button.clicked.connect(self.show_audit)
-        top.addWidget(self.audit_button)
-        top.addStretch(1)
+        top.insertWidget(2, self.audit_button)  # beside the title, before the stretch
         self.search_edit = QLineEdit(self)
         self.search_edit.setMinimumHeight(44)
         self.search_edit.setMinimumWidth(280)
@@ -126,9 +117,10 @@ class HistoryScreen(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(36)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        # Columns fit their words (display names are longer than codes); the last takes the rest.
         self.table.horizontalHeader().setSectionResizeMode(
-            1, QHeaderView.ResizeMode.ResizeToContents)
+            QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
         self.table.itemSelectionChanged.connect(self._selection_changed)
         split.addWidget(self.table)
         self.detail = QPlainTextEdit(split)
@@ -192,7 +184,8 @@ class HistoryScreen(QWidget):
         current = self.shift_combo.currentData()
         self.shift_combo.clear()
         for shift in self.services.ctx.settings.shifts:
-            label = f"{shift.name} {shift.start:%H:%M}–{shift.end:%H:%M}"
+            name = value_title(self.services.ctx.settings.language, shift.name)
+            label = f"{name} {shift.start:%H:%M}–{shift.end:%H:%M}"
             self.shift_combo.addItem(label, shift.name)
         if current is not None:
             self.shift_combo.setCurrentIndex(max(0, self.shift_combo.findData(current)))
@@ -231,32 +224,17 @@ class HistoryScreen(QWidget):
         self.refresh()
 
     def _failed(self, exc: BaseException) -> None:
-        self.message.show_message(str(exc), ERROR_COLOUR, flash=True)
+        self.message.show_message(error_text(exc, self.services.ctx.settings.language),
+                                  ERROR_COLOUR, flash=True)
 
     def state_name(self, state: str) -> str:
-        return {
-            OutboxState.SENT: self.tr("synced"),
-            OutboxState.PENDING: self.tr("pending"),
-            OutboxState.ATTENTION: self.tr("needs attention"),
-            OutboxState.HANDLED: self.tr("handled"),
-        }.get(state, state)
+        return value_label(self.services.ctx.settings.language, state)
 
     def classification_name(self, c: Classification) -> str:
-        return {
-            Classification.INTACT: self.tr("Intact"),
-            Classification.DAMAGED: self.tr("Damaged"),
-            Classification.MISSING_PARTS: self.tr("Missing parts"),
-        }.get(c, c.value)
+        return value_title(self.services.ctx.settings.language, c.value)
 
     def disposition_name(self, d: Disposition | None) -> str:
-        if d is None:
-            return ""
-        return {
-            Disposition.RESTOCK: self.tr("Restock"),
-            Disposition.REFURBISH: self.tr("Refurbish"),
-            Disposition.RETURN_TO_VENDOR: self.tr("Return to vendor"),
-            Disposition.SCRAP: self.tr("Scrap"),
-        }.get(d, d.value)
+        return value_title(self.services.ctx.settings.language, d.value) if d else ""
 
     def rma_text(self, r: InspectionRecord) -> str:
         """The RMA, or what the offline inspection was scanned as: never an internal id."""
@@ -302,7 +280,21 @@ class HistoryScreen(QWidget):
         if selected is not None:
             self.select(selected.inspection_id)
         self._selection_changed()
+        self._update_title()
+        if not self.records:
+            self.message.show_message(
+                self.tr("Nothing found for “%1”.").replace("%1", self.searching)
+                if self.searching else self.tr("No inspections completed today yet."),
+                INFO_COLOUR)
+            self._said_empty = True
+        elif self._said_empty:  # only our own "nothing found" goes; other messages stay
+            self.message.show_message("")
+            self._said_empty = False
         self.loaded.emit(len(self.records))
+
+    def _update_title(self) -> None:
+        self.title.setText(self.tr("Inspections matching “%1”").replace("%1", self.searching)
+                           if self.searching else self.tr("Today's inspections"))
 
     # --- selection and the read-only view ---------------------------------------------
 
@@ -349,7 +341,8 @@ class HistoryScreen(QWidget):
             self.tr("Item: %1").replace("%1", r.item_text()),
             self.tr("Inspector: %1   completed: %2").replace("%1", r.inspector_id).replace(
                 "%2", r.completed_at.astimezone().strftime("%Y-%m-%d %H:%M")),
-            self.tr("Customer reason: %1").replace("%1", r.customer_reason or "-"),
+            self.tr("Customer reason: %1").replace(
+                "%1", value_label(lang, r.customer_reason) if r.customer_reason else "-"),
             self.tr("Classification: %1 (suggested %2)").replace(
                 "%1", self.classification_name(r.classification)).replace(
                 "%2", self.classification_name(r.classification_suggested)),
@@ -380,8 +373,8 @@ class HistoryScreen(QWidget):
             note = f"  ({a.note})" if a.note else ""
             photos = ("  [" + self.tr("%1 photo(s)").replace("%1", str(len(a.photo_ids))) + "]"
                       if a.photo_ids else "")
-            lines.append(f"{a.result.value.upper():5} {prompts.get(a.step_id, a.step_id)}"
-                         f"{value}{note}{photos}")
+            lines.append(f"{value_label(lang, a.result.value)} · "
+                         f"{prompts.get(a.step_id, a.step_id)}{value}{note}{photos}")
         return "\n".join(lines)
 
     # --- shift-lead actions -------------------------------------------------------------
@@ -505,8 +498,9 @@ class HistoryScreen(QWidget):
         qd = self.date_edit.date()
         day = date(qd.year(), qd.month(), qd.day())
         start, end = shift_window(day, shift, None)
-        title = self.tr("Shift %1, %2").replace("%1", shift.name).replace("%2", day.isoformat())
         lang = ctx.settings.language
+        title = self.tr("Shift %1, %2").replace("%1", value_title(lang, shift.name)).replace(
+            "%2", day.isoformat())
 
         def render(out: Path) -> None:
             render_shift_report(ctx.store, start, end, out, title=title,
@@ -581,8 +575,7 @@ class HistoryScreen(QWidget):
         super().changeEvent(event)
 
     def retranslate_ui(self) -> None:
-        self.title.setText(self.tr("Inspections") if self.searching
-                           else self.tr("Today's inspections"))
+        self._update_title()
         self.back_button.setText(self.tr("Back to scanning (Esc)"))
         self.search_edit.setPlaceholderText(self.tr("Search by RMA or serial"))
         self.search_button.setText(self.tr("Search"))

@@ -19,6 +19,13 @@ log = logging.getLogger("station.ui.i18n")
 LANGUAGES: dict[str, str] = {"en": "English", "zh_CN": "简体中文"}
 
 
+def error_text(exc: BaseException, language: str) -> str:
+    """What a person reads for an error: a keyed core error in the station's language."""
+    from app.domain import DomainError
+
+    return exc.message(language) if isinstance(exc, DomainError) else str(exc)
+
+
 def translations_dir() -> Path:
     return resource_path("translations")
 

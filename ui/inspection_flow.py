@@ -53,9 +53,11 @@ from app.domain import (
     StepKind,
 )
 from app.input_router import Do, Outcome, Screen, Where, case_codes, message
+from app.messages import value_title
 from app.scanning.events import ScanEvent
 from app.wizard import IdentityCheck
 from app.workflow import InspectionSession, prompt_for
+from ui.i18n import error_text
 from ui.input_keys import KeyFeed
 from ui.mismatch_signoff import SignOffBox
 from ui.photo_widgets import PhotoPanel
@@ -404,20 +406,10 @@ class InspectionFlow(QWidget):
         }[section]
 
     def classification_name(self, c: Classification) -> str:
-        return {
-            Classification.INTACT: self.tr("Intact"),
-            Classification.DAMAGED: self.tr("Damaged"),
-            Classification.MISSING_PARTS: self.tr("Missing parts"),
-        }[c]
+        return value_title(self._language(), c.value)
 
     def disposition_name(self, d: Any) -> str:
-        names = {
-            "restock": self.tr("Restock"),
-            "refurbish": self.tr("Refurbish"),
-            "return_to_vendor": self.tr("Return to vendor"),
-            "scrap": self.tr("Scrap"),
-        }
-        return names.get(getattr(d, "value", d), self.tr("none")) if d else self.tr("none")
+        return value_title(self._language(), getattr(d, "value", d) or None)
 
     def _show_current(self) -> None:
         s = self.session
@@ -545,9 +537,9 @@ class InspectionFlow(QWidget):
                 self.range_label.show()
             else:
                 self.range_label.hide()
-            blocker = s.wizard.next_blocker()
+            blocker = s.wizard.next_blocker_error()
             if blocker and answer is not None and not s.wizard.gate_open(step.step_id):
-                self.message.show_message(blocker, WARN_COLOUR)
+                self.message.show_message(blocker.message(self._language()), WARN_COLOUR)
         self._update_nav()
 
     def _refresh_header(self) -> None:
@@ -620,10 +612,10 @@ class InspectionFlow(QWidget):
         self.suggested_label.setStyleSheet(f"QLabel {{ color: {colour}; }}")
         self.disposition_label.setText(
             self.tr("Disposition: %1").replace("%1", self.disposition_name(sug.disposition)))
-        because = s.because_steps()
+        because = s.because_texts(lang)
         if because:
             self.because_label.setText(self.tr("Because:") + "\n" + "\n".join(
-                f"  • {prompt_for(st, lang)}" for st in because))
+                f"  • {text}" for text in because))
         else:
             self.because_label.setText(self.tr("Because: no step failed."))
         if sug.missing_accessories:
@@ -698,8 +690,7 @@ class InspectionFlow(QWidget):
     # --- actions ------------------------------------------------------------------------
 
     def _error(self, exc: BaseException) -> None:
-        text = exc.message(self._language()) if isinstance(exc, DomainError) else str(exc)
-        self.message.show_message(text, ERROR_COLOUR, flash=True)
+        self.message.show_message(error_text(exc, self._language()), ERROR_COLOUR, flash=True)
 
     def answer(self, result: Result, value: float | str | None = None) -> bool:
         s = self.session
@@ -770,7 +761,8 @@ class InspectionFlow(QWidget):
         try:
             s.next()
         except DomainError as exc:
-            self.message.show_message(str(exc), WARN_COLOUR, flash=True)
+            self.message.show_message(error_text(exc, self._language()), WARN_COLOUR,
+                                      flash=True)
             return
         self.message.show_message("")
         self._show_current()
@@ -782,7 +774,8 @@ class InspectionFlow(QWidget):
         try:
             s.back()
         except DomainError as exc:
-            self.message.show_message(str(exc), WARN_COLOUR, flash=True)
+            self.message.show_message(error_text(exc, self._language()), WARN_COLOUR,
+                                      flash=True)
             return
         self.message.show_message("")
         self._show_current()

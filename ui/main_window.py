@@ -11,8 +11,8 @@ screen come first, and the other screens, the camera and the sync worker are bui
 `_attach` once `Services.station_ready` arrives. Built over an open context (tests), the
 window is whole when the constructor returns.
 
-Keys: F5 history, F6 unfinished inspections, F8 operators and F9 settings (shift lead),
-F12 log out.
+Keys: F4 bench board (shift lead), F5 history, F6 unfinished inspections, F8 operators and
+F9 settings (shift lead), F12 log out.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.config import Restart, Settings, restarts
-from app.domain import Case, CaseItem, Operator, Role, utcnow
+from app.domain import Case, CaseItem, DomainError, Operator, Role, utcnow
 from app.input_router import Do, Screen, Where
 from app.resources import resource_path
 from app.scanning.events import ScanEvent
@@ -44,11 +44,19 @@ from ui.handover import clear_for_handover
 from ui.i18n import Translations
 from ui.login_screen import LoginScreen
 from ui.services import Services
-from ui.widgets import ERROR_COLOUR, OK_COLOUR, WARN_COLOUR, BigButton, heading_font
+from ui.widgets import (
+    ERROR_COLOUR,
+    OK_COLOUR,
+    WARN_COLOUR,
+    BigButton,
+    FlashLabel,
+    heading_font,
+)
 
 if TYPE_CHECKING:  # loaded by `_attach`, after the first window (they pull in the store,
     # OpenCV and requests)
     from app.context import StationContext
+    from ui.bench_board import BenchBoardScreen
     from ui.camera_worker import CameraWorker
     from ui.case_screen import CaseScreen
     from ui.history_screen import HistoryScreen
@@ -140,6 +148,7 @@ class MainWindow(QMainWindow):
         self.login_screen = LoginScreen(services, self.stack)
         self.stack.addWidget(self.login_screen)
         self.history: HistoryScreen | None = None
+        self.board: BenchBoardScreen | None = None
         self._build_status_bar()
         if services.ready:
             self._attach()
@@ -248,7 +257,8 @@ class MainWindow(QMainWindow):
         self.services.task_failed.connect(self._task_failed)
 
     def _shortcuts(self) -> None:
-        for key, slot in ((Qt.Key.Key_F5, self.show_history), (Qt.Key.Key_F8, self.show_operators),
+        for key, slot in ((Qt.Key.Key_F4, self.show_board),
+                          (Qt.Key.Key_F5, self.show_history), (Qt.Key.Key_F8, self.show_operators),
                           (Qt.Key.Key_F9, self.show_settings), (Qt.Key.Key_F12, self.logout)):
             shortcut = QShortcut(QKeySequence(key), self)
             shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
@@ -510,6 +520,34 @@ class MainWindow(QMainWindow):
         self._show(self.history)
         self.history.refresh()
         self.history.setFocus()
+
+    def refuse(self, text: str) -> None:
+        """A refusal where it is seen: the status bar's message area is taken by its fields."""
+        self.statusBar().showMessage(text, 5000)
+        message = getattr(self.current_screen(), "message", None)
+        if isinstance(message, FlashLabel):
+            message.show_message(text, WARN_COLOUR, flash=True)
+
+    def show_board(self) -> BenchBoardScreen | None:
+        """F4, shift lead: the bench board (an inspector is refused by the core's check)."""
+        from app.benchboard import require_board_access  # loaded after the first window
+
+        try:
+            require_board_access(self.services.operator)
+        except DomainError as exc:
+            if self.services.operator is not None:
+                self.refuse(exc.message(self.ctx.settings.language))
+            return None
+        if self.board is None:
+            from ui.bench_board import BenchBoardScreen
+
+            self.board = BenchBoardScreen(self.services, self.stack)
+            self.board.closed.connect(self.go_scan)
+            self.stack.addWidget(self.board)
+        self._show(self.board)
+        self.board.refresh()
+        self.board.setFocus()
+        return self.board
 
     def reprint(self, inspection_id: str) -> None:
         """An inspected line on the case screen: its report again, from the history."""

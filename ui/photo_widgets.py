@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from app.domain import DomainError, Photo, StepKind
 from app.workflow import InspectionSession, PhotoTooLarge
+from ui.i18n import error_text
 from ui.services import Services
 from ui.widgets import BigButton, VideoView
 
@@ -205,7 +206,7 @@ class PhotoPanel(QWidget):
         try:
             self.session.check_photo_allowed(self.step_id)
         except DomainError as exc:
-            self.message.emit(str(exc), True)
+            self.message.emit(error_text(exc, self.services.ctx.settings.language), True)
             return None
         return self.step_id
 
@@ -265,13 +266,13 @@ class PhotoPanel(QWidget):
             store, iid, actor = self.services.ctx.store, session.inspection_id, session.actor
             self.services.run_in_background(
                 lambda: store.delete_photo(iid, photo.photo_id, actor=actor), writes=True)
-            self.message.emit(str(exc), True)
+            self.message.emit(error_text(exc, self.services.ctx.settings.language), True)
             return
         if replacing is not None:
             try:
                 session.remove_photo(replacing)
             except DomainError as exc:
-                self.message.emit(str(exc), True)
+                self.message.emit(error_text(exc, self.services.ctx.settings.language), True)
         self.message.emit(self.tr("Photo saved."), False)
         self.refresh()
         self.photos_changed.emit()
@@ -284,7 +285,7 @@ class PhotoPanel(QWidget):
                     exc.width, exc.height, f"{exc.limit:g}")
             return self.tr("the picture has more pixels than the limit of {0} MP (setting "
                            "image_max_megapixels); it was not opened").format(f"{exc.limit:g}")
-        return str(exc)
+        return error_text(exc, self.services.ctx.settings.language)
 
     def _failed(self, text: str) -> None:
         self.busy = False
@@ -300,7 +301,7 @@ class PhotoPanel(QWidget):
         try:
             self.session.remove_photo(photo_id)
         except DomainError as exc:
-            self.message.emit(str(exc), True)
+            self.message.emit(error_text(exc, self.services.ctx.settings.language), True)
             return
         self.refresh()
         self.photos_changed.emit()

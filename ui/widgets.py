@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import (
     QColor,
     QFont,
     QImage,
+    QKeySequence,
     QPainter,
     QPaintEvent,
     QPen,
     QPolygonF,
     QResizeEvent,
+    QShortcut,
 )
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
@@ -53,6 +55,24 @@ def button_row_right(button: QPushButton) -> QHBoxLayout:
     row.addStretch(1)
     row.addWidget(button)
     return row
+
+
+def page_header(page: QWidget, on_back: Callable[[], object]) -> tuple[
+        QHBoxLayout, QPushButton, QLabel]:
+    """A full-screen page's top row: a back button (also Esc) and a heading; add the rest."""
+    top = QHBoxLayout()
+    back_button = QPushButton(page)
+    back_button.setMinimumHeight(44)
+    back_button.clicked.connect(on_back)
+    top.addWidget(back_button)
+    back = QShortcut(QKeySequence(Qt.Key.Key_Escape), page)
+    back.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+    back.activated.connect(on_back)
+    title = QLabel(page)
+    title.setFont(heading_font(page.font(), 1.4))
+    top.addWidget(title)
+    top.addStretch(1)
+    return top, back_button, title
 
 
 def heading_font(base: QFont, scale: float = 1.6, bold: bool = True) -> QFont:

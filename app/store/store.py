@@ -52,6 +52,7 @@ from app.store.models import (
     AnswerRow,
     CaseRow,
     InspectionRow,
+    OperatorRow,
     OutboxRow,
     PhotoRow,
     ResultRow,
@@ -884,6 +885,32 @@ class Store:
                 candidate_case=self._candidate(s, row),
             ))
         return out
+
+    # --- bench board (14.5) -------------------------------------------------------------------
+
+    def cases_fetched_since(self, since: datetime) -> list[Case]:
+        """Cases looked up at this station since `since` (the lookup cache), newest first."""
+        with self._read() as s:
+            bodies = s.scalars(select(CaseRow.body).where(CaseRow.fetched_at >= since)
+                               .order_by(CaseRow.fetched_at.desc())).all()
+        return [Case.from_api(json.loads(b)) for b in bodies]
+
+    def inspected_lines(self, case_ids: Sequence[str]) -> set[tuple[str, str]]:
+        """(case_id, line_id) of every completed inspection of these cases."""
+        out: set[tuple[str, str]] = set()
+        with self._read() as s:
+            for chunk in _chunks(list(case_ids), 500):
+                out.update((str(c), str(line)) for c, line in s.execute(
+                    select(InspectionRow.case_id, InspectionRow.line_id).where(
+                        InspectionRow.case_id.in_(chunk),
+                        InspectionRow.status == InspectionStatus.COMPLETED.value)) if line)
+        return out
+
+    def operator_names(self) -> dict[str, str]:
+        """operator_id -> name, for lists that show people rather than IDs."""
+        with self._read() as s:
+            return {str(i): str(n) for i, n in s.execute(
+                select(OperatorRow.operator_id, OperatorRow.name))}
 
     @staticmethod
     def _candidate(s: Session, row: InspectionRow) -> Case | None:

@@ -2,6 +2,99 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>BenchBoardScreen</name>
+    <message>
+        <location filename="../../ui/bench_board.py" line="139"/>
+        <source>Updated %1</source>
+        <translation>更新于 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/bench_board.py" line="149"/>
+        <source>oldest %1 min</source>
+        <translation>最早的已等待 %1 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../ui/bench_board.py" line="176"/>
+        <source>Bench board</source>
+        <translation>工作台看板</translation>
+    </message>
+    <message>
+        <location filename="../../ui/bench_board.py" line="177"/>
+        <source>Back to scanning (Esc)</source>
+        <translation>返回扫描（Esc）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/bench_board.py" line="179"/>
+        <source>Inspected today</source>
+        <translation>今日已检验</translation>
+    </message>
+    <message>
+        <location filename="../../ui/bench_board.py" line="180"/>
+        <source>Past the 24 h deadline</source>
+        <translation>超过24小时检验时限</translation>
+    </message>
+    <message>
+        <location filename="../../ui/bench_board.py" line="181"/>
+        <source>Due within 2 hours</source>
+        <translation>2小时内到期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/bench_board.py" line="182"/>
+        <source>Needs attention</source>
+        <translation>需处理</translation>
+    </message>
+    <message>
+        <location filename="../../ui/bench_board.py" line="183"/>
+        <source>Not yet sent</source>
+        <translation>尚未发送</translation>
+    </message>
+    <message>
+        <location filename="../../ui/bench_board.py" line="184"/>
+        <source>Sync</source>
+        <translation>同步</translation>
+    </message>
+    <message>
+        <location filename="../../ui/bench_board.py" line="188"/>
+        <source>Deadlines</source>
+        <translation>检验时限</translation>
+    </message>
+    <message>
+        <location filename="../../ui/bench_board.py" line="189"/>
+        <source>Inspectors today</source>
+        <translation>今日检验员</translation>
+    </message>
+    <message>
+        <location filename="../../ui/bench_board.py" line="190"/>
+        <source>RMA</source>
+        <translation>RMA</translation>
+    </message>
+    <message>
+        <location filename="../../ui/bench_board.py" line="190"/>
+        <source>SKU</source>
+        <translation>SKU</translation>
+    </message>
+    <message>
+        <location filename="../../ui/bench_board.py" line="191"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../ui/bench_board.py" line="192"/>
+        <source>Inspector</source>
+        <translation>检验员</translation>
+    </message>
+    <message>
+        <location filename="../../ui/bench_board.py" line="192"/>
+        <source>Items</source>
+        <translation>件数</translation>
+    </message>
+    <message>
+        <location filename="../../ui/bench_board.py" line="193"/>
+        <source>Median minutes per item</source>
+        <translation>每件用时中位数（分钟）</translation>
+    </message>
+</context>
+<context>
     <name>CameraWorker</name>
     <message>
         <location filename="../../ui/camera_worker.py" line="162"/>
@@ -488,62 +581,77 @@
         <translation>班次报告…</translation>
     </message>
     <message>
-        <location filename="../work/wt-14b/ui/history_screen.py" line="252"/>
+        <location filename="../../ui/history_screen.py" line="243"/>
+        <source>Nothing found for “%1”.</source>
+        <translation>未找到“%1”的检验记录。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/history_screen.py" line="244"/>
+        <source>No inspections completed today yet.</source>
+        <translation>今天还没有完成的检验。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/history_screen.py" line="253"/>
+        <source>Inspections matching “%1”</source>
+        <translation>与“%1”匹配的检验</translation>
+    </message>
+    <message>
+        <location filename="../../ui/history_screen.py" line="252"/>
         <source>%1: choose the line</source>
         <translation>%1：请选择商品行</translation>
     </message>
     <message>
-        <location filename="../work/wt-14b/ui/history_screen.py" line="258"/>
+        <location filename="../../ui/history_screen.py" line="258"/>
         <source>serial mismatch</source>
         <translation>序列号不符</translation>
     </message>
     <message>
-        <location filename="../work/wt-14b/ui/history_screen.py" line="334"/>
+        <location filename="../../ui/history_screen.py" line="334"/>
         <source>Item: %1</source>
         <translation>商品：%1</translation>
     </message>
     <message>
-        <location filename="../work/wt-14b/ui/history_screen.py" line="351"/>
+        <location filename="../../ui/history_screen.py" line="351"/>
         <source>SERIAL/IMEI MISMATCH, signed off by: %1</source>
         <translation>序列号/IMEI 不符，签核人：%1</translation>
     </message>
     <message>
-        <location filename="../work/wt-14b/ui/history_screen.py" line="352"/>
+        <location filename="../../ui/history_screen.py" line="352"/>
         <source>nobody (found when the case resolved)</source>
         <translation>无（售后单核实时发现）</translation>
     </message>
     <message>
-        <location filename="../work/wt-14b/ui/history_screen.py" line="394"/>
+        <location filename="../../ui/history_screen.py" line="394"/>
         <source>Case %1 resolved; choose the line (shift lead):</source>
         <translation>售后单 %1 已核实；请选择商品行（班组长）：</translation>
     </message>
     <message>
-        <location filename="../work/wt-14b/ui/history_screen.py" line="397"/>
+        <location filename="../../ui/history_screen.py" line="397"/>
         <source>fits</source>
         <translation>相符</translation>
     </message>
     <message>
-        <location filename="../work/wt-14b/ui/history_screen.py" line="397"/>
+        <location filename="../../ui/history_screen.py" line="397"/>
         <source>does not fit</source>
         <translation>不相符</translation>
     </message>
     <message>
-        <location filename="../work/wt-14b/ui/history_screen.py" line="416"/>
+        <location filename="../../ui/history_screen.py" line="416"/>
         <source>Line %1 chosen: queued to be sent.</source>
         <translation>已选择商品行 %1：已排队发送。</translation>
     </message>
     <message>
-        <location filename="../work/wt-14b/ui/history_screen.py" line="520"/>
+        <location filename="../../ui/history_screen.py" line="520"/>
         <source>Item</source>
         <translation>商品</translation>
     </message>
     <message>
-        <location filename="../work/wt-14b/ui/history_screen.py" line="525"/>
+        <location filename="../../ui/history_screen.py" line="525"/>
         <source>Choose line…</source>
         <translation>选择商品行…</translation>
     </message>
     <message>
-        <location filename="../work/wt-14b/ui/history_screen.py" line="526"/>
+        <location filename="../../ui/history_screen.py" line="526"/>
         <source>Serial mismatches only</source>
         <translation>仅显示序列号不符</translation>
     </message>
@@ -882,52 +990,52 @@
 <context>
     <name>LineChoiceDialog</name>
     <message>
-        <location filename="../work/wt-14b/ui/line_choice.py" line="45"/>
+        <location filename="../../ui/line_choice.py" line="45"/>
         <source>Choose the item line</source>
         <translation>选择商品行</translation>
     </message>
     <message>
-        <location filename="../work/wt-14b/ui/line_choice.py" line="52"/>
+        <location filename="../../ui/line_choice.py" line="52"/>
         <source>Case %1 has several item lines. This inspection was done offline as %2, serial scanned: %3. Which line was inspected?</source>
         <translation>售后单 %1 有多个商品行。本次检验在离线时按 %2 进行，扫描的序列号：%3。检验的是哪一行？</translation>
     </message>
     <message>
-        <location filename="../work/wt-14b/ui/line_choice.py" line="59"/>
+        <location filename="../../ui/line_choice.py" line="59"/>
         <source>Line</source>
         <translation>商品行</translation>
     </message>
     <message>
-        <location filename="../work/wt-14b/ui/line_choice.py" line="59"/>
+        <location filename="../../ui/line_choice.py" line="59"/>
         <source>Item</source>
         <translation>商品</translation>
     </message>
     <message>
-        <location filename="../work/wt-14b/ui/line_choice.py" line="59"/>
+        <location filename="../../ui/line_choice.py" line="59"/>
         <source>Fits</source>
         <translation>相符</translation>
     </message>
     <message>
-        <location filename="../work/wt-14b/ui/line_choice.py" line="59"/>
+        <location filename="../../ui/line_choice.py" line="59"/>
         <source>Why</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../work/wt-14b/ui/line_choice.py" line="72"/>
+        <location filename="../../ui/line_choice.py" line="72"/>
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../work/wt-14b/ui/line_choice.py" line="72"/>
+        <location filename="../../ui/line_choice.py" line="72"/>
         <source>no</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../work/wt-14b/ui/line_choice.py" line="85"/>
+        <location filename="../../ui/line_choice.py" line="85"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../work/wt-14b/ui/line_choice.py" line="88"/>
+        <location filename="../../ui/line_choice.py" line="88"/>
         <source>Use this line</source>
         <translation>使用此商品行</translation>
     </message>
@@ -1919,37 +2027,37 @@
 <context>
     <name>SignOffBox</name>
     <message>
-        <location filename="../work/wt-14b/ui/mismatch_signoff.py" line="113"/>
+        <location filename="../../ui/mismatch_signoff.py" line="113"/>
         <source>Enter the shift lead&apos;s badge or ID and PIN.</source>
         <translation>请输入班组长的工牌或工号及 PIN。</translation>
     </message>
     <message>
-        <location filename="../work/wt-14b/ui/mismatch_signoff.py" line="118"/>
+        <location filename="../../ui/mismatch_signoff.py" line="118"/>
         <source>Checking…</source>
         <translation>正在核验…</translation>
     </message>
     <message>
-        <location filename="../work/wt-14b/ui/mismatch_signoff.py" line="127"/>
+        <location filename="../../ui/mismatch_signoff.py" line="127"/>
         <source>Signed off by shift lead %1.</source>
         <translation>已由班组长 %1 签核。</translation>
     </message>
     <message>
-        <location filename="../work/wt-14b/ui/mismatch_signoff.py" line="147"/>
+        <location filename="../../ui/mismatch_signoff.py" line="147"/>
         <source>Serial/IMEI mismatch: a shift lead must sign off before you can confirm.</source>
         <translation>序列号/IMEI 不符：须由班组长签核后才能确认。</translation>
     </message>
     <message>
-        <location filename="../work/wt-14b/ui/mismatch_signoff.py" line="149"/>
+        <location filename="../../ui/mismatch_signoff.py" line="149"/>
         <source>Shift lead: scan badge or type ID</source>
         <translation>班组长：扫描工牌或输入工号</translation>
     </message>
     <message>
-        <location filename="../work/wt-14b/ui/mismatch_signoff.py" line="150"/>
+        <location filename="../../ui/mismatch_signoff.py" line="150"/>
         <source>PIN</source>
         <translation>PIN</translation>
     </message>
     <message>
-        <location filename="../work/wt-14b/ui/mismatch_signoff.py" line="151"/>
+        <location filename="../../ui/mismatch_signoff.py" line="151"/>
         <source>Sign off</source>
         <translation>签核</translation>
     </message>
