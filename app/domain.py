@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from app.messages import t
+from app.messages import lead_action, t
 
 
 class Section(StrEnum):
@@ -119,7 +119,7 @@ class Operator:
 def require_shift_lead(operator: Operator | None, action: str) -> Operator:
     """Shift-lead actions are refused here, in the core, whatever a widget shows."""
     if operator is None or operator.role is not Role.SHIFT_LEAD:
-        raise PermissionDenied(f"Only a shift lead can {action}.")
+        raise PermissionDenied(key="lead_only", action=lead_action(action))
     return operator
 
 

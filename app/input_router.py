@@ -11,6 +11,9 @@ whole code a few milliseconds per key, a person needs 60 ms or more. Keys less t
 `max_gap` is a scan (one late key, a busy machine, does not split it). Outside text
 fields a shortcut key is therefore *held* until the run is over (the next key after a
 pause, or `flush()`); a person's keys then act one by one, a scan never acts as keys.
+A run of `min_burst` keys or more that is not fast enough to be called a scan (a scanner
+slowed by a loaded machine, or keys mashed) is neither: nothing of it acts, not even the
+Enter that ends it, and the person is asked to scan again (`Refusal.UNCLEAR_INPUT`).
 Inside a text field the keys go in at once and a run that turns out to be a scan is
 taken out again (`Outcome.restore`).
 """
@@ -84,6 +87,7 @@ class Refusal(StrEnum):
     NOT_A_SERIAL = "not_a_serial"
     NOT_AN_IMEI = "not_an_imei"
     NEEDS_VALUE = "needs_value"
+    UNCLEAR_INPUT = "unclear_input"
 
 
 def message(refusal: Refusal, language: str) -> str:
@@ -117,6 +121,7 @@ class Outcome:
 
 
 _NOTHING = Outcome(Do.NOTHING)
+_UNCLEAR = Outcome(Do.REFUSE, refusal=Refusal.UNCLEAR_INPUT)
 _TYPE = Outcome(Do.TYPE)
 
 
@@ -235,6 +240,8 @@ class InputRouter:
             return [self._burst(run.text, where, run.in_field)]
         if run.in_field:
             return [_TYPE]  # the person's typing, then Enter
+        if len(run.keys) >= self.min_burst:
+            return [_UNCLEAR]  # a slowed scan or mashed keys: no answer, no start
         now = run.keys[-1][1]
         return [*self._one_by_one(run, where), self._named_key(ENTER, where, now, False)]
 
@@ -247,6 +254,8 @@ class InputRouter:
             return [self._burst(run.text, where, run.in_field)]
         if run.in_field:
             return []  # the person's typing, already in the field
+        if len(run.keys) >= self.min_burst:
+            return [_UNCLEAR]
         return self._one_by_one(run, where)
 
     def _one_by_one(self, run: _Run, where: Where) -> list[Outcome]:

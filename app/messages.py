@@ -217,6 +217,10 @@ _LABELS: dict[str, tuple[str, str]] = {
         "该条码不是IMEI（15位数字）。请扫描商品上的IMEI标签。"),
     "refusal_needs_value": ("This step needs a value or a choice.",
                             "此步骤需要填写数值或选择选项。"),
+    "refusal_unclear_input": (
+        "Too many keys at once to be a person's, too slow to be a scan: nothing was recorded. "
+        "Scan the label again.",
+        "按键太多不像人工输入，又太慢不像扫码：未记录任何内容。请重新扫描标签。"),
     # connection test (moved from app/connection.py, 14.6)
     "connection_ok": (
         "Connected: the case API answers /health and lookups.",
@@ -332,6 +336,35 @@ _LABELS: dict[str, tuple[str, str]] = {
                            "审计链在第 {seq} 条记录处断裂（共 {entries} 条）："
                            "审计日志在工作台之外被修改。"),
     "audit_chain_empty": ("The audit log is empty.", "审计日志为空。"),
+    # operators and shift-lead rights (14.6: the core's remaining English-only refusals)
+    "lead_only": ("Only a shift lead can {action}.", "只有班组长可以{action}。"),
+    "op_id_rule": ("An operator ID is 1-32 letters, digits, '.', '_' or '-'.",
+                   "工号为 1-32 位字母、数字、“.”、“_”或“-”。"),
+    "op_pin_rule": ("A PIN for a {role} is {shortest} to 12 digits.",
+                    "{role}的 PIN 为 {shortest} 到 12 位数字。"),
+    "op_name_needed": ("The operator needs a name.", "请填写操作员姓名。"),
+    "op_name_rule": ("A name is one line of at most {limit} characters.",
+                     "姓名为一行，最多 {limit} 个字符。"),
+    "op_badge_rule": ("A badge code is 1-64 printable ASCII characters without spaces.",
+                      "工牌码为 1-64 个可打印 ASCII 字符，不含空格。"),
+    "op_badge_like_code": ("A badge code must not look like an RMA, order or tracking number.",
+                           "工牌码不能像退货授权号、订单号或运单号。"),
+    "op_no_lead_but_records": (
+        "This station holds inspections but no shift lead: restore the database from a "
+        "backup instead of starting afresh.",
+        "本工作台已有检验记录但没有班组长：请从备份恢复数据库，不要重新开始。"),
+    "op_exists": ("Operator {operator_id} or that badge already exists.",
+                  "工号 {operator_id} 或该工牌已存在。"),
+    "roster_columns": ("The roster needs the columns operator_id, name, role, pin "
+                       "(and optionally badge_code).",
+                       "名册需要 operator_id、name、role、pin 列（badge_code 可选）。"),
+    "roster_role": ("Roster line {line}: role must be inspector or shift_lead.",
+                    "名册第 {line} 行：role 必须是 inspector 或 shift_lead。"),
+    "roster_id_pin": ("Roster line {line}: bad operator_id or PIN.",
+                      "名册第 {line} 行：operator_id 或 PIN 无效。"),
+    "roster_line": ("Roster line {line}: {problem}", "名册第 {line} 行：{problem}"),
+    "roster_exists": ("Roster line {line}: operator {operator_id} or that badge already exists.",
+                      "名册第 {line} 行：工号 {operator_id} 或该工牌已存在。"),
 }
 
 _VALUES: dict[str, tuple[str, str]] = {
@@ -366,6 +399,32 @@ _VALUES: dict[str, tuple[str, str]] = {
     "late": ("late", "中班"),
     "night": ("night", "夜班"),
 }
+
+
+# What "Only a shift lead can {action}." names, in both languages (require_shift_lead).
+_LEAD_ACTIONS: dict[str, str] = {
+    "retry an item that needs attention": "重试需处理的项目",
+    "choose the item line": "选择商品行",
+    "mark an item as handled": "将项目标记为已处理",
+    "change the station settings": "修改工作台设置",
+    "store the station token": "保存工作台令牌",
+    "add operators": "添加操作员",
+    "import the roster": "导入名册",
+    "unlock operators": "解锁操作员",
+    "manage operators": "管理操作员",
+    "read the audit log": "查看审计日志",
+}
+_ROLES = {"inspector": ("inspector", "检验员"), "shift_lead": ("shift lead", "班组长")}
+
+
+def lead_action(action: str) -> Both:
+    """A shift-lead action's words in both languages (the English phrase when unlisted)."""
+    return Both(action, _LEAD_ACTIONS.get(action, action))
+
+
+def role_words(role: str) -> Both:
+    en, zh = _ROLES.get(role, (role, role))
+    return Both(en, zh)
 
 
 def check_language(language: str) -> str:

@@ -32,6 +32,7 @@ from app.domain import (  # re-exported: callers import them from here
     utcnow,
 )
 from app.login_guard import BADGE_SUBJECT, LoginGuard, LoginLocked, LoginRefused, LoginWait
+from app.messages import Both, role_words
 from app.scanning.labels import Kind, Patterns, interpret
 from app.store.audit import append_audit
 from app.store.models import AuditRow, OperatorRow
@@ -120,7 +121,7 @@ def _check_new(operator_id: str, name: str, role: Role, pin: str, badge_code: st
                policy: LoginPolicy) -> None:
     """Every field of a new operator, refused in plain words (roster files are hostile too)."""
     if not _ID.match(operator_id):
-        raise DomainError("An operator ID is 1-32 letters, digits, '.', '_' or '-'.")
+        raise DomainError(key="op_id_rule")
     _check_pin_rule(pin, role, policy)
     _check_name_badge(name, badge_code, policy)
 
@@ -128,21 +129,19 @@ def _check_new(operator_id: str, name: str, role: Role, pin: str, badge_code: st
 def _check_pin_rule(pin: str, role: Role, policy: LoginPolicy) -> None:
     shortest = policy.pin_min_length(role)
     if not _PIN.match(pin) or len(pin) < shortest:
-        raise DomainError(f"A PIN for a {role.value.replace('_', ' ')} is {shortest} to 12 "
-                          "digits.")
+        raise DomainError(key="op_pin_rule", role=role_words(role.value), shortest=shortest)
 
 
 def _check_name_badge(name: str, badge_code: str | None, policy: LoginPolicy) -> None:
     if not name.strip():
-        raise DomainError("The operator needs a name.")
+        raise DomainError(key="op_name_needed")
     if len(name.strip()) > MAX_NAME or _has_control(name):
-        raise DomainError(f"A name is one line of at most {MAX_NAME} characters.")
+        raise DomainError(key="op_name_rule", limit=MAX_NAME)
     if badge_code is not None:
         if not _BADGE.match(badge_code):
-            raise DomainError("A badge code is 1-64 printable ASCII characters without spaces.")
+            raise DomainError(key="op_badge_rule")
         if interpret(badge_code, policy.patterns).kind in _CODE_KINDS:
-            raise DomainError("A badge code must not look like an RMA, order or tracking "
-                              "number.")
+            raise DomainError(key="op_badge_like_code")
 
 
 def _insert(s: Session, operator_id: str, name: str, role: Role, pin_hash: str,
@@ -200,8 +199,7 @@ class Operators:
             require_shift_lead(by, "add operators")
         elif by is None and self.store.holds_records():
             # First-run mode is for an empty station, never over an earlier one's records.
-            raise PermissionDenied("This station holds inspections but no shift lead: restore "
-                                   "the database from a backup instead of starting afresh.")
+            raise PermissionDenied(key="op_no_lead_but_records")
         badge_code = (badge_code or "").strip() or None
         _check_new(operator_id, name, role, pin, badge_code, self.policy)
         try:
@@ -209,7 +207,7 @@ class Operators:
                 op = _insert(s, operator_id, name, role, hash_pin(pin), badge_code,
                              by.operator_id if by else operator_id)
         except IntegrityError as exc:
-            raise DomainError(f"Operator {operator_id} or that badge already exists.") from exc
+            raise DomainError(key="op_exists", operator_id=operator_id) from exc
         return op
 
     def import_csv(self, text: str, *, by: Operator) -> int:
@@ -218,19 +216,19 @@ class Operators:
         reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
         need = {"operator_id", "name", "role", "pin"}
         if not reader.fieldnames or not need <= set(reader.fieldnames):
-            raise DomainError("The roster needs the columns operator_id, name, role, pin "
-                              "(and optionally badge_code).")
+            raise DomainError(key="roster_columns")
         rows = list(reader)
         for i, row in enumerate(rows, 2):
             if row["role"] not in {r.value for r in Role}:
-                raise DomainError(f"Roster line {i}: role must be inspector or shift_lead.")
+                raise DomainError(key="roster_role", line=i)
             if not _PIN.match(row["pin"] or "") or not _ID.match(row["operator_id"] or ""):
-                raise DomainError(f"Roster line {i}: bad operator_id or PIN.")
+                raise DomainError(key="roster_id_pin", line=i)
             try:
                 _check_new(row["operator_id"], row["name"] or "", Role(row["role"]), row["pin"],
                            (row.get("badge_code") or "").strip() or None, self.policy)
             except DomainError as exc:
-                raise DomainError(f"Roster line {i}: {exc}") from None
+                raise DomainError(key="roster_line", line=i, problem=Both(
+                    exc.message("en"), exc.message("zh_CN"))) from None
         hashes = [hash_pin(row["pin"]) for row in rows]  # slow: before taking the write lock
         # One transaction: a clash on any line (an ID or badge already on the roster, or
         # twice in the file) adds nobody, so the fixed file can simply be imported again.
@@ -240,8 +238,8 @@ class Operators:
                     _insert(s, row["operator_id"], row["name"], Role(row["role"]), pin_hash,
                             (row.get("badge_code") or "").strip() or None, by.operator_id)
                 except IntegrityError:
-                    raise DomainError(f"Roster line {i}: operator {row['operator_id']} or "
-                                      "that badge already exists.") from None
+                    raise DomainError(key="roster_exists", line=i,
+                                      operator_id=row["operator_id"]) from None
         return len(rows)
 
     def login_badge(self, badge_code: str, pin: str | None = None, *,

@@ -219,3 +219,18 @@ def test_a_persons_quick_keys_act_one_by_one() -> None:
     r.key("p", PASS_FAIL, t=1.0)
     assert r.key("Enter", PASS_FAIL, t=1.08) == [  # P then Enter 80 ms later
         Outcome(Do.ANSWER, result=Result.PASS), Outcome(Do.NEXT)]
+
+
+def test_a_scan_slowed_past_scanner_speed_is_refused_not_answered_or_started() -> None:
+    """A loaded station delivers a wedge scan at 30-50 ms a key: too slow to call it a scan,
+    far too many keys for a person's shortcuts. None of it acts, not even its Enter."""
+    r, _ = router()
+    case = Where(Screen.CASE, case_codes=CODES, options=2)
+    unclear = [Outcome(Do.REFUSE, refusal=Refusal.UNCLEAR_INPUT)]
+    assert acts(burst(r, "RMA-2026-0001235", case, 1.0, gap=0.03)) == unclear
+    assert acts(burst(r, "PFPF2026", PASS_FAIL, 10.0, gap=0.05)) == unclear
+    assert acts(burst(r, "12345", CHOICE, 20.0, gap=0.04, enter=False)) == []  # held...
+    assert r.flush(CHOICE) == unclear  # ...and refused once the keys stop
+    assert "again" in message(Refusal.UNCLEAR_INPUT, "en")
+    r.key("p", PASS_FAIL, t=30.0)  # a person's single key still acts
+    assert r.flush(PASS_FAIL) == [Outcome(Do.ANSWER, result=Result.PASS)]

@@ -232,3 +232,19 @@ def test_photo_and_override_refusals_speak_chinese() -> None:
         check_override(Classification.DAMAGED, Classification.INTACT, " ")
     assert override.value.message("zh_CN") == "将判定从“损坏”改为“完好”需要填写原因"
     assert "damaged" not in override.value.message("zh_CN")
+
+
+def test_operator_and_lead_only_refusals_speak_chinese() -> None:
+    from app.domain import DomainError, Operator, PermissionDenied, Role, require_shift_lead
+    from app.operators import LoginPolicy, _check_new
+
+    inspector = Operator("E1001", "Li Wei", Role.INSPECTOR)
+    with pytest.raises(PermissionDenied) as refused:
+        require_shift_lead(inspector, "read the audit log")
+    assert refused.value.message("en") == "Only a shift lead can read the audit log."
+    assert refused.value.message("zh_CN") == "只有班组长可以查看审计日志。"
+    policy = LoginPolicy()
+    with pytest.raises(DomainError) as short:
+        _check_new("E3001", "Wang", Role.SHIFT_LEAD, "1234", None, policy)
+    assert short.value.message("zh_CN") == "班组长的 PIN 为 6 到 12 位数字。"
+    assert "shift lead is 6 to 12 digits" in short.value.message("en")

@@ -67,6 +67,10 @@ def test_an_inspector_is_refused_and_a_lead_gets_the_board(
     assert window.board is None and window.current_screen() is window.scan_screen
     assert window.statusBar().currentMessage() == "Only a shift lead can open the bench board."
     assert window.scan_screen.message.text() == "Only a shift lead can open the bench board."
+    for key, words in ((Qt.Key.Key_F8, "manage operators"),
+                       (Qt.Key.Key_F9, "change the settings")):
+        qtbot.keyClick(window, key)  # said on the screen, not only in a hidden status area
+        assert window.scan_screen.message.text() == f"Only a shift lead can {words}."
     qtbot.keyClick(window, Qt.Key.Key_F12)
     wait_until(qtbot, lambda: window.current_screen() is window.login_screen, what="login")
     login_pin(qtbot, window, "E2001", "9876")

@@ -276,3 +276,21 @@ def _walk_both_languages(qtbot: Any, station: Station, w: Any) -> None:
         flow.leave()
         wait_until(qtbot, lambda: w.current_screen() is w.scan_screen, what="left")
         w.logout()
+
+
+def test_a_slowed_scan_on_the_case_screen_starts_nothing_and_says_scan_again(
+        station: Station, qtbot: Any) -> None:
+    """What a loaded station did: another label's scan at 30 ms a key read as a person's keys
+    and its Enter started the inspection of the case on screen."""
+    w = station.window
+    login_pin(qtbot, w)
+    type_scan(qtbot, w, RMA)
+    wait_until(qtbot, lambda: w.current_screen() is w.case_screen, what="case screen")
+    router = w.services.router
+    router.clock = PacedClock(0.03)  # slower than a scanner, far too quick for a person
+    qtbot.keyClicks(_focus(), "RMA-2026-0001235")
+    qtbot.keyClick(_focus(), Qt.Key.Key_Return)
+    wait_until(qtbot, lambda: "Scan the label again" in w.case_screen.draft_label.text(),
+               what="the refusal")
+    assert w.current_screen() is w.case_screen and w.flow.session is None
+    router.clock = PacedClock(0.5)

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from app.case_gate import Gate, GateRefusal, check_line, gate_message
 from app.domain import Case, CaseItem, CustomerReason, Inspection, utcnow
 from app.input_router import Do, Outcome, Screen, Where, case_codes
+from app.input_router import message as refusal_message
 from app.messages import value_title
 from ui.input_keys import KeyFeed
 from ui.services import Services
@@ -359,6 +360,11 @@ class CaseScreen(QWidget):
                 self.items.setCurrentRow(outcome.index)
         elif outcome.do is Do.LOOKUP:
             self.lookup_requested.emit(outcome.code)
+        elif outcome.do is Do.REFUSE and outcome.refusal is not None:
+            self.draft_label.show_message(
+                refusal_message(outcome.refusal, self.services.ctx.settings.language),
+                ERROR_COLOUR, flash=True)
+            self.services.tones.error()
 
     def _start(self) -> None:
         item = self.selected_item()

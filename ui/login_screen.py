@@ -389,7 +389,8 @@ class LoginScreen(QWidget):
     def _on_create_failed(self, exc: BaseException) -> None:
         self._busy = False
         if isinstance(exc, DomainError):
-            self.message.show_message(str(exc), ERROR_COLOUR, flash=True)
+            self.message.show_message(exc.message(self.services.settings.language),
+                                      ERROR_COLOUR, flash=True)
         else:
             log.error("creating the first shift lead failed: %s", exc)
             self.message.show_message(self.tr("Could not save: {0}").format(exc), ERROR_COLOUR,

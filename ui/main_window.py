@@ -563,8 +563,7 @@ class MainWindow(QMainWindow):
         operator = self.services.operator
         if operator is None or not operator.is_shift_lead:
             if operator is not None:
-                self.statusBar().showMessage(self.tr("Only a shift lead can change the "
-                                                     "settings."), 5000)
+                self.refuse(self.tr("Only a shift lead can change the settings."))
             return None
         from ui.settings_dialog import SettingsDialog
 
@@ -579,8 +578,7 @@ class MainWindow(QMainWindow):
         operator = self.services.operator
         if operator is None or not operator.is_shift_lead:
             if operator is not None:
-                self.statusBar().showMessage(self.tr("Only a shift lead can manage operators."),
-                                             5000)
+                self.refuse(self.tr("Only a shift lead can manage operators."))
             return None
         from ui.operators_dialog import OperatorsDialog
 

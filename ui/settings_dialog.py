@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from app.config import ConfigError, Settings
 from app.operators import require_shift_lead
 from app.workflow import save_station_settings
+from ui.i18n import error_text
 from ui.services import Services
 from ui.widgets import ERROR_COLOUR, OK_COLOUR, FlashLabel
 
@@ -174,7 +175,9 @@ class SettingsDialog(QDialog):
             self.saving = False
             self.save_button.setEnabled(True)
             self.message.show_message(
-                self.tr("Not saved: %1").replace("%1", str(exc)), ERROR_COLOUR, flash=True)
+                self.tr("Not saved: %1").replace(
+                    "%1", error_text(exc, self.services.settings.language)),
+                ERROR_COLOUR, flash=True)
             if self._close_with is not None:
                 self.done(self._close_with)
 
