@@ -294,3 +294,5 @@ def test_a_slowed_scan_on_the_case_screen_starts_nothing_and_says_scan_again(
                what="the refusal")
     assert w.current_screen() is w.case_screen and w.flow.session is None
     router.clock = PacedClock(0.5)
+    qtbot.keyClick(_focus(), Qt.Key.Key_F8)  # an inspector: refused where it is seen
+    assert w.case_screen.message.text() == "Only a shift lead can manage operators."

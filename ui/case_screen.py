@@ -326,6 +326,11 @@ class CaseScreen(QWidget):
     def is_overdue(self) -> bool:
         return bool(self.deadline_value.property("overdue"))
 
+    @property
+    def message(self) -> FlashLabel:
+        """The screen's message line (where the window shows a refusal, as on other screens)."""
+        return self.draft_label
+
     def leave(self) -> None:
         self._tick.stop()
         self.keys.cancel()
