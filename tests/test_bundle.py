@@ -63,11 +63,15 @@ def _snapshot(folder: Path) -> dict[str, tuple[int, int]]:
 
 
 def test_version_is_the_package_version(exe: Path) -> None:
+    """The one version source (app/__init__.py, which pyproject reads) is what ships."""
+    from app import __version__
+
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert pyproject["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "app.__version__"}
     proc = subprocess.run([str(exe), "--version"], capture_output=True, text=True, timeout=60,
                           check=False)
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.split() == ["inspection-station", pyproject["project"]["version"]]
+    assert proc.stdout.split() == ["inspection-station", __version__]
 
 
 def test_self_test_passes_offscreen_and_writes_nothing_in_the_bundle(
