@@ -34,6 +34,19 @@ def _isolated_station(tmp_path_factory: pytest.TempPathFactory,
 
 
 @pytest.fixture(autouse=True)
+def _ui_tests_leave_no_threads(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Every UI test (tests/test_ui_*) fails if it leaves a thread, a QThread or a pool
+    task running: a window's camera, sync or background task outliving its test."""
+    if not request.module.__name__.rsplit(".", 1)[-1].startswith("test_ui_"):
+        yield
+        return
+    from tests.ui_helpers import threads_checked  # Qt only for the UI tests
+
+    with threads_checked():
+        yield
+
+
+@pytest.fixture(autouse=True)
 def _english_after_each_test() -> Iterator[None]:
     """A test that switched the interface to Chinese leaves no translator behind.
 

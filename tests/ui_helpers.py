@@ -8,6 +8,7 @@ played through cv2.VideoCapture, translations are compiled from the .ts in the r
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import subprocess
 import sys
@@ -39,12 +40,14 @@ AMBIGUOUS_ORDER = "SO-88812"
 
 def wait_until(qtbot: Any, predicate: Callable[[], object], timeout: float = 10.0,
                what: str = "") -> None:
-    """Process events until `predicate()` is true; fail with `what` after `timeout` s."""
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what or predicate}")
-        qtbot.wait(10)
+    """qtbot.waitUntil with a message: fail naming `what` after `timeout` seconds."""
+    from pytestqt.exceptions import TimeoutError as WaitTimeout
+
+    try:
+        qtbot.waitUntil(lambda: bool(predicate()), timeout=int(timeout * 1000))
+    except WaitTimeout:
+        raise AssertionError(
+            f"timed out after {timeout} s waiting for {what or predicate}") from None
 
 
 # Process-wide helpers that live as long as the process by design (one per process, not per
@@ -66,7 +69,18 @@ def _running_qthreads() -> list[QThread]:
 
 @pytest.fixture
 def no_thread_leaks() -> Iterator[None]:
-    """Fail the test if it leaves a Python thread, a QThread or a pool task running."""
+    """Fail the test if it leaves a Python thread, a QThread or a pool task running.
+
+    Every tests/test_ui_* module has this check already (conftest.py, autouse); the fixture
+    stays for UI tests elsewhere.
+    """
+    with threads_checked():
+        yield
+
+
+@contextlib.contextmanager
+def threads_checked() -> Iterator[None]:
+    """The body must not leave a Python thread, a QThread or a pool task running."""
     before = _live_threads()
     yield
     deadline = time.monotonic() + 10
