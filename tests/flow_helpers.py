@@ -117,7 +117,8 @@ def make_context(root: Path) -> StationContext:
     ctx = StationContext(
         paths=paths,
         # auto_advance off: these tests walk the manual flow (P then Enter) on purpose.
-        settings=Settings(photo_max_px=640, photo_jpeg_quality=80, auto_advance=False),
+        settings=Settings(photo_max_px=640, photo_jpeg_quality=80, auto_advance=False,
+                          sound=False),  # no sound server in CI: Qt Multimedia warns
         store=store,
         operators=operators,
         templates={template.category: template},
