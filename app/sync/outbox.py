@@ -313,7 +313,7 @@ class OutboxWorker:
             turn_ends = self._monotonic() + self.turn_s
 
             def go_on() -> bool:
-                return (not self._stop.is_set() and not self._paused
+                return (not self._stop.is_set() and not self._paused and not report.offline
                         and self._monotonic() >= self._gate_until
                         and (not again or self._monotonic() < turn_ends))
 
