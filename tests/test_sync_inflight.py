@@ -28,7 +28,7 @@ from faults import (
 from app.config import Settings
 from app.domain import Case, utcnow
 from app.store.store import OutboxState, Store
-from app.sync.client import CaseApiClient, Timeouts, Transient
+from app.sync.client import AnswerTimes, CaseApiClient, Timeouts, Transient
 from app.sync.outbox import DrainReport, OutboxWorker
 from app.sync.status import HANG_AFTER_S, SyncStatus
 from refserver import start_server
@@ -131,6 +131,7 @@ class _HoldingClient:
         self.calls: list[tuple[str, str]] = []
         self.activity: Any = None
         self.worker: OutboxWorker | None = None
+        self.b_on_the_wire = threading.Event()  # A's 503 comes while B's photo travels
         self._lock = threading.Lock()
 
     def token(self) -> str:
@@ -143,7 +144,9 @@ class _HoldingClient:
         with self._lock:
             self.calls.append((iid, "photo"))
         if iid == self.a:
+            assert self.b_on_the_wire.wait(30)
             raise Transient("PUT photo: server answered 503", status=503, retry_after=60.0)
+        self.b_on_the_wire.set()
         worker = self.worker
         assert worker is not None
         # B's upload is answered only once A's 503 has held the queue.
@@ -166,7 +169,7 @@ def test_retry_after_stops_the_items_on_the_wire(store: Store) -> None:
     report = worker.drain_once()
     assert report.sent == 0 and report.retried == 2
     # B sent its first photo (already on the wire), then stopped: no second photo, no result.
-    assert sorted(client.calls) == [(a, "photo"), (b, "photo")]
+    assert sorted(client.calls) == sorted([(a, "photo"), (b, "photo")])
     after = store.outbox_item(b)
     assert before is not None and after is not None
     assert after.state == OutboxState.PENDING and after.attempts == before.attempts
@@ -192,3 +195,17 @@ def test_one_unanswered_request_among_answered_ones_is_not_a_hang() -> None:
     clock.now += HANG_AFTER_S  # then nothing answers any more: a hang
     state, waited = status.connection_state()
     assert state == "no_answer" and waited == pytest.approx(HANG_AFTER_S)
+
+
+def test_an_upload_waits_for_its_answer_as_long_as_recent_answers_suggest() -> None:
+    """A lost answer holds its item seconds, not the whole read timeout; no history, the
+    whole read timeout; a slow server's answers make the wait longer."""
+    t = Timeouts(read=20.0, answer_floor=5.0, answer_factor=10.0)
+    answers = AnswerTimes()
+    assert answers.read_timeout(t) == 20.0
+    answers.add(0.02)
+    assert answers.read_timeout(t) == 5.0
+    answers.add(1.2)
+    assert answers.read_timeout(t) == 12.0
+    answers.add(4.0)
+    assert answers.read_timeout(t) == 20.0

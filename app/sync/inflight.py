@@ -16,7 +16,7 @@ T = TypeVar("T")
 
 # Items sent at once by default: enough to hide one round trip and one lost answer
 # behind the others, few enough not to crowd a site's server (one station, one bench).
-IN_FLIGHT = 3
+IN_FLIGHT = 4
 
 
 def run_in_flight(

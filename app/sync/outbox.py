@@ -192,12 +192,11 @@ class OutboxWorker:
             self.status.refresh_counts(self.store)
         except Exception:  # a locked database must not end the thread before it starts
             log.exception("outbox: cannot read the queue yet; trying again shortly")
-        # With nothing to send, ask /health at once: the status line shows the real state
-        # within seconds of the start, not "connecting" until a first result is sent (with
-        # a queue, the first send tells the state just as soon).
+        # Ask /health at once: the status line shows the real state within seconds of the
+        # start, not "connecting" until a first result is sent, and the first uploads wait
+        # for their answers as long as this answer suggests (client.AnswerTimes).
         try:
-            due = self.store.next_due_at()
-            if (due is None or due > self.clock()) and not self._probe() and not self._paused:
+            if not self._probe() and not self._paused:
                 self._offline = True
         except Exception:
             log.exception("outbox: the first /health probe failed unexpectedly")
