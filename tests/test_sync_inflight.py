@@ -200,12 +200,13 @@ def test_one_unanswered_request_among_answered_ones_is_not_a_hang() -> None:
 def test_an_upload_waits_for_its_answer_as_long_as_recent_answers_suggest() -> None:
     """A lost answer holds its item seconds, not the whole read timeout; no history, the
     whole read timeout; a slow server's answers make the wait longer."""
-    t = Timeouts(read=20.0, answer_floor=5.0, answer_factor=10.0)
+    t = Timeouts(read=20.0, answer_floor=4.0, answer_factor=4.0)
     answers = AnswerTimes()
     assert answers.read_timeout(t) == 20.0
     answers.add(0.02)
-    assert answers.read_timeout(t) == 5.0
-    answers.add(1.2)
+    assert answers.read_timeout(t) == 4.0
+    answers.add(3.0)
     assert answers.read_timeout(t) == 12.0
-    answers.add(4.0)
+    answers.add(6.0)
     assert answers.read_timeout(t) == 20.0
+    assert Timeouts().answer_floor == 4.0 and Timeouts().answer_factor == 4.0

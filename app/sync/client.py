@@ -175,8 +175,8 @@ class Timeouts:
     # recent answers, at least `answer_floor`, at most `read`. A lost answer then holds
     # its item seconds, not the whole read timeout (the PUT is idempotent: sent again,
     # it is acknowledged as already there).
-    answer_floor: float = 5.0
-    answer_factor: float = 10.0
+    answer_floor: float = 4.0
+    answer_factor: float = 4.0
 
     def for_upload(self, size: int) -> float:
         return min(self.max_deadline, self.deadline + size / self.min_rate)
