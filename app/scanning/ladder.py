@@ -216,8 +216,8 @@ def _stage_regions(dec: Decoder, p: Pass, regions: list[Region] | None = None) -
         v_sharp: Variant | None = None
         for engine, enhanced in steps:
             # Do not start a read that would overrun the budget by more than half its
-            # likely cost (the last read's).
-            if p.work_left() <= 0.5 * last_cost:
+            # cost (a large crop on a camera frame would cost more than the frame's share).
+            if p.work_left() <= 0.5 * max(last_cost, work_of(engine, v.image)):
                 return
             if enhanced:
                 if v_sharp is None:
@@ -296,9 +296,11 @@ def _stage_native(dec: Decoder, p: Pass, engine: Engine | None = None) -> None:
     """
     engine = engine or dec.zxing_fixed_upright
     for reg in sorted(p.get_regions(), key=lambda r: r.size[0] * r.size[1]):
-        if p.work_left() <= 0:
+        view = _native_view(p.grey, reg)
+        # Within the budget, less half a read: no view that overruns it by more.
+        if p.work_left() <= 0.5 * work_of(engine, view.image):
             return
-        p.run(engine, _native_view(p.grey, reg), "native")
+        p.run(engine, view, "native")
 
 
 def _stage_native_local(dec: Decoder, p: Pass) -> None:
