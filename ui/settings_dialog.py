@@ -191,6 +191,7 @@ class SettingsDialog(QDialog):
         self.cancel_button.clicked.connect(self.reject)
         self.save_button.clicked.connect(self.save)
         layout.addLayout(row)
+        self.setMinimumWidth(860)  # wide enough for the help shown in the empty text fields
         self.retranslate_ui()
 
     def _editor(self, key: str, kind: type[_W]) -> _W:
