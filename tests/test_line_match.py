@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from faults import case_doc, complete_inspection, fast_client, make_worker, new_case
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -20,6 +19,8 @@ from app.line_match import Fit, match_line
 from app.store.models import AuditRow
 from app.store.store import OutboxState, Store
 from refserver import start_server
+from tests.builders import case_doc, complete_inspection
+from tests.faults import fast_client, make_worker, new_case
 
 LEAD = Operator("L9", "Lena", Role.SHIFT_LEAD)
 INSPECTOR = Operator("E1027", "Ivan", Role.INSPECTOR)

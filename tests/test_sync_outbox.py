@@ -11,16 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from faults import (
-    FaultProxy,
-    check_delivery,
-    complete_inspection,
-    fast_client,
-    make_worker,
-    new_case,
-    reply,
-    wait_until,
-)
 
 from app.domain import utcnow
 from app.store.db import StoreError
@@ -28,6 +18,16 @@ from app.store.store import OutboxState, Store
 from app.sync.backoff import Backoff
 from app.sync.status import SyncSnapshot
 from refserver import start_server
+from tests.builders import complete_inspection
+from tests.faults import (
+    FaultProxy,
+    check_delivery,
+    fast_client,
+    make_worker,
+    new_case,
+    reply,
+    wait_until,
+)
 
 
 @pytest.fixture

@@ -8,15 +8,9 @@ import pytest
 
 from app.config import load_settings
 from app.operators import PermissionDenied
+from tests.flow_helpers import as_lead, screenshot
 from ui.operators_dialog import OperatorsDialog
 from ui.settings_dialog import SettingsDialog
-
-try:
-    from tests.flow_helpers import as_lead, ctx, screenshot, services
-except ImportError:  # tests/ is not a package: pytest put tests/ itself on sys.path
-    from flow_helpers import as_lead, ctx, screenshot, services  # type: ignore[no-redef]
-
-__all__ = ["ctx", "services"]
 
 
 def test_inspector_cannot_open_settings_or_operators(services: Any, ctx: Any) -> None:
