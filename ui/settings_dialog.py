@@ -29,8 +29,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.config import SETTINGS, ConfigError, Input, Setting, Settings
+from app.lead_actions import save_station_settings
 from app.operators import require_shift_lead
-from app.workflow import save_station_settings
 from ui.i18n import LANGUAGES, error_text
 from ui.services import Services
 from ui.widgets import ERROR_COLOUR, OK_COLOUR, FlashLabel
