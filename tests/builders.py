@@ -33,7 +33,7 @@ from app.domain import (
     utcnow,
 )
 from app.operators import Operators
-from app.store import Store
+from app.store import OutboxItem, Store
 
 # --- checklist templates -----------------------------------------------------------------------
 
@@ -330,3 +330,13 @@ def add_lead_and_inspector(operators: Operators, *, lead_pin: str = "987654",
     inspector = operators.add("I1", "Insp", Role.INSPECTOR, inspector_pin, inspector_badge,
                               by=lead)
     return lead, inspector
+
+
+# --- reading back ------------------------------------------------------------------------------
+
+
+def outbox_entry(store: Store, inspection_id: str) -> OutboxItem:
+    """The inspection's outbox entry; the test fails, naming it, when there is none."""
+    item = store.outbox_item(inspection_id)
+    assert item is not None, f"{inspection_id} is not in the outbox"
+    return item

@@ -22,7 +22,7 @@ from PIL import Image
 from app.checklists import template_from_dict
 from app.context import StationContext
 from app.domain import Role
-from app.operators import Operators
+from app.operators import Operator, Operators
 from app.paths import Paths
 from app.rules import DispositionRules
 from app.store import Store
@@ -67,12 +67,16 @@ def make_context(root: Path) -> StationContext:
         rules=DispositionRules.from_dict(RULES, "test rules"),
     )
     ctx.operator = inspector
-    ctx._lead = lead  # type: ignore[attr-defined]
+    LEADS[id(ctx)] = lead
     return ctx
 
 
+# The shift lead of each test context (by id: a context is not hashable).
+LEADS: dict[int, Operator] = {}
+
+
 def as_lead(ctx: StationContext) -> None:
-    ctx.operator = ctx._lead  # type: ignore[attr-defined]
+    ctx.operator = LEADS[id(ctx)]
 
 
 @pytest.fixture

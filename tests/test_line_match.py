@@ -19,7 +19,7 @@ from app.line_match import Fit, match_line
 from app.store.models import AuditRow
 from app.store.store import OutboxState, Store
 from refserver import start_server
-from tests.builders import case_doc, complete_inspection
+from tests.builders import case_doc, complete_inspection, outbox_entry
 from tests.faults import fast_client, make_worker, new_case
 
 LEAD = Operator("L9", "Lena", Role.SHIFT_LEAD)
@@ -116,7 +116,7 @@ def test_lead_picks_the_line_and_it_is_stored_exactly_once(server: Any, store: S
         store.choose_line(iid, "L2", by=INSPECTOR)
     store.choose_line(iid, "L2", by=LEAD)
     assert store.line_choice_case(iid) is None
-    assert store.outbox_item(iid).state == OutboxState.PENDING  # type: ignore[union-attr]
+    assert outbox_entry(store, iid).state == OutboxState.PENDING
     assert worker.drain_once().sent == 1
     assert worker.drain_once().sent == 0
     assert server.store.count_inspections() == 1

@@ -4,7 +4,6 @@ deleted or damaged database."""
 from __future__ import annotations
 
 import hashlib
-import logging
 import os
 import stat
 import subprocess
@@ -20,6 +19,7 @@ from app.config import Settings
 from app.context import StationContext
 from app.domain import PermissionDenied, Role
 from app.evidence import evidence_in
+from app.logs import remove_handlers
 from app.operators import Operators
 from app.paths import Paths, resolve_paths
 from app.station_store import EvidenceError, check_private, open_station_store
@@ -36,11 +36,7 @@ FILE_KEY = Settings(token_source="file")
 def _drop_station_log_handlers() -> Iterator[None]:
     """_station_with_records logs to its folder's file, as the station does; undo it after."""
     yield
-    root = logging.getLogger()
-    for handler in list(root.handlers):
-        if getattr(handler, "_station", False):
-            root.removeHandler(handler)
-            handler.close()
+    remove_handlers()
 
 
 def run_cli(data: Path, *args: str, env: dict[str, str] | None = None,

@@ -25,7 +25,7 @@ from app.domain import (
 from app.store import OutboxState, StoreError
 from app.store.audit import verify_chain
 from app.store.db import StoreError as DbStoreError
-from tests.builders import AUDIO_TEMPLATE, complete_one, make_case, open_store
+from tests.builders import AUDIO_TEMPLATE, complete_one, make_case, open_store, outbox_entry
 
 JPEG = b"\xff\xd8\xff\xe0" + bytes(range(256)) * 8
 
@@ -154,14 +154,14 @@ def test_outbox_transitions_and_counts(data_dir: Path) -> None:
     assert counts.last_sent_at is not None
     assert store.outbox_due(utcnow()) == []
     assert [i.inspection_id for i in store.outbox_due(later)] == [a]
-    assert store.outbox_item(b).attention_reason == "409 case_closed"  # type: ignore[union-attr]
+    assert outbox_entry(store, b).attention_reason == "409 case_closed"
     lead = Operator("E2001", "Lead", Role.SHIFT_LEAD)
     with pytest.raises(PermissionDenied):
         store.mark_handled(b, by=Operator("E1001", "Inspector", Role.INSPECTOR), note="done")
     with pytest.raises(DomainError):
         store.mark_handled(b, by=lead, note="   ")
     store.mark_handled(b, by=lead, note="case reopened by phone")
-    assert store.outbox_item(b).state == OutboxState.HANDLED  # type: ignore[union-attr]
+    assert outbox_entry(store, b).state == OutboxState.HANDLED
 
 
 def test_retried_attention_item_loses_its_old_reason(data_dir: Path) -> None:
@@ -252,4 +252,4 @@ def test_relaxed_marks_leave_the_connection_durable_again(data_dir: Path) -> Non
     for _ in range(3):  # whichever pooled connection comes back
         with store.engine.connect() as conn:
             assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
-    assert store.outbox_item(inspection_id).state == OutboxState.SENT  # type: ignore[union-attr]
+    assert outbox_entry(store, inspection_id).state == OutboxState.SENT
