@@ -8,12 +8,12 @@ import itertools
 import cv2
 import numpy as np
 import pytest
-from scanning_fixtures import code128_image, label_frame, qr_image
 
 from app.scanning import decoder as dec_mod
 from app.scanning.acceptance import Acceptor
 from app.scanning.decoder import STILL_BUDGET, DecodedCode, Decoder, RawRead
 from app.scanning.symbols import CODE128
+from tests.scanning_fixtures import code128_image, label_frame, qr_image
 
 BOX = ((10.0, 10.0), (200.0, 10.0), (200.0, 60.0), (10.0, 60.0))
 

@@ -14,16 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from faults import (
-    Fault,
-    FaultProxy,
-    case_doc,
-    check_delivery,
-    complete_inspection,
-    make_worker,
-    new_case,
-    wait_until,
-)
 
 from app.config import Settings
 from app.domain import Case, utcnow
@@ -32,6 +22,15 @@ from app.sync.client import AnswerTimes, CaseApiClient, Timeouts, Transient
 from app.sync.outbox import DrainReport, OutboxWorker
 from app.sync.status import HANG_AFTER_S, SyncStatus
 from refserver import start_server
+from tests.builders import case_doc, complete_inspection
+from tests.faults import (
+    Fault,
+    FaultProxy,
+    check_delivery,
+    make_worker,
+    new_case,
+    wait_until,
+)
 
 
 @pytest.fixture

@@ -125,12 +125,14 @@ def plain_readers() -> dict[str, Reader]:
 def _jittered(img: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """The same label a frame later: moved a pixel or two, turned a little, new noise."""
     h, w = img.shape[:2]
-    m = cv2.getRotationMatrix2D((w / 2, h / 2), float(rng.uniform(-0.5, 0.5)), 1.0)
-    m[:, 2] += rng.uniform(-2.0, 2.0, 2)
-    moved = cv2.warpAffine(img, m, (w, h), flags=cv2.INTER_LINEAR,
-                           borderMode=cv2.BORDER_REPLICATE)
+    m = np.asarray(cv2.getRotationMatrix2D((w / 2, h / 2), float(rng.uniform(-0.5, 0.5)), 1.0),
+                   np.float64)
+    m[:, 2] = m[:, 2] + rng.uniform(-2.0, 2.0, 2)
+    moved = np.asarray(cv2.warpAffine(img, m, (w, h), flags=cv2.INTER_LINEAR,
+                                      borderMode=cv2.BORDER_REPLICATE))
     noise = rng.normal(0.0, 2.0, moved.shape)
-    return np.clip(moved.astype(np.float32) + noise, 0, 255).astype(np.uint8)
+    out: np.ndarray = np.clip(moved.astype(np.float32) + noise, 0, 255).astype(np.uint8)
+    return out
 
 
 def load(corpus: Path) -> tuple[dict[str, Any], list[tuple[Frame, np.ndarray]]]:
