@@ -194,9 +194,12 @@ class OutboxWorker:
             log.exception("outbox: cannot read the queue yet; trying again shortly")
         # Ask /health at once: the status line shows the real state within seconds of the
         # start, not "connecting" until a first result is sent, and the first uploads wait
-        # for their answers as long as this answer suggests (client.AnswerTimes).
+        # for their answers as long as this answer suggests (client.AnswerTimes). With a
+        # queue, a failed probe does not hold it: the first send tries (and counts) anyway.
         try:
-            if not self._probe() and not self._paused:
+            due = self.store.next_due_at()
+            idle = due is None or due > self.clock()
+            if not self._probe() and not self._paused and idle:
                 self._offline = True
         except Exception:
             log.exception("outbox: the first /health probe failed unexpectedly")
