@@ -16,7 +16,6 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-import app.store.store as store_module
 from app.domain import (
     Answer,
     Case,
@@ -31,6 +30,7 @@ from app.domain import (
     Section,
     StepKind,
 )
+from app.store import history, inspections, operator_rows, outbox_rows
 from app.store.store import Store
 
 TEMPLATE = ChecklistTemplate(
@@ -100,16 +100,22 @@ class Clock:
         return self.now
 
 
+# The store's modules whose clock stamps what they write (started_at, completed_at...).
+_STORE_MODULES = (inspections, history, outbox_rows, operator_rows)
+
+
 @contextmanager
 def store_clock(start: datetime) -> Iterator[Clock]:
     """Replace the store's clock (started_at / completed_at come from it)."""
     clock = Clock(start)
-    saved = store_module.utcnow
-    store_module.utcnow = clock
+    saved = [(m, m.utcnow) for m in _STORE_MODULES]
+    for module, _ in saved:
+        module.utcnow = clock  # type: ignore[attr-defined]
     try:
         yield clock
     finally:
-        store_module.utcnow = saved
+        for module, real in saved:
+            module.utcnow = real  # type: ignore[attr-defined]
 
 
 def add_inspection(

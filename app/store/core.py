@@ -1,0 +1,215 @@
+"""The store's opening, its transactions and the audit log: what every part of it shares.
+
+One writer at a time (a lock here plus BEGIN IMMEDIATE in SQLite); reads never wait
+on the lock. Two ways into a transaction: an ORM Session (`_write`, `_read`) for the
+occasional change, and the pooled connection's DBAPI handle (`_write_raw`, `_read_raw`)
+for the hot paths, whose statements sqlite3 prepares once and keeps in its cache.
+Both run on the same engine, pragmas and write lock, so durability is the same.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, select
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.orm import Session
+
+from app.store.audit import (
+    AUDIT_KEY,
+    AuditEntry,
+    ChainCheck,
+    append_audit,
+    append_audit_to,
+    audit_actions,
+    audit_entries,
+    rekey_chain,
+    verify_chain,
+)
+from app.store.db import StoreError, init_db, integrity_ok, make_engine, quick_check, writer
+from app.store.models import InspectionRow, PhotoRow
+from app.store.photos import DiskFullError
+
+log = logging.getLogger("station.store")
+
+
+def _is_disk_full(exc: BaseException) -> bool:
+    text = str(exc).lower()
+    return "database or disk is full" in text or "disk i/o error" in text
+
+
+def _refused(orig: BaseException) -> StoreError:
+    if _is_disk_full(orig):
+        return DiskFullError(
+            "The disk is full: this change was not saved. Everything saved before "
+            "is safe. Ask IT to free space on this station.")
+    return StoreError(f"The station database refused a change: {orig}")
+
+
+def chunks(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:
+    """Slices of at most `size` (SQLite limits the parameters of one statement)."""
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def dbapi(s: Session) -> sqlite3.Connection:
+    """The DBAPI connection under a Session's transaction (flush first to see its changes)."""
+    raw = s.connection().connection.dbapi_connection
+    assert raw is not None
+    return raw  # type: ignore[return-value]
+
+
+class StoreCore:
+    """Opening the database, the two kinds of transaction, and the audit log."""
+
+    def __init__(self, db_file: Path, photos_dir: Path, *, engine: Engine | None = None,
+                 audit_key: bytes | None = None, adopt_unkeyed_audit: bool = False) -> None:
+        """`audit_key` keys the audit chain (app.station_store passes the station secret);
+        `adopt_unkeyed_audit` re-keys an intact unkeyed chain once, when the secret was
+        just created for a database from before keyed audits."""
+        self.db_file = db_file
+        self.photos_dir = photos_dir
+        self.audit_key = audit_key
+        photos_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        db_file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if engine is None and not db_file.exists():
+            # Created owner-only whatever the umask; SQLite gives -wal/-shm the same mode.
+            os.close(os.open(db_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        self.engine = engine or make_engine(db_file)
+        self._writer = writer(self.engine)
+        self._write_lock = threading.RLock()
+        try:
+            quick_check(self.engine, db_file)  # never migrate or write into a damaged file
+            init_db(self.engine)
+        except OperationalError as exc:
+            raise StoreError(
+                f"The station database {db_file} cannot be opened: {exc.orig}"
+            ) from exc
+        except (DatabaseError, sqlite3.DatabaseError) as exc:
+            raise StoreError(
+                f"The station database {db_file} is damaged or not a database "
+                f"({getattr(exc, 'orig', exc)}); restore it from a backup or move it aside"
+            ) from exc
+        if audit_key is not None and adopt_unkeyed_audit:
+            self._adopt_unkeyed_audit(audit_key)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # --- transactions -------------------------------------------------------------------------
+
+    @contextmanager
+    def _connection(self, durable: bool) -> Iterator[Connection]:
+        """The write lock and a writer connection; `durable=False` skips the fsync at commit:
+        only for marks whose loss in a power cut is harmless (a "sent" mark lost means one
+        idempotent replay the server answers with 200); never for anything an inspector
+        confirmed."""
+        with self._write_lock:
+            try:
+                with self._writer.connect() as conn:
+                    raw = conn.connection.dbapi_connection
+                    assert raw is not None
+                    if not durable:
+                        raw.execute("PRAGMA synchronous=NORMAL")
+                    try:
+                        yield conn
+                    finally:
+                        if not durable:
+                            raw.execute("PRAGMA synchronous=FULL")
+            except OperationalError as exc:
+                raise _refused(exc.orig or exc) from exc
+            except sqlite3.OperationalError as exc:  # from the raw statements of _write_raw
+                raise _refused(exc) from exc
+
+    @contextmanager
+    def _write(self, *, durable: bool = True) -> Iterator[Session]:
+        """One write transaction through an ORM Session (BEGIN IMMEDIATE, commit on exit)."""
+        with self._connection(durable) as conn, \
+                Session(bind=conn, expire_on_commit=False,
+                        info={AUDIT_KEY: self.audit_key}) as session, session.begin():
+            yield session
+
+    @contextmanager
+    def _write_raw(self, *, durable: bool = True) -> Iterator[sqlite3.Connection]:
+        """One write transaction on the DBAPI connection (BEGIN IMMEDIATE, commit on exit)."""
+        with self._connection(durable) as conn, conn.begin():
+            raw = conn.connection.dbapi_connection
+            assert raw is not None
+            yield raw  # type: ignore[misc]
+
+    @contextmanager
+    def _read(self) -> Iterator[Session]:
+        with Session(self.engine, expire_on_commit=False) as session:
+            yield session
+
+    @contextmanager
+    def _read_raw(self) -> Iterator[sqlite3.Connection]:
+        """A pooled connection's DBAPI handle: answer a hot read in one statement with it."""
+        with self.engine.connect() as conn:
+            raw = conn.connection.dbapi_connection
+            assert raw is not None
+            yield raw  # type: ignore[misc]
+
+    # --- the database as a whole --------------------------------------------------------------
+
+    def holds_records(self) -> bool:
+        """Inspections or photos are on record (a roster emptied beside them is suspect)."""
+        with self._read() as s:
+            return s.scalar(select(InspectionRow.inspection_id).limit(1)) is not None \
+                or s.scalar(select(PhotoRow.photo_id).limit(1)) is not None
+
+    def integrity(self) -> tuple[bool, str]:
+        """PRAGMA integrity_check: (ok, the first problems found)."""
+        return integrity_ok(self.engine)
+
+    # --- the audit log --------------------------------------------------------------------------
+
+    def verify_audit(self) -> ChainCheck:
+        """Check every link of the audit chain with this store's key; the result is logged."""
+        with self._read() as s:
+            check = verify_chain(s, self.audit_key)
+        if check.ok:
+            log.info("audit chain of %s verified: %d entries intact", self.db_file,
+                     check.entries)
+        else:
+            log.error("audit chain of %s BROKEN at entry %s (of %d): the audit log was "
+                      "edited outside the station", self.db_file, check.first_bad_seq,
+                      check.entries)
+        return check
+
+    def _adopt_unkeyed_audit(self, key: bytes) -> None:
+        with self._write() as s:
+            check = verify_chain(s, None)
+            if not check.entries:
+                return
+            if not check.ok:  # never launder a broken chain: verification will report it
+                log.error("the unkeyed audit chain is broken at entry %s; not re-keyed",
+                          check.first_bad_seq)
+                return
+            count = rekey_chain(s, key)
+            append_audit(s, "station", "audit_keyed", "", {"entries": count})
+        log.info("audit chain of %d entries keyed with the station secret", count)
+
+    def audit(self, actor: str, action: str, subject: str = "", **details: Any) -> None:
+        with self._write_raw() as raw:
+            append_audit_to(raw, self.audit_key, actor, action, subject, details)
+
+    def audit_entries(self, *, inspection: str | None = None, operator: str | None = None,
+                      action: str | None = None, limit: int = 1000) -> list[AuditEntry]:
+        """The newest `limit` entries matching every filter given, oldest first."""
+        with self._read() as s:
+            return audit_entries(s, inspection=inspection, operator=operator, action=action,
+                                 limit=limit)
+
+    def audit_actions(self) -> list[str]:
+        """Every action word the log holds, for a filter's choices."""
+        with self._read() as s:
+            return audit_actions(s)
