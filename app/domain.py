@@ -455,6 +455,7 @@ class InspectionResult:
         """Read back the stored bytes (reports print what was actually sent)."""
         d = json.loads(payload)
         iid = d["inspection_id"]
+        parse_ts = datetime.fromisoformat  # bytes this station wrote with format_ts
         return cls(
             inspection_id=iid, case_id=d["case_id"], line_id=d["line_id"],
             station_id=d["station_id"], inspector_id=d["inspector_id"],

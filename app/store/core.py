@@ -86,6 +86,9 @@ class StoreCore:
         self.engine = engine or make_engine(db_file)
         self._writer = writer(self.engine)
         self._write_lock = threading.RLock()
+        self._readers = threading.local()  # each thread's reading connection (_read_raw)
+        self._readers_lock = threading.Lock()
+        self._reader_conns: list[sqlite3.Connection] = []
         try:
             quick_check(self.engine, db_file)  # never migrate or write into a damaged file
             init_db(self.engine)
@@ -102,6 +105,11 @@ class StoreCore:
             self._adopt_unkeyed_audit(audit_key)
 
     def close(self) -> None:
+        with self._readers_lock:
+            for conn in self._reader_conns:
+                conn.close()
+            self._reader_conns.clear()
+        self._readers = threading.local()
         self.engine.dispose()
 
     # --- transactions -------------------------------------------------------------------------
@@ -152,11 +160,19 @@ class StoreCore:
 
     @contextmanager
     def _read_raw(self) -> Iterator[sqlite3.Connection]:
-        """A pooled connection's DBAPI handle: answer a hot read in one statement with it."""
-        with self.engine.connect() as conn:
-            raw = conn.connection.dbapi_connection
-            assert raw is not None
-            yield raw  # type: ignore[misc]
+        """This thread's reading connection (autocommit: each statement reads one committed
+        state of the WAL), kept open so a hot read pays no pool checkout and sqlite3 keeps
+        its statements prepared. Answer a read in one statement with it."""
+        raw: sqlite3.Connection | None = getattr(self._readers, "conn", None)
+        if raw is None:
+            raw = sqlite3.connect(self.db_file, isolation_level=None, check_same_thread=False,
+                                  timeout=10)
+            raw.execute("PRAGMA busy_timeout=10000")
+            raw.execute("PRAGMA query_only=ON")  # a reader never writes, whatever it is given
+            with self._readers_lock:
+                self._reader_conns.append(raw)
+            self._readers.conn = raw
+        yield raw
 
     # --- the database as a whole --------------------------------------------------------------
 

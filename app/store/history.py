@@ -92,7 +92,8 @@ def _record(row: Sequence[Any]) -> InspectionRecord:
     else:
         answers = tuple(sorted((answer_from(*a) for a in json.loads(answers_json or "[]")),
                                key=lambda a: a.answered_at))
-    photos = sorted(json.loads(photos_json), key=lambda p: p[3])  # by taken_at
+    photos = [] if photos_json == "[]" else sorted(json.loads(photos_json),
+                                                   key=lambda p: p[3])  # by taken_at
     return InspectionRecord(
         result=result, inspection_id=iid, rma=rma, order_id=order_id, sku=sku,
         category=category, customer_reason=reason, case=case_from(case_body),
@@ -101,7 +102,7 @@ def _record(row: Sequence[Any]) -> InspectionRecord:
         classification_suggested=Classification(suggested or classification),
         override_reason=override,
         disposition=Disposition(disposition) if disposition else None,
-        missing_accessories=tuple(json.loads(missing)),
+        missing_accessories=() if missing == "[]" else tuple(json.loads(missing)),
         serial_expected=expected, serial_scanned=scanned, answers=answers,
         photos=tuple(photo_from(p[0], iid, *p[1:]) for p in photos),
         sync_state=OutboxState(state) if state else OutboxState.PENDING,

@@ -73,9 +73,10 @@ _QUEUE = ("INSERT INTO outbox (inspection_id, state, attempts, next_attempt_at, 
 
 def load_inspection(raw: sqlite3.Connection, inspection_id: str) -> Inspection | None:
     """One inspection with its answers and photos: three prepared statements."""
-    row = raw.execute(_INSPECTION, (inspection_id,)).fetchone()
-    if row is None:
+    found = raw.execute(_INSPECTION, (inspection_id,)).fetchall()  # all: the read ends here
+    if not found:
         return None
+    row = found[0]
     answers = {a[0]: answer_from(a[0], a[1], json.loads(a[2]) if a[2] is not None else None,
                                  a[3], json.loads(a[4]), a[5])
                for a in raw.execute(_ANSWERS, (inspection_id,))}
@@ -316,9 +317,9 @@ class InspectionWrites(StoreCore):
     def inspection_category(self, inspection_id: str) -> tuple[str, str | None] | None:
         """The category the inspector picked and the serial scanned (None: no such one)."""
         with self._read_raw() as raw:
-            row = raw.execute("SELECT category, serial_scanned FROM inspections "
-                              "WHERE inspection_id = ?", (inspection_id,)).fetchone()
-        return None if row is None else (str(row[0]), row[1])
+            rows = raw.execute("SELECT category, serial_scanned FROM inspections "
+                               "WHERE inspection_id = ?", (inspection_id,)).fetchall()
+        return (str(rows[0][0]), rows[0][1]) if rows else None
 
     def discard_draft(self, inspection_id: str, *, actor: str) -> None:
         with self._write() as s:
@@ -483,17 +484,18 @@ class InspectionWrites(StoreCore):
 
     def result_payload(self, inspection_id: str) -> bytes | None:
         """The exact bytes `complete` (or `resolve_unverified`) stored: what is sent."""
-        with self._read_raw() as raw:
-            row = raw.execute("SELECT payload FROM results WHERE inspection_id = ?",
-                              (inspection_id,)).fetchone()
-        return None if row is None else row[0]
+        return self._result_column("payload", inspection_id)  # type: ignore[return-value]
 
     def result_sha256(self, inspection_id: str) -> str | None:
         """The digest recorded when the result bytes were written (checked before a send)."""
+        return self._result_column("sha256", inspection_id)  # type: ignore[return-value]
+
+    def _result_column(self, column: str, inspection_id: str) -> bytes | str | None:
+        assert column in ("payload", "sha256")
         with self._read_raw() as raw:
-            row = raw.execute("SELECT sha256 FROM results WHERE inspection_id = ?",
-                              (inspection_id,)).fetchone()
-        return None if row is None else row[0]
+            rows = raw.execute(f"SELECT {column} FROM results WHERE inspection_id = ?",
+                               (inspection_id,)).fetchall()
+        return rows[0][0] if rows else None
 
     def result_photos(self, inspection_id: str) -> list[Photo]:
         with self._read_raw() as raw:

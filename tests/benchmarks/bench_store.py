@@ -133,9 +133,9 @@ def raw_complete(conn: sqlite3.Connection, iid: str, payload: bytes) -> None:
 # --- measuring ----------------------------------------------------------------------------------
 
 
-def ms(fn: Callable[[], object]) -> float:
+def ms(fn: Callable[..., object], *args: object) -> float:
     t0 = time.perf_counter()
-    fn()
+    fn(*args)
     return (time.perf_counter() - t0) * 1000
 
 
@@ -146,11 +146,11 @@ def paired(store_fn: Callable[[int], object], raw_fn: Callable[[int], object],
     base: list[float] = []
     for i in range(runs):
         if i % 2:
-            base.append(ms(lambda: raw_fn(i)))
-            ours.append(ms(lambda: store_fn(i)))
+            base.append(ms(raw_fn, i))
+            ours.append(ms(store_fn, i))
         else:
-            ours.append(ms(lambda: store_fn(i)))
-            base.append(ms(lambda: raw_fn(i)))
+            ours.append(ms(store_fn, i))
+            base.append(ms(raw_fn, i))
     return ours, base
 
 
