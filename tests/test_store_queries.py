@@ -16,6 +16,7 @@ from test_reports_support import TEMPLATE, add_inspection, make_case, store_cloc
 
 from app.domain import Classification, CustomerReason, DomainError, Result, Role
 from app.reports.stats import compute_shift_stats
+from app.store.db import SCHEMA_VERSION
 from app.store.operator_rows import OperatorClash
 from app.store.store import (
     AuditLine,
@@ -200,3 +201,4 @@ def test_failed_logins_are_kept_with_their_audit_lines(store: Store) -> None:
     assert store.last_logins()["e.7"] <= datetime.now(UTC)
     assert "login_unlocked" in store.audit_actions()
     assert store.verify_audit().ok and store.integrity() == (True, "ok")
+    assert store.schema_version() == SCHEMA_VERSION

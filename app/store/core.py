@@ -2,9 +2,10 @@
 
 One writer at a time (a lock here plus BEGIN IMMEDIATE in SQLite); reads never wait
 on the lock. Two ways into a transaction: an ORM Session (`_write`, `_read`) for the
-occasional change, and the pooled connection's DBAPI handle (`_write_raw`, `_read_raw`)
-for the hot paths, whose statements sqlite3 prepares once and keeps in its cache.
-Both run on the same engine, pragmas and write lock, so durability is the same.
+occasional change, and plain sqlite3 connections of the store's own (`_write_raw`, one
+per thread for `_read_raw`) for the hot paths, whose statements sqlite3 prepares once
+and keeps in its cache. Both run with the same pragmas (synchronous=FULL: fsync at every commit) and under the
+same write lock, so durability is the same.
 """
 
 from __future__ import annotations
@@ -89,6 +90,7 @@ class StoreCore:
         self._readers = threading.local()  # each thread's reading connection (_read_raw)
         self._readers_lock = threading.Lock()
         self._reader_conns: list[sqlite3.Connection] = []
+        self._raw_writer: sqlite3.Connection | None = None  # opened by the first _write_raw
         try:
             quick_check(self.engine, db_file)  # never migrate or write into a damaged file
             init_db(self.engine)
@@ -110,6 +112,10 @@ class StoreCore:
                 conn.close()
             self._reader_conns.clear()
         self._readers = threading.local()
+        with self._write_lock:
+            if self._raw_writer is not None:
+                self._raw_writer.close()
+                self._raw_writer = None
         self.engine.dispose()
 
     # --- transactions -------------------------------------------------------------------------
@@ -134,8 +140,6 @@ class StoreCore:
                             raw.execute("PRAGMA synchronous=FULL")
             except OperationalError as exc:
                 raise _refused(exc.orig or exc) from exc
-            except sqlite3.OperationalError as exc:  # from the raw statements of _write_raw
-                raise _refused(exc) from exc
 
     @contextmanager
     def _write(self, *, durable: bool = True) -> Iterator[Session]:
@@ -146,12 +150,30 @@ class StoreCore:
             yield session
 
     @contextmanager
-    def _write_raw(self, *, durable: bool = True) -> Iterator[sqlite3.Connection]:
-        """One write transaction on the DBAPI connection (BEGIN IMMEDIATE, commit on exit)."""
-        with self._connection(durable) as conn, conn.begin():
-            raw = conn.connection.dbapi_connection
-            assert raw is not None
-            yield raw  # type: ignore[misc]
+    def _write_raw(self) -> Iterator[sqlite3.Connection]:
+        """One durable write transaction on the store's own writing connection: BEGIN
+        IMMEDIATE, COMMIT on exit (fsync: synchronous=FULL, as every writer), ROLLBACK on
+        any exception. Under the same write lock as `_write`, so writes never interleave."""
+        with self._write_lock:
+            raw = self._raw_writer
+            if raw is None:
+                raw = self._raw_writer = sqlite3.connect(
+                    self.db_file, isolation_level=None, check_same_thread=False, timeout=10)
+                for pragma in ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON",
+                               "busy_timeout=10000"):
+                    raw.execute(f"PRAGMA {pragma}")
+            try:
+                raw.execute("BEGIN IMMEDIATE")
+                try:
+                    yield raw
+                except BaseException:
+                    raw.execute("ROLLBACK")
+                    raise
+                raw.execute("COMMIT")
+            except sqlite3.OperationalError as exc:
+                if raw.in_transaction:
+                    raw.execute("ROLLBACK")
+                raise _refused(exc) from exc
 
     @contextmanager
     def _read(self) -> Iterator[Session]:
@@ -185,6 +207,11 @@ class StoreCore:
     def integrity(self) -> tuple[bool, str]:
         """PRAGMA integrity_check: (ok, the first problems found)."""
         return integrity_ok(self.engine)
+
+    def schema_version(self) -> int:
+        """The schema the database is at (PRAGMA user_version, set by the migrations)."""
+        with self._read_raw() as raw:
+            return int(raw.execute("PRAGMA user_version").fetchall()[0][0])
 
     # --- the audit log --------------------------------------------------------------------------
 
