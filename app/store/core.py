@@ -4,8 +4,8 @@ One writer at a time (a lock here plus BEGIN IMMEDIATE in SQLite); reads never w
 on the lock. Two ways into a transaction: an ORM Session (`_write`, `_read`) for the
 occasional change, and plain sqlite3 connections of the store's own (`_write_raw`, one
 per thread for `_read_raw`) for the hot paths, whose statements sqlite3 prepares once
-and keeps in its cache. Both run with the same pragmas (synchronous=FULL: fsync at every commit) and under the
-same write lock, so durability is the same.
+and keeps in its cache. Both run with the same pragmas (synchronous=FULL: fsync at every
+commit) and under the same write lock, so durability is the same.
 """
 
 from __future__ import annotations
