@@ -12,7 +12,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from test_reports_support import TEMPLATE, add_inspection, make_case, store_clock
 
 from app.domain import Classification, CustomerReason, DomainError, Result, Role
 from app.reports.stats import compute_shift_stats
@@ -26,6 +25,9 @@ from app.store.store import (
     OutboxState,
     Store,
 )
+from tests.builders import GENERIC_TEMPLATE as TEMPLATE
+from tests.builders import add_inspection, store_clock
+from tests.builders import report_case as make_case
 
 T0 = datetime(2024, 5, 2, 22, 0, tzinfo=UTC)
 
