@@ -15,7 +15,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import app.store.store as store_module
 from app.domain import (
     Answer,
     Case,
@@ -33,7 +32,7 @@ from app.domain import (
     utcnow,
 )
 from app.operators import Operators
-from app.store import OutboxItem, Store
+from app.store import OutboxItem, Store, history, inspections, operator_rows, outbox_rows
 
 # --- checklist templates -----------------------------------------------------------------------
 
@@ -254,13 +253,16 @@ class Clock:
 def store_clock(start: datetime) -> Iterator[Clock]:
     """Replace the store's clock (started_at / completed_at come from it)."""
     clock = Clock(start)
-    names = vars(store_module)  # the store reads its clock as a module global
-    saved = names["utcnow"]
-    names["utcnow"] = clock
+    # Each of the store's modules that stamps what it writes reads the clock as a global.
+    modules = [vars(m) for m in (inspections, history, outbox_rows, operator_rows)]
+    saved = [names["utcnow"] for names in modules]
+    for names in modules:
+        names["utcnow"] = clock
     try:
         yield clock
     finally:
-        names["utcnow"] = saved
+        for names, real in zip(modules, saved, strict=True):
+            names["utcnow"] = real
 
 
 def add_inspection(

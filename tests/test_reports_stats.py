@@ -29,7 +29,7 @@ from app.reports.stats import (
     shift_window,
     time_window,
 )
-from app.store.store import InspectionRecord
+from app.store.store import InspectionRecord, OutboxState
 from tests.builders import report_case
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -58,7 +58,8 @@ def rec(n: int, *, minutes: float, duration_s: float = 300,
         classification_suggested=suggested or classification, override_reason=override,
         disposition=disposition, missing_accessories=(), serial_expected=None,
         serial_scanned=None,
-        answers=tuple(Answer(sid, res) for sid, res in answers), photos=(), sync_state=sync,
+        answers=tuple(Answer(sid, res) for sid, res in answers), photos=(),
+        sync_state=OutboxState(sync),
         attention_reason=attention, payload_sha256="0" * 64, unverified=not with_case,
         scanned_code="RMA?" if not with_case else "")
 
