@@ -14,10 +14,17 @@ LANGUAGES = ("en", "zh_CN")
 
 
 class Both(NamedTuple):
-    """A field of a message that itself has two languages (a checklist step's prompt)."""
+    """A text in both languages: a template's prompt or title, or a field of a message.
+
+    Templates write it as a map, ``{"en": "...", "zh_CN": "..."}`` (app/checklists.py).
+    """
 
     en: str
     zh: str
+
+    def text(self, language: str) -> str:
+        """The text in `language` (en or zh_CN)."""
+        return self.zh if language == "zh_CN" else self.en
 
 # key -> (English, Simplified Chinese)
 _LABELS: dict[str, tuple[str, str]] = {
@@ -440,7 +447,7 @@ def t(language: str, key: str, **fields: object) -> str:
     text = key if pair is None else pair[1 if zh else 0]
     if not fields:
         return text
-    return text.format(**{k: (v.zh if zh else v.en) if isinstance(v, Both) else v
+    return text.format(**{k: v.text(language) if isinstance(v, Both) else v
                           for k, v in fields.items()})
 
 

@@ -385,9 +385,8 @@ class InspectionSession:
         """Check everything (complete checklist, override reason) without writing."""
         if not self.wizard.summary_available:
             missing = self.wizard.first_incomplete_step()
-            raise WorkflowError(key="wizard_step_incomplete", step=Both(
-                missing.prompt if missing else "?",
-                (missing.prompt_zh or missing.prompt) if missing else "?"))
+            raise WorkflowError(key="wizard_step_incomplete",
+                                step=missing.prompt if missing else Both("?", "?"))
         try:
             chosen = Classification(classification)
         except ValueError:

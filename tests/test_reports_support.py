@@ -31,27 +31,29 @@ from app.domain import (
     Section,
     StepKind,
 )
+from app.messages import Both
 from app.store.store import Store
 
 TEMPLATE = ChecklistTemplate(
     template_id="generic",
     version=1,
     category="generic",
-    title="Other items",
+    title=Both("Other items", "其他商品"),
     steps=(
-        ChecklistStep("app-overview", "Photo of the item", StepKind.PHOTO, Section.APPEARANCE,
-                      prompt_zh="拍摄商品照片"),
-        ChecklistStep("app-body", "Item free of cracks, dents, scratches", StepKind.PASS_FAIL,
-                      Section.APPEARANCE, photo_on_fail=True, prompt_zh="商品无裂纹、凹陷、划痕"),
-        ChecklistStep("fn-works", "Works as described", StepKind.PASS_FAIL, Section.FUNCTION,
-                      prompt_zh="功能与描述一致"),
-        ChecklistStep("fn-battery", "Battery health", StepKind.NUMBER, Section.FUNCTION,
-                      unit="%", prompt_zh="电池健康度"),
-        ChecklistStep("acc-charger", "Charger present", StepKind.PASS_FAIL,
-                      Section.ACCESSORIES, accessory="charger", prompt_zh="充电器齐全"),
+        ChecklistStep("app-overview", Both("Photo of the item", "拍摄商品照片"), StepKind.PHOTO,
+                      Section.APPEARANCE),
+        ChecklistStep("app-body",
+                      Both("Item free of cracks, dents, scratches", "商品无裂纹、凹陷、划痕"),
+                      StepKind.PASS_FAIL, Section.APPEARANCE, photo_on_fail=True),
+        ChecklistStep("fn-works", Both("Works as described", "功能与描述一致"), StepKind.PASS_FAIL,
+                      Section.FUNCTION),
+        ChecklistStep("fn-battery", Both("Battery health", "电池健康度"), StepKind.NUMBER,
+                      Section.FUNCTION, unit="%"),
+        ChecklistStep("acc-charger", Both("Charger present", "充电器齐全"), StepKind.PASS_FAIL,
+                      Section.ACCESSORIES, accessory="charger"),
     ),
 )
-PROMPTS = {s.step_id: s.prompt for s in TEMPLATE.steps}
+PROMPTS = {s.step_id: s.prompt.en for s in TEMPLATE.steps}
 
 
 def make_case(n: int, *, reason: CustomerReason = CustomerReason.DEFECTIVE,
