@@ -7,7 +7,8 @@ refuses closed, cancelled and inspected lines; a line this station inspected off
 report again. Every text from the case API is shown as plain text, long text elided.
 
 Signals:
-    start_requested(object, object): (Case, CaseItem) to inspect.
+    start_requested(object, object, str): (Case, CaseItem, the code scanned to find the case)
+        to inspect.
     resume_requested(str): the id of an open draft for this case to continue.
     back_requested(): back to the scan screen.
     reprint_requested(str): the inspection id of the report to print again.
@@ -68,7 +69,7 @@ def _plain(label: QLabel) -> QLabel:
 
 
 class CaseScreen(QWidget):
-    start_requested = Signal(object, object)
+    start_requested = Signal(object, object, str)
     resume_requested = Signal(str)
     back_requested = Signal()
     reprint_requested = Signal(str)
@@ -79,6 +80,7 @@ class CaseScreen(QWidget):
         self.services = services
         self.case: Case | None = None
         self.from_cache = False
+        self.scanned_code = ""  # what found the case: the new draft records it
         self.drafts: list[Inspection] = []
         self.completed: dict[str, str] = {}  # line_id -> inspection confirmed here
         self.shown_at: float | None = None
@@ -193,11 +195,13 @@ class CaseScreen(QWidget):
 
     def show_case(self, case: Case, *, from_cache: bool = False,
                   drafts: list[Inspection] | None = None,
-                  completed: dict[str, str] | None = None) -> None:
+                  completed: dict[str, str] | None = None, scanned_code: str = "") -> None:
         """Fill the screen for a looked-up case; `drafts` are open drafts of this case,
-        `completed` its lines confirmed on this station (Store.completed_lines)."""
+        `completed` its lines confirmed on this station (Store.completed_lines),
+        `scanned_code` what was scanned to find it (passed on with start_requested)."""
         self.case = case
         self.from_cache = from_cache
+        self.scanned_code = scanned_code
         self.drafts = [d for d in (drafts or []) if d.case_id == case.case_id]
         self.completed = dict(completed or {})
         self.items.blockSignals(True)
@@ -387,7 +391,7 @@ class CaseScreen(QWidget):
                 ERROR_COLOUR, flash=True)
             self.services.tones.error()
         else:
-            self.start_requested.emit(self.case, item)
+            self.start_requested.emit(self.case, item, self.scanned_code)
 
 
 def _local(ts: datetime) -> str:
