@@ -180,6 +180,8 @@ _LABELS: dict[str, tuple[str, str]] = {
     "flow_choose_category": ("Offline: choose the item's category to start the checklist.",
                              "离线：请选择商品品类以开始检验。"),
     "flow_log_in": ("Log in before inspecting.", "请先登录再检验。"),
+    # rules in the core (15.4)
+    "flow_value_on_summary": ("The summary has no value to enter.", "汇总页没有需要输入的值。"),
     # what a failed step found, for "Because:" (14.6)
     "failed_step": ("NOT OK: {step}", "不合格：{step}"),
     "failed_number": ("{step}: {value}, outside the accepted range",

@@ -38,6 +38,7 @@ from app.domain import (
     Section,
     StepKind,
 )
+from app.messages import Both
 from app.store.store import Store
 
 # --- faults ------------------------------------------------------------------------------------
@@ -367,11 +368,12 @@ def _complete(raw: bytes) -> bool:
 # --- completed inspections ---------------------------------------------------------------------
 
 TEMPLATE = ChecklistTemplate(
-    template_id="audio", version=4, category="audio", title="Audio",
+    template_id="audio", version=4, category="audio", title=Both("Audio", "音频"),
     steps=(
-        ChecklistStep("app-shell", "Housing free of cracks", StepKind.PASS_FAIL,
+        ChecklistStep("app-shell", Both("Housing free of cracks", "外壳无裂纹"), StepKind.PASS_FAIL,
                       Section.APPEARANCE, photo_on_fail=True),
-        ChecklistStep("fn-power", "Powers on and pairs", StepKind.PASS_FAIL, Section.FUNCTION),
+        ChecklistStep("fn-power", Both("Powers on and pairs", "可开机并配对"),
+                      StepKind.PASS_FAIL, Section.FUNCTION),
     ),
 )
 

@@ -18,6 +18,7 @@ Signals:
 from __future__ import annotations
 
 from datetime import datetime
+from typing import assert_never
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
@@ -32,7 +33,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.case_gate import Gate, GateRefusal, check_line, gate_message
+from app.case_gate import (
+    LineAction,
+    choose_line_action,
+    gate_message,
+)
 from app.domain import Case, CaseItem, CustomerReason, Inspection, utcnow
 from app.input_router import Do, Outcome, Screen, Where, case_codes
 from app.input_router import message as refusal_message
@@ -259,12 +264,6 @@ class CaseScreen(QWidget):
             return None
         return self.case.items[row]
 
-    def gate_for(self, item: CaseItem | None) -> Gate:
-        """The core's verdict on starting this line (a draft is always resumable)."""
-        if item is None or self.case is None:
-            return Gate()
-        return check_line(self.case, item, self.completed)
-
     def draft_for(self, item: CaseItem | None) -> Inspection | None:
         if item is None:
             return None
@@ -283,24 +282,31 @@ class CaseScreen(QWidget):
         self.serial_value.setText(item.serial_number or self.tr("none recorded"))
         self.accessories_value.setText(
             "\n".join(f"• {a}" for a in item.expected_accessories) or self.tr("none"))
-        draft = self.draft_for(item)
-        gate = self.gate_for(item)
-        if draft is None and gate.refusal is not None:
-            language = self.services.ctx.settings.language
-            self.draft_label.show_message(gate_message(gate.refusal, language), ERROR_COLOUR)
-            if gate.refusal is GateRefusal.INSPECTED_HERE:
-                self.start_button.setText(self.tr("Print its report again (Enter)"))
-            else:
-                self.start_button.setText(self.tr("Cannot be inspected"))
-                self.start_button.setEnabled(False)
-        elif draft is not None:
-            self.start_button.setText(self.tr("Resume inspection (Enter)"))
-            self.draft_label.show_message(self.tr(
-                "This item has an unfinished inspection (started {0}); Enter continues it."
-            ).format(_local(draft.started_at)), WARN_COLOUR)
-        else:
-            self.start_button.setText(self.tr("Start inspection (Enter)"))
-            self.draft_label.show_message("", OK_COLOUR)
+        assert self.case is not None
+        choice = choose_line_action(self.case, item, self.drafts, self.completed)
+        match choice.action:
+            case LineAction.REPRINT | LineAction.REFUSE:
+                assert choice.refusal is not None
+                language = self.services.ctx.settings.language
+                self.draft_label.show_message(gate_message(choice.refusal, language),
+                                              ERROR_COLOUR)
+                if choice.action is LineAction.REPRINT:
+                    self.start_button.setText(self.tr("Print its report again (Enter)"))
+                else:
+                    self.start_button.setText(self.tr("Cannot be inspected"))
+                    self.start_button.setEnabled(False)
+            case LineAction.RESUME:
+                draft = self.draft_for(item)
+                assert draft is not None
+                self.start_button.setText(self.tr("Resume inspection (Enter)"))
+                self.draft_label.show_message(self.tr(
+                    "This item has an unfinished inspection (started {0}); Enter continues it."
+                ).format(_local(draft.started_at)), WARN_COLOUR)
+            case LineAction.START:
+                self.start_button.setText(self.tr("Start inspection (Enter)"))
+                self.draft_label.show_message("", OK_COLOUR)
+            case unknown:
+                assert_never(unknown)
 
     def countdown_text(self, now: datetime | None = None) -> tuple[str, bool]:
         """('due in 3 h 20 min' or 'overdue by 1 h 5 min', overdue?)."""
@@ -379,19 +385,24 @@ class CaseScreen(QWidget):
         item = self.selected_item()
         if self.case is None or item is None:
             return
-        draft = self.draft_for(item)
-        gate = self.gate_for(item)
-        if draft is not None:
-            self.resume_requested.emit(draft.inspection_id)
-        elif gate.refusal is GateRefusal.INSPECTED_HERE and gate.inspection_id:
-            self.reprint_requested.emit(gate.inspection_id)
-        elif gate.refusal is not None:
-            self.draft_label.show_message(
-                gate_message(gate.refusal, self.services.ctx.settings.language),
-                ERROR_COLOUR, flash=True)
-            self.services.tones.error()
-        else:
-            self.start_requested.emit(self.case, item, self.scanned_code)
+        choice = choose_line_action(self.case, item, self.drafts, self.completed)
+        match choice.action:
+            case LineAction.RESUME:
+                assert choice.inspection_id is not None
+                self.resume_requested.emit(choice.inspection_id)
+            case LineAction.REPRINT:
+                assert choice.inspection_id is not None
+                self.reprint_requested.emit(choice.inspection_id)
+            case LineAction.REFUSE:
+                assert choice.refusal is not None
+                self.draft_label.show_message(
+                    gate_message(choice.refusal, self.services.ctx.settings.language),
+                    ERROR_COLOUR, flash=True)
+                self.services.tones.error()
+            case LineAction.START:
+                self.start_requested.emit(self.case, item, self.scanned_code)
+            case unknown:
+                assert_never(unknown)
 
 
 def _local(ts: datetime) -> str:
