@@ -14,9 +14,9 @@ from app.case_gate import GateRefusal, LineAction, LineChoice, choose_line_actio
 from app.context import StationContext
 from app.domain import CaseStatus, Classification, DomainError, Result
 from app.workflow import InspectionSession, ValueEntered, start_inspection
-from tests.flow_helpers import EXPECTED_SERIAL, bgr_frame, ctx, make_case, walk_all_pass
-
-__all__ = ["ctx"]
+from tests.builders import EXPECTED_SERIAL
+from tests.builders import gadget_case as make_case
+from tests.flow_helpers import bgr_frame, walk_all_pass
 
 
 def _session(ctx: StationContext) -> InspectionSession:

@@ -7,13 +7,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from faults import FaultProxy, fast_client, reply
 
 from app.store.store import Store
 from app.sync.client import Ambiguous, NotFound
 from app.sync.lookup import CaseLookup, Found, Offline
 from app.sync.status import SyncStatus
 from refserver import start_server
+from tests.faults import FaultProxy, fast_client, reply
 
 
 @pytest.fixture
@@ -82,4 +82,6 @@ def test_lookup_outcomes_are_one_union_defined_in_one_module() -> None:
     assert {m.__module__ for m in members} == {"app.sync.outcomes"}
     assert (lookup.Found, lookup.Offline, client.NotFound, client.Ambiguous) == (
         outcomes.Found, outcomes.Offline, outcomes.NotFound, outcomes.Ambiguous)
-    assert set(get_args(outcomes.CaseAnswer)) - set(members) == {outcomes.Case}
+    from app.domain import Case
+
+    assert set(get_args(outcomes.CaseAnswer)) - set(members) == {Case}

@@ -6,21 +6,8 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from tests.flow_helpers import ctx, make_case, services
-from tests.ui_helpers import (
-    RMA,
-    Station,
-    empty_video,
-    login_pin,
-    no_thread_leaks,
-    qm_dir,
-    refserver,
-    station,
-    type_scan,
-    wait_until,
-)
-
-__all__ = ["ctx", "empty_video", "no_thread_leaks", "qm_dir", "refserver", "services", "station"]
+from tests.builders import gadget_case as make_case
+from tests.ui_helpers import RMA, Station, login_pin, type_scan, wait_until
 
 
 def test_the_case_screen_starts_with_the_code_it_was_shown_for(qtbot: Any,
