@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from app.messages import lead_action, t
+from app.messages import Both, lead_action, t
 
 
 class Section(StrEnum):
@@ -283,7 +283,7 @@ class Case:
 @dataclass(frozen=True, slots=True)
 class ChecklistStep:
     step_id: str
-    prompt: str
+    prompt: Both  # in both languages: a template writes {"en": ..., "zh_CN": ...}
     kind: StepKind
     section: Section
     required: bool = True
@@ -293,15 +293,13 @@ class ChecklistStep:
     min: float | None = None
     max: float | None = None
     unit: str | None = None
-    prompt_zh: str | None = None
     # "serial" or "imei": the text answer is compared with the case item's serial number.
     capture: str | None = None
     # Options of a choice step that mean the step failed (e.g. "D: unsellable").
     fail_options: tuple[str, ...] = ()
     # What was found when the step failed ("Activation lock NOT removed"), for "Because:";
     # without it the wording is derived from the prompt (app/checklists.failure_text).
-    failed: str | None = None
-    failed_zh: str | None = None
+    failed: Both | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -309,9 +307,8 @@ class ChecklistTemplate:
     template_id: str
     version: int
     category: str
-    title: str
+    title: Both
     steps: tuple[ChecklistStep, ...]  # in walking order: appearance, function, accessories
-    title_zh: str | None = None
 
     def step(self, step_id: str) -> ChecklistStep:
         for s in self.steps:

@@ -196,13 +196,15 @@ def _complete_sample_inspection(store: Any) -> str:
         Section,
         StepKind,
     )
+    from app.messages import Both
 
     template = ChecklistTemplate(
-        template_id="selftest", version=1, category="generic", title="Self-test",
+        template_id="selftest", version=1, category="generic", title=Both("Self-test", "自检"),
         steps=(
-            ChecklistStep("app-shell", "Housing free of cracks", StepKind.PASS_FAIL,
-                          Section.APPEARANCE, photo_on_fail=True),
-            ChecklistStep("fn-power", "Powers on", StepKind.PASS_FAIL, Section.FUNCTION),
+            ChecklistStep("app-shell", Both("Housing free of cracks", "外壳无裂纹"),
+                          StepKind.PASS_FAIL, Section.APPEARANCE, photo_on_fail=True),
+            ChecklistStep("fn-power", Both("Powers on", "可以开机"), StepKind.PASS_FAIL,
+                          Section.FUNCTION),
         ),
     )
     case = Case.from_api({

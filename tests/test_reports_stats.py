@@ -17,6 +17,7 @@ from app.domain import (
     Section,
     StepKind,
 )
+from app.messages import Both
 from app.reports.stats import (
     NO_DAMAGE_FOUND,
     NO_FAULT_FOUND,
@@ -109,9 +110,10 @@ def test_claim_mismatch_kinds() -> None:
     assert claim_mismatch(unwanted) == UNDECLARED_DAMAGE
     # A template map decides which steps are function steps.
     assert claim_mismatch(nff, lambda sid: sid == "app-body") is None
-    tpl = ChecklistTemplate("t", 1, "audio", "Audio", (
-        ChecklistStep("power", "Powers on", StepKind.PASS_FAIL, Section.FUNCTION),
-        ChecklistStep("fn-look", "Looks fine", StepKind.PASS_FAIL, Section.APPEARANCE)))
+    tpl = ChecklistTemplate("t", 1, "audio", Both("Audio", "音频"), (
+        ChecklistStep("power", Both("Powers on", "可以开机"), StepKind.PASS_FAIL, Section.FUNCTION),
+        ChecklistStep("fn-look", Both("Looks fine", "外观良好"),
+                      StepKind.PASS_FAIL, Section.APPEARANCE)))
     is_fn = function_steps_from([tpl])
     assert is_fn("power") and not is_fn("fn-look") and is_fn("fn-unknown")
     looks = rec(6, minutes=1, answers=(("fn-look", Result.PASS), ("power", Result.FAIL)))

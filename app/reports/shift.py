@@ -17,7 +17,7 @@ from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 from reportlab.platypus import Flowable, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from app.domain import utcnow
+from app.domain import Classification, utcnow
 from app.messages import check_language, t, value_label
 from app.reports.fonts import SANS, label_font
 from app.reports.inspection import write_file
@@ -46,8 +46,9 @@ from app.store.store import Store
 from app.training import is_training_folder
 
 BAR = colors.HexColor("#4a78a8")
-CLASS_COLOURS = {"intact": colors.HexColor("#4c9a5b"), "damaged": colors.HexColor("#c0504d"),
-                 "missing_parts": colors.HexColor("#d49a2a")}
+CLASS_COLOURS: dict[str, colors.Color] = {Classification.INTACT: colors.HexColor("#4c9a5b"),
+                                          Classification.DAMAGED: colors.HexColor("#c0504d"),
+                                          Classification.MISSING_PARTS: colors.HexColor("#d49a2a")}
 
 
 def _bar_chart(title: str, labels: list[str], values: list[int], width: float,

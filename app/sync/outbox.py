@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import assert_never
 
 from app.domain import Case, Photo, utcnow
 from app.filelock import FileLock
@@ -436,14 +437,17 @@ class OutboxWorker:
         iid, code = item.inspection_id, item.scanned_code
         if not code.strip():
             raise LocalProblem("started offline without a scanned code; choose the case")
-        answer = self.client.lookup(code)
-        if isinstance(answer, NotFound):
-            raise LocalProblem(f"the case API does not know the scanned code {code!r}")
-        if isinstance(answer, Ambiguous):
-            rmas = ", ".join(c.rma for c in answer.candidates)
-            raise LocalProblem(f"the scanned code {code!r} matches several cases ({rmas}); "
-                               "choose the RMA")
-        case: Case = answer
+        match self.client.lookup(code):
+            case NotFound():
+                raise LocalProblem(f"the case API does not know the scanned code {code!r}")
+            case Ambiguous(candidates=candidates):
+                rmas = ", ".join(c.rma for c in candidates)
+                raise LocalProblem(f"the scanned code {code!r} matches several cases ({rmas}); "
+                                   "choose the RMA")
+            case Case() as case:
+                pass
+            case unknown:
+                assert_never(unknown)
         category, serial = inspection_category(self.store, iid)
         match = match_line(case, category=category, serial=serial)
         if match.chosen is None:
