@@ -117,7 +117,7 @@ def failed_steps(
 
 
 def _accessory_name(step: ChecklistStep) -> str:
-    return step.accessory or step.prompt
+    return step.accessory or step.prompt.en
 
 
 def classify(
