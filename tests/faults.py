@@ -168,6 +168,7 @@ class FaultProxy:
         self.rules: list[Rule] = []
         self.seen: list[Seen] = []
         self.random_faults: tuple[random.Random, float, list[Fault]] | None = None
+        self.random_methods: tuple[str, ...] | None = None
         self.held = threading.Event()
         self._lock = threading.Lock()
         self._conns: set[socket.socket] = set()
@@ -194,9 +195,12 @@ class FaultProxy:
             self.rules.clear()
             self.random_faults = None
 
-    def set_random(self, seed: int, rate: float, faults: list[Fault]) -> None:
+    def set_random(self, seed: int, rate: float, faults: list[Fault],
+                   methods: tuple[str, ...] | None = None) -> None:
+        """Fault a share `rate` of the requests (of `methods` only, when given)."""
         with self._lock:
             self.random_faults = (random.Random(seed), rate, faults)
+            self.random_methods = methods
 
     def refuse(self) -> None:
         """Close the listening socket (connection refused) and cut open connections."""
@@ -274,7 +278,8 @@ class FaultProxy:
                         if rule.times <= 0:
                             self.rules.remove(rule)
                     return rule.fault
-            if self.random_faults is not None:
+            if self.random_faults is not None and (
+                    self.random_methods is None or method in self.random_methods):
                 rng, rate, faults = self.random_faults
                 if rng.random() < rate:
                     return rng.choice(faults)
