@@ -42,25 +42,29 @@ class LoopbackPrinter:
         self.port: int = self.server.getsockname()[1]
         self.jobs: list[bytes] = []
         self.received = threading.Event()
+        self.stopping = threading.Event()
         self.thread = threading.Thread(target=self._serve, name="loopback-printer", daemon=True)
         self.thread.start()
 
     def _serve(self) -> None:
         while True:
-            try:
-                conn, _ = self.server.accept()
-            except OSError:  # closed by stop()
-                return
+            conn, _ = self.server.accept()
             with conn:
                 chunks = []
                 while data := conn.recv(65536):
                     chunks.append(data)
+            if self.stopping.is_set():
+                return
             self.jobs.append(b"".join(chunks))
             self.received.set()
 
     def stop(self) -> None:
-        self.server.close()
+        """Wake the blocked accept() with one last empty connection (closing does not)."""
+        self.stopping.set()
+        socket.create_connection(("127.0.0.1", self.port), timeout=10).close()
         self.thread.join(10)
+        self.server.close()
+        assert not self.thread.is_alive()
 
 
 @pytest.fixture

@@ -302,6 +302,22 @@
 <context>
     <name>HistoryScreen</name>
     <message>
+        <source>The label did not print: %1</source>
+        <translation>标签未打印：%1</translation>
+    </message>
+    <message>
+        <source>Label printed on %1.</source>
+        <translation>标签已打印到 %1。</translation>
+    </message>
+    <message>
+        <source>Printing the label…</source>
+        <translation>正在打印标签…</translation>
+    </message>
+    <message>
+        <source>Reprint label</source>
+        <translation>补打标签</translation>
+    </message>
+    <message>
         <source>Export CSV</source>
         <translation>导出CSV</translation>
     </message>
@@ -2258,6 +2274,36 @@ Correct the file, then start the station again.</source>
     <message>
         <source>Details</source>
         <translation>详情</translation>
+    </message>
+</context>
+<context>
+    <name>LabelPrinting</name>
+    <message>
+        <source>No printer is installed on this computer.</source>
+        <translation>本电脑未安装打印机。</translation>
+    </message>
+    <message>
+        <source>The label printer %1 is not available.</source>
+        <translation>标签打印机 %1 不可用。</translation>
+    </message>
+    <message>
+        <source>The label PDF could not be opened.</source>
+        <translation>无法打开标签 PDF。</translation>
+    </message>
+</context>
+<context>
+    <name>LabelFailureBar</name>
+    <message>
+        <source>Dismiss</source>
+        <translation>关闭提示</translation>
+    </message>
+    <message>
+        <source>Print the label again</source>
+        <translation>重新打印标签</translation>
+    </message>
+    <message>
+        <source>The label did not print: %1 The result is saved.</source>
+        <translation>标签未打印：%1 检验结果已保存。</translation>
     </message>
 </context>
 </TS>
