@@ -174,3 +174,18 @@ def test_a_reprint_with_no_label_printer_says_so(qtbot: Any, services: Any, ctx:
         qtbot.mouseClick(screen.label_button, Qt.MouseButton.LeftButton)
     assert done.args == [iid, False]
     assert "No label printer is set up" in screen.message.text()
+
+
+def test_a_page_label_on_a_missing_print_queue_says_so_and_keeps_the_result(
+        qtbot: Any, services: Any, ctx: Any) -> None:
+    from ui.label_printing import LabelPrinting
+
+    iid = confirmed(ctx)
+    ctx.settings = ctx.settings.replace(label_printer="page",
+                                        label_printer_queue="Zebra-Bench-04")
+    labels = LabelPrinting(services)
+    with qtbot.waitSignal(labels.failed, timeout=10_000) as failed:
+        assert labels.print_label(iid)
+    assert failed.args == [iid, "The label printer Zebra-Bench-04 is not available."]
+    assert not labels.busy  # free to try again
+    assert ctx.store.record(iid).sync_state == OutboxState.PENDING
