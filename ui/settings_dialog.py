@@ -9,6 +9,7 @@ Signals:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, Signal
@@ -99,6 +100,7 @@ class SettingsDialog(QDialog):
         self.quality_spin.setRange(1, 100)
         self.quality_spin.setValue(s.photo_jpeg_quality)
         add("photo_jpeg_quality", self.quality_spin)
+        self._add_label_rows(add, s)
         layout.addLayout(form)
         self.message = FlashLabel(self)
         layout.addWidget(self.message)
@@ -114,6 +116,31 @@ class SettingsDialog(QDialog):
         self.save_button.clicked.connect(self.save)
         layout.addLayout(row)
         self.retranslate_ui()
+
+    def _add_label_rows(self, add: Callable[[str, QWidget], None], s: Settings) -> None:
+        """The next-location label printer (16.5); the core checks the combination."""
+        self.label_kind_combo = QComboBox(self)
+        for kind in ("none", "zpl", "page"):
+            self.label_kind_combo.addItem("", kind)
+        self.label_kind_combo.setCurrentIndex(self.label_kind_combo.findData(s.label_printer))
+        add("label_printer", self.label_kind_combo)
+        zpl_row = QWidget(self)
+        zpl_layout = QHBoxLayout(zpl_row)
+        zpl_layout.setContentsMargins(0, 0, 0, 0)
+        self.label_host_edit = QLineEdit(s.label_printer_host, zpl_row)
+        self.label_port_spin = QSpinBox(zpl_row)
+        self.label_port_spin.setRange(1, 65535)
+        self.label_port_spin.setValue(s.label_printer_port)
+        zpl_layout.addWidget(self.label_host_edit, 1)
+        zpl_layout.addWidget(self.label_port_spin)
+        add("label_printer_host", zpl_row)
+        self.label_queue_edit = QLineEdit(s.label_printer_queue, self)
+        add("label_printer_queue", self.label_queue_edit)
+        self.label_size_combo = QComboBox(self)
+        for size, name in (("4x6in", "4 × 6 in"), ("100x150mm", "100 × 150 mm")):
+            self.label_size_combo.addItem(name, size)
+        self.label_size_combo.setCurrentIndex(self.label_size_combo.findData(s.label_size))
+        add("label_size", self.label_size_combo)
 
     def _browse_ca(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
@@ -133,6 +160,11 @@ class SettingsDialog(QDialog):
             "language": self.language_combo.currentData(),
             "photo_max_px": self.photo_spin.value(),
             "photo_jpeg_quality": self.quality_spin.value(),
+            "label_printer": self.label_kind_combo.currentData(),
+            "label_printer_host": self.label_host_edit.text(),
+            "label_printer_port": self.label_port_spin.value(),
+            "label_printer_queue": self.label_queue_edit.text().strip(),
+            "label_size": self.label_size_combo.currentData(),
         }
 
     def validate(self) -> Settings | None:
@@ -210,6 +242,10 @@ class SettingsDialog(QDialog):
             "language": self.tr("Language"),
             "photo_max_px": self.tr("Photo size (long edge)"),
             "photo_jpeg_quality": self.tr("Photo JPEG quality"),
+            "label_printer": self.tr("Label printer"),
+            "label_printer_host": self.tr("ZPL printer address and port"),
+            "label_printer_queue": self.tr("Label print queue"),
+            "label_size": self.tr("Label size"),
         }
         for key, label in self.labels.items():
             label.setText(names[key])
@@ -217,6 +253,11 @@ class SettingsDialog(QDialog):
         self.ca_edit.setPlaceholderText(self.tr("empty: the system certificates"))
         self.token_edit.setPlaceholderText(self.tr("leave empty to keep the stored token"))
         self.ca_browse.setText(self.tr("Browse…"))
+        for i, text in enumerate((self.tr("None"), self.tr("Zebra-type (ZPL, raw TCP)"),
+                                  self.tr("Page printer (print queue)"))):
+            self.label_kind_combo.setItemText(i, text)
+        self.label_host_edit.setPlaceholderText(self.tr("host name or IP address"))
+        self.label_queue_edit.setPlaceholderText(self.tr("empty: the default printer"))
         self.cancel_button.setText(self.tr("Cancel"))
         self.save_button.setText(self.tr("Save"))
         self.message.setAlignment(Qt.AlignmentFlag.AlignLeft)

@@ -1590,6 +1590,42 @@
 <context>
     <name>SettingsDialog</name>
     <message>
+        <source>empty: the default printer</source>
+        <translation>留空：默认打印机</translation>
+    </message>
+    <message>
+        <source>host name or IP address</source>
+        <translation>主机名或 IP 地址</translation>
+    </message>
+    <message>
+        <source>Page printer (print queue)</source>
+        <translation>普通打印机（打印队列）</translation>
+    </message>
+    <message>
+        <source>Zebra-type (ZPL, raw TCP)</source>
+        <translation>斑马类（ZPL，原始 TCP）</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>Label size</source>
+        <translation>标签尺寸</translation>
+    </message>
+    <message>
+        <source>Label print queue</source>
+        <translation>标签打印队列</translation>
+    </message>
+    <message>
+        <source>ZPL printer address and port</source>
+        <translation>ZPL 打印机地址和端口</translation>
+    </message>
+    <message>
+        <source>Label printer</source>
+        <translation>标签打印机</translation>
+    </message>
+    <message>
         <location filename="../../ui/settings_dialog.py" line="119"/>
         <source>CA bundle</source>
         <translation>CA 证书包</translation>
