@@ -114,7 +114,7 @@ def check_config(args: argparse.Namespace) -> CheckResult:
 def check_database(scratch: _Scratch) -> CheckResult:
     """A schema-1 database is migrated to the current schema, then takes a whole inspection."""
     from app.store import Store
-    from app.store.db import SCHEMA_VERSION, init_db, integrity_ok, make_engine, schema_version
+    from app.store.db import SCHEMA_VERSION, init_db, make_engine
 
     db_file = scratch.folder / "station.db"
     old = make_engine(db_file)
@@ -124,12 +124,11 @@ def check_database(scratch: _Scratch) -> CheckResult:
         old.dispose()
     store = Store(db_file, scratch.folder / "photos")
     try:
-        with store.engine.connect() as conn:
-            version = schema_version(conn)
+        version = store.schema_version()
         if version != SCHEMA_VERSION:
             return False, f"schema {version} after migration, expected {SCHEMA_VERSION}"
         inspection_id = _complete_sample_inspection(store)
-        ok, detail = integrity_ok(store.engine)
+        ok, detail = store.integrity()
         counts = store.queue_counts()
         if not ok:
             return False, f"integrity check: {detail}"

@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from test_reports_support import make_case
-
 from app.config import ShiftDefinition
 from app.domain import (
     Answer,
@@ -31,7 +29,8 @@ from app.reports.stats import (
     shift_window,
     time_window,
 )
-from app.store.store import InspectionRecord
+from app.store.store import InspectionRecord, OutboxState
+from tests.builders import report_case
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -48,7 +47,7 @@ def rec(n: int, *, minutes: float, duration_s: float = 300,
         sync: str = "sent", attention: str | None = None, with_case: bool = True
         ) -> InspectionRecord:
     completed = T0 + timedelta(minutes=minutes)
-    case = make_case(n, reason=reason or CustomerReason.OTHER, sku=sku, category=category,
+    case = report_case(n, reason=reason or CustomerReason.OTHER, sku=sku, category=category,
                      inspect_by=inspect_by or completed + timedelta(hours=1))
     return InspectionRecord(
         result=None, inspection_id=f"insp-{n}", rma=case.rma if with_case else None,
@@ -59,7 +58,8 @@ def rec(n: int, *, minutes: float, duration_s: float = 300,
         classification_suggested=suggested or classification, override_reason=override,
         disposition=disposition, missing_accessories=(), serial_expected=None,
         serial_scanned=None,
-        answers=tuple(Answer(sid, res) for sid, res in answers), photos=(), sync_state=sync,
+        answers=tuple(Answer(sid, res) for sid, res in answers), photos=(),
+        sync_state=OutboxState(sync),
         attention_reason=attention, payload_sha256="0" * 64, unverified=not with_case,
         scanned_code="RMA?" if not with_case else "")
 

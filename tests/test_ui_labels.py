@@ -190,27 +190,3 @@ def test_a_page_label_on_a_missing_print_queue_says_so_and_keeps_the_result(
     assert not labels.busy  # free to try again
     assert ctx.store.record(iid).sync_state == OutboxState.PENDING
 
-
-def test_a_shift_lead_sets_the_label_printer_in_the_settings_dialog(
-        qtbot: Any, services: Any, ctx: Any) -> None:
-    from app.config import load_settings
-    from tests.flow_helpers import as_lead
-    from ui.settings_dialog import SettingsDialog
-
-    as_lead(ctx)
-    dialog = SettingsDialog(services)
-    qtbot.addWidget(dialog)
-    assert dialog.label_kind_combo.currentData() == "none"
-    dialog.label_kind_combo.setCurrentIndex(dialog.label_kind_combo.findData("zpl"))
-    dialog.save()  # a ZPL printer without its address: the core's message, nothing saved
-    assert "label_printer_host" in dialog.message.text()
-    assert not ctx.paths.config_file.exists()
-    dialog.label_host_edit.setText("10.20.30.40")
-    dialog.label_port_spin.setValue(6101)
-    dialog.label_size_combo.setCurrentIndex(dialog.label_size_combo.findData("100x150mm"))
-    with qtbot.waitSignal(dialog.settings_saved, timeout=5000):
-        dialog.save()
-    on_disk = load_settings(ctx.paths.config_file, env={})
-    assert (on_disk.label_printer, on_disk.label_printer_host, on_disk.label_printer_port,
-            on_disk.label_size) == ("zpl", "10.20.30.40", 6101, "100x150mm")
-    assert ctx.settings.label_printer == "zpl"  # the next confirm prints on it

@@ -36,8 +36,13 @@ from app.reports.layout import (
     table,
     to_local,
 )
-from app.reports.stats import ShiftStats, compute_shift_stats, default_is_function_step
-from app.store.store import InspectionRecord, Store
+from app.reports.stats import (
+    ShiftFacts,
+    ShiftStats,
+    compute_shift_stats,
+    default_is_function_step,
+)
+from app.store.store import Store
 from app.training import is_training_folder
 
 BAR = colors.HexColor("#4a78a8")
@@ -273,7 +278,7 @@ def build_shift_story(stats: ShiftStats, *, title: str, station_id: str, doc_wid
 
 
 def build_shift_pdf(
-    records: Sequence[InspectionRecord],
+    records: Sequence[ShiftFacts],
     start: datetime,
     end: datetime,
     *,
@@ -316,8 +321,9 @@ def render_shift_report(
     tz: tzinfo | None = None,
     is_function_step: Callable[[str], bool] = default_is_function_step,
 ) -> bytes:
-    """Render the shift [start, end) from the store; write to `out` when given."""
-    records = store.completed_between(start, end)
+    """Render the shift [start, end) from the store; write to `out` when given. Only the
+    printed columns are loaded (`Store.shift_rows`), never whole records."""
+    records = store.shift_rows(start, end)
     pdf = build_shift_pdf(records, start, end, title=title, station_id=station_id, paper=paper,
                           language=language, tz=tz, is_function_step=is_function_step,
                           training=is_training_folder(store.db_file.parent))

@@ -19,15 +19,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from app.domain import Case, Photo, utcnow
 from app.filelock import FileLock
 from app.line_match import match_line
 from app.messages import t
 from app.store.db import StoreError
-from app.store.models import InspectionRow
 from app.store.photos import photo_file_name, photo_path
 from app.store.store import OutboxItem, Store
 from app.sync.backoff import Backoff
@@ -465,10 +461,8 @@ class OutboxWorker:
 
 
 def inspection_category(store: Store, inspection_id: str) -> tuple[str, str | None]:
-    """The category the inspector picked and the serial scanned (Store has no reader)."""
-    with Session(store.engine) as s:
-        row = s.execute(select(InspectionRow.category, InspectionRow.serial_scanned)
-                        .where(InspectionRow.inspection_id == inspection_id)).first()
-    if row is None:
+    """The category the inspector picked and the serial scanned."""
+    found = store.inspection_category(inspection_id)
+    if found is None:
         raise LocalProblem(f"no inspection {inspection_id} on this station")
-    return str(row[0]), row[1]
+    return found
