@@ -25,13 +25,8 @@ from app.labels.printing import load_label, send_zpl_label, write_page_label
 from app.labels.zpl import build_zpl, send_zpl
 from app.store.store import OutboxState
 from app.workflow import InspectionSession, start_inspection
-
-try:
-    from tests.flow_helpers import ctx, make_case, walk_all_pass
-except ImportError:  # tests/ is not a package: pytest put tests/ itself on sys.path
-    from flow_helpers import ctx, make_case, walk_all_pass  # type: ignore[no-redef]
-
-__all__ = ["ctx"]
+from tests.builders import gadget_case as make_case
+from tests.flow_helpers import walk_all_pass
 
 
 class LoopbackPrinter:

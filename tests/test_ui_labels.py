@@ -18,24 +18,20 @@ from PySide6.QtPrintSupport import QPrinter
 
 from app.store.store import OutboxState
 from refserver import RunningServer
-from tests.flow_helpers import ctx, services
 from tests.test_labels import LoopbackPrinter, confirmed, printer, zpl_texts
 from tests.test_ui_e2e import answer_current_step, open_flow_from_scan, press
 from tests.ui_helpers import (
     RMA,
     Station,
     close_station,
-    empty_video,
     login_pin,
     make_context,
     open_window,
-    qm_dir,
-    refserver,
     wait_until,
 )
 from ui.history_screen import HistoryScreen
 
-__all__ = ["ctx", "empty_video", "printer", "qm_dir", "refserver", "services"]
+__all__ = ["printer"]
 
 
 def _station(tmp_path: Path, qtbot: Any, server: RunningServer, video: Path, qm: Path,
@@ -51,18 +47,18 @@ def _station(tmp_path: Path, qtbot: Any, server: RunningServer, video: Path, qm:
 
 
 @pytest.fixture
-def zpl_station(tmp_path: Path, qtbot: Any, refserver: RunningServer, empty_video: Path,
+def zpl_station(tmp_path: Path, qtbot: Any, ui_refserver: RunningServer, empty_video: Path,
                 qm_dir: Path, printer: LoopbackPrinter) -> Iterator[Station]:
-    yield from _station(tmp_path, qtbot, refserver, empty_video, qm_dir, printer.port)
+    yield from _station(tmp_path, qtbot, ui_refserver, empty_video, qm_dir, printer.port)
 
 
 @pytest.fixture
-def refused_station(tmp_path: Path, qtbot: Any, refserver: RunningServer, empty_video: Path,
+def refused_station(tmp_path: Path, qtbot: Any, ui_refserver: RunningServer, empty_video: Path,
                     qm_dir: Path) -> Iterator[Station]:
     closed = socket.create_server(("127.0.0.1", 0))
     port = closed.getsockname()[1]
     closed.close()  # nothing listens: the printer "refuses"
-    yield from _station(tmp_path, qtbot, refserver, empty_video, qm_dir, port)
+    yield from _station(tmp_path, qtbot, ui_refserver, empty_video, qm_dir, port)
 
 
 def inspect_and_confirm(qtbot: Any, w: Any) -> str:
