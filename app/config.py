@@ -240,6 +240,13 @@ def _patterns(key: str, raw: Any) -> tuple[str, ...]:
     return tuple(raw)
 
 
+def _host(key: str, raw: Any) -> str:
+    text = _str(key, raw).strip()
+    if text and not re.fullmatch(r"[A-Za-z0-9._:-]{1,253}", text):
+        raise ConfigError(f"{key}: expected a host name or IP address, got {raw!r}")
+    return text
+
+
 def _hhmm(key: str, raw: Any) -> time:
     if not isinstance(raw, str) or not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", raw):
         raise ConfigError(f"{key}: expected a time as HH:MM, got {raw!r}")
@@ -403,6 +410,28 @@ class Settings:
         "(a photo, a note) is required there.",
         _bool)
 
+    # next-location label (16.5): one label per confirmed inspection
+    label_printer: str = _declare(
+        "none", "none, zpl or page",
+        "Label printer on confirm: none; zpl (Zebra-type, raw TCP); page (the OS print queue).",
+        _choice("none", "zpl", "page"))
+    label_printer_host: str = _declare(
+        "", "a host name or address",
+        "A zpl label printer's host name or IP address.",
+        _host)
+    label_printer_port: int = _declare(
+        9100, "a whole number",
+        "A zpl label printer's raw TCP port.",
+        _int_range(1, 65535))
+    label_printer_queue: str = _declare(
+        "", "a printer name",
+        "A page label printer's name in the OS print queue (empty: the default printer).",
+        _str)
+    label_size: str = _declare(
+        "4x6in", "4x6in or 100x150mm",
+        "Label size: 4 x 6 inches or 100 x 150 mm.",
+        _choice("4x6in", "100x150mm"))
+
     @property
     def demo_mode(self) -> bool:
         return not self.api_base_url
@@ -458,6 +487,9 @@ def _check_consistency(values: dict[str, Any]) -> None:
             "api_base_url: plain http is only allowed to this computer (loopback); "
             "use https, or set allow_plain_http = true if the site insists"
         )
+    if values["label_printer"] == "zpl" and not values["label_printer_host"]:
+        raise ConfigError("label_printer_host: a zpl label printer needs its host name or "
+                          "IP address")
 
 
 def load_settings(path: Path | None, env: Mapping[str, str] | None = None) -> Settings:

@@ -374,6 +374,19 @@ _LABELS: dict[str, tuple[str, str]] = {
     "roster_line": ("Roster line {line}: {problem}", "名册第 {line} 行：{problem}"),
     "roster_exists": ("Roster line {line}: operator {operator_id} or that badge already exists.",
                       "名册第 {line} 行：工号 {operator_id} 或该工牌已存在。"),
+    # next-location label (16.5)
+    "label_reprint": ("REPRINT", "补打"),
+    "label_training": ("TRAINING - not a real inspection", "TRAINING 培训 - 非真实检验"),
+    "label_login": ("Log in to reprint a label.", "请先登录再补打标签。"),
+    "label_no_printer": ("No label printer is set up at this station (setting label_printer).",
+                         "本工作台未设置标签打印机（设置项 label_printer）。"),
+    "label_refused": ("The label printer at {where} refused the connection: is it on and "
+                      "online?",
+                      "标签打印机 {where} 拒绝连接：请检查打印机是否开机并联网。"),
+    "label_timeout": ("The label printer at {where} did not answer within {seconds} s.",
+                      "标签打印机 {where} 在 {seconds} 秒内没有响应。"),
+    "label_unreachable": ("The label printer at {where} cannot be reached ({reason}).",
+                          "无法连接标签打印机 {where}（{reason}）。"),
 }
 
 _VALUES: dict[str, tuple[str, str]] = {

@@ -61,6 +61,7 @@ if TYPE_CHECKING:  # loaded by `_attach`, after the first window (they pull in t
     from ui.case_screen import CaseScreen
     from ui.history_screen import HistoryScreen
     from ui.inspection_flow import InspectionFlow
+    from ui.label_printing import LabelFailureBar, LabelPrinting
     from ui.scan_screen import ScanScreen
     from ui.sync_bridge import SyncBridge
 
@@ -90,6 +91,8 @@ class MainWindow(QMainWindow):
     scan_screen: ScanScreen
     case_screen: CaseScreen
     flow: InspectionFlow
+    labels: LabelPrinting
+    label_bar: LabelFailureBar
 
     def __init__(self, services: Services, *, camera: CameraWorker | None = None,
                  sync: SyncBridge | None = None, translations: Translations | None = None,
@@ -184,6 +187,7 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(page)
         self._connect()
         self._shortcuts()
+        self._attach_labels()
 
         self._idle_timer = QTimer(self)
         self._idle_timer.setInterval(self._idle_check_ms)
@@ -211,6 +215,21 @@ class MainWindow(QMainWindow):
             self.retranslate_ui()  # the status bar now has a camera and a sync state
 
     # --- building ---------------------------------------------------------------------------
+
+    def _attach_labels(self) -> None:
+        """The next-location label (16.5): printed after a confirm; a failure shows a strip
+        under the screens with a retry, and never holds up the next scan."""
+        from ui.label_printing import LabelFailureBar, LabelPrinting
+
+        self.labels = LabelPrinting(self.services, self)
+        central = self.centralWidget()
+        layout = central.layout() if central is not None else None
+        assert central is not None and layout is not None
+        self.label_bar = LabelFailureBar(central)
+        layout.addWidget(self.label_bar)
+        self.labels.failed.connect(self.label_bar.show_failure)
+        self.labels.printed.connect(self.label_bar.printed)
+        self.label_bar.retry_requested.connect(self.labels.print_label)
 
     def _reset_idle(self, settings: Settings) -> None:
         from app.operators import IdleTimer
@@ -495,6 +514,7 @@ class MainWindow(QMainWindow):
 
     def _flow_confirmed(self, inspection_id: str) -> None:
         self.sync.wake()
+        self.labels.print_label(inspection_id)
         self.go_scan()
         self.scan_screen.message.show_message(
             self.tr("Result saved. It is sent to the case server in the background. "

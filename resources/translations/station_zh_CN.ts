@@ -272,6 +272,22 @@
 <context>
     <name>HistoryScreen</name>
     <message>
+        <source>The label did not print: %1</source>
+        <translation>标签未打印：%1</translation>
+    </message>
+    <message>
+        <source>Label printed on %1.</source>
+        <translation>标签已打印到 %1。</translation>
+    </message>
+    <message>
+        <source>Printing the label…</source>
+        <translation>正在打印标签…</translation>
+    </message>
+    <message>
+        <source>Reprint label</source>
+        <translation>补打标签</translation>
+    </message>
+    <message>
         <source>Export CSV</source>
         <translation>导出CSV</translation>
     </message>
@@ -1479,6 +1495,42 @@
 <context>
     <name>SettingsDialog</name>
     <message>
+        <source>empty: the default printer</source>
+        <translation>留空：默认打印机</translation>
+    </message>
+    <message>
+        <source>host name or IP address</source>
+        <translation>主机名或 IP 地址</translation>
+    </message>
+    <message>
+        <source>Page printer (print queue)</source>
+        <translation>普通打印机（打印队列）</translation>
+    </message>
+    <message>
+        <source>Zebra-type (ZPL, raw TCP)</source>
+        <translation>斑马类（ZPL，原始 TCP）</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>Label size</source>
+        <translation>标签尺寸</translation>
+    </message>
+    <message>
+        <source>Label print queue</source>
+        <translation>标签打印队列</translation>
+    </message>
+    <message>
+        <source>ZPL printer address and port</source>
+        <translation>ZPL 打印机地址和端口</translation>
+    </message>
+    <message>
+        <source>Label printer</source>
+        <translation>标签打印机</translation>
+    </message>
+    <message>
         <location filename="../../ui/settings_dialog.py" line="119"/>
         <source>CA bundle</source>
         <translation>CA 证书包</translation>
@@ -1916,6 +1968,36 @@ Correct the file, then start the station again.</source>
     <message>
         <source>Details</source>
         <translation>详情</translation>
+    </message>
+</context>
+<context>
+    <name>LabelPrinting</name>
+    <message>
+        <source>No printer is installed on this computer.</source>
+        <translation>本电脑未安装打印机。</translation>
+    </message>
+    <message>
+        <source>The label printer %1 is not available.</source>
+        <translation>标签打印机 %1 不可用。</translation>
+    </message>
+    <message>
+        <source>The label PDF could not be opened.</source>
+        <translation>无法打开标签 PDF。</translation>
+    </message>
+</context>
+<context>
+    <name>LabelFailureBar</name>
+    <message>
+        <source>Dismiss</source>
+        <translation>关闭提示</translation>
+    </message>
+    <message>
+        <source>Print the label again</source>
+        <translation>重新打印标签</translation>
+    </message>
+    <message>
+        <source>The label did not print: %1 The result is saved.</source>
+        <translation>标签未打印：%1 检验结果已保存。</translation>
     </message>
 </context>
 <context>
