@@ -82,6 +82,7 @@ RULES: dict[str, Any] = {
          "disposition": "return_to_vendor"},
         {"classification": "damaged", "disposition": "refurbish"},
         {"classification": "missing_parts", "disposition": "refurbish"},
+        {"classification": "intact", "untested": True, "disposition": "refurbish"},
         {"classification": "intact", "disposition": "restock"},
     ],
 }

@@ -134,6 +134,14 @@ class InspectionRecord:
     mismatch_signed_by: str | None = None
     mismatch_signed_at: datetime | None = None
     candidate_case: Case | None = None  # resolved case whose line a shift lead must choose
+    # Issue 16.1: product codes (GTIN-14); a mismatch is on hold (disposition null).
+    gtin_expected: str | None = None
+    gtin_scanned: str | None = None
+    gtin_mismatch: bool = False
+    gtin_signed_by: str | None = None
+    gtin_signed_at: datetime | None = None
+    gtin_sign_off_reason: str | None = None
+    untested_steps: tuple[str, ...] = ()  # 16.4: function tests not done
 
     def item(self) -> CaseItem | None:
         """The case's item line this inspection is of (None while unverified)."""
@@ -334,6 +342,7 @@ class Store:
                 category=item.category if item else (category or template.category),
                 customer_reason=case.customer_reason.value if case else None,
                 serial_expected=item.serial_number if item else None,
+                gtin_expected=item.gtin if item else None,
                 station_id=station_id,
                 inspector_id=inspector_id,
                 started_at=insp.started_at,
@@ -514,16 +523,26 @@ class Store:
         actor: str,
         serial_mismatch: bool = False,
         signed_off_by: str | None = None,
+        gtin_scanned: str | None = None,
+        gtin_mismatch: bool = False,
+        gtin_signed_by: str | None = None,
+        gtin_sign_off_reason: str | None = None,
+        untested_steps: Sequence[str] = (),
     ) -> InspectionResult | None:
         """Result bytes and outbox entry in one transaction. None while unverified.
 
-        A serial mismatch is stored only with the shift lead who signed it off."""
+        A serial mismatch is stored only with the shift lead who signed it off; a product
+        code mismatch only with the lead, the lead's reason and the item on hold."""
         now = utcnow()
         reason = override_reason.strip() if override_reason and override_reason.strip() else None
         if classification != classification_suggested and reason is None:
             raise DomainError("overriding the suggested classification needs a reason")
         if serial_mismatch and not signed_off_by:
             raise DomainError(key="mismatch_needs_sign_off")
+        if gtin_mismatch and not (gtin_signed_by and gtin_sign_off_reason):
+            raise DomainError(key="gtin_needs_sign_off")
+        if gtin_mismatch and disposition is not None:
+            raise DomainError("a product code mismatch is held for review (no disposition)")
         with self._write() as s:
             row = self._draft_row(s, inspection_id)
             insp = self._to_inspection(s, row)
@@ -537,6 +556,12 @@ class Store:
             if serial_mismatch:
                 row.serial_mismatch = True
                 row.mismatch_signed_by, row.mismatch_signed_at = signed_off_by, now
+            row.gtin_scanned = gtin_scanned
+            row.untested_steps = json.dumps(list(untested_steps))
+            if gtin_mismatch:
+                row.gtin_mismatch = True
+                row.gtin_signed_by, row.gtin_signed_at = gtin_signed_by, now
+                row.gtin_sign_off_reason = gtin_sign_off_reason
             result: InspectionResult | None = None
             payload: bytes | None = None
             if not insp.unverified:
@@ -557,6 +582,10 @@ class Store:
                 append_audit(s, str(signed_off_by), "mismatch_sign_off", inspection_id,
                              {"inspector": actor, "expected": row.serial_expected,
                               "scanned": row.serial_scanned})
+            if gtin_mismatch:
+                append_audit(s, str(gtin_signed_by), "gtin_mismatch_sign_off", inspection_id,
+                             {"inspector": actor, "expected": row.gtin_expected,
+                              "scanned": gtin_scanned, "reason": gtin_sign_off_reason})
             if reason:
                 append_audit(s, actor, "override", inspection_id,
                              {"from": classification_suggested.value,
@@ -587,6 +616,10 @@ class Store:
         row.candidate_case_id = None
         # Found only now: flagged, but nobody signed it off at the bench.
         row.serial_mismatch = serials_differ(item.serial_number, row.serial_scanned)
+        row.gtin_expected = item.gtin
+        if item.gtin and row.gtin_scanned and item.gtin != row.gtin_scanned:
+            row.gtin_mismatch = True  # another product than the case's: on hold (16.1)
+            row.disposition = None
         insp = self._to_inspection(s, row)
         order = [a.step_id for a in sorted(insp.answers.values(), key=lambda a: a.answered_at)]
         payload = _build_result(insp, row, order).payload_bytes()
@@ -883,6 +916,11 @@ class Store:
                 mismatch_signed_by=row.mismatch_signed_by,
                 mismatch_signed_at=row.mismatch_signed_at,
                 candidate_case=self._candidate(s, row),
+                gtin_expected=row.gtin_expected, gtin_scanned=row.gtin_scanned,
+                gtin_mismatch=bool(row.gtin_mismatch), gtin_signed_by=row.gtin_signed_by,
+                gtin_signed_at=row.gtin_signed_at,
+                gtin_sign_off_reason=row.gtin_sign_off_reason,
+                untested_steps=tuple(json.loads(row.untested_steps or "[]")),
             ))
         return out
 
