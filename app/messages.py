@@ -215,6 +215,9 @@ _LABELS: dict[str, tuple[str, str]] = {
     "refusal_not_an_imei": (
         "That code is not an IMEI (15 digits). Scan the IMEI label on the item.",
         "该条码不是IMEI（15位数字）。请扫描商品上的IMEI标签。"),
+    "refusal_not_a_product_code": (  # identity gate (16.1)
+        "That code is not a product barcode (EAN/UPC/GTIN). Scan the barcode on the product.",
+        "该条码不是商品条码（EAN/UPC/GTIN）。请扫描商品上的条码。"),
     "refusal_needs_value": ("This step needs a value or a choice.",
                             "此步骤需要填写数值或选择选项。"),
     "refusal_unclear_input": (

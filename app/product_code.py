@@ -56,7 +56,7 @@ def is_gtin14(text: object) -> bool:
 
 
 def _from_element_string(text: str) -> str | None:
-    """AI (01) of a GS1 element string, or None when the text is not one."""
+    """The digits of AI (01) in a GS1 element string (unchecked), or None when none."""
     from biip.gs1_messages import GS1Message
 
     candidate = text
@@ -72,7 +72,7 @@ def _from_element_string(text: str) -> str | None:
         return None
     for element in msg.element_strings:
         if element.ai.ai == "01":
-            return gtin14(element.value)
+            return str(element.value)
     return None
 
 
@@ -82,12 +82,14 @@ def parse_product_code(text: object) -> str:
         raise DomainError(key="gtin_unreadable", code="?")
     raw = text.strip().strip(GS)
     compact = raw.replace(" ", "").replace("-", "")
-    found = gtin14(compact)
-    if found is None and (len(compact) > 14 or compact[:1] in ("(", "]")):
-        found = _from_element_string(raw)
+    digits: str | None = compact
+    if len(compact) > 14 or compact[:1] in ("(", "]"):
+        digits = _from_element_string(raw)
+    found = gtin14(digits) if digits is not None else None
     if found is None:
         shown = "".join(ch if ch.isprintable() else "·" for ch in raw)[:40]
-        if compact.isascii() and compact.isdigit() and len(compact) in (8, 12, 13, 14):
+        if digits is not None and digits.isascii() and digits.isdigit() \
+                and len(digits) in (8, 12, 13, 14):
             raise DomainError(key="gtin_check_digit", code=shown)
         raise DomainError(key="gtin_unreadable", code=shown)
     return found

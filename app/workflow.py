@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import cv2
@@ -41,6 +41,7 @@ from app.domain import (
     StepKind,
     Suggestion,
 )
+from app.identity_gate import add_identity_gate, gate_enabled
 from app.imagecheck import (
     DEFAULT_MAX_MEGAPIXELS,
     ImageRefused,
@@ -48,9 +49,10 @@ from app.imagecheck import (
     check_image_header,
 )
 from app.messages import Both
-from app.mismatch import SignOff, check_sign_off, sign_off
+from app.mismatch import SignOff, check_product_sign_off, check_sign_off, sign_off
 from app.operators import Operator, require_shift_lead
-from app.rules import check_override, suggest
+from app.product_code import GATE_STEP_ID, ProductCheck, compare
+from app.rules import check_override, suggest, untested_steps
 from app.store.store import InspectionRecord
 from app.wizard import IdentityCheck, Wizard
 
@@ -182,7 +184,9 @@ def prepare_photo(
 def _template_for_item(
     ctx: StationContext, category: str, expected: Sequence[str]
 ) -> ChecklistTemplate:
-    return merge_expected_accessories(template_for(ctx.templates, category), expected)
+    template = merge_expected_accessories(template_for(ctx.templates, category), expected)
+    gate = gate_enabled(ctx.settings.identity_gate_categories, category)
+    return add_identity_gate(template, gate)  # the product's own barcode first (16.1)
 
 
 def start_inspection(
@@ -243,6 +247,9 @@ class ConfirmPlan:
     missing_accessories: tuple[str, ...]
     actor: str
     signed_off_by: str | None = None  # the shift lead who signed a serial mismatch off
+    gtin_scanned: str | None = None  # 16.1: the product code scanned at the identity gate
+    product_sign_off: SignOff | None = None  # a product mismatch's lead and reason
+    untested: tuple[str, ...] = ()  # 16.4: function steps answered N/A or skipped
 
 
 def _sync_persist(write: Callable[[], None]) -> None:
@@ -278,8 +285,11 @@ class InspectionSession:
         )
         base = self._base_template(insp.template_id)
         expected = self.item.expected_accessories if self.item else ()
-        self.template = merge_expected_accessories(base, expected)
+        gate = gate_enabled(ctx.settings.identity_gate_categories, insp.category) \
+            or GATE_STEP_ID in insp.answers  # a resumed draft keeps the steps it had
+        self.template = add_identity_gate(merge_expected_accessories(base, expected), gate)
         self.category = self.item.category if self.item else self.template.category
+        self.expected_gtin = self.item.gtin if self.item else None
         self.customer_reason: CustomerReason | None = (
             self.case.customer_reason if self.case else None
         )
@@ -352,10 +362,23 @@ class InspectionSession:
         """How the captured serial/IMEI compares with the expected one (MISMATCH: swapped?)."""
         return self.wizard.identity_check()
 
-    def sign_off_mismatch(self, who: str, pin: str) -> SignOff:
-        """A shift lead's badge/ID + PIN for a serial mismatch (slow: scrypt; any thread)."""
+    def product_check(self) -> ProductCheck:
+        """The identity gate (16.1): the scanned product code against the case line's."""
+        return compare(self.wizard.captured_gtin(), self.expected_gtin,
+                       gate=self.wizard.has_gtin_step())
+
+    @property
+    def on_hold(self) -> bool:
+        """A product mismatch holds the item for review: no disposition until it is cleared."""
+        return self.product_check() is ProductCheck.MISMATCH
+
+    def sign_off_mismatch(self, who: str, pin: str, reason: str | None = None) -> SignOff:
+        """A shift lead's badge/ID + PIN (and reason, for a product code) for a mismatch
+        (slow: scrypt; any thread)."""
         signed = sign_off(self.ctx.operators, self.inspection_id, self.identity(),
-                          self.wizard.captured_serial(), who, pin)
+                          self.wizard.captured_serial(), who, pin,
+                          product=self.product_check(), scanned_gtin=self.wizard.captured_gtin(),
+                          reason=reason)
         self.mismatch_sign_off = signed
         return signed
 
@@ -448,13 +471,14 @@ class InspectionSession:
 
     def suggestion(self) -> Suggestion:
         """What the rules propose for the answers so far (see app/rules.py)."""
-        return suggest(
+        suggested = suggest(
             self.template,
             self.wizard.answers,
             self.ctx.rules,
             self.customer_reason,
             category=self.category,
         )
+        return replace(suggested, disposition=None) if self.on_hold else suggested
 
     def because_steps(self) -> list[ChecklistStep]:
         """The steps that led to the suggested classification, in walking order."""
@@ -466,9 +490,14 @@ class InspectionSession:
         answers = self.wizard.answers
         return [failure_text(s, language, answers.get(s.step_id)) for s in self.because_steps()]
 
-    def disposition_for(self, classification: Classification) -> Disposition:
-        """What the site's rule table says happens to an item of this classification."""
-        return self.ctx.rules.decide(classification, self.customer_reason, self.category)
+    def disposition_for(self, classification: Classification) -> Disposition | None:
+        """What the site's rule table says happens to an item of this classification
+        (None: on hold for review, 16.1; tests not done choose the untested rules, 16.4)."""
+        if self.on_hold:
+            return None
+        untested = bool(untested_steps(self.template, self.wizard.answers))
+        return self.ctx.rules.decide(classification, self.customer_reason, self.category,
+                                     untested=untested)
 
     def prepare_confirm(
         self, classification: Classification | str, override_reason: str | None
@@ -487,6 +516,8 @@ class InspectionSession:
         reason = check_override(suggested.classification, chosen, override_reason)
         lead = check_sign_off(self.identity(), self.wizard.captured_serial(),
                               self.mismatch_sign_off, self.inspection_id)
+        product = check_product_sign_off(self.product_check(), self.wizard.captured_gtin(),
+                                         self.mismatch_sign_off, self.inspection_id)
         return ConfirmPlan(
             inspection_id=self.inspection_id,
             answers_in_order=tuple(s.step_id for s in self.template.steps),
@@ -497,6 +528,9 @@ class InspectionSession:
             missing_accessories=suggested.missing_accessories,
             actor=self.actor,
             signed_off_by=lead,
+            gtin_scanned=self.wizard.captured_gtin(),
+            product_sign_off=product,
+            untested=suggested.untested,
         )
 
     def commit(self, plan: ConfirmPlan) -> None:
@@ -512,6 +546,11 @@ class InspectionSession:
             actor=plan.actor,
             serial_mismatch=plan.signed_off_by is not None,
             signed_off_by=plan.signed_off_by,
+            gtin_scanned=plan.gtin_scanned,
+            gtin_mismatch=plan.product_sign_off is not None,
+            gtin_signed_by=plan.product_sign_off.lead_id if plan.product_sign_off else None,
+            gtin_sign_off_reason=plan.product_sign_off.reason if plan.product_sign_off else None,
+            untested_steps=plan.untested,
         )
 
     def confirm(self, classification: Classification | str, override_reason: str | None) -> None:
