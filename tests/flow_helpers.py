@@ -272,13 +272,21 @@ def screenshot(widget: Any, name: str) -> Path:
     return path
 
 
-def walk_all_pass(session: Any, serial: str = EXPECTED_SERIAL) -> None:
-    """Answer every step of an InspectionSession so the item is intact; reach the summary."""
+def walk_all_pass(session: Any, serial: str = EXPECTED_SERIAL, *,
+                  product_code: str | None = None) -> None:
+    """Answer every step of an InspectionSession so the item is intact; reach the summary.
+
+    An identity-gate step (16.1) gets `product_code`, or N/A when it is None."""
     from app.domain import Result
 
     while session.current is not None:
         step = session.current
-        if step.capture:
+        if step.capture == "gtin":
+            if product_code is None:
+                session.answer(Result.NA)
+            else:
+                session.answer(Result.VALUE, product_code)
+        elif step.capture:
             session.answer(Result.VALUE, serial)
         elif step.kind.value == "number":
             session.answer(Result.VALUE, "93")

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 from faults import fast_client, make_worker
-from flow_helpers import EXPECTED_SERIAL, ctx, make_case
+from flow_helpers import EXPECTED_SERIAL, ctx, make_case, walk_all_pass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from test_reports_support import pdftotext
@@ -177,22 +177,7 @@ def _served_case(server: RunningServer, gtin: str | None = CASE_GTIN,
 def _walk(s: InspectionSession, product_code: str | None) -> None:
     """The gate first (a code, or N/A), then every other step passes."""
     assert s.current is not None and s.current.step_id == GATE_STEP_ID
-    if product_code is None:
-        s.answer(Result.NA)
-    else:
-        s.answer(Result.VALUE, product_code)
-    s.next()
-    while s.current is not None:
-        step = s.current
-        if step.capture:
-            s.answer(Result.VALUE, EXPECTED_SERIAL)
-        elif step.kind.value == "number":
-            s.answer(Result.VALUE, "93")
-        elif step.kind.value == "choice":
-            s.answer(Result.VALUE, "A")
-        else:
-            s.answer(Result.PASS)
-        s.next()
+    walk_all_pass(s, EXPECTED_SERIAL, product_code=product_code)
 
 
 def _session(ctx: StationContext, case: Case) -> InspectionSession:
