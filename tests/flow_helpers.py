@@ -273,15 +273,23 @@ def screenshot(widget: Any, name: str) -> Path:
 
 
 def walk_all_pass(session: Any, serial: str = EXPECTED_SERIAL, *,
-                  product_code: str | None = None) -> None:
+                  product_code: str | None = None, given: dict[str, Any] | None = None) -> None:
     """Answer every step of an InspectionSession so the item is intact; reach the summary.
 
-    An identity-gate step (16.1) gets `product_code`, or N/A when it is None."""
+    An identity-gate step (16.1) gets `product_code`, or N/A when it is None; `given`
+    answers the steps it names instead: a Result, a value, or None to skip the step."""
     from app.domain import Result
 
+    given = given or {}
     while session.current is not None:
         step = session.current
-        if step.capture == "gtin":
+        if step.step_id in given:
+            answer = given[step.step_id]
+            if isinstance(answer, Result):
+                session.answer(answer)
+            elif answer is not None:
+                session.answer(Result.VALUE, answer)
+        elif step.capture == "gtin":
             if product_code is None:
                 session.answer(Result.NA)
             else:

@@ -11,11 +11,10 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-from faults import fast_client, make_worker
-from flow_helpers import ctx, make_case
+from faults import deliver_exactly_once, fast_client
+from flow_helpers import ctx, make_case, walk_all_pass
 from test_reports_support import pdftotext
 
 from app.context import StationContext
@@ -41,37 +40,6 @@ def _session(ctx: StationContext, server: RunningServer, reason: str = "no_longe
     return InspectionSession(ctx, start_inspection(ctx, case, case.items[0], case.rma))
 
 
-def _walk(s: InspectionSession, answers: dict[str, Any]) -> None:
-    """Pass everything except the steps named: step_id -> a Result, None (skip) or a value."""
-    while s.current is not None:
-        step = s.current
-        if step.step_id in answers:
-            given = answers[step.step_id]
-            if isinstance(given, Result):
-                s.answer(given)
-            elif given is not None:
-                s.answer(Result.VALUE, given)
-        elif step.capture:
-            s.answer(Result.VALUE, "SN-GX-1000")
-        elif step.kind.value == "number":
-            s.answer(Result.VALUE, "93")
-        elif step.kind.value == "choice":
-            s.answer(Result.VALUE, "A")
-        else:
-            s.answer(Result.PASS)
-        s.next()
-
-
-def _deliver_once(ctx: StationContext, server: RunningServer, iid: str) -> dict[str, Any]:
-    worker = make_worker(ctx.store, fast_client(server.url))
-    assert worker.drain_once().sent == 1
-    assert worker.drain_once().sent == 0
-    assert server.store.count_inspections() == 1
-    stored = server.store.get_inspection(iid)
-    assert stored is not None
-    return dict(stored)
-
-
 def _flat_pdf(ctx: StationContext, iid: str, tmp_path: Path, language: str) -> str:
     pdf = tmp_path / f"{language}.pdf"
     prompts = report_prompts(ctx, ctx.store.record(iid), language)  # as the history does
@@ -82,7 +50,7 @@ def _flat_pdf(ctx: StationContext, iid: str, tmp_path: Path, language: str) -> s
 def test_a_function_test_answered_na_is_intact_untested_and_not_restocked(
         ctx: StationContext, server: RunningServer, tmp_path: Path) -> None:
     s = _session(ctx, server)
-    _walk(s, {"fn-power": Result.NA, "fn-grade": None})  # N/A, and an optional one skipped
+    walk_all_pass(s, given={"fn-power": Result.NA, "fn-grade": None})  # N/A; optional skipped
     sug = s.suggestion()
     assert sug.classification is Classification.INTACT
     assert sug.untested == ("fn-power", "fn-grade")
@@ -98,7 +66,7 @@ def test_a_function_test_answered_na_is_intact_untested_and_not_restocked(
     assert payload["disposition"] == "refurbish" and payload["override_reason"] is None
     assert {"step_id": "fn-power", "result": "na"} in payload["answers"]
     assert all(a["step_id"] != "fn-grade" for a in payload["answers"])
-    stored = _deliver_once(ctx, server, s.inspection_id)
+    stored = deliver_exactly_once(ctx.store, server, s.inspection_id)
     assert stored["disposition"] == "refurbish" and stored["classification"] == "intact"
 
     flat = _flat_pdf(ctx, s.inspection_id, tmp_path, "en")
@@ -111,12 +79,12 @@ def test_a_function_test_answered_na_is_intact_untested_and_not_restocked(
 def test_every_function_test_done_keeps_intact_and_restock(
         ctx: StationContext, server: RunningServer, tmp_path: Path) -> None:
     s = _session(ctx, server)
-    _walk(s, {})
+    walk_all_pass(s)
     sug = s.suggestion()
     assert sug.untested == () and sug.disposition is Disposition.RESTOCK
     s.confirm(Classification.INTACT, None)
     assert ctx.store.record(s.inspection_id).untested_steps == ()
-    _deliver_once(ctx, server, s.inspection_id)
+    deliver_exactly_once(ctx.store, server, s.inspection_id)
     flat = _flat_pdf(ctx, s.inspection_id, tmp_path, "en")
     assert "untested" not in flat and "Tests not done" not in flat
 
@@ -125,14 +93,14 @@ def test_an_override_to_intact_of_an_untested_item_still_is_not_restocked(
         ctx: StationContext, server: RunningServer) -> None:
     s = _session(ctx, server)
     # The accessory missing: missing parts; the inspector overrides to intact.
-    _walk(s, {"fn-power": Result.NA, "acc-cable": Result.FAIL})
+    walk_all_pass(s, given={"fn-power": Result.NA, "acc-cable": Result.FAIL})
     assert s.suggestion().classification is Classification.MISSING_PARTS
     assert s.disposition_for(Classification.INTACT) is Disposition.REFURBISH
     s.confirm(Classification.INTACT, "cable found in the outer box")
     rec = ctx.store.record(s.inspection_id)
     assert rec.classification is Classification.INTACT
     assert rec.disposition is Disposition.REFURBISH and rec.untested_steps == ("fn-power",)
-    stored = _deliver_once(ctx, server, s.inspection_id)
+    stored = deliver_exactly_once(ctx.store, server, s.inspection_id)
     assert stored["classification_suggested"] == "missing_parts"
     assert stored["disposition"] == "refurbish"
 
@@ -140,7 +108,7 @@ def test_an_override_to_intact_of_an_untested_item_still_is_not_restocked(
 def test_a_failed_function_step_is_damaged_whatever_else_was_not_tested(
         ctx: StationContext, server: RunningServer) -> None:
     s = _session(ctx, server, reason="defective")
-    _walk(s, {"fn-power": Result.NA, "fn-grade": "C"})  # grade C fails the step
+    walk_all_pass(s, given={"fn-power": Result.NA, "fn-grade": "C"})  # grade C fails the step
     sug = s.suggestion()
     assert sug.classification is Classification.DAMAGED
     assert sug.untested == ("fn-power",)

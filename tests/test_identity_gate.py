@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from faults import fast_client, make_worker
+from faults import deliver_exactly_once, fast_client
 from flow_helpers import EXPECTED_SERIAL, ctx, make_case, walk_all_pass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -191,16 +191,6 @@ def _trail(ctx: StationContext, subject: str) -> list[tuple[str, str]]:
             .order_by(AuditRow.seq))]
 
 
-def _deliver_once(ctx: StationContext, server: RunningServer, iid: str) -> dict[str, Any]:
-    worker = make_worker(ctx.store, fast_client(server.url))
-    assert worker.drain_once().sent == 1
-    assert worker.drain_once().sent == 0  # nothing left: sent exactly once
-    assert server.store.count_inspections() == 1
-    stored = server.store.get_inspection(iid)
-    assert stored is not None
-    return dict(stored)
-
-
 def _flat_pdf(ctx: StationContext, iid: str, tmp_path: Path, language: str) -> str:
     pdf = tmp_path / f"{iid}-{language}.pdf"
     render_inspection_report(ctx.store, iid, pdf, language=language)
@@ -257,7 +247,7 @@ def test_a_swapped_product_is_held_until_a_lead_signs_off_with_a_reason(
     assert ("lead1", "gtin_mismatch_sign_off") in trail
     assert ctx.store.verify_audit().ok
 
-    stored = _deliver_once(ctx, server, s.inspection_id)
+    stored = deliver_exactly_once(ctx.store, server, s.inspection_id)
     assert stored["disposition"] is None and stored["answers"] == payload["answers"]
 
     flat = _flat_pdf(ctx, s.inspection_id, tmp_path, "en")
@@ -284,7 +274,7 @@ def test_the_same_product_in_another_length_passes_without_a_lead(
     rec = ctx.store.record(s.inspection_id)
     assert not rec.gtin_mismatch and rec.gtin_scanned == CASE_GTIN
     assert rec.disposition is not None and rec.disposition.value == "restock"
-    stored = _deliver_once(ctx, server, s.inspection_id)
+    stored = deliver_exactly_once(ctx.store, server, s.inspection_id)
     assert stored["disposition"] == "restock"
     flat = _flat_pdf(ctx, s.inspection_id, tmp_path, "en")
     assert "Product code (scanned) " + CASE_GTIN in flat and "mismatch" not in flat
@@ -301,7 +291,7 @@ def test_a_case_without_gtin_is_not_known_never_a_mismatch(
     s.confirm(Classification.INTACT, None)  # no sign-off asked for
     rec = ctx.store.record(s.inspection_id)
     assert not rec.gtin_mismatch and rec.disposition is not None
-    _deliver_once(ctx, server, s.inspection_id)
+    deliver_exactly_once(ctx.store, server, s.inspection_id)
     flat = _flat_pdf(ctx, s.inspection_id, tmp_path, "en")
     assert "not known (the case gives no product code)" in flat
     if scan is None:
@@ -359,7 +349,7 @@ def test_an_offline_inspection_found_swapped_when_the_case_resolves_is_held(
     _walk(s, OTHER_EAN)
     assert s.product_check() is ProductCheck.NO_REFERENCE  # offline: nothing to compare
     s.confirm(Classification.INTACT, None)
-    stored = _deliver_once(ctx, server, s.inspection_id)
+    stored = deliver_exactly_once(ctx.store, server, s.inspection_id)
     rec = ctx.store.record(s.inspection_id)
     assert rec.gtin_mismatch and rec.gtin_signed_by is None  # found only now: not signed
     assert rec.disposition is None and stored["disposition"] is None
