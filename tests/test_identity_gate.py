@@ -34,7 +34,7 @@ from app.scanning.events import ScanEvent, ScanSource
 from app.scanning.labels import interpret
 from app.store.models import AuditRow
 from app.wizard import WizardError
-from app.workflow import InspectionSession, start_inspection
+from app.workflow import InspectionSession, report_prompts, start_inspection
 from refserver import RunningServer, start_server
 
 __all__ = ["ctx"]
@@ -193,7 +193,8 @@ def _trail(ctx: StationContext, subject: str) -> list[tuple[str, str]]:
 
 def _flat_pdf(ctx: StationContext, iid: str, tmp_path: Path, language: str) -> str:
     pdf = tmp_path / f"{iid}-{language}.pdf"
-    render_inspection_report(ctx.store, iid, pdf, language=language)
+    prompts = report_prompts(ctx, ctx.store.record(iid), language)  # as the history does
+    render_inspection_report(ctx.store, iid, pdf, language=language, prompts=prompts)
     return " ".join(pdftotext(pdf).split())
 
 
@@ -253,7 +254,8 @@ def test_a_swapped_product_is_held_until_a_lead_signs_off_with_a_reason(
     flat = _flat_pdf(ctx, s.inspection_id, tmp_path, "en")
     for text in ("Product code (case)", CASE_GTIN, "Product code (scanned)", "06904123000357",
                  "Product code mismatch", "yes: on hold, signed off by shift lead lead1",
-                 "box holds another model", "hold for review"):
+                 "box holds another model", "hold for review",
+                 "Scan the barcode on the product itself"):
         assert text in flat, text
     zh = _flat_pdf(ctx, s.inspection_id, tmp_path, "zh_CN")
     for text in ("商品条码不符", "暂扣待审", "班组长 lead1", "box holds another model"):
