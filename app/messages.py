@@ -373,7 +373,8 @@ _LABELS: dict[str, tuple[str, str]] = {
                         "不是商品条码（EAN/UPC/GTIN，或含 AI 01 的 GS1）：{code}"),
     "gtin_check_digit": ("The product code {code} has a wrong check digit: scan it again.",
                          "商品条码 {code} 校验位错误：请重新扫描。"),
-    "gtin_needs_sign_off": ("The product's barcode differs from the case: the item is on hold. "
+    "gtin_needs_sign_off": ("The product's barcode differs from the case: the item is held for "
+                            "review. "
                             "A shift lead must sign off with badge or ID, PIN and a reason "
                             "before you confirm.",
                             "商品条码与售后单不符：商品暂扣待审。确认前须由班组长用工牌或工号、"

@@ -324,6 +324,13 @@ class InspectionFlow(QWidget):
             return
         if not self.answer(Result.VALUE, text):
             return
+        if step.capture == "gtin" and s.on_hold:  # the identity gate (16.1)
+            self.message.show_message(
+                self.tr("Product code mismatch: the item is held for review. Check the item; "
+                        "press Enter again to continue."), ERROR_COLOUR, flash=True)
+            self.value_edit.selectAll()
+            self._mismatch_ack = (step.step_id, text)
+            return
         if step.capture and s.identity() is IdentityCheck.MISMATCH:
             # Stop here: the inspector must see the banner before going on.
             self.message.show_message(
@@ -394,7 +401,9 @@ class InspectionFlow(QWidget):
                                      self.reason_edit.text())
         except DomainError as exc:
             self._error(exc)
-            if exc.key in ("mismatch_needs_sign_off", "sign_off_stale"):
+            if exc.key in ("gtin_needs_sign_off", "gtin_sign_off_stale"):  # 16.1
+                self.sign_off_box.reason_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+            elif exc.key in ("mismatch_needs_sign_off", "sign_off_stale"):
                 self.sign_off_box.who_edit.setFocus(Qt.FocusReason.OtherFocusReason)
             elif not self.reason_edit.text().strip():
                 self.reason_edit.setFocus(Qt.FocusReason.OtherFocusReason)
