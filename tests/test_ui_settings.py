@@ -154,3 +154,20 @@ def test_settings_dialog_closed_while_saving_still_reports_the_result(
     assert sig.args[0].photo_max_px == 1200
     assert not dialog.isVisible()
     assert load_settings(ctx.paths.config_file).photo_max_px == 1200
+
+
+def test_the_identity_gate_categories_are_set_and_checked_by_the_core(
+        qtbot: Any, services: Any, ctx: Any) -> None:
+    as_lead(ctx)
+    dialog = SettingsDialog(services)
+    qtbot.addWidget(dialog)
+    assert dialog.gate_edit.text() == ""  # off by default
+    dialog.gate_edit.setText("phones tablets")
+    dialog.save()
+    assert "identity_gate_categories" in dialog.message.text() and not dialog.saving
+    dialog.gate_edit.setText("Phones_Tablets, audio")
+    with qtbot.waitSignal(dialog.settings_saved, timeout=5000) as sig:
+        dialog.save()
+    assert sig.args[0].identity_gate_categories == ("phones_tablets", "audio")
+    on_disk = load_settings(ctx.paths.config_file, env={})
+    assert on_disk.identity_gate_categories == ("phones_tablets", "audio")

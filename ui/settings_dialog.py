@@ -99,6 +99,8 @@ class SettingsDialog(QDialog):
         self.quality_spin.setRange(1, 100)
         self.quality_spin.setValue(s.photo_jpeg_quality)
         add("photo_jpeg_quality", self.quality_spin)
+        self.gate_edit = QLineEdit(", ".join(s.identity_gate_categories), self)  # 16.1
+        add("identity_gate_categories", self.gate_edit)
         layout.addLayout(form)
         self.message = FlashLabel(self)
         layout.addWidget(self.message)
@@ -133,6 +135,7 @@ class SettingsDialog(QDialog):
             "language": self.language_combo.currentData(),
             "photo_max_px": self.photo_spin.value(),
             "photo_jpeg_quality": self.quality_spin.value(),
+            "identity_gate_categories": self.gate_edit.text(),
         }
 
     def validate(self) -> Settings | None:
@@ -210,12 +213,16 @@ class SettingsDialog(QDialog):
             "language": self.tr("Language"),
             "photo_max_px": self.tr("Photo size (long edge)"),
             "photo_jpeg_quality": self.tr("Photo JPEG quality"),
+            "identity_gate_categories": self.tr("Scan the product barcode first for"),
         }
         for key, label in self.labels.items():
             label.setText(names[key])
         self.url_edit.setPlaceholderText(self.tr("empty: demo mode"))
         self.ca_edit.setPlaceholderText(self.tr("empty: the system certificates"))
         self.token_edit.setPlaceholderText(self.tr("leave empty to keep the stored token"))
+        self.gate_edit.setPlaceholderText(
+            self.tr("categories, comma-separated (e.g. phones_tablets, audio); * for all; "
+                    "empty: off"))
         self.ca_browse.setText(self.tr("Browse…"))
         self.cancel_button.setText(self.tr("Cancel"))
         self.save_button.setText(self.tr("Save"))
