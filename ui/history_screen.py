@@ -250,7 +250,7 @@ class HistoryScreen(QWidget):
         if r.serial_mismatch:
             text += " · " + self.tr("serial mismatch")
         if r.gtin_mismatch:  # 16.1
-            text += " · " + self.tr("product code mismatch: on hold")
+            text += " · " + self.tr("on hold: product code")
         if r.untested_steps:  # 16.4
             text += " · " + self.tr("untested")
         return text

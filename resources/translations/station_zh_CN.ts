@@ -318,8 +318,8 @@
         <translation>未测试</translation>
     </message>
     <message>
-        <source>product code mismatch: on hold</source>
-        <translation>商品条码不符：暂扣</translation>
+        <source>on hold: product code</source>
+        <translation>暂扣：商品条码</translation>
     </message>
     <message>
         <source>Export CSV</source>
