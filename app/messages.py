@@ -396,6 +396,7 @@ _LABELS: dict[str, tuple[str, str]] = {
                        "未知（售后单未提供商品条码）"),
     "tests_not_done": ("Tests not done", "未做的测试"),
     "intact_untested": ("intact, untested", "完好（未测试）"),
+    "intact_untested_count": ("Intact, untested", "完好（未测试）数"),
 }
 
 _VALUES: dict[str, tuple[str, str]] = {

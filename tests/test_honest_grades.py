@@ -113,3 +113,29 @@ def test_a_failed_function_step_is_damaged_whatever_else_was_not_tested(
     assert sug.classification is Classification.DAMAGED
     assert sug.untested == ("fn-power",)
     assert sug.disposition is Disposition.RETURN_TO_VENDOR
+
+
+def test_the_shift_report_counts_held_and_untested_items(
+        ctx: StationContext, server: RunningServer, tmp_path: Path) -> None:
+    from datetime import timedelta
+
+    from app.domain import utcnow
+    from app.reports.shift import render_shift_report
+
+    ctx.settings = ctx.settings.replace(identity_gate_categories=["gadget"])
+    server.store.add_case(dict(make_case(case_id="C-9", rma="RMA-2026-0004009").to_api(),
+                               items=[dict(make_case().to_api()["items"][0],
+                                           gtin="06901234567892")]))
+    held_case = fast_client(server.url).lookup("RMA-2026-0004009")
+    assert isinstance(held_case, Case)
+    held = InspectionSession(ctx, start_inspection(ctx, held_case, held_case.items[0],
+                                                   held_case.rma))
+    walk_all_pass(held, product_code="6904123000357", given={"fn-power": Result.NA})
+    held.sign_off_mismatch("lead1", "123456", "another product in the box")
+    held.confirm(Classification.INTACT, None)
+    now = utcnow()
+    pdf = tmp_path / "shift.pdf"
+    render_shift_report(ctx.store, now - timedelta(hours=1), now + timedelta(minutes=1), pdf,
+                        title="Day", language="en")
+    flat = " ".join(pdftotext(pdf).split())
+    assert "Product code mismatches 1" in flat and "Intact, untested 1" in flat
