@@ -281,6 +281,18 @@ class InspectionSession:
         """A product mismatch holds the item for review: no disposition until it is cleared."""
         return self.product_check() is ProductCheck.MISMATCH
 
+    def sign_off_holds(self) -> bool:
+        """Whether the lead's sign-off covers what is mismatched now; False after another
+        serial or product code was scanned (or a new mismatch appeared): sign again."""
+        try:
+            check_sign_off(self.identity(), self.wizard.captured_serial(),
+                           self.mismatch_sign_off, self.inspection_id)
+            check_product_sign_off(self.product_check(), self.wizard.captured_gtin(),
+                                   self.mismatch_sign_off, self.inspection_id)
+        except DomainError:
+            return False
+        return True
+
     def sign_off_mismatch(self, who: str, pin: str, reason: str | None = None) -> SignOff:
         """A shift lead's badge/ID + PIN (and reason, for a product code) for a mismatch
         (slow: scrypt; any thread)."""

@@ -438,3 +438,29 @@ def test_a_server_file_from_before_the_item_fields_gets_them(tmp_path: Path) -> 
         assert row == (CASE_GTIN, 120.5)
     finally:
         store.close()
+
+
+def test_one_lead_signs_a_serial_and_a_product_mismatch_and_a_new_one_needs_a_new_sign_off(
+        ctx: StationContext, server: RunningServer) -> None:
+    _gated(ctx)
+    s = _session(ctx, _served_case(server))
+    walk_all_pass(s, "SN-SWAPPED-1", product_code="6901234567892")  # serial differs only
+    s.sign_off_mismatch("lead1", "123456")  # no reason needed for a serial
+    assert s.sign_off_holds()
+    while s.current is None or s.current.step_id != GATE_STEP_ID:
+        s.back()
+    s.answer(Result.VALUE, OTHER_EAN)  # now the product differs too
+    while s.current is not None:
+        s.next()
+    assert not s.sign_off_holds()
+    with pytest.raises(DomainError) as waiting:
+        s.confirm(Classification.INTACT, None)
+    assert waiting.value.key == "gtin_needs_sign_off"
+    s.sign_off_mismatch("lead1", "123456", "serial and box both of another unit")
+    assert s.sign_off_holds()
+    s.confirm(Classification.INTACT, None)
+    rec = ctx.store.record(s.inspection_id)
+    assert rec.serial_mismatch and rec.mismatch_signed_by == "lead1"
+    assert rec.gtin_mismatch and rec.gtin_sign_off_reason == "serial and box both of another unit"
+    stored = deliver_exactly_once(ctx.store, server, s.inspection_id)
+    assert stored["serial_number_scanned"] == "SN-SWAPPED-1" and stored["disposition"] is None

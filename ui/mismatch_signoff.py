@@ -105,22 +105,26 @@ class SignOffBox(QFrame):
         self.reason_needed = reason_needed
         self.reason_edit.setVisible(reason_needed)
         self.retranslate_ui()
+        if needed and session.mismatch_sign_off is not None and not session.sign_off_holds():
+            self.status.setStyleSheet(f"QLabel {{ color: {WARN_COLOUR}; }}")
+            self.status.setText(self.tr("Scanned again after the sign-off: a shift lead must "
+                                        "sign off again."))
         self.setVisible(needed)
         self._sync_enabled()
 
     def satisfied(self) -> bool:
         """True when no sign-off is needed or one is held (the core checks again)."""
         s = self.session
-        return self.isHidden() or (s is not None and s.mismatch_sign_off is not None)
+        return self.isHidden() or (s is not None and s.sign_off_holds())
 
     def _sync_enabled(self) -> None:
-        done = self.session is not None and self.session.mismatch_sign_off is not None
+        done = self.session is not None and self.session.sign_off_holds()
         for w in (self.who_edit, self.pin_edit, self.sign_button, self.reason_edit):
             w.setEnabled(not done and not self.busy)
 
     def sign(self) -> None:
         s = self.session
-        if s is None or self.busy or s.mismatch_sign_off is not None:
+        if s is None or self.busy or s.sign_off_holds():
             return
         who, pin, reason = self.who_edit.text().strip(), self.pin_edit.text(), \
             self.reason_edit.text()

@@ -1812,6 +1812,10 @@
 <context>
     <name>SignOffBox</name>
     <message>
+        <source>Scanned again after the sign-off: a shift lead must sign off again.</source>
+        <translation>签核后已重新扫描：须由班组长重新签核。</translation>
+    </message>
+    <message>
         <source>Shift lead's reason (required)</source>
         <translation>班组长填写原因（必填）</translation>
     </message>
