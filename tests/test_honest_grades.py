@@ -13,17 +13,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from faults import deliver_exactly_once, fast_client
-from flow_helpers import ctx, make_case, walk_all_pass
-from test_reports_support import pdftotext
 
 from app.context import StationContext
 from app.domain import Case, Classification, Disposition, Result
 from app.reports.inspection import render_inspection_report
 from app.workflow import InspectionSession, report_prompts, start_inspection
 from refserver import RunningServer, start_server
-
-__all__ = ["ctx"]
+from tests.builders import gadget_case as make_case
+from tests.faults import deliver_exactly_once, fast_client
+from tests.flow_helpers import walk_all_pass
+from tests.test_reports_support import pdftotext
 
 
 @pytest.fixture

@@ -16,11 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from faults import deliver_exactly_once, fast_client
-from flow_helpers import EXPECTED_SERIAL, ctx, make_case, walk_all_pass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from test_reports_support import pdftotext
 
 from app.config import ConfigError, Settings, load_settings
 from app.context import StationContext
@@ -36,8 +33,11 @@ from app.store.models import AuditRow
 from app.wizard import WizardError
 from app.workflow import InspectionSession, report_prompts, start_inspection
 from refserver import RunningServer, start_server
-
-__all__ = ["ctx"]
+from tests.builders import EXPECTED_SERIAL
+from tests.builders import gadget_case as make_case
+from tests.faults import deliver_exactly_once, fast_client
+from tests.flow_helpers import walk_all_pass
+from tests.test_reports_support import pdftotext
 
 CASE_GTIN = "06901234567892"  # the case line's product (EAN-13 6901234567892)
 OTHER_EAN = "6904123000357"  # another product's EAN-13: a swapped item
@@ -358,9 +358,8 @@ def test_an_offline_inspection_found_swapped_when_the_case_resolves_is_held(
 
 
 def test_a_template_may_carry_its_own_gate_step() -> None:
-    from flow_helpers import GADGET_TEMPLATE
-
     from app.checklists import template_from_dict
+    from tests.builders import GADGET_TEMPLATE
 
     raw = json.loads(json.dumps(GADGET_TEMPLATE))
     raw["sections"][0]["steps"].insert(0, {"step_id": "app-ean", "kind": "text",

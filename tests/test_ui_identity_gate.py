@@ -6,7 +6,6 @@ import json
 from typing import Any
 
 from PySide6.QtCore import Qt
-from test_ui_inspection import _drain, _key, _open, _step, _type_value, _walk_to_summary
 
 from app.context import StationContext
 from app.domain import Case, Classification
@@ -14,14 +13,10 @@ from app.product_code import GATE_STEP_ID
 from app.scanning.events import ScanEvent, ScanSource
 from app.scanning.labels import interpret
 from app.workflow import start_inspection
+from tests.builders import gadget_case as make_case
+from tests.flow_helpers import screenshot
+from tests.test_ui_inspection import _drain, _key, _open, _step, _type_value, _walk_to_summary
 from ui.i18n import Translations
-
-try:
-    from tests.flow_helpers import ctx, make_case, screenshot, services
-except ImportError:  # tests/ is not a package: pytest put tests/ itself on sys.path
-    from flow_helpers import ctx, make_case, screenshot, services  # type: ignore[no-redef]
-
-__all__ = ["ctx", "services"]
 
 Key = Qt.Key
 CASE_GTIN = "06901234567892"
@@ -78,10 +73,12 @@ def test_a_swapped_product_holds_the_item_until_a_lead_signs_with_a_reason(
     screenshot(flow, "identity_gate_signed")
     with qtbot.waitSignal(flow.confirmed, timeout=5000):
         qtbot.mouseClick(flow.confirm_button, Qt.MouseButton.LeftButton)
-    rec = ctx.store.record(flow.inspection_id)
+    iid = flow.inspection_id
+    assert iid is not None
+    rec = ctx.store.record(iid)
     assert rec.gtin_mismatch and rec.gtin_signed_by == "lead1"
     assert rec.gtin_sign_off_reason == "another model in the box" and rec.disposition is None
-    payload = json.loads(ctx.store.result_payload(flow.inspection_id) or b"{}")
+    payload = json.loads(ctx.store.result_payload(iid) or b"{}")
     assert payload["disposition"] is None
     assert payload["answers"][0] == {"step_id": GATE_STEP_ID, "result": "value",
                                      "value": "06904123000357"}
@@ -134,5 +131,6 @@ def test_a_function_test_not_done_is_intact_untested_on_the_summary(
     with qtbot.waitSignal(flow.confirmed, timeout=5000):
         flow.setFocus()
         _key(qtbot, flow, Key.Key_Return)
+    assert flow.inspection_id is not None
     rec = ctx.store.record(flow.inspection_id)
     assert rec.classification is Classification.INTACT and rec.untested_steps == ("fn-power",)

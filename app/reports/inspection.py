@@ -116,6 +116,25 @@ def _gtin_rows(record: InspectionRecord, lang: str) -> list[tuple[str, Any]]:
             (t(lang, "gtin_scanned"), scanned)]
 
 
+def classification_text(record: InspectionRecord, lang: str) -> str:
+    """The classification for people: "intact, untested" when tests were not done (16.4)."""
+    if record.untested_steps and record.classification is Classification.INTACT:
+        return t(lang, "intact_untested")
+    return value_label(lang, record.classification.value)
+
+
+def _gate_and_grade_findings(record: InspectionRecord, lang: str, tz: tzinfo | None,
+                             prompts: Mapping[str, str]) -> list[tuple[str, Any]]:
+    """A product code mismatch and its sign-off (16.1); the tests not done (16.4)."""
+    out: list[tuple[str, Any]] = []
+    if record.gtin_mismatch:
+        out.append((t(lang, "gtin_mismatch"), gtin_text(record, lang, tz)))
+    if record.untested_steps:
+        out.append((t(lang, "tests_not_done"), "; ".join(
+            prompts.get(sid, sid) for sid in record.untested_steps)))
+    return out
+
+
 def disposition_text(record: InspectionRecord, lang: str) -> str:
     """The disposition for people: a product mismatch's null one is "hold for review"."""
     if record.disposition is None and record.gtin_mismatch:
@@ -294,10 +313,8 @@ def build_inspection_story(
     elif record.customer_reason:
         case_rows.append((t(lang, "customer_reason"),
                           value_label(lang, record.customer_reason)))
-    classification = value_label(lang, record.classification.value)
-    if record.untested_steps and record.classification is Classification.INTACT:
-        classification = t(lang, "intact_untested")
-    findings: list[tuple[str, Any]] = [(t(lang, "classification"), classification)]
+    findings: list[tuple[str, Any]] = [(t(lang, "classification"),
+                                        classification_text(record, lang))]
     if record.classification_suggested != record.classification or record.override_reason:
         findings += [
             (t(lang, "suggested"), value_label(lang, record.classification_suggested.value)),
@@ -305,11 +322,7 @@ def build_inspection_story(
         ]
     if record.serial_mismatch:
         findings.append((t(lang, "serial_mismatch"), mismatch_text(record, lang, tz)))
-    if record.gtin_mismatch:
-        findings.append((t(lang, "gtin_mismatch"), gtin_text(record, lang, tz)))
-    if record.untested_steps:
-        findings.append((t(lang, "tests_not_done"), "; ".join(
-            prompts.get(sid, sid) for sid in record.untested_steps)))
+    findings += _gate_and_grade_findings(record, lang, tz, prompts)
     findings += [
         (t(lang, "disposition"), disposition_text(record, lang)),
         (t(lang, "missing_accessories"),

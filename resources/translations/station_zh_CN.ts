@@ -1598,14 +1598,6 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <source>categories, comma-separated (e.g. phones_tablets, audio); * for all; empty: off</source>
-        <translation>品类，用逗号分隔（如 phones_tablets, audio）；* 表示全部；留空：关闭</translation>
-    </message>
-    <message>
-        <source>Scan the product barcode first for</source>
-        <translation>先扫描商品条码的品类</translation>
-    </message>
-    <message>
         <location filename="../../ui/settings_dialog.py" line="119"/>
         <source>CA bundle</source>
         <translation>CA 证书包</translation>
