@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from app.messages import lead_action, t
+from app.messages import Both, lead_action, t
 
 
 class Section(StrEnum):
@@ -314,7 +314,7 @@ class Case:
 @dataclass(frozen=True, slots=True)
 class ChecklistStep:
     step_id: str
-    prompt: str
+    prompt: Both  # in both languages: a template writes {"en": ..., "zh_CN": ...}
     kind: StepKind
     section: Section
     required: bool = True
@@ -324,15 +324,13 @@ class ChecklistStep:
     min: float | None = None
     max: float | None = None
     unit: str | None = None
-    prompt_zh: str | None = None
     # "serial" or "imei": the text answer is compared with the case item's serial number.
     capture: str | None = None
     # Options of a choice step that mean the step failed (e.g. "D: unsellable").
     fail_options: tuple[str, ...] = ()
     # What was found when the step failed ("Activation lock NOT removed"), for "Because:";
     # without it the wording is derived from the prompt (app/checklists.failure_text).
-    failed: str | None = None
-    failed_zh: str | None = None
+    failed: Both | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -340,9 +338,8 @@ class ChecklistTemplate:
     template_id: str
     version: int
     category: str
-    title: str
+    title: Both
     steps: tuple[ChecklistStep, ...]  # in walking order: appearance, function, accessories
-    title_zh: str | None = None
 
     def step(self, step_id: str) -> ChecklistStep:
         for s in self.steps:
@@ -490,3 +487,31 @@ class InspectionResult:
         return json.dumps(
             self.to_payload(), ensure_ascii=False, separators=(",", ":"), sort_keys=True
         ).encode("utf-8")
+
+    @classmethod
+    def from_payload(cls, payload: bytes) -> InspectionResult:
+        """Read back the stored bytes (reports print what was actually sent)."""
+        d = json.loads(payload)
+        iid = d["inspection_id"]
+        parse_ts = datetime.fromisoformat  # bytes this station wrote with format_ts
+        return cls(
+            inspection_id=iid, case_id=d["case_id"], line_id=d["line_id"],
+            station_id=d["station_id"], inspector_id=d["inspector_id"],
+            started_at=parse_ts(d["started_at"]), completed_at=parse_ts(d["completed_at"]),
+            template_id=d["template_id"], template_version=d["template_version"],
+            answers=tuple(Answer(step_id=a["step_id"], result=Result(a["result"]),
+                                 value=a.get("value"), note=a.get("note", ""),
+                                 photo_ids=tuple(a.get("photo_ids", ())))
+                          for a in d["answers"]),
+            serial_number_scanned=d["serial_number_scanned"],
+            classification=Classification(d["classification"]),
+            classification_suggested=Classification(d["classification_suggested"]),
+            override_reason=d["override_reason"],
+            missing_accessories=tuple(d["missing_accessories"]),
+            disposition=Disposition(d["disposition"]) if d["disposition"] else None,
+            photos=tuple(Photo(photo_id=p["photo_id"], inspection_id=iid,
+                               step_id=p["step_id"], sha256=p["sha256"],
+                               taken_at=parse_ts(p["taken_at"]), width=p["width"],
+                               height=p["height"]) for p in d["photos"]),
+            client_version=d["client_version"],
+        )

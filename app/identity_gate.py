@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from app.domain import ChecklistStep, ChecklistTemplate, DomainError, Section, StepKind
+from app.messages import Both
 from app.product_code import GATE_STEP_ID
 
 __all__ = [
@@ -37,8 +38,8 @@ def gate_step() -> ChecklistStep:
     """The station-added first step: scan the product's own barcode (or N/A)."""
     return ChecklistStep(
         step_id=GATE_STEP_ID,
-        prompt="Scan the barcode on the product itself (EAN/UPC/GTIN)",
-        prompt_zh="扫描商品本身的条码（EAN/UPC/GTIN）",
+        prompt=Both("Scan the barcode on the product itself (EAN/UPC/GTIN)",
+                    "扫描商品本身的条码（EAN/UPC/GTIN）"),
         kind=StepKind.TEXT,
         section=Section.APPEARANCE,
         required=True,  # scan it, or N/A when the product has no barcode

@@ -14,10 +14,17 @@ LANGUAGES = ("en", "zh_CN")
 
 
 class Both(NamedTuple):
-    """A field of a message that itself has two languages (a checklist step's prompt)."""
+    """A text in both languages: a template's prompt or title, or a field of a message.
+
+    Templates write it as a map, ``{"en": "...", "zh_CN": "..."}`` (app/checklists.py).
+    """
 
     en: str
     zh: str
+
+    def text(self, language: str) -> str:
+        """The text in `language` (en or zh_CN)."""
+        return self.zh if language == "zh_CN" else self.en
 
 # key -> (English, Simplified Chinese)
 _LABELS: dict[str, tuple[str, str]] = {
@@ -173,6 +180,8 @@ _LABELS: dict[str, tuple[str, str]] = {
     "flow_choose_category": ("Offline: choose the item's category to start the checklist.",
                              "离线：请选择商品品类以开始检验。"),
     "flow_log_in": ("Log in before inspecting.", "请先登录再检验。"),
+    # rules in the core (15.4)
+    "flow_value_on_summary": ("The summary has no value to enter.", "汇总页没有需要输入的值。"),
     # what a failed step found, for "Because:" (14.6)
     "failed_step": ("NOT OK: {step}", "不合格：{step}"),
     "failed_number": ("{step}: {value}, outside the accepted range",
@@ -474,7 +483,7 @@ def t(language: str, key: str, **fields: object) -> str:
     text = key if pair is None else pair[1 if zh else 0]
     if not fields:
         return text
-    return text.format(**{k: (v.zh if zh else v.en) if isinstance(v, Both) else v
+    return text.format(**{k: v.text(language) if isinstance(v, Both) else v
                           for k, v in fields.items()})
 
 

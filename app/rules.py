@@ -137,7 +137,7 @@ def untested_steps(
 
 
 def _accessory_name(step: ChecklistStep) -> str:
-    return step.accessory or step.prompt
+    return step.accessory or step.prompt.en
 
 
 def classify(

@@ -17,17 +17,14 @@ __all__ = ["categories", "prompt_for", "prompts_for_record", "report_prompts"]
 
 def prompt_for(step: ChecklistStep, language: str) -> str:
     """The prompt in the UI language: Chinese when the station runs in zh_CN and has one."""
-    if language == "zh_CN" and step.prompt_zh:
-        return step.prompt_zh
-    return step.prompt
+    return step.prompt.text(language)
 
 
 def categories(ctx: StationContext, language: str = "en") -> list[tuple[str, str]]:
     """(category, title) of every loaded template, for the offline category picker."""
     out: list[tuple[str, str]] = []
     for category, template in sorted(ctx.templates.items()):
-        zh = template.title_zh
-        out.append((category, zh if language == "zh_CN" and zh else template.title))
+        out.append((category, template.title.text(language)))
     return out
 
 

@@ -50,7 +50,6 @@ from app.domain import (
     StepKind,
     utcnow,
 )
-from app.messages import Both
 from app.product_code import parse_product_code
 from app.rules import step_failed
 from app.text import clean_person_text
@@ -456,7 +455,7 @@ class Wizard:
             missing = self.first_incomplete_step()
             assert missing is not None
             return WizardError(step_id=step.step_id, key="wizard_step_incomplete",
-                               step=Both(missing.prompt, missing.prompt_zh or missing.prompt))
+                               step=missing.prompt)
         return None
 
     def next_blocker(self) -> str | None:
@@ -505,7 +504,7 @@ class Wizard:
         if first is not None and index > first:
             step = self.steps[first]
             raise WizardError(step_id=step.step_id, key="wizard_step_first",
-                              step=Both(step.prompt, step.prompt_zh or step.prompt))
+                              step=step.prompt)
         return self._move(index)
 
     def _move(self, index: int) -> ChecklistStep | None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from enum import StrEnum
 from typing import Any
 
 import numpy as np
@@ -65,6 +66,7 @@ __all__ = [
     "InspectionSession",
     "PhotoError",
     "PhotoTooLarge",
+    "ValueEntered",
     "WorkflowError",
     "categories",
     "choose_line",
@@ -161,6 +163,16 @@ class ConfirmPlan:
     untested: tuple[str, ...] = ()  # 16.4: function steps answered N/A or skipped
 
 
+class ValueEntered(StrEnum):
+    """What Enter in a step's value field comes to (InspectionSession.enter_value)."""
+
+    NEXT = "next"  # recorded, or nothing more is needed: go to the next step
+    NEEDS_VALUE = "needs_value"  # empty on a required step that has no answer yet
+    MISMATCH = "mismatch"  # a serial that is not the case's: stop once; Enter again goes on
+    HOLD = "hold"  # a product code that is not the case's (16.1): stop once; Enter again goes on
+    STAY = "stay"  # recorded, but the step needs more first (a photo of a bad reading)
+
+
 def _sync_persist(write: Callable[[], None]) -> None:
     write()
 
@@ -213,6 +225,7 @@ class InspectionSession:
         )
         self._serial_saved = insp.serial_number_scanned
         self.mismatch_sign_off: SignOff | None = None
+        self._mismatch_seen: tuple[str, str] | None = None  # (step id, value) shown once
 
     def _base_template(self, template_id: str) -> ChecklistTemplate:
         for template in self.ctx.templates.values():
@@ -325,6 +338,35 @@ class InspectionSession:
             return previous
         return self.wizard.answer(previous.result, previous.value, note=note)
 
+    def enter_value(self, text: str, *, note: str | None = None) -> ValueEntered:
+        """Enter in the current step's value field: record the value, and say what follows.
+
+        A serial or product code (16.1) that does not match the case stops the inspector
+        once (the banner must be seen); Enter again on the same value goes on (the lead
+        signs off at the summary).
+        Raises DomainError when the value is refused.
+        """
+        step = self.wizard.current
+        if step is None:
+            raise WorkflowError(key="flow_value_on_summary")
+        text = text.strip()
+        if not text:
+            if step.step_id in self.wizard.answers or not step.required:
+                return ValueEntered.NEXT
+            return ValueEntered.NEEDS_VALUE
+        if self._mismatch_seen == (step.step_id, text):
+            return ValueEntered.NEXT
+        self.answer(Result.VALUE, text, note=note)
+        if step.capture == "gtin" and self.on_hold:  # the identity gate (16.1)
+            self._mismatch_seen = (step.step_id, text)
+            return ValueEntered.HOLD
+        if step.capture and self.identity() is IdentityCheck.MISMATCH:
+            self._mismatch_seen = (step.step_id, text)
+            return ValueEntered.MISMATCH
+        if self.out_of_range() and not self.wizard.can_next():
+            return ValueEntered.STAY
+        return ValueEntered.NEXT
+
     def next(self) -> ChecklistStep | None:
         return self.wizard.next()
 
@@ -368,15 +410,27 @@ class InspectionSession:
         self.photos[photo.photo_id] = photo
         return self.wizard.add_photo(photo.photo_id, photo.step_id)
 
-    def add_photo(self, source: np.ndarray[Any, Any] | bytes) -> Photo:
-        """Both halves at once, for the current step (tests and simple callers)."""
-        step = self.check_photo_allowed()
-        photo = self.store_photo(source, step.step_id)
+    def keep_photo(self, photo: Photo, replacing: str | None = None) -> None:
+        """Attach a stored photo; a retake (`replacing`) then removes the photo it replaces.
+
+        A photo the wizard refuses is deleted again (no file or row without an answer) and
+        the refusal raised; a replaced photo already deleted meanwhile is left alone.
+        """
         try:
             self.attach_photo(photo)
         except DomainError:
-            self.ctx.store.delete_photo(self.inspection_id, photo.photo_id, actor=self.actor)
+            store, iid, actor = self.ctx.store, self.inspection_id, self.actor
+            self._persist(lambda: store.delete_photo(iid, photo.photo_id, actor=actor))
             raise
+        if replacing is not None and replacing in self.photos:
+            self.remove_photo(replacing)
+
+    def add_photo(self, source: np.ndarray[Any, Any] | bytes,
+                  replacing: str | None = None) -> Photo:
+        """Both halves at once, for the current step (tests and simple callers)."""
+        step = self.check_photo_allowed()
+        photo = self.store_photo(source, step.step_id)
+        self.keep_photo(photo, replacing)
         return photo
 
     def remove_photo(self, photo_id: str) -> None:
@@ -411,6 +465,18 @@ class InspectionSession:
         answers = self.wizard.answers
         return [failure_text(s, language, answers.get(s.step_id)) for s in self.because_steps()]
 
+    def override_ok(self, classification: Classification | str, reason: str | None) -> bool:
+        """The Confirm gate: keeping the suggestion needs nothing, an override a reason
+        (the same check as prepare_confirm, app/rules.check_override)."""
+        if self.wizard.current is not None:
+            return False
+        try:
+            check_override(self.suggestion().classification, Classification(classification),
+                           reason)
+        except (DomainError, ValueError):
+            return False
+        return True
+
     def disposition_for(self, classification: Classification) -> Disposition | None:
         """What the site's rule table says happens to an item of this classification
         (None: on hold for review, 16.1; tests not done choose the untested rules, 16.4)."""
@@ -426,9 +492,8 @@ class InspectionSession:
         """Check everything (complete checklist, override reason) without writing."""
         if not self.wizard.summary_available:
             missing = self.wizard.first_incomplete_step()
-            raise WorkflowError(key="wizard_step_incomplete", step=Both(
-                missing.prompt if missing else "?",
-                (missing.prompt_zh or missing.prompt) if missing else "?"))
+            raise WorkflowError(key="wizard_step_incomplete",
+                                step=missing.prompt if missing else Both("?", "?"))
         try:
             chosen = Classification(classification)
         except ValueError:

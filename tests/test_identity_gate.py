@@ -363,7 +363,9 @@ def test_a_template_may_carry_its_own_gate_step() -> None:
 
     raw = json.loads(json.dumps(GADGET_TEMPLATE))
     raw["sections"][0]["steps"].insert(0, {"step_id": "app-ean", "kind": "text",
-                                           "capture": "gtin", "prompt": "Scan the EAN"})
+                                           "capture": "gtin",
+                                           "prompt": {"en": "Scan the EAN",
+                                                      "zh_CN": "扫描 EAN"}})
     own = template_from_dict(raw, "test")
     assert add_identity_gate(own, True) is own  # no second gate
     plain = template_from_dict(GADGET_TEMPLATE, "test")

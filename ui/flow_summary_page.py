@@ -3,7 +3,8 @@
 It shows what the session suggests (classification, disposition, the steps that led to
 it, missing accessories, the serial check and the lead's sign-off box) and lets the
 inspector choose another classification with a reason. Confirming is the flow's job
-(ui/inspection_flow.py); whether an override may be confirmed is the session's.
+(ui/inspection_flow.py); whether an override may be confirmed is the session's
+(InspectionSession.override_ok).
 
 Signals:
     override_changed(): the chosen classification or the reason changed (the flow re-gates
@@ -183,13 +184,10 @@ class SummaryPage(QWidget):
         return Classification(self.classification_combo.currentData())
 
     def override_ok(self) -> bool:
-        """Keeping the suggestion needs nothing; overriding needs a reason."""
+        """The session's Confirm gate for the chosen classification and the typed reason."""
         s = self.session
-        if s is None or s.current is not None:
-            return False
-        if self.chosen_classification() is s.suggestion().classification:
-            return True
-        return bool(self.reason_edit.text().strip())
+        return s is not None and s.override_ok(self.chosen_classification(),
+                                                self.reason_edit.text())
 
     def _override_changed(self) -> None:
         s = self.session

@@ -446,16 +446,16 @@ class MainWindow(QMainWindow):
                 return  # logged out or moved on (history, another screen) meanwhile
             self._show(self.case_screen)
             self.case_screen.show_case(case, from_cache=from_cache, drafts=found[0],
-                                       completed=found[1])
+                                       completed=found[1], scanned_code=code)
             self.case_shown_count += 1
             if started is not None:
                 self.last_scan_to_case_ms = (time.perf_counter() - started) * 1000
 
         self.services.run_in_background(drafts, show)
 
-    def _start_case(self, case: object, item: object) -> None:
+    def _start_case(self, case: object, item: object, code: str) -> None:
         assert isinstance(case, Case) and isinstance(item, CaseItem)
-        ctx, code = self.ctx, self.scan_screen.pending_code
+        ctx = self.ctx
         from app.workflow import start_inspection
 
         self._start(lambda: start_inspection(ctx, case, item, code))

@@ -68,12 +68,8 @@ FAIL_BG = colors.HexColor("#fde2e2")
 
 
 def prompts_from_template(template: ChecklistTemplate, language: str = "en") -> dict[str, str]:
-    """step_id -> prompt in the report language (Chinese prompt when there is one)."""
-    out: dict[str, str] = {}
-    for step in template.steps:
-        text = step.prompt_zh if language == "zh_CN" and step.prompt_zh else step.prompt
-        out[step.step_id] = text
-    return out
+    """step_id -> prompt in the report language."""
+    return {step.step_id: step.prompt.text(language) for step in template.steps}
 
 
 def _item_of(record: InspectionRecord) -> CaseItem | None:

@@ -10,8 +10,6 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
-_TS_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
-
 
 class UTCText(TypeDecorator[datetime]):
     """Aware UTC datetimes stored as fixed-width text, so text order is time order."""
@@ -24,16 +22,21 @@ class UTCText(TypeDecorator[datetime]):
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given to the store")
-        return value.astimezone(UTC).strftime(_TS_FORMAT)
+        return ts_text(value)
 
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        return datetime.strptime(value, _TS_FORMAT).replace(tzinfo=UTC)
+        return None if value is None else ts_value(value)
 
 
 def ts_text(value: datetime) -> str:
-    return value.astimezone(UTC).strftime(_TS_FORMAT)
+    """The stored form: "2026-11-22T16:02:00.000000Z" (fixed width, so text order is time
+    order)."""
+    return value.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
+
+
+def ts_value(text: str) -> datetime:
+    """The stored form read back: fromisoformat reads it directly (strptime is ~20x slower)."""
+    return datetime.fromisoformat(text)
 
 
 class Base(DeclarativeBase):

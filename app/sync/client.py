@@ -38,6 +38,7 @@ from app.sync.outcomes import (
     ApiError,
     AuthFailed,
     Candidate,
+    CaseAnswer,
     Checklists,
     Health,
     InsecureUrlError,
@@ -241,7 +242,7 @@ class CaseApiClient:
             raise self._unexpected("GET", "/health", status, body, hdrs)
         return Health(server_time=self._model(_HealthBody, body, "GET /health").server_time)
 
-    def lookup(self, code: str) -> Case | Ambiguous | NotFound:
+    def lookup(self, code: str) -> CaseAnswer:
         path = "/cases/lookup"
         status, body, hdrs = self._call("GET", path, params={"code": code})
         if status == 200:

@@ -18,16 +18,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from typing import assert_never
 
 from app.domain import Case, Photo, utcnow
 from app.filelock import FileLock
 from app.line_match import match_line
 from app.messages import t
 from app.store.db import StoreError
-from app.store.models import InspectionRow
 from app.store.photos import photo_file_name, photo_path
 from app.store.store import OutboxItem, Store
 from app.sync.backoff import Backoff
@@ -440,14 +437,17 @@ class OutboxWorker:
         iid, code = item.inspection_id, item.scanned_code
         if not code.strip():
             raise LocalProblem("started offline without a scanned code; choose the case")
-        answer = self.client.lookup(code)
-        if isinstance(answer, NotFound):
-            raise LocalProblem(f"the case API does not know the scanned code {code!r}")
-        if isinstance(answer, Ambiguous):
-            rmas = ", ".join(c.rma for c in answer.candidates)
-            raise LocalProblem(f"the scanned code {code!r} matches several cases ({rmas}); "
-                               "choose the RMA")
-        case: Case = answer
+        match self.client.lookup(code):
+            case NotFound():
+                raise LocalProblem(f"the case API does not know the scanned code {code!r}")
+            case Ambiguous(candidates=candidates):
+                rmas = ", ".join(c.rma for c in candidates)
+                raise LocalProblem(f"the scanned code {code!r} matches several cases ({rmas}); "
+                                   "choose the RMA")
+            case Case() as case:
+                pass
+            case unknown:
+                assert_never(unknown)
         category, serial = inspection_category(self.store, iid)
         match = match_line(case, category=category, serial=serial)
         if match.chosen is None:
@@ -465,10 +465,8 @@ class OutboxWorker:
 
 
 def inspection_category(store: Store, inspection_id: str) -> tuple[str, str | None]:
-    """The category the inspector picked and the serial scanned (Store has no reader)."""
-    with Session(store.engine) as s:
-        row = s.execute(select(InspectionRow.category, InspectionRow.serial_scanned)
-                        .where(InspectionRow.inspection_id == inspection_id)).first()
-    if row is None:
+    """The category the inspector picked and the serial scanned."""
+    found = store.inspection_category(inspection_id)
+    if found is None:
         raise LocalProblem(f"no inspection {inspection_id} on this station")
-    return str(row[0]), row[1]
+    return found

@@ -110,36 +110,6 @@
 <context>
     <name>CaseScreen</name>
     <message>
-        <location filename="../../ui/case_screen.py" line="167"/>
-        <source>Defective</source>
-        <translation>有缺陷</translation>
-    </message>
-    <message>
-        <location filename="../../ui/case_screen.py" line="168"/>
-        <source>Not as described</source>
-        <translation>与描述不符</translation>
-    </message>
-    <message>
-        <location filename="../../ui/case_screen.py" line="169"/>
-        <source>Damaged in transit</source>
-        <translation>运输中损坏</translation>
-    </message>
-    <message>
-        <location filename="../../ui/case_screen.py" line="170"/>
-        <source>Wrong item sent</source>
-        <translation>发错商品</translation>
-    </message>
-    <message>
-        <location filename="../../ui/case_screen.py" line="171"/>
-        <source>No longer needed</source>
-        <translation>不再需要</translation>
-    </message>
-    <message>
-        <location filename="../../ui/case_screen.py" line="172"/>
-        <source>Other</source>
-        <translation>其他</translation>
-    </message>
-    <message>
         <location filename="../../ui/case_screen.py" line="182"/>
         <source>Order</source>
         <translation>订单</translation>
@@ -350,61 +320,6 @@
         <translation>审计日志…</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="213"/>
-        <source>synced</source>
-        <translation>已同步</translation>
-    </message>
-    <message>
-        <location filename="../../ui/history_screen.py" line="214"/>
-        <source>pending</source>
-        <translation>待发送</translation>
-    </message>
-    <message>
-        <location filename="../../ui/history_screen.py" line="215"/>
-        <source>needs attention</source>
-        <translation>需要处理</translation>
-    </message>
-    <message>
-        <location filename="../../ui/history_screen.py" line="216"/>
-        <source>handled</source>
-        <translation>已处理</translation>
-    </message>
-    <message>
-        <location filename="../../ui/history_screen.py" line="221"/>
-        <source>Intact</source>
-        <translation>完好</translation>
-    </message>
-    <message>
-        <location filename="../../ui/history_screen.py" line="222"/>
-        <source>Damaged</source>
-        <translation>损坏</translation>
-    </message>
-    <message>
-        <location filename="../../ui/history_screen.py" line="223"/>
-        <source>Missing parts</source>
-        <translation>缺件</translation>
-    </message>
-    <message>
-        <location filename="../../ui/history_screen.py" line="230"/>
-        <source>Restock</source>
-        <translation>重新入库</translation>
-    </message>
-    <message>
-        <location filename="../../ui/history_screen.py" line="231"/>
-        <source>Refurbish</source>
-        <translation>翻新</translation>
-    </message>
-    <message>
-        <location filename="../../ui/history_screen.py" line="232"/>
-        <source>Return to vendor</source>
-        <translation>退回供应商</translation>
-    </message>
-    <message>
-        <location filename="../../ui/history_screen.py" line="233"/>
-        <source>Scrap</source>
-        <translation>报废</translation>
-    </message>
-    <message>
         <location filename="../../ui/history_screen.py" line="243"/>
         <source>unverified: %1</source>
         <translation>未核实：%1</translation>
@@ -501,11 +416,6 @@
         <translation>班次 %1，%2</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="434"/>
-        <source>Inspections</source>
-        <translation>检验记录</translation>
-    </message>
-    <message>
         <location filename="../../ui/history_screen.py" line="435"/>
         <source>Today&apos;s inspections</source>
         <translation>今日检验</translation>
@@ -539,11 +449,6 @@
         <location filename="../../ui/history_screen.py" line="441"/>
         <source>RMA</source>
         <translation>RMA</translation>
-    </message>
-    <message>
-        <location filename="../../ui/history_screen.py" line="441"/>
-        <source>SKU</source>
-        <translation>SKU</translation>
     </message>
     <message>
         <location filename="../../ui/history_screen.py" line="441"/>
