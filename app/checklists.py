@@ -14,9 +14,10 @@ Format (docs/case-api.md, "Checklist template") plus optional extras:
   then show it);
 - template: ``title``;
 - step: ``capture`` (``"serial"`` or ``"imei"`` on a text step whose value is compared
-  with the case item's serial number), ``fail_options`` (choice steps: options that count
-  as a failed step, see app/rules.py), ``failed`` (what was found when the step failed, for
-  "Because:"; see `failure_text`).
+  with the case item's serial number; ``"gtin"``: the product's own barcode, compared with
+  the case item's ``gtin``, see app/identity_gate.py), ``fail_options`` (choice steps:
+  options that count as a failed step, see app/rules.py), ``failed`` (what was found when
+  the step failed, for "Because:"; see `failure_text`).
 
 Unknown keys are refused in local files (they are site-edited: a typo such as
 ``"photo_on_fial"`` must not be silently ignored) and ignored in server templates (a newer
@@ -68,7 +69,7 @@ __all__ = [
 
 DEFAULT_TEMPLATE_DIR = resource_path("checklists")
 GENERIC_CATEGORY = "generic"
-CAPTURE_KINDS = ("serial", "imei")
+CAPTURE_KINDS = ("serial", "imei", "gtin")
 EXPECTED_ACCESSORY_PREFIX = "acc-exp-"
 
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")

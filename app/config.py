@@ -247,6 +247,21 @@ def _host(key: str, raw: Any) -> str:
     return text
 
 
+def _categories(key: str, raw: Any) -> tuple[str, ...]:
+    """Category words (as the case items name them), or "*" for every category."""
+    if isinstance(raw, str):
+        raw = [p for p in raw.split(",") if p.strip()]
+    if not isinstance(raw, list | tuple) or not all(isinstance(c, str) for c in raw):
+        raise ConfigError(f"{key}: expected a list of categories, e.g. [\"phones_tablets\"] "
+                          "or [\"*\"]")
+    out = tuple(dict.fromkeys(c.strip().lower() for c in raw))
+    for word in out:
+        if word != "*" and not re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,63}", word):
+            raise ConfigError(f"{key}: {word!r} is not a category word (letters, digits, _ "
+                              "or -; \"*\" for every category)")
+    return out
+
+
 def _hhmm(key: str, raw: Any) -> time:
     if not isinstance(raw, str) or not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", raw):
         raise ConfigError(f"{key}: expected a time as HH:MM, got {raw!r}")
@@ -375,6 +390,14 @@ class Settings:
         4, "a whole number",
         "Shortest PIN an inspector may be given.",
         _int_range(4, 12))
+    identity_gate_categories: tuple[str, ...] = _declare(
+        (), "a list of categories",
+        "Categories whose inspection starts by scanning the product's own barcode "
+        "(EAN/UPC/GTIN, GS1 DataMatrix) against the case line's GTIN; \"*\": every "
+        "category; empty: no identity gate.",
+        _categories, label=("Scan the product barcode first for", "先扫描商品条码的品类"),
+        help_zh="这些品类的检验先扫描商品本身的条码（EAN/UPC/GTIN、GS1 DataMatrix），与售后单的"
+                "GTIN 比对；逗号分隔，* 表示全部品类，留空则关闭。")
     rma_patterns: tuple[str, ...] = _declare(
         (r"RMA-\d{4}-\d{7}",), "a list of regular expressions",
         "What an RMA number looks like at this site.",

@@ -8,6 +8,7 @@ is produced here once (`InspectionResult.to_payload`).
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -169,6 +170,32 @@ class CaseItem:
     unit_price: str | None = None
     currency: str | None = None
     expected_accessories: tuple[str, ...] = ()
+    # Optional in the contract (issue 16): None is "not known", never a mismatch.
+    gtin: str | None = None  # normalised to 14 digits, check digit verified
+    expected_weight_g: float | None = None
+
+
+def _item_gtin(raw: dict[str, Any]) -> str | None:
+    value = raw.get("gtin")
+    if value is None:
+        return None
+    from app.product_code import gtin14
+
+    found = gtin14(value.strip()) if isinstance(value, str) else None
+    if found is None:
+        raise DomainError("case item 'gtin': expected the digits of a GTIN-8, -12, -13 or -14 "
+                          "with a valid check digit")
+    return found
+
+
+def _item_weight(raw: dict[str, Any]) -> float | None:
+    value = raw.get("expected_weight_g")
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) \
+            or not math.isfinite(value) or value <= 0:
+        raise DomainError("case item 'expected_weight_g': expected a positive number of grams")
+    return float(value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,6 +256,8 @@ class Case:
                         unit_price=text(raw, "unit_price", optional=True),
                         currency=text(raw, "currency", optional=True),
                         expected_accessories=tuple(acc),
+                        gtin=_item_gtin(raw),
+                        expected_weight_g=_item_weight(raw),
                     )
                 )
             tracking = data.get("tracking_numbers") or []
@@ -271,6 +300,8 @@ class Case:
                     "unit_price": it.unit_price,
                     "currency": it.currency,
                     "expected_accessories": list(it.expected_accessories),
+                    "gtin": it.gtin,
+                    "expected_weight_g": it.expected_weight_g,
                 }
                 for it in self.items
             ],
@@ -373,6 +404,8 @@ class Suggestion:
     disposition: Disposition | None
     because: tuple[str, ...] = ()
     missing_accessories: tuple[str, ...] = ()
+    # Function steps answered N/A or skipped (16.4): never "intact and restock".
+    untested: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)

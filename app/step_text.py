@@ -8,6 +8,8 @@ from collections.abc import Mapping
 from app.checklists import merge_expected_accessories, template_for
 from app.context import StationContext
 from app.domain import ChecklistStep, ChecklistTemplate, DomainError
+from app.identity_gate import add_identity_gate
+from app.product_code import GATE_STEP_ID
 from app.store.store import InspectionRecord
 
 __all__ = ["categories", "prompt_for", "prompts_for_record", "report_prompts"]
@@ -47,4 +49,6 @@ def prompts_for_record(templates: Mapping[str, ChecklistTemplate], record: Inspe
         with contextlib.suppress(DomainError):
             item = record.case.item(record.result.line_id)
     merged = merge_expected_accessories(template, item.expected_accessories if item else ())
+    gated = any(a.step_id == GATE_STEP_ID for a in record.answers)  # the identity gate (16.1)
+    merged = add_identity_gate(merged, gated)
     return {s.step_id: prompt_for(s, language) for s in merged.steps}

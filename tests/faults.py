@@ -459,3 +459,14 @@ def make_worker(store: Store, client: Any, *, seed: int = 1, **kw: Any) -> Any:
                               "probe_interval": 0.05, "auth_poll": 0.05, "idle_wait": 0.5}
     params.update(kw)
     return OutboxWorker(store, client, **params)
+
+
+def deliver_exactly_once(store: Store, server: Any, inspection_id: str) -> dict[str, Any]:
+    """Drain the outbox to the reference server: the result arrives once, then nothing more."""
+    worker = make_worker(store, fast_client(server.url))
+    assert worker.drain_once().sent == 1
+    assert worker.drain_once().sent == 0  # nothing left: sent exactly once
+    assert server.store.count_inspections() == 1
+    stored = server.store.get_inspection(inspection_id)
+    assert stored is not None
+    return dict(stored)

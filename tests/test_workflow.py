@@ -214,7 +214,8 @@ def test_suggestion_explains_itself_and_lists_missing_accessories(ctx: StationCo
     assert "超出合格范围" in s.because_texts("zh_CN")[0]
     assert sug.missing_accessories == ("Quick start guide",)
     assert sug.disposition is Disposition.RETURN_TO_VENDOR  # defective + damaged
-    assert s.disposition_for(Classification.INTACT) is Disposition.RESTOCK
+    # The cosmetic grade (a function step) was N/A: even as intact it is not restocked (16.4).
+    assert s.disposition_for(Classification.INTACT) is Disposition.REFURBISH
 
 
 def test_override_needs_a_reason(ctx: StationContext) -> None:

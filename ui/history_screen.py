@@ -253,6 +253,10 @@ class HistoryScreen(QWidget):
         text = self.classification_name(r.classification) + ("*" if r.override_reason else "")
         if r.serial_mismatch:
             text += " · " + self.tr("serial mismatch")
+        if r.gtin_mismatch:  # 16.1
+            text += " · " + self.tr("on hold: product code")
+        if r.untested_steps:  # 16.4
+            text += " · " + self.tr("untested")
         return text
 
     def _show_records(self, records: Any) -> None:
@@ -356,7 +360,8 @@ class HistoryScreen(QWidget):
         if r.override_reason:
             lines.append(self.tr("Override reason: %1").replace("%1", r.override_reason))
         lines.append(self.tr("Disposition: %1").replace(
-            "%1", self.disposition_name(r.disposition) or "-"))
+            "%1", self.disposition_name(r.disposition)
+            or (value_title(lang, "hold") if r.gtin_mismatch else "-")))
         if r.missing_accessories:
             lines.append(self.tr("Missing: %1").replace("%1", ", ".join(r.missing_accessories)))
         lines.append(self.tr("Serial expected / scanned: %1 / %2").replace(
@@ -364,6 +369,16 @@ class HistoryScreen(QWidget):
         if r.serial_mismatch:
             lines.append(self.tr("SERIAL/IMEI MISMATCH, signed off by: %1").replace(
                 "%1", r.mismatch_signed_by or self.tr("nobody (found when the case resolved)")))
+        if r.gtin_scanned or r.gtin_mismatch:  # the identity gate (16.1)
+            lines.append(self.tr("Product code expected / scanned: %1 / %2").replace(
+                "%1", r.gtin_expected or "-").replace("%2", r.gtin_scanned or "-"))
+        if r.gtin_mismatch:
+            lines.append(self.tr("PRODUCT CODE MISMATCH, held; signed off by: %1 (%2)").replace(
+                "%1", r.gtin_signed_by or self.tr("nobody (found when the case resolved)"))
+                .replace("%2", r.gtin_sign_off_reason or "-"))
+        if r.untested_steps:  # 16.4
+            lines.append(self.tr("Tests not done: %1").replace("%1", ", ".join(
+                prompts.get(sid, sid) for sid in r.untested_steps)))
         lines.append(self.tr("Sync: %1").replace("%1", self.state_name(r.sync_state)))
         if r.attention_reason:
             lines.append(self.tr("Needs attention because: %1").replace(

@@ -322,6 +322,11 @@ class InspectionFlow(QWidget):
             case ValueEntered.NEEDS_VALUE:
                 self.message.show_message(
                     self.tr("Type a value, or press N/A."), WARN_COLOUR, flash=True)
+            case ValueEntered.HOLD:  # the identity gate (16.1)
+                self.message.show_message(
+                    self.tr("Product code mismatch: the item is held for review. Check the "
+                            "item; press Enter again to continue."), ERROR_COLOUR, flash=True)
+                self.value_edit.selectAll()
             case ValueEntered.MISMATCH:  # stop here: the inspector must see the banner
                 self.message.show_message(
                     self.tr("Serial mismatch. Check the item; press Enter again to continue."),
@@ -389,7 +394,9 @@ class InspectionFlow(QWidget):
                                      self.reason_edit.text())
         except DomainError as exc:
             self._error(exc)
-            if exc.key in ("mismatch_needs_sign_off", "sign_off_stale"):
+            if exc.key in ("gtin_needs_sign_off", "gtin_sign_off_stale"):  # 16.1
+                self.sign_off_box.reason_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+            elif exc.key in ("mismatch_needs_sign_off", "sign_off_stale"):
                 self.sign_off_box.who_edit.setFocus(Qt.FocusReason.OtherFocusReason)
             elif not self.reason_edit.text().strip():
                 self.reason_edit.setFocus(Qt.FocusReason.OtherFocusReason)

@@ -157,6 +157,8 @@ def build_shift_story(stats: ShiftStats, *, title: str, station_id: str, doc_wid
         (t(lang, "overrides"), str(len(stats.overrides))),
         (t(lang, "attention_items"), str(len(stats.attention))),
         (t(lang, "serial_mismatches"), str(len(stats.serial_mismatches))),
+        (t(lang, "gtin_mismatches"), str(stats.gtin_mismatches)),
+        (t(lang, "intact_untested_count"), str(stats.intact_untested)),
     ]
     story.append(st.para(t(lang, "key_figures"), st.h2))
     story.append(grid_table([[st.para(k, st.bold), st.para(v)] for k, v in figures],

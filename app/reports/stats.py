@@ -78,6 +78,10 @@ class ShiftFacts(Protocol):
     def inspect_by(self) -> datetime | None: ...
     @property
     def awaiting_case(self) -> bool: ...
+    @property
+    def gtin_mismatch(self) -> bool: ...
+    @property
+    def untested_steps(self) -> tuple[str, ...]: ...
 
     def item_text(self) -> str: ...
 
@@ -256,6 +260,8 @@ class ShiftStats:
     attention: list[Attention]
     sync_states: dict[str, int] = field(default_factory=dict)
     serial_mismatches: list[SerialMismatch] = field(default_factory=list)
+    gtin_mismatches: int = 0  # 16.1: held for review, another product than the case's
+    intact_untested: int = 0  # 16.4: intact, with function tests not done
 
     @property
     def on_time_share(self) -> float | None:
@@ -409,4 +415,7 @@ def compute_shift_stats(
                              [OutboxState.PENDING, OutboxState.SENT, OutboxState.ATTENTION,
                               OutboxState.HANDLED]),
         serial_mismatches=serial_mismatches,
+        gtin_mismatches=sum(1 for r in recs if r.gtin_mismatch),
+        intact_untested=sum(1 for r in recs if r.untested_steps
+                            and r.classification is Classification.INTACT),
     )

@@ -51,7 +51,9 @@ _RECORD_COLUMNS = (
     "a.result, json(a.value), a.note, json(a.photo_ids), a.answered_at)) FROM answers a "
     "WHERE a.inspection_id = i.inspection_id) END, "
     "CASE WHEN i.unverified AND i.candidate_case_id IS NOT NULL THEN (SELECT c.body FROM "
-    "cases c WHERE c.case_id = i.candidate_case_id) END")
+    "cases c WHERE c.case_id = i.candidate_case_id) END, "
+    "i.gtin_expected, i.gtin_scanned, i.gtin_mismatch, i.gtin_signed_by, i.gtin_signed_at, "
+    "i.gtin_sign_off_reason, i.untested_steps")
 _RECORDS = (f"SELECT {_RECORD_COLUMNS} FROM inspections i "
             "LEFT JOIN outbox o ON o.inspection_id = i.inspection_id "
             "LEFT JOIN results r ON r.inspection_id = i.inspection_id ")
@@ -74,7 +76,8 @@ _SHIFT = (
     "(SELECT json_extract(e.value, '$.title') FROM json_each(i.case_body, '$.items') e "
     "WHERE json_extract(e.value, '$.line_id') = i.line_id), "
     "CASE WHEN i.customer_reason = 'defective' THEN (SELECT json_group_array(json_array("
-    "a.step_id, a.result)) FROM answers a WHERE a.inspection_id = i.inspection_id) END "
+    "a.step_id, a.result)) FROM answers a WHERE a.inspection_id = i.inspection_id) END, "
+    "i.gtin_mismatch, i.untested_steps "
     "FROM inspections i "
     "LEFT JOIN outbox o ON o.inspection_id = i.inspection_id "
     "LEFT JOIN results r ON r.inspection_id = i.inspection_id "
@@ -85,7 +88,8 @@ def _record(row: Sequence[Any]) -> InspectionRecord:
     (iid, rma, order_id, sku, category, reason, case_body, started, completed, inspector,
      classification, suggested, override, disposition, missing, expected, scanned, unverified,
      code, mismatch, signed_by, signed_at, state, attention, payload, digest, photos_json,
-     answers_json, candidate) = row
+     answers_json, candidate, gtin_expected, gtin_scanned, gtin_mismatch, gtin_signed_by,
+     gtin_signed_at, gtin_reason, untested) = row
     result = InspectionResult.from_payload(payload) if payload is not None else None
     if result is not None:
         answers = result.answers
@@ -109,13 +113,17 @@ def _record(row: Sequence[Any]) -> InspectionRecord:
         attention_reason=attention, payload_sha256=digest, unverified=bool(unverified),
         scanned_code=code, serial_mismatch=bool(mismatch), mismatch_signed_by=signed_by,
         mismatch_signed_at=ts_or_none(signed_at), candidate_case=case_from(candidate),
+        gtin_expected=gtin_expected, gtin_scanned=gtin_scanned,
+        gtin_mismatch=bool(gtin_mismatch), gtin_signed_by=gtin_signed_by,
+        gtin_signed_at=ts_or_none(gtin_signed_at), gtin_sign_off_reason=gtin_reason,
+        untested_steps=tuple(json.loads(untested or "[]")),
     )
 
 
 def _shift_row(row: Sequence[Any]) -> ShiftRow:
     (iid, rma, sku, category, reason, started, completed, inspector, classification,
      suggested, override, disposition, expected, scanned, state, attention, code, mismatch,
-     signed_by, inspect_by, awaiting, title, answers_json) = row
+     signed_by, inspect_by, awaiting, title, answers_json, gtin_mismatch, untested) = row
     return ShiftRow(
         inspection_id=iid, rma=rma, sku=sku, category=category, customer_reason=reason,
         started_at=ts_value(started), completed_at=ts_value(completed), inspector_id=inspector,
@@ -131,6 +139,8 @@ def _shift_row(row: Sequence[Any]) -> ShiftRow:
         awaiting_case=bool(awaiting), item_title=title,
         answers=tuple(Answer(step_id=a[0], result=Result(a[1]))
                       for a in json.loads(answers_json or "[]")),
+        gtin_mismatch=bool(gtin_mismatch),
+        untested_steps=() if untested in (None, "[]") else tuple(json.loads(untested)),
     )
 
 

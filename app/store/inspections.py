@@ -65,7 +65,13 @@ _COMPLETE = ("UPDATE inspections SET status = ?, completed_at = ?, classificatio
              "classification_suggested = ?, override_reason = ?, disposition = ?, "
              "missing_accessories = ?, serial_mismatch = serial_mismatch OR ?, "
              "mismatch_signed_by = coalesce(?, mismatch_signed_by), "
-             "mismatch_signed_at = coalesce(?, mismatch_signed_at) WHERE inspection_id = ?")
+             "mismatch_signed_at = coalesce(?, mismatch_signed_at), gtin_scanned = ?, "
+             "untested_steps = ?, gtin_mismatch = gtin_mismatch OR ?, "
+             "gtin_signed_by = coalesce(?, gtin_signed_by), "
+             "gtin_signed_at = coalesce(?, gtin_signed_at), "
+             "gtin_sign_off_reason = coalesce(?, gtin_sign_off_reason) "
+             "WHERE inspection_id = ?")
+_GTIN_EXPECTED = "SELECT gtin_expected FROM inspections WHERE inspection_id = ?"
 _RESULT = "INSERT INTO results (inspection_id, payload, sha256, created_at) VALUES (?, ?, ?, ?)"
 _QUEUE = ("INSERT INTO outbox (inspection_id, state, attempts, next_attempt_at, created_at) "
           "VALUES (?, ?, 0, ?, ?)")
@@ -183,6 +189,7 @@ class InspectionWrites(StoreCore):
                 category=item.category if item else (category or template.category),
                 customer_reason=case.customer_reason.value if case else None,
                 serial_expected=item.serial_number if item else None,
+                gtin_expected=item.gtin if item else None,
                 station_id=station_id,
                 inspector_id=inspector_id,
                 started_at=insp.started_at,
@@ -346,10 +353,16 @@ class InspectionWrites(StoreCore):
         actor: str,
         serial_mismatch: bool = False,
         signed_off_by: str | None = None,
+        gtin_scanned: str | None = None,
+        gtin_mismatch: bool = False,
+        gtin_signed_by: str | None = None,
+        gtin_sign_off_reason: str | None = None,
+        untested_steps: Sequence[str] = (),
     ) -> InspectionResult | None:
         """Result bytes and outbox entry in one transaction. None while unverified.
 
-        A serial mismatch is stored only with the shift lead who signed it off. Prepared
+        A serial mismatch is stored only with the shift lead who signed it off; a product
+        code mismatch only with the lead, the lead's reason and the item on hold. Prepared
         statements on the DBAPI connection: no ORM unit of work on the hot path."""
         now = utcnow()
         reason = override_reason.strip() if override_reason and override_reason.strip() else None
@@ -357,6 +370,10 @@ class InspectionWrites(StoreCore):
             raise DomainError("overriding the suggested classification needs a reason")
         if serial_mismatch and not signed_off_by:
             raise DomainError(key="mismatch_needs_sign_off")
+        if gtin_mismatch and not (gtin_signed_by and gtin_sign_off_reason):
+            raise DomainError(key="gtin_needs_sign_off")
+        if gtin_mismatch and disposition is not None:
+            raise DomainError("a product code mismatch is held for review (no disposition)")
         stamp = ts_text(now)
         with self._write_raw() as raw:
             insp = load_inspection(raw, inspection_id)
@@ -370,7 +387,10 @@ class InspectionWrites(StoreCore):
                 disposition.value if disposition else None,
                 json.dumps(list(missing_accessories), ensure_ascii=False),
                 int(serial_mismatch), signed_off_by if serial_mismatch else None,
-                stamp if serial_mismatch else None, inspection_id))
+                stamp if serial_mismatch else None, gtin_scanned,
+                json.dumps(list(untested_steps)), int(gtin_mismatch),
+                gtin_signed_by if gtin_mismatch else None, stamp if gtin_mismatch else None,
+                gtin_sign_off_reason if gtin_mismatch else None, inspection_id))
             result: InspectionResult | None = None
             payload: bytes | None = None
             if not insp.unverified:
@@ -395,6 +415,12 @@ class InspectionWrites(StoreCore):
                                 inspection_id, {"inspector": actor,
                                                 "expected": insp.serial_expected,
                                                 "scanned": insp.serial_number_scanned})
+            if gtin_mismatch:
+                expected = raw.execute(_GTIN_EXPECTED, (inspection_id,)).fetchone()[0]
+                append_audit_to(raw, key, str(gtin_signed_by), "gtin_mismatch_sign_off",
+                                inspection_id, {"inspector": actor, "expected": expected,
+                                                "scanned": gtin_scanned,
+                                                "reason": gtin_sign_off_reason})
             if reason:
                 append_audit_to(raw, key, actor, "override", inspection_id,
                                 {"from": classification_suggested.value,
@@ -425,6 +451,10 @@ class InspectionWrites(StoreCore):
         row.candidate_case_id = None
         # Found only now: flagged, but nobody signed it off at the bench.
         row.serial_mismatch = serials_differ(item.serial_number, row.serial_scanned)
+        row.gtin_expected = item.gtin
+        if item.gtin and row.gtin_scanned and item.gtin != row.gtin_scanned:
+            row.gtin_mismatch = True  # another product than the case's: on hold (16.1)
+            row.disposition = None
         s.flush()
         insp = load_inspection(dbapi(s), inspection_id)
         assert insp is not None and row.completed_at is not None and row.classification

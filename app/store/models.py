@@ -97,6 +97,16 @@ class InspectionRow(Base):
     mismatch_signed_at: Mapped[datetime | None] = mapped_column(UTCText)
     # Issue 14.2: the case an unverified inspection resolved to, while its line is chosen.
     candidate_case_id: Mapped[str | None] = mapped_column(Text)
+    # Issue 16.1: the product code (GTIN-14) of the case line and the one scanned; a
+    # mismatch is held for review, signed off by a shift lead with a reason.
+    gtin_expected: Mapped[str | None] = mapped_column(Text)
+    gtin_scanned: Mapped[str | None] = mapped_column(Text)
+    gtin_mismatch: Mapped[bool] = mapped_column(Integer, default=0)
+    gtin_signed_by: Mapped[str | None] = mapped_column(Text)
+    gtin_signed_at: Mapped[datetime | None] = mapped_column(UTCText)
+    gtin_sign_off_reason: Mapped[str | None] = mapped_column(Text)
+    # Issue 16.4: function steps answered N/A or skipped (a JSON list of step ids).
+    untested_steps: Mapped[str] = mapped_column(Text, default="[]")
 
 
 class AnswerRow(Base):

@@ -93,6 +93,14 @@ class InspectionRecord:
     mismatch_signed_by: str | None = None
     mismatch_signed_at: datetime | None = None
     candidate_case: Case | None = None  # resolved case whose line a shift lead must choose
+    # Issue 16.1: product codes (GTIN-14); a mismatch is on hold (disposition null).
+    gtin_expected: str | None = None
+    gtin_scanned: str | None = None
+    gtin_mismatch: bool = False
+    gtin_signed_by: str | None = None
+    gtin_signed_at: datetime | None = None
+    gtin_sign_off_reason: str | None = None
+    untested_steps: tuple[str, ...] = ()  # 16.4: function tests not done
 
     def item(self) -> CaseItem | None:
         """The case's item line this inspection is of (None while unverified)."""
@@ -152,6 +160,8 @@ class ShiftRow:
     awaiting_case: bool
     item_title: str | None
     answers: tuple[Answer, ...]
+    gtin_mismatch: bool = False  # 16.1: held for review, another product than the case's
+    untested_steps: tuple[str, ...] = ()  # 16.4: function tests not done
 
     def item_text(self) -> str:
         """As InspectionRecord.item_text: "SKU / title", or the category while unverified."""

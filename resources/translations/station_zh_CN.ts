@@ -286,6 +286,24 @@
     <message>
         <source>Reprint label</source>
         <translation>补打标签</translation>
+        <source>Tests not done: %1</source>
+        <translation>未做的测试：%1</translation>
+    </message>
+    <message>
+        <source>PRODUCT CODE MISMATCH, held; signed off by: %1 (%2)</source>
+        <translation>商品条码不符，已暂扣；签核人：%1（%2）</translation>
+    </message>
+    <message>
+        <source>Product code expected / scanned: %1 / %2</source>
+        <translation>商品条码 应为 / 扫描：%1 / %2</translation>
+    </message>
+    <message>
+        <source>untested</source>
+        <translation>未测试</translation>
+    </message>
+    <message>
+        <source>on hold: product code</source>
+        <translation>暂扣：商品条码</translation>
     </message>
     <message>
         <source>Export CSV</source>
@@ -579,6 +597,10 @@
 </context>
 <context>
     <name>InspectionFlow</name>
+    <message>
+        <source>Product code mismatch: the item is held for review. Check the item; press Enter again to continue.</source>
+        <translation>商品条码不符：商品暂扣待审。请检查商品；再按 Enter 继续。</translation>
+    </message>
     <message>
         <location filename="../../ui/inspection_flow.py" line="362"/>
         <source>This inspection cannot be opened: %1</source>
@@ -1737,6 +1759,18 @@
 <context>
     <name>SignOffBox</name>
     <message>
+        <source>Scanned again after the sign-off: a shift lead must sign off again.</source>
+        <translation>签核后已重新扫描：须由班组长重新签核。</translation>
+    </message>
+    <message>
+        <source>Shift lead's reason (required)</source>
+        <translation>班组长填写原因（必填）</translation>
+    </message>
+    <message>
+        <source>Product code mismatch: the item is held for review. A shift lead must sign off with a reason before you can confirm.</source>
+        <translation>商品条码不符：商品暂扣待审。确认前须由班组长填写原因并签核。</translation>
+    </message>
+    <message>
         <location filename="../../ui/mismatch_signoff.py" line="113"/>
         <source>Enter the shift lead&apos;s badge or ID and PIN.</source>
         <translation>请输入班组长的工牌或工号及 PIN。</translation>
@@ -2003,6 +2037,10 @@ Correct the file, then start the station again.</source>
 <context>
     <name>FlowHeader</name>
     <message>
+        <source>PRODUCT CODE MISMATCH: scanned %1, the case expects %2. Another product in the box? The item is held for review.</source>
+        <translation>商品条码不符：扫描 %1，售后单应为 %2。箱内是其他商品？商品暂扣待审。</translation>
+    </message>
+    <message>
         <source>SERIAL MISMATCH: scanned %1, the case expects %2. Possible swapped item: check the item and the label.</source>
         <translation>序列号不符：扫描到 %1，退货单应为 %2。可能是调包商品：请检查商品和标签。</translation>
     </message>
@@ -2020,6 +2058,14 @@ Correct the file, then start the station again.</source>
 </context>
 <context>
     <name>StepPage</name>
+    <message>
+        <source>(no product code on the case)</source>
+        <translation>（售后单无商品条码）</translation>
+    </message>
+    <message>
+        <source>Scan the barcode on the product (EAN/UPC/GTIN or GS1 DataMatrix); the case expects: %1 · N: the product has no barcode</source>
+        <translation>扫描商品上的条码（EAN/UPC/GTIN 或 GS1 DataMatrix）；售后单应为：%1 · N：商品没有条码</translation>
+    </message>
     <message>
         <source>Accepted range: %1 to %2 %3</source>
         <translation>合格范围：%1 至 %2 %3</translation>
@@ -2111,6 +2157,30 @@ Correct the file, then start the station again.</source>
 </context>
 <context>
     <name>SummaryPage</name>
+    <message>
+        <source>The case gives no product code to compare with.</source>
+        <translation>售后单未提供可比对的商品条码。</translation>
+    </message>
+    <message>
+        <source>Product code not scanned (N/A).</source>
+        <translation>未扫描商品条码（不适用）。</translation>
+    </message>
+    <message>
+        <source>Product code does NOT match the case: held for review.</source>
+        <translation>商品条码与售后单不符：暂扣待审。</translation>
+    </message>
+    <message>
+        <source>Product code matches the case.</source>
+        <translation>商品条码与售后单一致。</translation>
+    </message>
+    <message>
+        <source>Not tested (N/A or skipped): %1</source>
+        <translation>未测试（不适用或跳过）：%1</translation>
+    </message>
+    <message>
+        <source>%1, untested</source>
+        <translation>%1（未测试）</translation>
+    </message>
     <message>
         <source>Override: %1 → disposition %2</source>
         <translation>更改为：%1 → 处置 %2</translation>
