@@ -56,7 +56,7 @@ def check_opencv() -> tuple[bool, str]:
 def check_camera(settings: Settings) -> tuple[bool, str]:
     import cv2
 
-    from app.scanning.camera import unsupported_source
+    from app.scanning.camera import describe, unsupported_source
 
     source: int | str = settings.camera_source
     if isinstance(source, str) and source.isdigit():
@@ -67,11 +67,11 @@ def check_camera(settings: Settings) -> tuple[bool, str]:
     cap = cv2.VideoCapture(source)
     try:
         if not cap.isOpened():
-            return False, f"camera {settings.camera_source!r} cannot be opened"
+            return False, f"{describe(source)} cannot be opened"
         ok, frame = cap.read()
         if not ok or frame is None:
-            return False, f"camera {settings.camera_source!r} opened but gave no picture"
-        return True, f"camera {settings.camera_source!r} gives {frame.shape[1]}x{frame.shape[0]}"
+            return False, f"{describe(source)} opened but gave no picture"
+        return True, f"{describe(source)} gives {frame.shape[1]}x{frame.shape[0]}"
     finally:
         cap.release()
 

@@ -71,6 +71,20 @@ def test_doctor_fails_on_a_missing_camera_and_an_unreachable_api(tmp_path: Path)
     assert any(line.startswith("OK") and "database" in line for line in done.stdout.splitlines())
 
 
+def test_doctor_names_a_stream_camera_without_its_password(tmp_path: Path) -> None:
+    """Nothing listens on port 9: the camera check fails, naming the stream, not its password;
+    the OpenCV line lists the capture backends this build has."""
+    done = run_cli("--data-dir", str(tmp_path / "station"), "doctor",
+                   env={"INSPECTION_STATION_CAMERA_SOURCE": "rtsp://user:secret@127.0.0.1:9/cam"})
+    lines = done.stdout.splitlines()
+    camera = next(line for line in lines if " camera:" in line)
+    assert camera.startswith("FAIL") and "stream rtsp://127.0.0.1:9/cam" in camera, camera
+    opencv = next(line for line in lines if " opencv:" in line)
+    assert opencv.startswith("OK") and "capture:" in opencv and "CV_MJPEG" in opencv, opencv
+    assert "secret" not in done.stdout + done.stderr
+    assert done.returncode == 1
+
+
 def test_invalid_config_is_refused_with_the_key(tmp_path: Path) -> None:
     cfg = tmp_path / "bad.toml"
     cfg.write_text("camera_width = -3\n", encoding="utf-8")
