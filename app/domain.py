@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -161,6 +162,7 @@ class CaseItem:
     unit_price: str | None = None
     currency: str | None = None
     expected_accessories: tuple[str, ...] = ()
+    expected_weight_g: float | None = None  # optional in the contract (16.1, 16.2)
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,6 +223,7 @@ class Case:
                         unit_price=text(raw, "unit_price", optional=True),
                         currency=text(raw, "currency", optional=True),
                         expected_accessories=tuple(acc),
+                        expected_weight_g=_weight_g(raw.get("expected_weight_g")),
                     )
                 )
             tracking = data.get("tracking_numbers") or []
@@ -263,10 +266,21 @@ class Case:
                     "unit_price": it.unit_price,
                     "currency": it.currency,
                     "expected_accessories": list(it.expected_accessories),
+                    **({"expected_weight_g": it.expected_weight_g}
+                       if it.expected_weight_g is not None else {}),
                 }
                 for it in self.items
             ],
         }
+
+
+def _weight_g(raw: Any) -> float | None:
+    """`expected_weight_g`: absent or null is "not known"; anything else must be a weight."""
+    if raw is None:
+        return None
+    if isinstance(raw, bool) or not isinstance(raw, int | float) or not 0 < raw < 1e7:
+        raise DomainError("case item 'expected_weight_g': expected a positive number of grams")
+    return float(raw)
 
 
 # --- checklist templates ----------------------------------------------------------------------
@@ -297,6 +311,15 @@ class ChecklistStep:
 
 
 @dataclass(frozen=True, slots=True)
+class WeightPolicy:
+    """Whether a category is weighed and how far off still passes (app/weight.py)."""
+
+    weigh: bool = True
+    tolerance_g: float | None = None  # None: the site's setting
+    tolerance_pct: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class ChecklistTemplate:
     template_id: str
     version: int
@@ -304,6 +327,7 @@ class ChecklistTemplate:
     title: str
     steps: tuple[ChecklistStep, ...]  # in walking order: appearance, function, accessories
     title_zh: str | None = None
+    weight: WeightPolicy = WeightPolicy()
 
     def step(self, step_id: str) -> ChecklistStep:
         for s in self.steps:
@@ -326,6 +350,8 @@ class Answer:
     note: str = ""
     photo_ids: tuple[str, ...] = ()
     answered_at: datetime = field(default_factory=utcnow)
+    # A step kind's own record, sent as extra answer fields (16.2: {"weight": {...}}).
+    extra: Mapping[str, Any] | None = None
 
     def to_payload(self) -> dict[str, Any]:
         out: dict[str, Any] = {"step_id": self.step_id, "result": self.result.value}
@@ -335,6 +361,8 @@ class Answer:
             out["note"] = self.note
         if self.photo_ids:
             out["photo_ids"] = list(self.photo_ids)
+        if self.extra:
+            out.update({k: v for k, v in self.extra.items() if k not in out})
         return out
 
 
@@ -348,9 +376,11 @@ class Photo:
     width: int
     height: int
     mime: str = "image/jpeg"
+    # 16.3: a photo the guardrails refused and the inspector kept: measures, problems, note.
+    quality: Mapping[str, Any] | None = None
 
     def to_payload(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "photo_id": self.photo_id,
             "sha256": self.sha256,
             "step_id": self.step_id,
@@ -358,6 +388,9 @@ class Photo:
             "width": self.width,
             "height": self.height,
         }
+        if self.quality:
+            out["quality"] = dict(self.quality)
+        return out
 
 
 @dataclass(frozen=True, slots=True)
