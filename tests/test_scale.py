@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from app.scale import (
     ScaleError,
-    ScaleProtocol,
     ScaleReader,
+    ScaleReading,
     open_serial,
     parse_frame,
     parse_request,
 )
-from tests.scale_sim import simulated_scale
+from tests.scale_sim import SimulatedScale, simulated_scale
 
 
 @pytest.mark.parametrize(("frame", "grams", "stable"), [
@@ -49,53 +51,47 @@ def test_request_text_escapes() -> None:
     assert parse_request("P\\r\\n") == b"P\r\n"
 
 
+def _read(sim: SimulatedScale, protocol: str = "continuous", **kwargs: Any) -> ScaleReading:
+    """One read_stable through a real serial port opened on the simulator's pty."""
+    port = open_serial(sim.port, 9600)
+    try:
+        return ScaleReader(port, protocol, **kwargs).read_stable()
+    finally:
+        port.close()
+
+
+def _refusal(frames: list[bytes], timeout_s: float = 1.0, **kwargs: Any) -> ScaleError:
+    with simulated_scale(frames, **kwargs) as sim, pytest.raises(ScaleError) as err:
+        _read(sim, timeout_s=timeout_s)
+    return err.value
+
+
 def test_continuous_scale_waits_through_garbage_and_unstable_frames() -> None:
     frames = [b"\x13\x00garbage\r\n", b"US,GS,+  1100.0 g\r\n", b"US,GS,+  1230.0 g\r\n",
               b"ST,GS,+  1234.5 g\r\n"]
     with simulated_scale(frames) as sim:
-        port = open_serial(sim.port, 9600)
-        try:
-            reading = ScaleReader(port, ScaleProtocol.CONTINUOUS, timeout_s=20).read_stable()
-        finally:
-            port.close()
+        reading = _read(sim, timeout_s=20)
     assert reading.grams == 1234.5 and reading.stable
 
 
 def test_request_response_scale_is_asked_again_while_unstable() -> None:
     frames = [b"US,GS,+   500.0 g\r\n", b"S D     501.00 g\r\n", b"ST,GS,+   502.5 g\r\n"]
     with simulated_scale(frames, request=b"P\r\n") as sim:
-        port = open_serial(sim.port, 9600)
-        try:
-            reader = ScaleReader(port, "request", request=b"P\r\n", timeout_s=20)
-            reading = reader.read_stable()
-        finally:
-            port.close()
+        reading = _read(sim, "request", request=b"P\r\n", timeout_s=20)
         assert reading.grams == 502.5
         assert sim.requests[:3] == [b"P\r\n"] * 3
 
 
 def test_only_unstable_frames_end_in_a_plain_unstable_message() -> None:
-    with simulated_scale([b"US,GS,+   800.0 g\r\n"]) as sim:
-        port = open_serial(sim.port, 9600)
-        try:
-            with pytest.raises(ScaleError) as err:
-                ScaleReader(port, "continuous", timeout_s=1.0).read_stable()
-        finally:
-            port.close()
-    assert err.value.key == "scale_unstable"
-    assert "静止" in err.value.message("zh_CN")
+    err = _refusal([b"US,GS,+   800.0 g\r\n"])
+    assert err.key == "scale_unstable"
+    assert "静止" in err.message("zh_CN")
 
 
 def test_only_garbage_ends_in_a_garbage_message() -> None:
-    with simulated_scale([b"~~~noise~~~\r\n"]) as sim:
-        port = open_serial(sim.port, 9600)
-        try:
-            with pytest.raises(ScaleError) as err:
-                ScaleReader(port, "continuous", timeout_s=1.0).read_stable()
-        finally:
-            port.close()
-    assert err.value.key == "scale_garbage"
-    assert "~~~noise~~~" in err.value.message("en")
+    err = _refusal([b"~~~noise~~~\r\n"])
+    assert err.key == "scale_garbage"
+    assert "~~~noise~~~" in err.message("en")
 
 
 def test_a_silent_scale_ends_at_the_deadline() -> None:
@@ -119,19 +115,13 @@ def test_a_silent_scale_ends_at_the_deadline() -> None:
 
 
 def test_a_disconnect_is_told_plainly() -> None:
-    with simulated_scale([b"US,GS,+   800.0 g\r\n"], repeat_last=False,
-                         disconnect_after=True) as sim:
-        port = open_serial(sim.port, 9600)
-        try:
-            with pytest.raises(ScaleError) as err:
-                ScaleReader(port, "continuous", timeout_s=20).read_stable()
-        finally:
-            port.close()
-    assert err.value.key == "scale_disconnected"
-    assert "断开" in err.value.message("zh_CN")
+    err = _refusal([b"US,GS,+   800.0 g\r\n"], timeout_s=20, repeat_last=False,
+                   disconnect_after=True)
+    assert err.key == "scale_disconnected"
+    assert "断开" in err.message("zh_CN")
 
 
-def test_a_port_that_does_not_exist_is_named(tmp_path: object) -> None:
+def test_a_port_that_does_not_exist_is_named() -> None:
     with pytest.raises(ScaleError) as err:
         open_serial("/dev/no-such-scale", 9600)
     assert err.value.key == "scale_open"
