@@ -46,6 +46,8 @@ from app.domain import (
 )
 from app.messages import t
 from app.resources import resource_path
+from app.shots import expand_shots
+from app.weight import parse_template_weight
 
 __all__ = [
     "CAPTURE_KINDS",
@@ -72,7 +74,8 @@ _MAX_FILE_BYTES = 1_000_000
 _MAX_PROMPT = 500
 _MAX_ACCESSORY = 120
 
-_TEMPLATE_KEYS = frozenset({"template_id", "version", "category", "sections", "title", "title_zh"})
+_TEMPLATE_KEYS = frozenset({"template_id", "version", "category", "sections", "title", "title_zh",
+                            "weight"})
 _SECTION_KEYS = frozenset({"section", "steps"})
 _STEP_KEYS = frozenset(
     {
@@ -91,6 +94,7 @@ _STEP_KEYS = frozenset(
         "fail_options",
         "failed",
         "failed_zh",
+        "shots",
     }
 )
 
@@ -224,6 +228,7 @@ class _Validator:
         category = self.identifier(data, "category", "template").lower()
         title = self.text(data, "title", "template", optional=True) or template_id
         zh = self.text(data, "title_zh", "template", optional=True)
+        weight = parse_template_weight(data.get("weight"), lambda p: self.fail("template", p))
 
         sections = data.get("sections")
         if not isinstance(sections, list) or not sections:
@@ -253,8 +258,10 @@ class _Validator:
             if not isinstance(steps, list):
                 raise self.fail(f"section {section.value!r}", "'steps' must be a list")
             parsed: list[ChecklistStep] = []
-            for index, raw_step in enumerate(steps, start=1):
-                step = self.step(raw_step, section, index)
+            expanded = [(index, step)
+                        for index, raw_step in enumerate(steps, start=1)
+                        for step in self.shots(self.step(raw_step, section, index), raw_step)]
+            for index, step in expanded:
                 if step.step_id in seen_ids:
                     raise self.fail(
                         self.step_where(section, index, step.step_id),
@@ -284,7 +291,13 @@ class _Validator:
             title=title,
             steps=flat,
             title_zh=zh,
+            weight=weight,
         )
+
+    def shots(self, step: ChecklistStep, raw: Any) -> tuple[ChecklistStep, ...]:
+        """A photo step's shot list as one step per shot (app/shots.py)."""
+        where = f"step {step.step_id!r} ({step.section.value})"
+        return expand_shots(step, raw.get("shots"), lambda p: self.fail(where, p))
 
     @staticmethod
     def step_where(section: Section, index: int, step_id: str | None) -> str:
@@ -601,6 +614,13 @@ def template_to_dict(template: ChecklistTemplate) -> dict[str, Any]:
     zh = template.title_zh
     if zh:
         out["title_zh"] = zh
+    policy = template.weight
+    if not policy.weigh:
+        out["weight"] = False
+    elif policy.tolerance_g is not None or policy.tolerance_pct is not None:
+        out["weight"] = {k: v for k, v in (("tolerance_g", policy.tolerance_g),
+                                          ("tolerance_pct", policy.tolerance_pct))
+                         if v is not None}
     out["sections"] = sections
     return out
 

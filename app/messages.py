@@ -424,7 +424,10 @@ _LABELS: dict[str, tuple[str, str]] = {
     "photo_q_note_needed": ("Keeping a refused photo needs a note saying why.",
                             "保留不合格照片需要填写原因。"),
     "photo_q_kept": ("Photo kept although {reasons}: {note}", "照片虽{reasons}仍保留：{note}"),
-    "photo_shot": ("Photo: {shot}", "照片：{shot}"),
+    "photo_problem_too_dark": ("too dark", "太暗"),
+    "photo_problem_burnt_out": ("burnt out", "过曝"),
+    "photo_problem_blurred": ("blurred", "模糊"),
+    "weight": ("Weight", "重量"),
     "photo_checks_title": ("Photo checks", "照片检查"),
 }
 

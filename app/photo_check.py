@@ -1,7 +1,7 @@
 """Photo guardrails: is an evidence photo sharp and lit well enough to prove anything?
 
-Three measures on the picture scaled to a fixed long edge (`MEASURE_PX`, so a 4K still and
-a 720p frame are judged alike):
+Three measures on the picture scaled down to a fixed long edge (`MEASURE_PX`, so a 4K still
+and a 1080p frame are judged alike):
 
 - **sharpness**: the variance of the Laplacian of the grey image. Edges make it large; a
   defocused or shaken picture has few edges and a small variance.
@@ -25,12 +25,17 @@ from typing import Any
 import cv2
 import numpy as np
 
-from app.messages import t
+from app.domain import DomainError
+from app.messages import Both, t
+from app.text import clean_person_text
 
 __all__ = [
     "MEASURE_PX",
     "PhotoQuality",
+    "PhotoQualityRefused",
     "Thresholds",
+    "judge_photo",
+    "kept_text",
     "measure",
     "register",
 ]
@@ -98,10 +103,9 @@ def measure(image: np.ndarray[Any, Any], limits: Thresholds) -> PhotoQuality:
     grey = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
     height, width = grey.shape[:2]
     scale = MEASURE_PX / max(height, width)
-    if scale != 1:
+    if scale < 1:  # never up: enlarging would blur a small picture's edges itself
         size = (max(1, round(width * scale)), max(1, round(height * scale)))
-        grey = cv2.resize(grey, size, interpolation=cv2.INTER_AREA if scale < 1
-                          else cv2.INTER_LINEAR)
+        grey = cv2.resize(grey, size, interpolation=cv2.INTER_AREA)
     sharpness = float(cv2.Laplacian(grey, cv2.CV_64F).var())
     mean = float(grey.mean())
     clipped = float(np.count_nonzero(grey >= CLIPPED_LEVEL)) * 100.0 / grey.size
@@ -114,6 +118,53 @@ def measure(image: np.ndarray[Any, Any], limits: Thresholds) -> PhotoQuality:
         problems.append("blurred")
     return PhotoQuality(sharpness=sharpness, mean=mean, clipped_pct=clipped,
                         problems=tuple(problems))
+
+
+class PhotoQualityRefused(DomainError):
+    """The photo is not fit as evidence: retake it, or keep it with a note (`judge_photo`)."""
+
+    def __init__(self, quality: PhotoQuality, limits: Thresholds) -> None:
+        super().__init__(key="photo_q_retake", reasons=Both(quality.reasons("en", limits),
+                                                             quality.reasons("zh_CN", limits)))
+        self.quality = quality
+
+
+MAX_KEEP_NOTE = 500
+
+
+def judge_photo(jpeg: bytes, settings: Any, keep_note: str | None = None
+                ) -> dict[str, Any] | None:
+    """What to store with an evidence photo: None when it passes (or checks are off).
+
+    A refused photo raises PhotoQualityRefused unless the inspector keeps it with a note;
+    then the measures, the problems and the note are returned, to be stored with the photo.
+    Judged on the photo as stored (downscaled JPEG), the evidence itself.
+    """
+    if not settings.photo_check:
+        return None
+    image = cv2.imdecode(np.frombuffer(jpeg, dtype=np.uint8), cv2.IMREAD_COLOR)
+    if image is None:
+        return None  # prepare_photo made it: cannot happen; the store refuses junk anyway
+    limits = Thresholds.from_settings(settings)
+    quality = measure(image, limits)
+    if quality.ok:
+        return None
+    if keep_note is None:
+        raise PhotoQualityRefused(quality, limits)
+    note = " ".join(clean_person_text(keep_note).split())[:MAX_KEEP_NOTE]
+    if not note:
+        raise DomainError(key="photo_q_note_needed")
+    return {**quality.to_dict(), "note": note}
+
+
+def kept_text(quality: Any, language: str) -> str:
+    """"Kept although blurred: <note>" for a stored photo record ("" for none)."""
+    if not isinstance(quality, dict) or not quality.get("note"):
+        return ""
+    problems = [p for p in quality.get("problems", ()) if p in PROBLEMS]
+    sep = "、" if language == "zh_CN" else ", "
+    reasons = sep.join(t(language, f"photo_problem_{p}") for p in problems)
+    return t(language, "photo_q_kept", reasons=reasons, note=str(quality["note"]))
 
 
 # --- python -m app photo-check FILE... ------------------------------------------------------

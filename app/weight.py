@@ -19,26 +19,34 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.domain import (
     ChecklistStep,
     ChecklistTemplate,
     DomainError,
+    Result,
     Section,
     StepKind,
     WeightPolicy,
 )
 from app.messages import t
 
+if TYPE_CHECKING:
+    from app.domain import Answer
+    from app.workflow import InspectionSession
+
 __all__ = [
     "WEIGHT_STEP_ID",
     "WeightCheck",
     "WeightPolicy",
     "add_weight_step",
+    "answer_weight_step",
     "expected_weight",
     "parse_template_weight",
+    "weigh",
     "weight_check",
+    "weight_findings",
 ]
 
 WEIGHT_STEP_ID = "weight"
@@ -179,3 +187,51 @@ def weight_check(template: ChecklistTemplate, step: ChecklistStep, reading_g: fl
                        tolerance_g=grams, tolerance_pct=pct,
                        allowed_g=round(step.max - expected_g, 3),
                        verdict="pass" if inside else "fail")
+
+
+def weight_findings(answers: Any, language: str) -> list[tuple[str, str]]:
+    """The report's findings row for a weighed item: what was weighed and the verdict."""
+    out: list[tuple[str, str]] = []
+    for answer in answers:
+        check = WeightCheck.from_dict((answer.extra or {}).get("weight"))
+        if check is not None:
+            out.append((t(language, "weight"), check.report_text(language)))
+    return out
+
+
+def weigh(session: InspectionSession, value: float | str | None, source: str,
+          note: str | None = None) -> Answer:
+    """Answer the weight step with a reading (from the scale, or typed) and its record."""
+    step = session.wizard.step(WEIGHT_STEP_ID)
+    try:
+        grams = float(str(value).strip()) if isinstance(value, str) else value
+    except ValueError:
+        grams = None
+    if grams is None or isinstance(grams, bool) or not math.isfinite(grams):
+        # Not a number: the wizard refuses it with its own words.
+        return session.wizard.answer(Result.VALUE, value, note=note, step_id=step.step_id)
+    expected = session.item.expected_weight_g if session.item is not None else None
+    check = weight_check(session.template, step, float(grams), source, expected,
+                         session.ctx.settings)
+    return session.wizard.answer(Result.VALUE, round(float(grams), 3), note=note,
+                                 step_id=step.step_id, extra={"weight": check.to_dict()})
+
+
+def answer_weight_step(session: InspectionSession, result: Result | str,
+                       value: float | str | None, note: str | None) -> Answer | None:
+    """The session's answer on the weight step (None elsewhere: answered as usual).
+
+    A value is a typed weight, recorded with its verdict; N/A is refused when the item has
+    an expected weight (it would hide an empty box).
+    """
+    step = session.wizard.current
+    if step is None or step.step_id != WEIGHT_STEP_ID:
+        return None
+    res = result if isinstance(result, Result) else {r.value: r for r in Result}.get(
+        str(result).strip().lower())
+    if res is Result.VALUE:
+        return weigh(session, value, "typed", note=note)
+    if (res is Result.NA and session.item is not None
+            and session.item.expected_weight_g is not None):
+        raise DomainError(key="weight_na_refused")
+    return None

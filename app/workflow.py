@@ -47,11 +47,13 @@ from app.imagecheck import (
     ImageTooLarge,
     check_image_header,
 )
-from app.messages import Both
+from app.messages import Both, t
 from app.mismatch import SignOff, check_sign_off, sign_off
 from app.operators import Operator, require_shift_lead
+from app.photo_check import judge_photo
 from app.rules import check_override, suggest
 from app.store.store import InspectionRecord
+from app.weight import WEIGHT_STEP_ID, add_weight_step, answer_weight_step
 from app.wizard import IdentityCheck, Wizard
 
 __all__ = [
@@ -278,7 +280,9 @@ class InspectionSession:
         )
         base = self._base_template(insp.template_id)
         expected = self.item.expected_accessories if self.item else ()
-        self.template = merge_expected_accessories(base, expected)
+        self.template = add_weight_step(merge_expected_accessories(base, expected),
+                                        self.item.expected_weight_g if self.item else None,
+                                        ctx.settings)
         self.category = self.item.category if self.item else self.template.category
         self.customer_reason: CustomerReason | None = (
             self.case.customer_reason if self.case else None
@@ -365,6 +369,9 @@ class InspectionSession:
         self, result: Result | str, value: float | str | None = None, *, note: str | None = None
     ) -> Answer:
         """Answer the current step (saved at once); raises WizardError with a plain message."""
+        weighed = answer_weight_step(self, result, value, note)  # a typed weight (16.2)
+        if weighed is not None:
+            return weighed
         made = self.wizard.answer(result, value, note=note)
         step = self.wizard.step(made.step_id)
         if step.capture:
@@ -393,19 +400,22 @@ class InspectionSession:
 
     # --- photos ------------------------------------------------------------------------
 
-    def store_photo(self, source: np.ndarray[Any, Any] | bytes, step_id: str) -> Photo:
+    def store_photo(self, source: np.ndarray[Any, Any] | bytes, step_id: str,
+                    keep_note: str | None = None) -> Photo:
         """Downscale, strip metadata and save a photo for a step (slow: run off the GUI thread).
 
-        Thread-safe: touches the store only, never the wizard.
+        A blurred, dark or burnt-out photo raises PhotoQualityRefused unless `keep_note`
+        says why it is kept (16.3). Thread-safe: touches the store only, never the wizard.
         """
         settings = self.ctx.settings
         data, width, height = prepare_photo(
             source, settings.photo_max_px, settings.photo_jpeg_quality,
             settings.image_max_megapixels,
         )
+        quality = judge_photo(data, settings, keep_note)
         return self.ctx.store.add_photo(
             self.inspection_id, step_id, data, mime="image/jpeg", width=width, height=height,
-            actor=self.actor,
+            actor=self.actor, quality=quality,
         )
 
     def check_photo_allowed(self, step_id: str | None = None) -> ChecklistStep:
@@ -590,4 +600,5 @@ def prompts_for_record(templates: Mapping[str, ChecklistTemplate], record: Inspe
         with contextlib.suppress(DomainError):
             item = record.case.item(record.result.line_id)
     merged = merge_expected_accessories(template, item.expected_accessories if item else ())
-    return {s.step_id: prompt_for(s, language) for s in merged.steps}
+    return {WEIGHT_STEP_ID: t(language, "weight_prompt"),
+            **{s.step_id: prompt_for(s, language) for s in merged.steps}}

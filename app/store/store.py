@@ -15,7 +15,7 @@ import os
 import sqlite3
 import threading
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -372,6 +372,7 @@ class Store:
                 note=answer.note,
                 photo_ids=json.dumps(list(answer.photo_ids)),
                 answered_at=answer.answered_at,
+                extra=_json_or_none(answer.extra),
             ))
             append_audit(s, actor, "answer", inspection_id,
                          {"step_id": answer.step_id, "result": answer.result.value})
@@ -391,7 +392,8 @@ class Store:
             self._draft_row(s, inspection_id).serial_scanned = serial
 
     def add_photo(self, inspection_id: str, step_id: str | None, data: bytes, *, mime: str,
-                  width: int, height: int, actor: str) -> Photo:
+                  width: int, height: int, actor: str,
+                  quality: Mapping[str, Any] | None = None) -> Photo:
         """The file first (atomically), then its row: a crash leaves at worst an orphan file."""
         if mime not in ("image/jpeg", "image/png"):
             raise DomainError("photos must be JPEG or PNG")
@@ -401,13 +403,15 @@ class Store:
             self._draft_row(s, inspection_id)
         digest = write_atomically(photo_path(self.photos_dir, name), data)
         photo = Photo(photo_id=photo_id, inspection_id=inspection_id, step_id=step_id,
-                      sha256=digest, taken_at=utcnow(), width=width, height=height, mime=mime)
+                      sha256=digest, taken_at=utcnow(), width=width, height=height, mime=mime,
+                      quality=quality)
         try:
             with self._write() as s:
                 self._draft_row(s, inspection_id)
                 s.add(PhotoRow(photo_id=photo_id, inspection_id=inspection_id, step_id=step_id,
                                sha256=digest, size=len(data), width=width, height=height,
-                               mime=mime, taken_at=photo.taken_at, file_name=name))
+                               mime=mime, taken_at=photo.taken_at, file_name=name,
+                               quality=_json_or_none(quality)))
                 append_audit(s, actor, "photo", inspection_id,
                              {"photo_id": photo_id, "step_id": step_id, "sha256": digest})
         except BaseException:
@@ -958,16 +962,21 @@ def _chunks(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:
         yield items[i:i + size]
 
 
+def _json_or_none(value: Mapping[str, Any] | None) -> str | None:
+    return json.dumps(dict(value), ensure_ascii=False) if value else None
+
+
 def _answer(a: AnswerRow) -> Answer:
     return Answer(step_id=a.step_id, result=Result(a.result),
                   value=json.loads(a.value) if a.value is not None else None, note=a.note,
-                  photo_ids=tuple(json.loads(a.photo_ids)), answered_at=a.answered_at)
+                  photo_ids=tuple(json.loads(a.photo_ids)), answered_at=a.answered_at,
+                  extra=json.loads(a.extra) if a.extra else None)
 
 
 def _photo(p: PhotoRow) -> Photo:
     return Photo(photo_id=p.photo_id, inspection_id=p.inspection_id, step_id=p.step_id,
                  sha256=p.sha256, taken_at=p.taken_at, width=p.width, height=p.height,
-                 mime=p.mime)
+                 mime=p.mime, quality=json.loads(p.quality) if p.quality else None)
 
 
 def _outbox(o: OutboxRow, unverified: bool, scanned_code: str) -> OutboxItem:
@@ -1001,6 +1010,9 @@ def _build_result(insp: Inspection, row: InspectionRow,
     )
 
 
+_ANSWER_KEYS = frozenset({"step_id", "result", "value", "note", "photo_ids"})
+
+
 def result_from_payload(payload: bytes) -> InspectionResult:
     """Read back stored result bytes (reports print what was actually sent)."""
     d = json.loads(payload)
@@ -1011,7 +1023,9 @@ def result_from_payload(payload: bytes) -> InspectionResult:
         template_id=d["template_id"], template_version=d["template_version"],
         answers=tuple(Answer(step_id=a["step_id"], result=Result(a["result"]),
                              value=a.get("value"), note=a.get("note", ""),
-                             photo_ids=tuple(a.get("photo_ids", ())))
+                             photo_ids=tuple(a.get("photo_ids", ())),
+                             extra={k: v for k, v in a.items() if k not in _ANSWER_KEYS}
+                             or None)
                       for a in d["answers"]),
         serial_number_scanned=d["serial_number_scanned"],
         classification=Classification(d["classification"]),
@@ -1022,6 +1036,7 @@ def result_from_payload(payload: bytes) -> InspectionResult:
         photos=tuple(Photo(photo_id=p["photo_id"], inspection_id=d["inspection_id"],
                            step_id=p["step_id"], sha256=p["sha256"],
                            taken_at=parse_ts(p["taken_at"]), width=p["width"],
-                           height=p["height"]) for p in d["photos"]),
+                           height=p["height"], quality=p.get("quality"))
+                      for p in d["photos"]),
         client_version=d["client_version"],
     )
