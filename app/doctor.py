@@ -39,12 +39,31 @@ def check_zxing() -> tuple[bool, str]:
         return False, f"zxing-cpp cannot be loaded ({exc})"
 
 
+def check_opencv() -> tuple[bool, str]:
+    """OpenCV loads; which capture backends it has (the bundle's build has no FFmpeg)."""
+    try:
+        import cv2
+
+        from app.scanning.camera import has_ffmpeg, video_backends
+    except Exception as exc:
+        return False, f"OpenCV cannot be loaded ({exc})"
+    detail = f"OpenCV {cv2.__version__}, capture: {', '.join(video_backends())}"
+    if not has_ffmpeg():
+        detail += " (no FFmpeg: USB cameras and MJPEG video files only, no network cameras)"
+    return True, detail
+
+
 def check_camera(settings: Settings) -> tuple[bool, str]:
     import cv2
+
+    from app.scanning.camera import unsupported_source
 
     source: int | str = settings.camera_source
     if isinstance(source, str) and source.isdigit():
         source = int(source)
+    reason = unsupported_source(source)
+    if reason is not None:
+        return False, reason
     cap = cv2.VideoCapture(source)
     try:
         if not cap.isOpened():
@@ -173,6 +192,7 @@ def run_doctor(args: argparse.Namespace) -> int:
     return run_checks([
         ("zbar", check_zbar),
         ("zxing", check_zxing),
+        ("opencv", check_opencv),
         ("templates", check_templates),
         ("disposition rules", check_rules),
         ("camera", lambda: check_camera(settings)),

@@ -105,6 +105,14 @@ class PermissionDenied(DomainError):
     """The operator's role does not allow this action."""
 
 
+class WorkflowError(DomainError):
+    """The session refuses an action; the message is plain and fit to show the inspector.
+
+    Here rather than in app/workflow.py so photo preparation (app/photo_prep.py) can raise
+    it without importing the session.
+    """
+
+
 @dataclass(frozen=True, slots=True)
 class Operator:
     operator_id: str

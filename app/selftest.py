@@ -349,7 +349,10 @@ def check_opencv(scratch: _Scratch) -> CheckResult:
         cap.release()
     if not ok or back is None or back.shape != frame.shape:
         return False, f"OpenCV {cv2.__version__} cannot read back a video file"
-    return True, f"OpenCV {cv2.__version__}: video file write and read"
+    from app.scanning.camera import video_backends
+
+    return True, (f"OpenCV {cv2.__version__}: video file write and read (capture: "
+                  f"{', '.join(video_backends())})")
 
 
 def check_qt(scratch: _Scratch) -> CheckResult:

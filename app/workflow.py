@@ -2,6 +2,8 @@
 
 Every business rule the inspection screens need lives here (or below, in app/wizard.py,
 app/rules.py and app/store/): the widgets only show state and forward key presses.
+Beside it: app/photo_prep.py (a photo made fit to store), app/lead_actions.py (shift-lead
+actions outside an inspection), app/step_text.py (template texts in a language).
 
 Persistence: each answer and each move is written at once. By default the write runs
 synchronously (tests, CLI); the GUI passes `persist`, which queues the same write on its
@@ -13,17 +15,14 @@ the wizard takes the photo id in).
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import cv2
 import numpy as np
 
 from app.case_gate import check_line_in, gate_message
 from app.checklists import failure_text, merge_expected_accessories, template_for
-from app.config import Settings, save_settings
 from app.context import StationContext
 from app.domain import (
     Answer,
@@ -40,20 +39,24 @@ from app.domain import (
     Result,
     StepKind,
     Suggestion,
+    WorkflowError,
 )
-from app.imagecheck import (
-    DEFAULT_MAX_MEGAPIXELS,
-    ImageRefused,
-    ImageTooLarge,
-    check_image_header,
+
+# Split out of this module (15.6); still importable from here for existing callers.
+from app.lead_actions import (
+    choose_line,
+    mark_handled,
+    retry_needs_attention,
+    save_station_settings,
 )
-from app.messages import Both, t
+from app.messages import Both
 from app.mismatch import SignOff, check_sign_off, sign_off
-from app.operators import Operator, require_shift_lead
+from app.operators import Operator
 from app.photo_check import judge_photo
+from app.photo_prep import MAX_PHOTO_FILE_BYTES, PhotoError, PhotoTooLarge, prepare_photo
 from app.rules import check_override, suggest
-from app.store.store import InspectionRecord
-from app.weight import WEIGHT_STEP_ID, add_weight_step, answer_weight_step
+from app.step_text import categories, prompt_for, prompts_for_record, report_prompts
+from app.weight import add_weight_step, answer_weight_step
 from app.wizard import IdentityCheck, Wizard
 
 __all__ = [
@@ -68,114 +71,20 @@ __all__ = [
     "mark_handled",
     "prepare_photo",
     "prompt_for",
+    "prompts_for_record",
     "report_prompts",
     "retry_needs_attention",
     "save_station_settings",
     "start_inspection",
 ]
 
-# A phone photo is a few MB; anything far larger is not an evidence photo.
-MAX_PHOTO_FILE_BYTES = 60 * 1024 * 1024
-
 Persist = Callable[[Callable[[], None]], None]
-
-
-class WorkflowError(DomainError):
-    """The session refuses an action; the message is plain and fit to show the inspector."""
-
-
-class PhotoError(WorkflowError):
-    """A picture that cannot be used as evidence (not an image, damaged, empty)."""
-
-
-class PhotoTooLarge(PhotoError):
-    """An image bomb (or a panorama): more pixels than image_max_megapixels, never decoded."""
-
-    def __init__(self, refused: ImageTooLarge) -> None:
-        super().__init__(f"This file cannot be used as a photo: {refused}.")
-        self.width, self.height, self.limit = refused.width, refused.height, refused.limit
 
 
 def _actor(ctx: StationContext) -> Operator:
     if ctx.operator is None:
         raise WorkflowError(key="flow_log_in")
     return ctx.operator
-
-
-def prompt_for(step: ChecklistStep, language: str) -> str:
-    """The prompt in the UI language: Chinese when the station runs in zh_CN and has one."""
-    if language == "zh_CN" and step.prompt_zh:
-        return step.prompt_zh
-    return step.prompt
-
-
-def categories(ctx: StationContext, language: str = "en") -> list[tuple[str, str]]:
-    """(category, title) of every loaded template, for the offline category picker."""
-    out: list[tuple[str, str]] = []
-    for category, template in sorted(ctx.templates.items()):
-        zh = template.title_zh
-        out.append((category, zh if language == "zh_CN" and zh else template.title))
-    return out
-
-
-# --- photos ---------------------------------------------------------------------------------
-
-
-def prepare_photo(
-    source: np.ndarray[Any, Any] | bytes, max_px: int, quality: int,
-    max_megapixels: float = DEFAULT_MAX_MEGAPIXELS,
-) -> tuple[bytes, int, int]:
-    """Evidence JPEG: long edge at most `max_px`, EXIF and other metadata dropped.
-
-    `source` is a BGR frame from the camera or the bytes of an image file. Re-encoding
-    with OpenCV writes no metadata, so GPS positions and device names in a file's EXIF
-    never leave the station; OpenCV applies the EXIF orientation when decoding, so the
-    picture stays upright.
-    """
-    if max_px < 1 or not 1 <= quality <= 100:
-        raise ValueError("max_px must be positive and quality 1..100")
-    if isinstance(source, bytes | bytearray | memoryview):
-        data = bytes(source)
-        if not data:
-            raise PhotoError(key="photo_empty")
-        if len(data) > MAX_PHOTO_FILE_BYTES:
-            raise PhotoError(key="photo_file_large", mb=MAX_PHOTO_FILE_BYTES // (1024 * 1024))
-        try:
-            check_image_header(data, max_megapixels)  # an image bomb is never decoded
-        except ImageTooLarge as exc:
-            raise PhotoTooLarge(exc) from None
-        except ImageRefused as exc:
-            raise PhotoError(key="photo_refused", detail=str(exc)) from None
-        buf = np.frombuffer(data, dtype=np.uint8)
-        try:
-            image = cv2.imdecode(buf, cv2.IMREAD_COLOR)
-        except cv2.error:
-            image = None
-        if image is None:
-            raise PhotoError(key="photo_unreadable_file")
-    elif isinstance(source, np.ndarray):
-        image = source
-    else:
-        raise PhotoError(key="photo_not_a_picture")
-    if image.ndim == 2:
-        image = cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
-    elif image.ndim == 3 and image.shape[2] == 4:
-        image = cv2.cvtColor(image, cv2.COLOR_BGRA2BGR)
-    if image.ndim != 3 or image.shape[2] != 3 or image.size == 0:
-        raise PhotoError(key="photo_no_pixels")
-    if image.dtype != np.uint8:
-        raise PhotoError(key="photo_not_8bit")
-    height, width = image.shape[:2]
-    long_edge = max(height, width)
-    if long_edge > max_px:
-        scale = max_px / long_edge
-        width = max(1, round(width * scale))
-        height = max(1, round(height * scale))
-        image = cv2.resize(image, (width, height), interpolation=cv2.INTER_AREA)
-    ok, encoded = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, int(quality)])
-    if not ok:
-        raise PhotoError(key="photo_no_jpeg")
-    return encoded.tobytes(), int(width), int(height)
 
 
 # --- starting -------------------------------------------------------------------------------
@@ -527,78 +436,3 @@ class InspectionSession:
     def confirm(self, classification: Classification | str, override_reason: str | None) -> None:
         """check_override, then complete in the store, synchronously."""
         self.commit(self.prepare_confirm(classification, override_reason))
-
-
-# --- shift-lead actions -------------------------------------------------------------------------
-
-
-_CURRENT = object()
-
-
-def _who(ctx: StationContext, by: Operator | object | None) -> Operator | None:
-    # Callers that queue the action pass the operator seen when the button was pressed,
-    # so a later logout/login cannot change who the action runs as.
-    return ctx.operator if by is _CURRENT else by  # type: ignore[return-value]
-
-
-def retry_needs_attention(ctx: StationContext, inspection_id: str,
-                          by: Operator | object | None = _CURRENT) -> None:
-    """Send a needs-attention item again; shift leads only."""
-    lead = require_shift_lead(_who(ctx, by), "retry an item that needs attention")
-    ctx.store.retry_attention(inspection_id, by=lead)
-
-
-def choose_line(ctx: StationContext, inspection_id: str, line_id: str,
-                by: Operator | object | None = _CURRENT) -> None:
-    """A shift lead picks the item line of a resolved offline inspection; it is then sent."""
-    lead = require_shift_lead(_who(ctx, by), "choose the item line")
-    ctx.store.choose_line(inspection_id, line_id, by=lead)
-
-
-def mark_handled(ctx: StationContext, inspection_id: str, note: str,
-                 by: Operator | object | None = _CURRENT) -> None:
-    """Close a needs-attention item handled outside the station; shift leads only."""
-    lead = require_shift_lead(_who(ctx, by), "mark an item as handled")
-    ctx.store.mark_handled(inspection_id, by=lead, note=note)
-
-
-def save_station_settings(ctx: StationContext, changes: dict[str, Any],
-                          by: Operator | object | None = _CURRENT) -> Settings:
-    """Validate (ConfigError names the key) and write the settings file; shift leads only.
-
-    Returns the new settings; the caller installs them (on the GUI thread) as ctx.settings.
-    """
-    lead = require_shift_lead(_who(ctx, by), "change the station settings")
-    new = ctx.settings.replace(**changes)
-    save_settings(new, ctx.paths.config_file)
-    ctx.store.audit(lead.operator_id, "settings_saved", "",
-                    keys=sorted(k for k in changes if getattr(ctx.settings, k) != getattr(new, k)))
-    return new
-
-
-# --- history and reports -------------------------------------------------------------------------
-
-
-def report_prompts(ctx: StationContext, record: InspectionRecord, language: str) -> dict[str, str]:
-    """step_id -> prompt for a completed inspection's report, including merged accessory steps."""
-    return prompts_for_record(ctx.templates, record, language)
-
-
-def prompts_for_record(templates: Mapping[str, ChecklistTemplate], record: InspectionRecord,
-                       language: str) -> dict[str, str]:
-    """The same, from the templates alone (the report CLI has no station context)."""
-    template = next((t for t in templates.values()
-                     if t.template_id == (record.result.template_id if record.result else "")),
-                    None)
-    if template is None:
-        try:
-            template = template_for(templates, record.category)
-        except DomainError:
-            return {}
-    item = None
-    if record.case is not None and record.result is not None:
-        with contextlib.suppress(DomainError):
-            item = record.case.item(record.result.line_id)
-    merged = merge_expected_accessories(template, item.expected_accessories if item else ())
-    return {WEIGHT_STEP_ID: t(language, "weight_prompt"),
-            **{s.step_id: prompt_for(s, language) for s in merged.steps}}

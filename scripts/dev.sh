@@ -3,6 +3,7 @@
 #   bash scripts/dev.sh run     set everything up, start the station (demo mode if unconfigured)
 #   bash scripts/dev.sh test    set everything up, run the whole test suite
 #   bash scripts/dev.sh bundle  set everything up, build the PyInstaller bundle, run its self-test
+#                               (the first time also builds the bundle's lean OpenCV: ~15 min)
 #   bash scripts/dev.sh lock    re-resolve the pinned versions in constraints.txt (on purpose only)
 # Setup is idempotent: system packages are installed only when missing, the virtualenv
 # is created once and re-synced when pyproject.toml changes.
@@ -21,13 +22,16 @@ APT_PACKAGES=(
   libxcb-render0 libxcb-shape0 libxcb-util1 libxcb-xkb1 libxkbcommon-x11-0
   libzbar0 libpulse0 poppler-utils python3-venv
 )
+# Only for `bundle`: compilers for the bundle's lean OpenCV (nasm: libjpeg-turbo's SIMD code).
+BUNDLE_APT_PACKAGES=(build-essential cmake nasm linux-libc-dev)
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
 install_system_packages() {
-  command -v dpkg-query >/dev/null || { log "not a Debian/Ubuntu system: install ${APT_PACKAGES[*]} yourself"; return; }
+  local wanted=("$@")
+  command -v dpkg-query >/dev/null || { log "not a Debian/Ubuntu system: install ${wanted[*]} yourself"; return; }
   local missing=()
-  for pkg in "${APT_PACKAGES[@]}"; do
+  for pkg in "${wanted[@]}"; do
     if [ "$pkg" = python3-venv ]; then
       "$PY" -c 'import ensurepip' 2>/dev/null && continue
     fi
@@ -73,13 +77,64 @@ refresh_lock() {
   log "constraints.txt refreshed: check the PySide6 pin's reason still holds (tests/test_qt_refcounts.py)"
 }
 
+# --- the bundle's OpenCV -----------------------------------------------------------------------
+# The pip wheel of OpenCV is 152 MB in the bundle: every module (dnn, calib, features, photo,
+# stitching...), FFmpeg with its codecs (avcodec, aom, vpx: 40 MB) and a second OpenBLAS (37 MB)
+# beside numpy's. The station calls only core, imgproc, imgcodecs and videoio (grep cv2. in
+# app/ ui/), reads USB cameras through V4L2 and its MJPEG video files through OpenCV's own
+# MJPEG reader. So the bundle gets the SAME release as constraints.txt built from PyPI's source
+# with only those modules: about 25 MB. The test venv keeps the full wheel (network cameras and
+# other video codecs work from source installs; see README "Bundle"). The wheel is built once per
+# release and set of flags, and kept in .cache/opencv-lean/.
+OPENCV_LEAN_CMAKE_ARGS="-DBUILD_LIST=core,imgproc,imgcodecs,videoio,python3 \
+ -DWITH_FFMPEG=OFF -DWITH_GSTREAMER=OFF -DWITH_LAPACK=OFF -DWITH_IPP=OFF -DWITH_ITT=OFF \
+ -DWITH_OPENCL=OFF -DWITH_VA=OFF -DWITH_VA_INTEL=OFF -DWITH_1394=OFF -DWITH_OPENEXR=OFF \
+ -DBUILD_OPENEXR=OFF -DWITH_TIFF=OFF -DWITH_WEBP=OFF -DWITH_OPENJPEG=OFF -DWITH_JASPER=OFF \
+ -DWITH_AVIF=OFF -DWITH_PROTOBUF=OFF -DWITH_EIGEN=OFF -DWITH_TBB=OFF -DWITH_OPENMP=OFF \
+ -DWITH_V4L=ON -DBUILD_JPEG=ON -DBUILD_PNG=ON -DBUILD_ZLIB=ON -DWITH_OBSENSOR=OFF \
+ -DWITH_FASTCV=OFF -DWITH_KLEIDICV=OFF -DCV_TRACE=OFF -DPYTHON3_LIMITED_API=ON"
+BUNDLE_VENV=.venv-bundle
+
+lean_opencv_wheel() {
+  local pin version key dir
+  pin=$(grep -i '^opencv-python-headless==' constraints.txt)
+  version=${pin#*==}
+  key=$(printf '%s %s' "$version" "$OPENCV_LEAN_CMAKE_ARGS" | sha256sum | cut -c1-12)
+  dir=.cache/opencv-lean/$key
+  if ! ls "$dir"/opencv_python_headless-"$version"-*.whl >/dev/null 2>&1; then
+    log "building OpenCV $version for the bundle (core, imgproc, imgcodecs, videoio; once, ~15 min)"
+    mkdir -p "$dir"
+    CMAKE_ARGS="$OPENCV_LEAN_CMAKE_ARGS" ENABLE_HEADLESS=1 MAKEFLAGS="-j$(nproc)" \
+      CMAKE_BUILD_PARALLEL_LEVEL="$(nproc)" \
+      "$VENV/bin/python" -m pip wheel -q --no-deps --no-binary opencv-python-headless \
+      -w "$dir" "opencv-python-headless==$version" >&2
+  fi
+  ls "$dir"/opencv_python_headless-"$version"-*.whl
+}
+
+# The bundle is built from its own venv: the station's pinned dependencies with the lean OpenCV.
+setup_bundle_venv() {
+  local wheel stamp
+  wheel=$(lean_opencv_wheel)
+  stamp="$BUNDLE_VENV/.installed-$(cat pyproject.toml constraints.txt <(echo "$wheel") | sha256sum | cut -c1-16)"
+  if [ ! -f "$stamp" ]; then
+    rm -rf "$BUNDLE_VENV"
+    log "creating the bundle's virtualenv in $BUNDLE_VENV"
+    "$PY" -m venv "$BUNDLE_VENV"
+    "$BUNDLE_VENV/bin/python" -m pip install -q --upgrade pip
+    "$BUNDLE_VENV/bin/python" -m pip install -q "$wheel"
+    "$BUNDLE_VENV/bin/python" -m pip install -q -c constraints.txt -e '.[bundle]'
+    touch "$stamp"
+  fi
+}
+
 cmd=${1:-run}
 shift || true
 if [ "$cmd" = lock ]; then
   refresh_lock
   exit 0
 fi
-install_system_packages
+install_system_packages "${APT_PACKAGES[@]}"
 setup_venv
 case "$cmd" in
   setup) ;;
@@ -98,8 +153,10 @@ case "$cmd" in
     exec "$VENV/bin/python" -m pytest "$@"
     ;;
   bundle)
+    install_system_packages "${BUNDLE_APT_PACKAGES[@]}"
+    setup_bundle_venv
     log "building the bundle"
-    "$VENV/bin/pyinstaller" --noconfirm --clean build.spec
+    "$BUNDLE_VENV/bin/pyinstaller" --noconfirm --clean build.spec
     log "self-test of the bundle"
     QT_QPA_PLATFORM=offscreen dist/inspection-station/inspection-station --self-test
     ;;

@@ -216,7 +216,7 @@ def test_an_image_bomb_is_refused_by_decode_before_decoding(
 
 
 def test_an_image_bomb_is_refused_as_a_photo(tmp_path: Path) -> None:
-    from app.workflow import PhotoTooLarge, prepare_photo
+    from app.photo_prep import PhotoTooLarge, prepare_photo
 
     with pytest.raises(PhotoTooLarge, match="9000x9000 pixels") as info:
         prepare_photo(_png_bomb(9000, 9000), 1600, 88)

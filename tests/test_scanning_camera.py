@@ -233,3 +233,17 @@ def test_gives_up_after_the_configured_time(small_video: Path) -> None:
         assert _wait_until(lambda: cam.state == CameraState.FAILED)
     FlakyCapture.broken.clear()
     assert _no_camera_threads()
+
+
+def test_network_cameras_are_refused_only_by_a_build_without_ffmpeg() -> None:
+    """The pip wheel (this venv) has FFmpeg; the bundle's lean build has not (test_bundle)."""
+    from app.scanning.camera import has_ffmpeg, unsupported_source
+
+    url = "rtsp://user:secret@127.0.0.1:9/cam"
+    reason = unsupported_source(url)
+    if has_ffmpeg():
+        assert reason is None
+    else:
+        assert reason is not None and "FFmpeg" in reason and "secret" not in reason
+    assert unsupported_source(0) is None
+    assert unsupported_source("labels.avi") is None

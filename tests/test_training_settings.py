@@ -6,8 +6,8 @@ from pathlib import Path
 
 from app.config import load_settings
 from app.context import StationContext
+from app.lead_actions import save_station_settings
 from app.paths import Paths
-from app.workflow import save_station_settings
 from refserver.training import demo_backend
 
 

@@ -213,8 +213,9 @@ def test_summary_in_chinese_shows_no_raw_enum_value(
             flow.start(s.inspection_id)
         assert flow.pages.currentWidget() is flow.summary_page
         texts = _screen_texts(flow.summary_page)
-        assert "损坏" in flow.suggested_label.text()
-        assert "不合格：" in flow.because_label.text()  # what was found, not the prompt
+        assert "损坏" in flow.summary_page.suggested_label.text()
+        # what was found, not the prompt
+        assert "不合格：" in flow.summary_page.because_label.text()
         assert _raw_values(texts) == []
     finally:
         translations.switch("en")
@@ -222,8 +223,8 @@ def test_summary_in_chinese_shows_no_raw_enum_value(
 
 def test_photo_and_override_refusals_speak_chinese() -> None:
     from app.domain import DomainError
+    from app.photo_prep import PhotoError, prepare_photo
     from app.rules import check_override
-    from app.workflow import PhotoError, prepare_photo
 
     with pytest.raises(PhotoError) as photo:
         prepare_photo(b"", 640, 80)

@@ -87,7 +87,7 @@ def test_photo_on_fail_gate_blocks_next_until_a_photo_is_taken(
     _type_value(qtbot, flow, EXPECTED_SERIAL)
     assert _step(flow) == "app-body"
     _key(qtbot, flow, Key.Key_F)
-    assert flow.fail_button.isChecked()
+    assert flow.step_page.fail_button.isChecked()
     assert not flow.next_button.isEnabled()
     _key(qtbot, flow, Key.Key_Return)
     assert _step(flow) == "app-body"
@@ -151,9 +151,9 @@ def test_serial_mismatch_shows_a_red_banner(qtbot: Any, services: Any, ctx: Any)
     assert not flow.mismatch_shown
     _type_value(qtbot, flow, "SN-SWAPPED-9")
     assert flow.mismatch_shown
-    assert "SN-SWAPPED-9" in flow.identity_banner.text()
-    assert EXPECTED_SERIAL in flow.identity_banner.text()
-    assert "swapped" in flow.identity_banner.text().lower()
+    assert "SN-SWAPPED-9" in flow.head.identity_banner.text()
+    assert EXPECTED_SERIAL in flow.head.identity_banner.text()
+    assert "swapped" in flow.head.identity_banner.text().lower()
     assert _step(flow) == "app-serial"  # stopped so the inspector sees it
     qtbot.keyClick(flow.value_edit, Key.Key_Return)  # seen: go on
     assert _step(flow) == "app-body" and flow.mismatch_shown
@@ -187,11 +187,11 @@ def _walk_to_summary(qtbot: Any, flow: InspectionFlow, *, battery: str = "91",
 
 def test_keyboard_only_walk_to_confirm(qtbot: Any, services: Any, ctx: Any) -> None:
     flow = _open(qtbot, services, _new(ctx, reason="no_longer_needed"))
-    assert flow.progress.value() == 0
+    assert flow.head.progress.value() == 0
     _walk_to_summary(qtbot, flow)
     assert flow.pages.currentWidget() is flow.summary_page
-    assert "Intact" in flow.suggested_label.text()
-    assert "Back to stock" in flow.disposition_label.text()
+    assert "Intact" in flow.summary_page.suggested_label.text()
+    assert "Back to stock" in flow.summary_page.disposition_label.text()
     assert flow.confirm_button.isEnabled()
     screenshot(flow, "inspection_summary")
     with qtbot.waitSignal(flow.confirmed, timeout=5000) as sig:
@@ -213,7 +213,8 @@ def test_out_of_range_number_says_fail_and_needs_a_photo(
     _key(qtbot, flow, Key.Key_Return)
     _type_value(qtbot, flow, "72")
     assert _step(flow) == "fn-battery"
-    assert "FAIL" in flow.range_label.text() and "80 to 100 %" in flow.range_label.text()
+    range_text = flow.step_page.range_label.text()
+    assert "FAIL" in range_text and "80 to 100 %" in range_text
     assert not flow.next_button.isEnabled()
     screenshot(flow, "inspection_step")
     _type_value(qtbot, flow, "abc")
@@ -223,10 +224,10 @@ def test_out_of_range_number_says_fail_and_needs_a_photo(
 def test_override_needs_a_reason(qtbot: Any, services: Any, ctx: Any) -> None:
     flow = _open(qtbot, services, _new(ctx))
     _walk_to_summary(qtbot, flow)
-    flow.classification_combo.setCurrentIndex(
-        flow.classification_combo.findData(Classification.DAMAGED.value))
+    flow.summary_page.classification_combo.setCurrentIndex(
+        flow.summary_page.classification_combo.findData(Classification.DAMAGED.value))
     assert not flow.confirm_button.isEnabled()
-    assert "Return to vendor" in flow.chosen_disposition.text()
+    assert "Return to vendor" in flow.summary_page.chosen_disposition.text()
     with qtbot.assertNotEmitted(flow.confirmed, wait=100):
         flow.confirm()
         _key(qtbot, flow, Key.Key_Return)
@@ -261,13 +262,13 @@ def test_resume_after_the_widget_is_destroyed(qtbot: Any, services: Any, ctx: An
 
     again = _open(qtbot, services, iid)
     assert _step(again) == "fn-power"
-    assert again.fail_button.isChecked()
+    assert again.step_page.fail_button.isChecked()
     assert again.session is not None
     assert again.session.answer_of("app-body").note == "light scuffs"  # type: ignore[union-attr]
-    assert again.progress.value() == 3
+    assert again.head.progress.value() == 3
     _key(qtbot, again, Key.Key_Backspace)
     assert _step(again) == "app-body" and again.note_edit.text() == "light scuffs"
-    assert again.pass_button.isChecked()
+    assert again.step_page.pass_button.isChecked()
 
 
 def test_leave_keeps_the_draft(qtbot: Any, services: Any, ctx: Any) -> None:
@@ -283,7 +284,7 @@ def test_prompts_in_chinese_when_the_station_speaks_chinese(
         qtbot: Any, services: Any, ctx: Any) -> None:
     ctx.settings = ctx.settings.replace(language="zh_CN")
     flow = _open(qtbot, services, _new(ctx))
-    assert flow.prompt.text() == "扫描序列号"
+    assert flow.step_page.prompt.text() == "扫描序列号"
 
 
 @pytest.mark.parametrize("language", ["en", "zh_CN"])
@@ -293,8 +294,8 @@ def test_retranslate_keeps_the_state(qtbot: Any, services: Any, ctx: Any, langua
     _type_value(qtbot, flow, EXPECTED_SERIAL)
     _key(qtbot, flow, Key.Key_F)
     flow.retranslate_ui()
-    assert flow.fail_button.isChecked() and _step(flow) == "app-body"
-    assert flow.pass_button.text() == "Pass (P)"
+    assert flow.step_page.fail_button.isChecked() and _step(flow) == "app-body"
+    assert flow.step_page.pass_button.text() == "Pass (P)"
 
 
 def test_a_camera_scan_fills_the_serial_step(qtbot: Any, services: Any, ctx: Any) -> None:

@@ -270,12 +270,14 @@ def test_override_shows_the_new_disposition_in_the_headline(
     _walk_gadget_to_last_step(qtbot, flow)
     _key(qtbot, flow, Key.Key_P)
     _key(qtbot, flow, Key.Key_Return)
-    assert "Back to stock" in flow.disposition_label.text()
-    flow.classification_combo.setCurrentIndex(
-        flow.classification_combo.findData(Classification.DAMAGED.value))
-    new = flow.disposition_name(flow.session.disposition_for(Classification.DAMAGED))
-    assert new != "Back to stock" and flow.disposition_label.text() == f"Disposition: {new}"
-    assert "Override" in flow.suggested_label.text() and "Damaged" in flow.suggested_label.text()
+    assert "Back to stock" in flow.summary_page.disposition_label.text()
+    flow.summary_page.classification_combo.setCurrentIndex(
+        flow.summary_page.classification_combo.findData(Classification.DAMAGED.value))
+    summary = flow.summary_page
+    new = summary.disposition_name(flow.session.disposition_for(Classification.DAMAGED))
+    assert new != "Back to stock" and summary.disposition_label.text() == f"Disposition: {new}"
+    assert "Override" in summary.suggested_label.text()
+    assert "Damaged" in summary.suggested_label.text()
 
 
 def test_live_view_on_photo_steps_and_the_taken_photo_shows_at_once(

@@ -269,7 +269,7 @@ def _walk_both_languages(qtbot: Any, station: Station, w: Any) -> None:
                     "pass")
             flow.go_next()
         # The tallest summary: an override with its reason field and the new disposition.
-        flow.classification_combo.setCurrentIndex(1)
+        flow.summary_page.classification_combo.setCurrentIndex(1)
         texts = _all_buttons_inside(w)
         assert flow.confirm_button.text() in texts
         screenshot(w, f"issue11-summary-{language}")

@@ -39,10 +39,11 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain import Classification, Disposition
+from app.lead_actions import choose_line, mark_handled, retry_needs_attention
 from app.line_match import LineMatch, match_line
 from app.messages import value_label, value_title
+from app.step_text import report_prompts
 from app.store.store import InspectionRecord, OutboxState
-from app.workflow import choose_line, mark_handled, report_prompts, retry_needs_attention
 from ui.i18n import error_text
 from ui.line_choice import LineChoiceDialog
 from ui.report_preview import ReportPreviewDialog, render_and_preview

@@ -39,9 +39,9 @@ from app.resources import resource_path
 from app.scanning.events import ScanEvent, ScanSource
 from app.scanning.labels import GS, Patterns, Rejected, interpret
 from app.scanning.wedge import WedgeDetector
+from app.step_text import categories
 from app.sync.client import Ambiguous, NotFound
 from app.sync.lookup import Found, Offline
-from app.workflow import categories
 from ui.services import Services
 from ui.widgets import (
     ERROR_COLOUR,

@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.config import ConfigError, Settings
+from app.lead_actions import save_station_settings
 from app.operators import require_shift_lead
-from app.workflow import save_station_settings
 from ui.i18n import error_text
 from ui.services import Services
 from ui.widgets import ERROR_COLOUR, OK_COLOUR, FlashLabel

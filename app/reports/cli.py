@@ -26,9 +26,9 @@ from app.reports.stats import day_window, function_steps_from, shift_window, tim
 from app.reports.thumbs import cache_dir_for
 from app.resources import resource_path
 from app.station_store import open_station_store
+from app.step_text import prompts_for_record
 from app.store.db import StoreError
 from app.store.store import Store
-from app.workflow import prompts_for_record
 
 EXIT_OK = 0
 EXIT_FAILED = 1

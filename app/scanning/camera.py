@@ -249,6 +249,26 @@ def _default_factory(source: int | str, api: int) -> VideoCaptureLike:
     return cap
 
 
+def video_backends() -> list[str]:
+    """The capture backends this OpenCV was built with (the bundle's lean build has no
+    FFmpeg: USB cameras through V4L2 and MJPEG video files through OpenCV's own reader)."""
+    names = (cv2.videoio_registry.getBackendName(b) for b in cv2.videoio_registry.getBackends())
+    return list(dict.fromkeys(names))
+
+
+def has_ffmpeg() -> bool:
+    return "FFMPEG" in video_backends()
+
+
+def unsupported_source(source: int | str) -> str | None:
+    """Why this OpenCV cannot open `source` at all, or None when it may try."""
+    if is_url(source) and not has_ffmpeg():
+        return (f"{describe(source)} is a network camera, and this station's OpenCV is built "
+                "without FFmpeg (the installed bundle). Connect a USB camera, or run the "
+                "station from a source install (pip) for network cameras.")
+    return None
+
+
 def describe(source: int | str) -> str:
     if is_device(source):
         return f"camera {source}"
@@ -313,6 +333,10 @@ class Camera:
         if self.is_file and not os.path.isfile(str(self.config.source)):
             self._set_state(CameraState.FAILED, "file not found")
             raise CameraOpenError(f"The video file {self.config.source} does not exist.")
+        reason = unsupported_source(self.config.source)
+        if reason is not None:
+            self._set_state(CameraState.FAILED, "not supported by this build")
+            raise CameraOpenError(reason)
         cap = self._open()
         if cap is None:
             self._set_state(CameraState.FAILED, "could not open")

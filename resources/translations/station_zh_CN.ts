@@ -669,247 +669,10 @@
         <translation>未保存：%1。屏幕现在显示已保存的内容。</translation>
     </message>
     <message>
-        <location filename="../../ui/inspection_flow.py" line="397"/>
-        <source>Appearance</source>
-        <translation>外观</translation>
-    </message>
-    <message>
-        <location filename="../../ui/inspection_flow.py" line="398"/>
-        <source>Function</source>
-        <translation>功能</translation>
-    </message>
-    <message>
-        <location filename="../../ui/inspection_flow.py" line="399"/>
-        <source>Accessories</source>
-        <translation>配件</translation>
-    </message>
-    <message>
-        <location filename="../../ui/inspection_flow.py" line="404"/>
-        <source>Intact</source>
-        <translation>完好</translation>
-    </message>
-    <message>
-        <location filename="../../ui/inspection_flow.py" line="405"/>
-        <source>Damaged</source>
-        <translation>损坏</translation>
-    </message>
-    <message>
-        <location filename="../../ui/inspection_flow.py" line="406"/>
-        <source>Missing parts</source>
-        <translation>缺件</translation>
-    </message>
-    <message>
-        <location filename="../../ui/inspection_flow.py" line="411"/>
-        <source>Restock</source>
-        <translation>重新入库</translation>
-    </message>
-    <message>
-        <location filename="../../ui/inspection_flow.py" line="412"/>
-        <source>Refurbish</source>
-        <translation>翻新</translation>
-    </message>
-    <message>
-        <location filename="../../ui/inspection_flow.py" line="413"/>
-        <source>Return to vendor</source>
-        <translation>退回供应商</translation>
-    </message>
-    <message>
-        <location filename="../../ui/inspection_flow.py" line="414"/>
-        <source>Scrap</source>
-        <translation>报废</translation>
-    </message>
-    <message>
-        <location filename="../../ui/inspection_flow.py" line="416"/>
-        <source>none</source>
-        <translation>无</translation>
-    </message>
-    <message>
-        <location filename="../../ui/inspection_flow.py" line="472"/>
-        <source>%1 · step %2 of %3</source>
-        <translation>%1 · 第 %2 步，共 %3 步</translation>
-    </message>
-    <message>
-        <location filename="../../ui/inspection_flow.py" line="474"/>
-        <source> (optional)</source>
-        <translation>（可选）</translation>
-    </message>
-    <message>
-        <location filename="../../ui/inspection_flow.py" line="476"/>
-        <source>P pass · F fail · N not applicable · Enter next</source>
-        <translation>P 合格 · F 不合格 · N 不适用 · Enter 下一步</translation>
-    </message>
-    <message>
-        <location filename="../../ui/inspection_flow.py" line="477"/>
-        <source>1-9 choose · N not applicable · Enter next</source>
-        <translation>1-9 选择 · N 不适用 · Enter 下一步</translation>
-    </message>
-    <message>
-        <location filename="../../ui/inspection_flow.py" line="478"/>
-        <source>Type the reading and press Enter</source>
-        <translation>输入读数后按 Enter</translation>
-    </message>
-    <message>
-        <location filename="../../ui/inspection_flow.py" line="479"/>
-        <source>Type or scan, then press Enter</source>
-        <translation>输入或扫描，然后按 Enter</translation>
-    </message>
-    <message>
-        <location filename="../../ui/inspection_flow.py" line="480"/>
-        <source>Space takes the photo · N not applicable · Enter next</source>
-        <translation>空格键拍照 · N 不适用 · Enter 下一步</translation>
-    </message>
-    <message>
-        <location filename="../../ui/inspection_flow.py" line="485"/>
-        <source>Scan the %1 label; expected: %2</source>
-        <translation>扫描%1标签；应为：%2</translation>
-    </message>
-    <message>
-        <location filename="../../ui/inspection_flow.py" line="486"/>
-        <source>serial</source>
-        <translation>序列号</translation>
-    </message>
-    <message>
-        <location filename="../../ui/inspection_flow.py" line="487"/>
-        <source>(no serial on the case)</source>
-        <translation>（退货单上没有序列号）</translation>
-    </message>
-    <message>
-        <location filename="../../ui/inspection_flow.py" line="489"/>
-        <source>A fail needs a photo.</source>
-        <translation>不合格需要拍照。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/inspection_flow.py" line="491"/>
-        <source>Pass (P)</source>
-        <translation>合格 (P)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/inspection_flow.py" line="492"/>
-        <source>Fail (F)</source>
-        <translation>不合格 (F)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/inspection_flow.py" line="493"/>
-        <source>N/A (N)</source>
-        <translation>不适用 (N)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/inspection_flow.py" line="494"/>
-        <source>Note</source>
-        <translation>备注</translation>
-    </message>
-    <message>
-        <location filename="../../ui/inspection_flow.py" line="495"/>
-        <source>optional note</source>
-        <translation>可选备注</translation>
-    </message>
-    <message>
-        <location filename="../../ui/inspection_flow.py" line="531"/>
-        <source>Out of range (%1 to %2 %3): this counts as a FAIL.</source>
-        <translation>超出范围（%1 至 %2 %3）：计为不合格。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/inspection_flow.py" line="534"/>
-        <source>Take a photo.</source>
-        <translation>请拍照。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/inspection_flow.py" line="538"/>
-        <source>Accepted range: %1 to %2 %3</source>
-        <translation>合格范围：%1 至 %2 %3</translation>
-    </message>
-    <message>
-        <location filename="../../ui/inspection_flow.py" line="557"/>
-        <source>UNVERIFIED (offline) · %1 · %2</source>
-        <translation>未核实（离线）· %1 · %2</translation>
-    </message>
-    <message>
-        <location filename="../../ui/inspection_flow.py" line="568"/>
-        <source>SERIAL MISMATCH: scanned %1, the case expects %2. Possible swapped item: check the item and the label.</source>
-        <translation>序列号不符：扫描到 %1，退货单应为 %2。可能是调包商品：请检查商品和标签。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/inspection_flow.py" line="607"/>
-        <source>Summary</source>
-        <translation>汇总</translation>
-    </message>
-    <message>
-        <location filename="../../ui/inspection_flow.py" line="609"/>
-        <location filename="../../ui/inspection_flow.py" line="670"/>
-        <source>Suggested: %1</source>
-        <translation>建议：%1</translation>
-    </message>
-    <message>
-        <location filename="../../ui/inspection_flow.py" line="613"/>
-        <location filename="../../ui/inspection_flow.py" line="674"/>
-        <source>Disposition: %1</source>
-        <translation>处置：%1</translation>
-    </message>
-    <message>
-        <location filename="../../ui/inspection_flow.py" line="616"/>
-        <source>Because:</source>
-        <translation>依据：</translation>
-    </message>
-    <message>
-        <location filename="../../ui/inspection_flow.py" line="619"/>
-        <source>Because: no step failed.</source>
-        <translation>依据：没有不合格的步骤。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/inspection_flow.py" line="621"/>
-        <source>Missing accessories: %1</source>
-        <translation>缺少配件：%1</translation>
-    </message>
-    <message>
-        <location filename="../../ui/inspection_flow.py" line="624"/>
-        <source>Missing accessories: none</source>
-        <translation>缺少配件：无</translation>
-    </message>
-    <message>
-        <location filename="../../ui/inspection_flow.py" line="627"/>
-        <source>Serial/IMEI matches the case.</source>
-        <translation>序列号/IMEI 与退货单一致。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/inspection_flow.py" line="628"/>
-        <source>Serial/IMEI does NOT match the case.</source>
-        <translation>序列号/IMEI 与退货单不一致。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/inspection_flow.py" line="629"/>
-        <source>Serial/IMEI not captured.</source>
-        <translation>未录入序列号/IMEI。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/inspection_flow.py" line="630"/>
-        <source>The case lists no serial to compare with.</source>
-        <translation>退货单上没有可比对的序列号。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/inspection_flow.py" line="634"/>
-        <source>Classification</source>
-        <translation>判定</translation>
-    </message>
-    <message>
-        <location filename="../../ui/inspection_flow.py" line="635"/>
-        <source>Override reason</source>
-        <translation>更改原因</translation>
-    </message>
-    <message>
-        <location filename="../../ui/inspection_flow.py" line="636"/>
-        <source>required when you change the classification</source>
-        <translation>更改判定时必填</translation>
-    </message>
-    <message>
         <location filename="../../ui/inspection_flow.py" line="640"/>
         <location filename="../../ui/inspection_flow.py" line="982"/>
         <source>Confirm (Enter)</source>
         <translation>确认 (Enter)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/inspection_flow.py" line="679"/>
-        <source>Override: %1 → disposition %2</source>
-        <translation>更改为：%1 → 处置 %2</translation>
     </message>
     <message>
         <location filename="../../ui/inspection_flow.py" line="720"/>
@@ -955,16 +718,6 @@
         <location filename="../../ui/inspection_flow.py" line="981"/>
         <source>Next (Enter)</source>
         <translation>下一步 (Enter)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/inspection_flow.py" line="666"/>
-        <source>Override: %1 (suggested: %2)</source>
-        <translation>更改为：%1（建议：%2）</translation>
-    </message>
-    <message>
-        <location filename="../../ui/inspection_flow.py" line="918"/>
-        <source>The camera read %1. Press Enter to use it.</source>
-        <translation>摄像头读到 %1。按回车键确认使用。</translation>
     </message>
     <message>
         <location filename="../../ui/inspection_flow.py" line="949"/>
@@ -2258,6 +2011,182 @@ Correct the file, then start the station again.</source>
     <message>
         <source>Details</source>
         <translation>详情</translation>
+    </message>
+</context>
+<context>
+    <name>FlowHeader</name>
+    <message>
+        <source>SERIAL MISMATCH: scanned %1, the case expects %2. Possible swapped item: check the item and the label.</source>
+        <translation>序列号不符：扫描到 %1，退货单应为 %2。可能是调包商品：请检查商品和标签。</translation>
+    </message>
+    <message>
+        <source>UNVERIFIED (offline) · %1 · %2</source>
+        <translation>未核实（离线）· %1 · %2</translation>
+    </message>
+</context>
+<context>
+    <name>FlowInput</name>
+    <message>
+        <source>The camera read %1. Press Enter to use it.</source>
+        <translation>摄像头读到 %1。按回车键确认使用。</translation>
+    </message>
+</context>
+<context>
+    <name>StepPage</name>
+    <message>
+        <source>Accepted range: %1 to %2 %3</source>
+        <translation>合格范围：%1 至 %2 %3</translation>
+    </message>
+    <message>
+        <source>Take a photo.</source>
+        <translation>请拍照。</translation>
+    </message>
+    <message>
+        <source>Out of range (%1 to %2 %3): this counts as a FAIL.</source>
+        <translation>超出范围（%1 至 %2 %3）：计为不合格。</translation>
+    </message>
+    <message>
+        <source>optional note</source>
+        <translation>可选备注</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>N/A (N)</source>
+        <translation>不适用 (N)</translation>
+    </message>
+    <message>
+        <source>Fail (F)</source>
+        <translation>不合格 (F)</translation>
+    </message>
+    <message>
+        <source>Pass (P)</source>
+        <translation>合格 (P)</translation>
+    </message>
+    <message>
+        <source>A fail needs a photo.</source>
+        <translation>不合格需要拍照。</translation>
+    </message>
+    <message>
+        <source>(no serial on the case)</source>
+        <translation>（退货单上没有序列号）</translation>
+    </message>
+    <message>
+        <source>serial</source>
+        <translation>序列号</translation>
+    </message>
+    <message>
+        <source>Scan the %1 label; expected: %2</source>
+        <translation>扫描%1标签；应为：%2</translation>
+    </message>
+    <message>
+        <source>Space takes the photo · N not applicable · Enter next</source>
+        <translation>空格键拍照 · N 不适用 · Enter 下一步</translation>
+    </message>
+    <message>
+        <source>Type or scan, then press Enter</source>
+        <translation>输入或扫描，然后按 Enter</translation>
+    </message>
+    <message>
+        <source>Type the reading and press Enter</source>
+        <translation>输入读数后按 Enter</translation>
+    </message>
+    <message>
+        <source>1-9 choose · N not applicable · Enter next</source>
+        <translation>1-9 选择 · N 不适用 · Enter 下一步</translation>
+    </message>
+    <message>
+        <source>P pass · F fail · N not applicable · Enter next</source>
+        <translation>P 合格 · F 不合格 · N 不适用 · Enter 下一步</translation>
+    </message>
+    <message>
+        <source> (optional)</source>
+        <translation>（可选）</translation>
+    </message>
+    <message>
+        <source>%1 · step %2 of %3</source>
+        <translation>%1 · 第 %2 步，共 %3 步</translation>
+    </message>
+    <message>
+        <source>Accessories</source>
+        <translation>配件</translation>
+    </message>
+    <message>
+        <source>Function</source>
+        <translation>功能</translation>
+    </message>
+    <message>
+        <source>Appearance</source>
+        <translation>外观</translation>
+    </message>
+</context>
+<context>
+    <name>SummaryPage</name>
+    <message>
+        <source>Override: %1 → disposition %2</source>
+        <translation>更改为：%1 → 处置 %2</translation>
+    </message>
+    <message>
+        <source>Override: %1 (suggested: %2)</source>
+        <translation>更改为：%1（建议：%2）</translation>
+    </message>
+    <message>
+        <source>required when you change the classification</source>
+        <translation>更改判定时必填</translation>
+    </message>
+    <message>
+        <source>Override reason</source>
+        <translation>更改原因</translation>
+    </message>
+    <message>
+        <source>Classification</source>
+        <translation>判定</translation>
+    </message>
+    <message>
+        <source>The case lists no serial to compare with.</source>
+        <translation>退货单上没有可比对的序列号。</translation>
+    </message>
+    <message>
+        <source>Serial/IMEI not captured.</source>
+        <translation>未录入序列号/IMEI。</translation>
+    </message>
+    <message>
+        <source>Serial/IMEI does NOT match the case.</source>
+        <translation>序列号/IMEI 与退货单不一致。</translation>
+    </message>
+    <message>
+        <source>Serial/IMEI matches the case.</source>
+        <translation>序列号/IMEI 与退货单一致。</translation>
+    </message>
+    <message>
+        <source>Missing accessories: none</source>
+        <translation>缺少配件：无</translation>
+    </message>
+    <message>
+        <source>Missing accessories: %1</source>
+        <translation>缺少配件：%1</translation>
+    </message>
+    <message>
+        <source>Because: no step failed.</source>
+        <translation>依据：没有不合格的步骤。</translation>
+    </message>
+    <message>
+        <source>Because:</source>
+        <translation>依据：</translation>
+    </message>
+    <message>
+        <source>Disposition: %1</source>
+        <translation>处置：%1</translation>
+    </message>
+    <message>
+        <source>Suggested: %1</source>
+        <translation>建议：%1</translation>
+    </message>
+    <message>
+        <source>Summary</source>
+        <translation>汇总</translation>
     </message>
 </context>
 </TS>
