@@ -385,6 +385,9 @@ _LABELS: dict[str, tuple[str, str]] = {
                    "setting scale_port, or type the weight.",
                    "无法打开 {port} 上的电子秤（{detail}）：请检查连接线和设置 scale_port，"
                    "或手动输入重量。"),
+    "scale_empty": ("The scale reads nothing: put the item on it.",
+                    "电子秤读数为零：请把商品放上去。"),
+    "scale_reading": ("Reading the scale…", "正在读取电子秤…"),
     "weight_prompt": ("Weigh the item", "称重商品"),
     "weight_failed": ("Weight {reading} g, expected {expected} g ± {allowed} g",
                       "重量 {reading} 克，应为 {expected} 克 ± {allowed} 克"),

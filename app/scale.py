@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Protocol
+from typing import Any, Protocol
 
 from app.domain import DomainError
 
@@ -34,9 +34,11 @@ __all__ = [
     "open_serial",
     "parse_frame",
     "parse_request",
+    "read_from_settings",
 ]
 
 MAX_FRAME = 64  # bytes: a frame is ~18; a longer line is noise
+EMPTY_SCALE_G = 1.0  # the station's reads wait for something on the scale
 _UNITS = {"g": 1.0, "kg": 1000.0, "mg": 0.001, "lb": 453.59237, "oz": 28.349523125}
 
 # A&D / many Chinese bench scales: header, gross/net, signed value, unit.
@@ -128,12 +130,13 @@ class ScaleReader:
     """
 
     def __init__(self, port: SerialLike, protocol: ScaleProtocol | str, *,
-                 request: bytes = b"W\r", timeout_s: float = 3.0,
+                 request: bytes = b"W\r", timeout_s: float = 3.0, min_g: float = 0.0,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.port = port
         self.protocol = ScaleProtocol(protocol)
         self.request = request
         self.timeout_s = timeout_s
+        self.min_g = min_g  # a stable reading below this is an empty scale: wait on
         self._clock = clock
 
     def read_stable(self) -> ScaleReading:
@@ -160,9 +163,9 @@ class ScaleReader:
                     last = exc
                     asked = False
                     continue
-                if reading.stable:
+                if reading.stable and reading.grams >= self.min_g:
                     return reading
-                last = ScaleError(key="scale_unstable")
+                last = ScaleError(key="scale_unstable" if not reading.stable else "scale_empty")
                 asked = False
         except ScaleError:
             raise
@@ -170,6 +173,17 @@ class ScaleReader:
             raise ScaleError(key="scale_disconnected", detail=str(exc)[:80] or type(exc).__name__
                              ) from exc
         raise last or ScaleError(key="scale_no_data", seconds=f"{self.timeout_s:g}")
+
+
+def read_from_settings(settings: Any, min_g: float = EMPTY_SCALE_G) -> ScaleReading:
+    """Open the station's scale, read one stable weight, close it (a worker thread's job)."""
+    port = open_serial(settings.scale_port, settings.scale_baud)
+    try:
+        return ScaleReader(port, settings.scale_protocol,
+                           request=parse_request(settings.scale_request),
+                           timeout_s=settings.scale_timeout_s, min_g=min_g).read_stable()
+    finally:
+        port.close()
 
 
 def open_serial(port: str, baud: int) -> SerialLike:

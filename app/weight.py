@@ -230,8 +230,21 @@ def answer_weight_step(session: InspectionSession, result: Result | str,
     res = result if isinstance(result, Result) else {r.value: r for r in Result}.get(
         str(result).strip().lower())
     if res is Result.VALUE:
+        previous = session.answer_of(step.step_id)
+        record = (previous.extra or {}).get("weight") if previous is not None else None
+        if (previous is not None and isinstance(record, dict) and record.get("source") == "scale"
+                and _same_number(previous.value, value)):
+            # Enter on the scale's own figure is not a typed weight.
+            return weigh(session, previous.value, "scale", note=note)
         return weigh(session, value, "typed", note=note)
     if (res is Result.NA and session.item is not None
             and session.item.expected_weight_g is not None):
         raise DomainError(key="weight_na_refused")
     return None
+
+
+def _same_number(a: object, b: object) -> bool:
+    try:
+        return a is not None and b is not None and float(str(a)) == float(str(b).strip())
+    except ValueError:
+        return False

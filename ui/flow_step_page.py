@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from app.domain import ChecklistStep, Result, Section, StepKind
 from app.workflow import InspectionSession, prompt_for
 from ui.photo_widgets import PhotoPanel
+from ui.scale_panel import ScalePanel
 from ui.services import Services
 from ui.widgets import ERROR_COLOUR, INFO_COLOUR, BigButton, heading_font
 
@@ -111,6 +112,8 @@ class StepPage(QWidget):
         self.range_label.setWordWrap(True)
         self.range_label.setFont(heading_font(self.font(), 1.15))
         layout.addWidget(self.range_label)
+        self.scale = ScalePanel(self.services, self)  # the weight step's scale (16.2)
+        layout.addWidget(self.scale)
 
         note_row = QHBoxLayout()
         self.note_label = QLabel(self)
@@ -177,6 +180,7 @@ class StepPage(QWidget):
                                 (_fmt(value) if isinstance(value, float) else str(value)))
         self.note_edit.setText(answer.note if answer else "")
         self.photos.set_step(s, step.step_id)
+        self.scale.set_step(s, step)
         self.retranslate(s, step)
         return has_value
 

@@ -1297,6 +1297,14 @@
 <context>
     <name>PhotoPanel</name>
     <message>
+        <source>Keep anyway</source>
+        <translation>仍然保留</translation>
+    </message>
+    <message>
+        <source>Why keep this photo anyway?</source>
+        <translation>为什么仍要保留此照片？</translation>
+    </message>
+    <message>
         <location filename="../../ui/photo_widgets.py" line="203"/>
         <source>Still saving the last photo…</source>
         <translation>仍在保存上一张照片…</translation>
@@ -2187,6 +2195,17 @@ Correct the file, then start the station again.</source>
     <message>
         <source>Summary</source>
         <translation>汇总</translation>
+    </message>
+</context>
+<context>
+    <name>ScalePanel</name>
+    <message>
+        <source>Scale: %1 g</source>
+        <translation>电子秤：%1 克</translation>
+    </message>
+    <message>
+        <source>Read the scale</source>
+        <translation>读取电子秤</translation>
     </message>
 </context>
 </TS>
