@@ -299,3 +299,14 @@ def test_bad_shot_lists_are_refused_naming_the_step(shots: Any, problem: str) ->
     with pytest.raises(TemplateError, match=problem) as err:
         template_from_dict(doc, "t")
     assert "photos" in str(err.value)
+
+
+def test_the_shipped_audio_template_walks_its_shot_list() -> None:
+    from app.checklists import DEFAULT_TEMPLATE_DIR, load_templates
+
+    steps = load_templates(DEFAULT_TEMPLATE_DIR)["audio"].steps
+    shots = [s for s in steps if s.step_id.startswith("app-overview.")]
+    assert [s.step_id for s in shots] == ["app-overview.front", "app-overview.back",
+                                          "app-overview.accessories"]
+    assert shots[2].prompt == "Photo of the item: accessories laid out"
+    assert shots[2].prompt_zh == "商品照片：附件平铺"
