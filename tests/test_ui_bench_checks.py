@@ -136,3 +136,20 @@ def test_a_blurred_photo_is_refused_and_kept_with_a_note(
     assert photo.quality["note"] == "scratch only visible this close"
     assert photo.quality["problems"] == ["blurred"]
     services.camera.close()
+
+
+def test_a_shift_lead_sets_the_scale_in_the_settings(qtbot: Any, services: Any,
+                                                     ctx: Any) -> None:
+    from app.config import load_settings
+    from tests.flow_helpers import as_lead
+    from ui.settings_dialog import SettingsDialog
+
+    as_lead(ctx)
+    dialog = SettingsDialog(services)
+    qtbot.addWidget(dialog)
+    dialog.scale_edit.setText(" /dev/ttyUSB0 ")
+    dialog.scale_combo.setCurrentIndex(dialog.scale_combo.findData("request"))
+    with qtbot.waitSignal(dialog.settings_saved, timeout=5000):
+        dialog.save()
+    on_disk = load_settings(ctx.paths.config_file, env={})
+    assert (on_disk.scale_port, on_disk.scale_protocol) == ("/dev/ttyUSB0", "request")

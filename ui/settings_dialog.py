@@ -99,6 +99,14 @@ class SettingsDialog(QDialog):
         self.quality_spin.setRange(1, 100)
         self.quality_spin.setValue(s.photo_jpeg_quality)
         add("photo_jpeg_quality", self.quality_spin)
+        # The bench scale (16.2): its port, and how it sends weights.
+        self.scale_edit = QLineEdit(s.scale_port, self)
+        add("scale_port", self.scale_edit)
+        self.scale_combo = QComboBox(self)
+        for code in ("continuous", "request"):
+            self.scale_combo.addItem("", code)
+        self.scale_combo.setCurrentIndex(self.scale_combo.findData(s.scale_protocol))
+        add("scale_protocol", self.scale_combo)
         layout.addLayout(form)
         self.message = FlashLabel(self)
         layout.addWidget(self.message)
@@ -133,6 +141,8 @@ class SettingsDialog(QDialog):
             "language": self.language_combo.currentData(),
             "photo_max_px": self.photo_spin.value(),
             "photo_jpeg_quality": self.quality_spin.value(),
+            "scale_port": self.scale_edit.text().strip(),
+            "scale_protocol": self.scale_combo.currentData(),
         }
 
     def validate(self) -> Settings | None:
@@ -210,6 +220,8 @@ class SettingsDialog(QDialog):
             "language": self.tr("Language"),
             "photo_max_px": self.tr("Photo size (long edge)"),
             "photo_jpeg_quality": self.tr("Photo JPEG quality"),
+            "scale_port": self.tr("Scale port"),
+            "scale_protocol": self.tr("Scale sends"),
         }
         for key, label in self.labels.items():
             label.setText(names[key])
@@ -217,6 +229,9 @@ class SettingsDialog(QDialog):
         self.ca_edit.setPlaceholderText(self.tr("empty: the system certificates"))
         self.token_edit.setPlaceholderText(self.tr("leave empty to keep the stored token"))
         self.ca_browse.setText(self.tr("Browse…"))
+        self.scale_edit.setPlaceholderText(self.tr("empty: no scale, weights are typed"))
+        self.scale_combo.setItemText(0, self.tr("continuously"))
+        self.scale_combo.setItemText(1, self.tr("when asked (request-response)"))
         self.cancel_button.setText(self.tr("Cancel"))
         self.save_button.setText(self.tr("Save"))
         self.message.setAlignment(Qt.AlignmentFlag.AlignLeft)
