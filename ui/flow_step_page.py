@@ -122,11 +122,16 @@ class StepPage(QWidget):
         self.note_edit.setMinimumHeight(44)
         note_row.addWidget(self.note_edit, 1)
         layout.addLayout(note_row)
+        self.keep_photo_row = QWidget(self)  # "keep the refused photo" goes here (16.3)
+        self.keep_photo_layout = QVBoxLayout(self.keep_photo_row)
+        self.keep_photo_layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.keep_photo_row)
 
         layout.addStretch(1)
         # Photos sit beside the step (a 1366x768 screen has width to spare, not height).
         self.photos = PhotoPanel(self.services, self)
         columns.addWidget(self.photos, 2)
+        self.keep_photo_layout.addWidget(self.photos.keep_row)
 
     def _result_button(self, parent: QWidget, colour: str) -> QPushButton:
         button = BigButton(parent=parent)
@@ -233,6 +238,9 @@ class StepPage(QWidget):
             self.range_label.hide()
             return
         lo, hi = _fmt(step.min), _fmt(step.max)
+        if step.min is None and step.max is None:  # e.g. a weight with nothing to compare
+            self.range_label.hide()
+            return
         if s.out_of_range():
             self.range_label.setText(
                 self.tr("Out of range (%1 to %2 %3): this counts as a FAIL.")

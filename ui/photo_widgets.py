@@ -138,8 +138,7 @@ class PhotoPanel(QWidget):
         self.keep_button.clicked.connect(self.keep_anyway)
         keep.addWidget(self.keep_note, 1)
         keep.addWidget(self.keep_button)
-        outer.addWidget(self.keep_row)
-        self.keep_row.hide()
+        self.keep_row.hide()  # placed by the step page, where a 768-pixel screen has room
         self._refused: tuple[Any, str, str | None, Path | None] | None = None
         self.strip = QWidget(self)
         self.strip_layout = QHBoxLayout(self.strip)
