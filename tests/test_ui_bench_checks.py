@@ -125,10 +125,15 @@ def test_a_blurred_photo_is_refused_and_kept_with_a_note(
     panel.keep_button.click()  # no note: refused again, nothing kept
     qtbot.waitUntil(lambda: "needs a note" in flow.message.text(), timeout=10_000)
     assert panel.photo_ids() == []
+    qtbot.keyClick(flow, Qt.Key.Key_F2)  # F2: to the keep-anyway note first
+    flow.keys.flush()
+    assert panel.keep_note.hasFocus()
     qtbot.keyClicks(panel.keep_note, "scratch only visible this close")
     qtbot.keyClick(panel.keep_note, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: len(panel.photo_ids()) == 1, timeout=10_000)
     assert not panel.keep_row.isVisible()
+    assert flow.session is not None and flow.session.current is not None
+    assert flow.session.current.step_id == "app-body"  # Enter kept the photo, not Next
     assert services.wait_idle(10_000)
     stored = ctx.store.load_inspection(flow.inspection_id)
     (photo,) = stored.photos.values()

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, QSize, Qt, Signal
-from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtGui import QImage, QKeyEvent, QPixmap
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -87,6 +87,15 @@ class _Thumb(QWidget):
             self.image.setText(self.tr("loading…"))
 
 
+class _KeepNote(QLineEdit):
+    """The keep-anyway note: Enter keeps the photo and goes no further (not Next)."""
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        super().keyPressEvent(event)
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            event.accept()
+
+
 class PhotoPanel(QWidget):
     """The live camera view on steps that take photos, the step's thumbnails, Take / Import.
 
@@ -128,7 +137,7 @@ class PhotoPanel(QWidget):
         self.keep_row = QWidget(self)
         keep = QHBoxLayout(self.keep_row)
         keep.setContentsMargins(0, 0, 0, 0)
-        self.keep_note = QLineEdit(self.keep_row)
+        self.keep_note = _KeepNote(self.keep_row)
         self.keep_note.setObjectName("keep_note")
         self.keep_note.setMinimumHeight(40)
         self.keep_note.returnPressed.connect(self.keep_anyway)
