@@ -310,3 +310,31 @@ def test_the_shipped_audio_template_walks_its_shot_list() -> None:
                                           "app-overview.accessories"]
     assert shots[2].prompt == "Photo of the item: accessories laid out"
     assert shots[2].prompt_zh == "商品照片：附件平铺"
+
+
+@pytest.mark.parametrize(("weight", "problem"), [
+    ("heavy", "weight: expected an object"),
+    ({"reading_g": "12", "source": "scale", "verdict": "pass"}, "reading_g"),
+    ({"reading_g": 12, "source": "guess", "verdict": "pass"}, "source"),
+    ({"reading_g": 12, "source": "typed", "verdict": "maybe"}, "verdict"),
+])
+def test_the_reference_server_refuses_a_malformed_weight_record(weight: Any,
+                                                                problem: str) -> None:
+    from refserver.validation import validate_inspection
+
+    case = make_case()
+    iid = "1b4e28ba-2fa1-41d2-883f-0016d3cca427"
+    payload = {"inspection_id": iid, "case_id": case.case_id, "line_id": "L1",
+               "station_id": "S", "inspector_id": "E1", "started_at": "2026-11-22T08:11:02Z",
+               "completed_at": "2026-11-22T08:15:40Z", "template_id": "gadget",
+               "template_version": 2, "serial_number_scanned": None,
+               "answers": [{"step_id": "weight", "result": "value", "value": 12,
+                            "weight": weight}],
+               "classification": "intact", "classification_suggested": "intact",
+               "override_reason": None, "missing_accessories": [], "disposition": None,
+               "photos": [], "client_version": "1"}
+    errors = validate_inspection(payload, iid)
+    assert any(problem in e for e in errors), errors
+    good = {"reading_g": 12, "source": "typed", "verdict": "not_compared", "expected_g": None}
+    payload["answers"][0]["weight"] = good
+    assert validate_inspection(payload, iid) == []
