@@ -18,6 +18,8 @@ import numpy as np
 import pytest
 from faults import fast_client, make_worker
 from flow_helpers import EXPECTED_SERIAL, GADGET_TEMPLATE, bgr_frame, ctx, make_case, walk_all_pass
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 from test_reports_support import pdftotext
 
 from app.checklists import TemplateError, template_from_dict
@@ -26,6 +28,7 @@ from app.domain import Case, Classification, DomainError, Result
 from app.photo_check import PhotoQualityRefused
 from app.reports.inspection import render_inspection_report
 from app.scale import ScaleReader, open_serial
+from app.store.models import AuditRow
 from app.weight import WEIGHT_STEP_ID, weigh
 from app.wizard import WizardError
 from app.workflow import InspectionSession, report_prompts, start_inspection
@@ -220,6 +223,11 @@ def test_a_blurred_photo_is_refused_and_kept_only_with_a_note(
                           keep_note="crack only visible this close")
     s.attach_photo(photo)
     assert photo.quality is not None and photo.quality["problems"] == ["blurred"]
+    with Session(ctx.store.engine) as db:
+        audited = [json.loads(d) for d in db.scalars(
+            select(AuditRow.details).where(AuditRow.action == "photo"))]
+    assert {"kept_despite": ["blurred"], "note": "crack only visible this close"}.items() \
+        <= audited[-1].items()
     s.next()
     walk_all_pass(s)
     s.confirm(Classification.DAMAGED, None)

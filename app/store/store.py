@@ -413,7 +413,9 @@ class Store:
                                mime=mime, taken_at=photo.taken_at, file_name=name,
                                quality=_json_or_none(quality)))
                 append_audit(s, actor, "photo", inspection_id,
-                             {"photo_id": photo_id, "step_id": step_id, "sha256": digest})
+                             {"photo_id": photo_id, "step_id": step_id, "sha256": digest,
+                              **({"kept_despite": list(quality.get("problems", ())),
+                                  "note": quality.get("note")} if quality else {})})
         except BaseException:
             photo_path(self.photos_dir, name).unlink(missing_ok=True)
             raise
