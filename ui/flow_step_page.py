@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain import ChecklistStep, Result, Section, StepKind
+from app.weight import WEIGHT_STEP_ID
 from app.workflow import InspectionSession, prompt_for
 from ui.photo_widgets import PhotoPanel
 from ui.scale_panel import ScalePanel
@@ -203,6 +204,9 @@ class StepPage(QWidget):
             StepKind.PHOTO: self.tr("Space takes the photo · N not applicable · Enter next"),
         }
         hint = hints[step.kind]
+        if step.step_id == WEIGHT_STEP_ID and self.scale.has_scale():
+            hint = self.tr("Put the item on the scale: it is read by itself (or type the grams "
+                           "and press Enter)")
         if step.capture:
             expected = s.expected_serial
             hint = (self.tr("Scan the %1 label; expected: %2")

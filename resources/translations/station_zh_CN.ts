@@ -2062,6 +2062,10 @@ Correct the file, then start the station again.</source>
 <context>
     <name>StepPage</name>
     <message>
+        <source>Put the item on the scale: it is read by itself (or type the grams and press Enter)</source>
+        <translation>把商品放在电子秤上：自动读取重量（或输入克数后按 Enter）</translation>
+    </message>
+    <message>
         <source>Accepted range: %1 to %2 %3</source>
         <translation>合格范围：%1 至 %2 %3</translation>
     </message>
