@@ -66,22 +66,67 @@ class Restart(StrEnum):
     SYNC = "sync"
 
 
+class Input(StrEnum):
+    """How a form offers a setting, derived from its parser (the settings dialog reads it)."""
+
+    TEXT = "text"
+    FLAG = "flag"  # true/false
+    WHOLE = "whole"  # a whole number in `bounds`
+    NUMBER = "number"  # a number in `bounds`
+    CHOICE = "choice"  # one of `options`
+    FILE = "file"  # an existing file, or empty
+
+
+@dataclass(frozen=True, slots=True)
+class Parser:
+    """A setting's parser with what a form needs to offer its values (range, options)."""
+
+    parse: Callable[[str, Any], Any]
+    input: Input = Input.TEXT
+    bounds: tuple[float, float] | None = None
+    options: tuple[str, ...] = ()
+
+    def __call__(self, key: str, raw: Any) -> Any:
+        return self.parse(key, raw)
+
+
 @dataclass(frozen=True, slots=True)
 class Setting:
     key: str
     kind: str  # human words for the expected type, used in messages
     default: Any
     help: str
-    parse: Callable[[str, Any], Any]
+    parse: Parser
     restarts: Restart = Restart.NOTHING
-    bounds: tuple[float, float] | None = None  # a number's range, for the dialog's boxes
+    # Shown in the settings dialog when it has a label: (English, Chinese) label and help.
+    label: tuple[str, str] | None = None
+    help_zh: str = ""
+
+    @property
+    def bounds(self) -> tuple[float, float] | None:
+        """A number's range, for the dialog's boxes."""
+        return self.parse.bounds
+
+    def text(self, language: str) -> tuple[str, str]:
+        """(label, help) in the language; the English help where no Chinese is declared."""
+        english, chinese = self.label or (self.key, self.key)
+        if language == "zh_CN":
+            return chinese, self.help_zh or self.help
+        return english, self.help
 
 
 def _declare(default: Any, kind: str, help: str, parse: Callable[[str, Any], Any], *,
-             restarts: Restart = Restart.NOTHING) -> Any:
-    """One setting's whole declaration, as the metadata of its `Settings` field."""
+             restarts: Restart = Restart.NOTHING, label: tuple[str, str] | None = None,
+             help_zh: str = "") -> Any:
+    """One setting's whole declaration, as the metadata of its `Settings` field.
+
+    A `label` (English, Chinese) puts the setting in the shift lead's settings dialog,
+    with `help` / `help_zh` as its tooltip.
+    """
+    if not isinstance(parse, Parser):
+        parse = Parser(parse, _INPUTS.get(parse, Input.TEXT))
     meta = {"kind": kind, "help": help, "parse": parse, "restarts": restarts,
-            "bounds": getattr(parse, "bounds", None)}
+            "label": label, "help_zh": help_zh}
     return field(default=default, metadata=meta)
 
 
@@ -102,7 +147,7 @@ def _bool(key: str, raw: Any) -> bool:
     raise ConfigError(f"{key}: expected true or false, got {raw!r}")
 
 
-def _int_range(lo: int, hi: int) -> Callable[[str, Any], int]:
+def _int_range(lo: int, hi: int) -> Parser:
     def parse(key: str, raw: Any) -> int:
         if isinstance(raw, str) and re.fullmatch(r"-?\d{1,18}", raw.strip()):
             raw = int(raw)
@@ -112,11 +157,10 @@ def _int_range(lo: int, hi: int) -> Callable[[str, Any], int]:
             raise ConfigError(f"{key}: expected a number from {lo} to {hi}, got {raw}")
         return raw
 
-    parse.bounds = (lo, hi)  # type: ignore[attr-defined]
-    return parse
+    return Parser(parse, Input.WHOLE, (lo, hi))
 
 
-def _float_range(lo: float, hi: float) -> Callable[[str, Any], float]:
+def _float_range(lo: float, hi: float) -> Parser:
     def parse(key: str, raw: Any) -> float:
         if isinstance(raw, str):
             try:
@@ -129,17 +173,16 @@ def _float_range(lo: float, hi: float) -> Callable[[str, Any], float]:
             raise ConfigError(f"{key}: expected a number from {lo} to {hi}, got {raw}")
         return float(raw)
 
-    parse.bounds = (lo, hi)  # type: ignore[attr-defined]
-    return parse
+    return Parser(parse, Input.NUMBER, (lo, hi))
 
 
-def _choice(*options: str) -> Callable[[str, Any], str]:
+def _choice(*options: str) -> Parser:
     def parse(key: str, raw: Any) -> str:
         if raw not in options:
             raise ConfigError(f"{key}: expected one of {', '.join(options)}, got {raw!r}")
         return str(raw)
 
-    return parse
+    return Parser(parse, Input.CHOICE, options=options)
 
 
 def _url(key: str, raw: Any) -> str:
@@ -225,6 +268,10 @@ def _shifts(key: str, raw: Any) -> tuple[ShiftDefinition, ...]:
     return tuple(out)
 
 
+# The form input of the parsers that are plain functions (the others build a `Parser`).
+_INPUTS: dict[Callable[[str, Any], Any], Input] = {_bool: Input.FLAG, _optional_file: Input.FILE}
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     station_id: str = _declare(
@@ -234,7 +281,9 @@ class Settings:
     api_base_url: str = _declare(
         "", "a URL",
         "Base URL of the central case API; empty means demo mode.",
-        _url, restarts=Restart.SYNC)
+        _url, restarts=Restart.SYNC,
+        label=("Case API URL", "退货接口 URL"),
+        help_zh="中央退货接口的基础 URL；留空为演示模式。")
     allow_plain_http: bool = _declare(
         False, "true/false",
         "Allow http:// to a host other than loopback (never in production).",
@@ -246,11 +295,15 @@ class Settings:
     ca_bundle: str = _declare(
         "", "a file path",
         "PEM bundle of the site's private CA (empty: the system store).",
-        _optional_file, restarts=Restart.SYNC)
+        _optional_file, restarts=Restart.SYNC,
+        label=("CA bundle (PEM)", "CA 证书包 (PEM)"),
+        help_zh="本站点私有 CA 的 PEM 证书包（留空：使用系统证书）。")
     camera_source: str = _declare(
         "0", "a device index, file or URL",
         "Camera: device index (0), a video file, or a stream URL.",
-        _str, restarts=Restart.CAMERA)
+        _str, restarts=Restart.CAMERA,
+        label=("Camera (index, file or URL)", "摄像头（编号、文件或 URL）"),
+        help_zh="摄像头：设备编号 (0)、视频文件或视频流 URL。")
     camera_backend: str = _declare(
         "auto", "a backend",
         "OpenCV capture backend.",
@@ -258,7 +311,9 @@ class Settings:
     camera_width: int = _declare(
         1920, "a whole number",
         "Requested capture width.",
-        _int_range(160, 7680), restarts=Restart.CAMERA)
+        _int_range(160, 7680), restarts=Restart.CAMERA,
+        label=("Camera resolution", "摄像头分辨率"),
+        help_zh="请求的采集宽度（对话框中与高度一起选择）。")
     camera_height: int = _declare(
         1080, "a whole number",
         "Requested capture height.",
@@ -270,11 +325,15 @@ class Settings:
     photo_max_px: int = _declare(
         1600, "a whole number",
         "Evidence photos are downscaled so the long edge is at most this.",
-        _int_range(320, 8000))
+        _int_range(320, 8000),
+        label=("Photo size (long edge, px)", "照片尺寸（长边，像素）"),
+        help_zh="证据照片缩小到长边不超过此像素数。")
     photo_jpeg_quality: int = _declare(
         88, "a whole number",
         "JPEG quality of evidence photos.",
-        _int_range(40, 100))
+        _int_range(40, 100),
+        label=("Photo JPEG quality", "照片 JPEG 质量"),
+        help_zh="证据照片的 JPEG 质量。")
     image_max_megapixels: float = _declare(
         50.0, "a number",
         "Images (photo import, `decode`) with more pixels are refused before decoding.",
@@ -282,7 +341,9 @@ class Settings:
     language: str = _declare(
         "en", "en or zh_CN",
         "User interface language.",
-        _choice("en", "zh_CN"))
+        _choice("en", "zh_CN"),
+        label=("Language", "语言"),
+        help_zh="用户界面语言。")
     shifts: tuple[ShiftDefinition, ...] = _declare(
         DEFAULT_SHIFTS, "a list of shifts",
         "Shift definitions used by shift reports.",
@@ -345,7 +406,8 @@ class Settings:
     scale_port: str = _declare(
         "", "a serial port name",
         "The bench scale's serial port (COM3, /dev/ttyUSB0); empty: no scale (weights typed).",
-        _str)
+        _str, label=("Scale port", "电子秤端口"),
+        help_zh="电子秤的串口（COM3、/dev/ttyUSB0）；留空：无电子秤（手动输入重量）。")
     scale_baud: int = _declare(
         9600, "a whole number",
         "The bench scale's serial speed (8 data bits, no parity, 1 stop bit).",
@@ -353,7 +415,8 @@ class Settings:
     scale_protocol: str = _declare(
         "continuous", "continuous or request",
         "continuous: the scale sends frames by itself; request: it answers scale_request.",
-        _choice("continuous", "request"))
+        _choice("continuous", "request"), label=("Scale sends", "电子秤输出方式"),
+        help_zh="continuous：电子秤连续发送；request：收到 scale_request 后应答。")
     scale_request: str = _declare(
         "W\\r", "text",
         "What a request-response scale is sent for one frame (\\r and \\n for CR and LF).",
@@ -428,7 +491,7 @@ class Settings:
 
 SETTINGS: tuple[Setting, ...] = tuple(
     Setting(f.name, f.metadata["kind"], f.default, f.metadata["help"], f.metadata["parse"],
-            f.metadata["restarts"], f.metadata["bounds"])
+            f.metadata["restarts"], f.metadata["label"], f.metadata["help_zh"])
     for f in fields(Settings))
 _BY_KEY = {s.key: s for s in SETTINGS}
 

@@ -21,6 +21,7 @@ from app.paths import Paths
 
 if TYPE_CHECKING:
     from app.operators import Operator
+    from app.store import Store
 
 LEAD_PIN_MIN = 6  # a shift lead can change settings and operators: longer than 4 digits
 
@@ -107,11 +108,11 @@ def check_first_lead(operator_id: str, name: str, pin: str, pin_again: str) -> F
     return FirstLead(operator_id, name, pin)
 
 
-def add_first_lead(store: object, lead: FirstLead) -> Operator:
+def add_first_lead(store: Store, lead: FirstLead) -> Operator:
     """The lead in a store (the station's, or training's own); raises SetupError."""
     from app.operators import Operators
 
-    ops = Operators(store)  # type: ignore[arg-type]
+    ops = Operators(store)
     try:
         return ops.add(lead.operator_id, lead.name, Role.SHIFT_LEAD, lead.pin,
                        lead.operator_id, by=None)

@@ -13,6 +13,9 @@ import sys
 from pathlib import Path
 from typing import IO
 
+# Names of the handlers this module installs (a second setup replaces them, not adds).
+HANDLER_NAMES = ("station-file", "station-console")
+
 _crash_stream: IO[str] | None = None
 
 
@@ -35,23 +38,32 @@ def setup_logging(log_dir: Path, *, verbose: bool = False, console: bool = True)
     root = logging.getLogger()
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
     for handler in list(root.handlers):
-        if getattr(handler, "_station", False):
+        if handler.get_name() in HANDLER_NAMES:
             root.removeHandler(handler)
     fmt = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
     file_handler = logging.handlers.RotatingFileHandler(
         log_file, maxBytes=5_000_000, backupCount=5, encoding="utf-8")
     file_handler.setFormatter(fmt)
     file_handler.addFilter(_RedactTokens())
-    file_handler._station = True  # type: ignore[attr-defined]
+    file_handler.set_name(HANDLER_NAMES[0])
     root.addHandler(file_handler)
     if console:
         stream = logging.StreamHandler(sys.stderr)
         stream.setLevel(logging.DEBUG if verbose else logging.WARNING)
         stream.setFormatter(fmt)
         stream.addFilter(_RedactTokens())
-        stream._station = True  # type: ignore[attr-defined]
+        stream.set_name(HANDLER_NAMES[1])
         root.addHandler(stream)
     return log_file
+
+
+def remove_handlers() -> None:
+    """Remove and close the handlers setup_logging installed (a test's cleanup)."""
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if handler.get_name() in HANDLER_NAMES:
+            root.removeHandler(handler)
+            handler.close()
 
 
 def enable_crash_file(crash_file: Path) -> None:

@@ -329,48 +329,13 @@ class Wizard:
                 raise WizardError(f"A {result.value} answer takes no value", step.step_id)
             return None
         if step.kind is StepKind.NUMBER:
-            number: float
-            if isinstance(value, bool) or value is None:
-                raise WizardError(step_id=step.step_id, key="wizard_enter_number")
-            if isinstance(value, int | float):
-                number = value
-            elif isinstance(value, str):
-                try:
-                    number = float(value.strip())
-                except ValueError:
-                    raise WizardError(step_id=step.step_id, key="wizard_not_a_number",
-                                      value=value.strip()[:20]) from None
-                if number.is_integer() and value.strip().lstrip("+-").isdigit():
-                    number = int(number)
-            else:
-                raise WizardError(step_id=step.step_id, key="wizard_enter_number")
-            if not math.isfinite(number):
-                raise WizardError(step_id=step.step_id, key="wizard_finite_number")
-            return number
+            return _number_value(step, value)
         if step.kind is StepKind.CHOICE:
             if not isinstance(value, str) or value.strip() not in step.options:
                 raise WizardError(step_id=step.step_id, key="wizard_choose_one",
                                   options=", ".join(step.options))
             return value.strip()
-        # text
-        if not isinstance(value, str) or not value.strip():
-            raise WizardError(step_id=step.step_id, key="wizard_enter_text")
-        text = " ".join(clean_person_text(value).split())
-        if step.capture:
-            # Full-width digits and letters from a Chinese input method compare as ASCII.
-            text = unicodedata.normalize("NFKC", text)
-        if len(text) > MAX_TEXT:
-            raise WizardError(step_id=step.step_id, key="wizard_text_long", n=MAX_TEXT)
-        if step.capture == "imei":
-            digits = normalize_serial(text)
-            if len(digits) != 15 or not (digits.isascii() and digits.isdigit()):
-                raise WizardError(step_id=step.step_id, key="wizard_imei_digits")
-            if not luhn.is_valid(digits):
-                raise WizardError(step_id=step.step_id, key="wizard_imei_check")
-            return digits
-        if step.capture == "serial":
-            return text.upper() if text.isascii() else text
-        return text
+        return _text_value(step, value)
 
     def answer(
         self,
@@ -543,3 +508,47 @@ class Wizard:
             self.on_move(index)  # report first, as with answers
         self._index = index
         return self.current
+
+
+def _number_value(step: ChecklistStep, value: object) -> float:
+    """A number step's answer: a finite number, from a number or what a person typed."""
+    number: float
+    if isinstance(value, bool) or value is None:
+        raise WizardError(step_id=step.step_id, key="wizard_enter_number")
+    if isinstance(value, int | float):
+        number = value
+    elif isinstance(value, str):
+        try:
+            number = float(value.strip())
+        except ValueError:
+            raise WizardError(step_id=step.step_id, key="wizard_not_a_number",
+                              value=value.strip()[:20]) from None
+        if number.is_integer() and value.strip().lstrip("+-").isdigit():
+            number = int(number)
+    else:
+        raise WizardError(step_id=step.step_id, key="wizard_enter_number")
+    if not math.isfinite(number):
+        raise WizardError(step_id=step.step_id, key="wizard_finite_number")
+    return number
+
+
+def _text_value(step: ChecklistStep, value: object) -> str:
+    """A text step's answer, cleaned; a captured serial or IMEI normalised and checked."""
+    if not isinstance(value, str) or not value.strip():
+        raise WizardError(step_id=step.step_id, key="wizard_enter_text")
+    text = " ".join(clean_person_text(value).split())
+    if step.capture:
+        # Full-width digits and letters from a Chinese input method compare as ASCII.
+        text = unicodedata.normalize("NFKC", text)
+    if len(text) > MAX_TEXT:
+        raise WizardError(step_id=step.step_id, key="wizard_text_long", n=MAX_TEXT)
+    if step.capture == "imei":
+        digits = normalize_serial(text)
+        if len(digits) != 15 or not (digits.isascii() and digits.isdigit()):
+            raise WizardError(step_id=step.step_id, key="wizard_imei_digits")
+        if not luhn.is_valid(digits):
+            raise WizardError(step_id=step.step_id, key="wizard_imei_check")
+        return digits
+    if step.capture == "serial":
+        return text.upper() if text.isascii() else text
+    return text

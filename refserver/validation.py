@@ -92,6 +92,15 @@ def validate_inspection(payload: Any, path_id: str) -> list[str]:
     if errors:
         return errors
 
+    _check_identity(payload, path_id, errors)
+    _check_verdict(payload, errors)
+    photo_ids = _check_photos(payload["photos"], errors)
+    _check_answers(payload["answers"], photo_ids, errors)
+    return errors[:MAX_ERRORS]
+
+
+def _check_identity(payload: dict[str, Any], path_id: str, errors: list[str]) -> None:
+    """Ids, times, versions and the scanned serial: who inspected what, and when."""
     iid = payload["inspection_id"]
     if not is_uuid(iid):
         errors.append("inspection_id: expected a UUID")
@@ -112,6 +121,9 @@ def validate_inspection(payload: Any, path_id: str) -> list[str]:
     if serial is not None and not isinstance(serial, str):
         errors.append("serial_number_scanned: expected a string or null")
 
+
+def _check_verdict(payload: dict[str, Any], errors: list[str]) -> None:
+    """Classification, override reason, disposition and missing accessories."""
     for key in ("classification", "classification_suggested"):
         if payload[key] not in CLASSIFICATIONS:
             errors.append(f"{key}: expected one of {', '.join(CLASSIFICATIONS)}")
@@ -126,10 +138,6 @@ def validate_inspection(payload: Any, path_id: str) -> list[str]:
     missing_acc = payload["missing_accessories"]
     if not isinstance(missing_acc, list) or not all(isinstance(a, str) for a in missing_acc):
         errors.append("missing_accessories: expected a list of strings")
-
-    photo_ids = _check_photos(payload["photos"], errors)
-    _check_answers(payload["answers"], photo_ids, errors)
-    return errors[:MAX_ERRORS]
 
 
 def _check_photos(photos: object, errors: list[str]) -> set[str] | None:

@@ -11,6 +11,9 @@ import pytest
 
 from app.store import Store
 
+# The shared fixtures, registered once for every test module (no per-module imports).
+pytest_plugins = ["tests.flow_helpers", "tests.refserver_fixtures", "tests.ui_helpers"]
+
 # Without a display Qt aborts the whole run unless told to render offscreen.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Never touch the developer's or CI's real keyring.
@@ -19,7 +22,7 @@ os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
 
 @pytest.fixture(autouse=True)
 def _isolated_station(tmp_path_factory: pytest.TempPathFactory,
-                      monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+                      monkeypatch: pytest.MonkeyPatch) -> None:
     """No test may read or write the platform's real data, config or log folders."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("INSPECTION_STATION_DATA", str(home / "station-data"))
@@ -30,7 +33,6 @@ def _isolated_station(tmp_path_factory: pytest.TempPathFactory,
     for key in list(os.environ):
         if key.startswith("INSPECTION_STATION_") and key != "INSPECTION_STATION_DATA":
             monkeypatch.delenv(key)
-    yield
 
 
 @pytest.fixture(autouse=True)
@@ -88,7 +90,7 @@ def store(tmp_path: Path) -> Iterator[Store]:
 @pytest.fixture
 def proxy(server: Any) -> Iterator[Any]:
     """A fault-injecting proxy in front of the module's `server` fixture."""
-    from faults import FaultProxy
+    from tests.faults import FaultProxy
 
     with FaultProxy(server.url) as p:
         yield p

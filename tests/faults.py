@@ -28,17 +28,10 @@ from pathlib import Path
 from typing import Any
 
 from app.domain import (
-    Answer,
     Case,
-    ChecklistStep,
-    ChecklistTemplate,
-    Classification,
-    Disposition,
-    Result,
-    Section,
-    StepKind,
 )
 from app.store.store import Store
+from tests.builders import case_doc
 
 # --- faults ------------------------------------------------------------------------------------
 
@@ -365,62 +358,6 @@ def _complete(raw: bytes) -> bool:
 
 
 # --- completed inspections ---------------------------------------------------------------------
-
-TEMPLATE = ChecklistTemplate(
-    template_id="audio", version=4, category="audio", title="Audio",
-    steps=(
-        ChecklistStep("app-shell", "Housing free of cracks", StepKind.PASS_FAIL,
-                      Section.APPEARANCE, photo_on_fail=True),
-        ChecklistStep("fn-power", "Powers on and pairs", StepKind.PASS_FAIL, Section.FUNCTION),
-    ),
-)
-
-
-def case_doc(n: int, *, category: str = "audio", lines: int = 1,
-             status: str = "awaiting_inspection") -> dict[str, Any]:
-    """A case for the reference server in the contract's lookup shape (one per inspection)."""
-    return {
-        "case_id": f"C-T{n:06d}", "rma": f"RMA-2099-{n:07d}", "order_id": f"SO-T{n:06d}",
-        "status": status, "customer_reason": "defective", "customer_comment": "左耳有杂音",
-        "tracking_numbers": [f"TT{n:010d}"],
-        "received_at": "2026-11-21T16:02:00Z", "inspect_by": "2026-11-22T16:02:00Z",
-        "items": [
-            {"line_id": f"L{i + 1}", "sku": f"SKU-{n}-{i}", "title": f"测试耳机 {n}",
-             "category": category, "quantity": 1, "serial_number": f"SN{n:08d}{i}",
-             "unit_price": "59.90", "currency": "CNY", "expected_accessories": []}
-            for i in range(lines)
-        ],
-    }
-
-
-def jpeg_bytes(size: int, rng: random.Random) -> bytes:
-    """Bytes the server accepts as a JPEG (it sniffs the first bytes), random otherwise."""
-    return b"\xff\xd8\xff\xe0" + rng.randbytes(max(0, size - 6)) + b"\xff\xd9"
-
-
-def complete_inspection(store: Store, case: Case | None, *, rng: random.Random,
-                        photos: int = 2, photo_size: int = 3000, scanned_code: str = "",
-                        category: str = "audio", line: int = 0, serial: str | None = None) -> str:
-    """A completed inspection with photos, as the bench would leave it; returns its id."""
-    item = case.items[line] if case is not None else None
-    insp = store.start_inspection(template=TEMPLATE, station_id="BENCH-T", inspector_id="E1027",
-                                  case=case, item=item, scanned_code=scanned_code,
-                                  category=category)
-    iid = insp.inspection_id
-    if serial is not None:
-        store.set_serial_scanned(iid, serial)
-    pids = [store.add_photo(iid, "app-shell", jpeg_bytes(photo_size, rng), mime="image/jpeg",
-                            width=1600, height=1200, actor="E1027").photo_id
-            for _ in range(photos)]
-    store.save_answer(iid, Answer("app-shell", Result.FAIL if pids else Result.PASS,
-                                  note="scratch on left cup" if pids else "",
-                                  photo_ids=tuple(pids)), current_step=1, actor="E1027")
-    store.save_answer(iid, Answer("fn-power", Result.PASS), current_step=2, actor="E1027")
-    store.complete(iid, answers_in_order=["app-shell", "fn-power"],
-                   classification=Classification.DAMAGED,
-                   classification_suggested=Classification.DAMAGED, override_reason=None,
-                   disposition=Disposition.REFURBISH, missing_accessories=[], actor="E1027")
-    return iid
 
 
 @dataclass

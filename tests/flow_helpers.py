@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import os
 from collections.abc import Iterator
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,58 +21,16 @@ from PIL import Image
 
 from app.checklists import template_from_dict
 from app.context import StationContext
-from app.domain import Case, Role, format_ts, utcnow
-from app.operators import Operators
+from app.domain import Role
+from app.operators import Operator, Operators
 from app.paths import Paths
 from app.rules import DispositionRules
 from app.store import Store
+from tests.builders import EXPECTED_SERIAL, GADGET_TEMPLATE
 
 SCREENSHOT_DIR = Path(__file__).resolve().parent.parent / "build" / "screenshots"
 SCREEN_SIZE = (1366, 768)
 
-EXPECTED_SERIAL = "SN-GX-1000"
-
-GADGET_TEMPLATE: dict[str, Any] = {
-    "template_id": "gadget",
-    "version": 2,
-    "category": "gadget",
-    "title": "Gadgets",
-    "title_zh": "小工具",
-    "sections": [
-        {
-            "section": "appearance",
-            "steps": [
-                {"step_id": "app-serial", "kind": "text", "required": True,
-                 "capture": "serial", "prompt": "Scan the serial number",
-                 "prompt_zh": "扫描序列号"},
-                {"step_id": "app-body", "kind": "pass_fail", "required": True,
-                 "photo_on_fail": True, "prompt": "Body free of cracks and dents",
-                 "prompt_zh": "机身无裂纹、凹陷"},
-            ],
-        },
-        {
-            "section": "function",
-            "steps": [
-                {"step_id": "fn-power", "kind": "pass_fail", "required": True,
-                 "prompt": "Powers on", "prompt_zh": "可以开机"},
-                {"step_id": "fn-battery", "kind": "number", "required": True,
-                 "photo_on_fail": True, "min": 80, "max": 100, "unit": "%",
-                 "prompt": "Battery health", "prompt_zh": "电池健康度"},
-                {"step_id": "fn-grade", "kind": "choice", "required": False,
-                 "options": ["A", "B", "C"], "fail_options": ["C"],
-                 "prompt": "Cosmetic grade", "prompt_zh": "外观等级"},
-            ],
-        },
-        {
-            "section": "accessories",
-            "steps": [
-                {"step_id": "acc-cable", "kind": "pass_fail", "required": True,
-                 "accessory": "charging cable", "prompt": "Charging cable present",
-                 "prompt_zh": "充电线齐全"},
-            ],
-        },
-    ],
-}
 
 RULES: dict[str, Any] = {
     "version": 1,
@@ -85,21 +42,6 @@ RULES: dict[str, Any] = {
         {"classification": "intact", "disposition": "restock"},
     ],
 }
-
-
-def make_case(case_id: str = "c-1001", rma: str = "RMA-2024-0001001",
-              reason: str = "defective", serial: str | None = EXPECTED_SERIAL,
-              comment: str = "Stopped charging") -> Case:
-    now = utcnow()
-    return Case.from_api({
-        "case_id": case_id, "rma": rma, "order_id": "ORD-77", "status": "awaiting_inspection",
-        "customer_reason": reason, "customer_comment": comment, "tracking_numbers": ["TRK1"],
-        "received_at": format_ts(now - timedelta(days=1)),
-        "inspect_by": format_ts(now + timedelta(days=2)),
-        "items": [{"line_id": "L1", "sku": "GX-1", "title": "Gadget X", "category": "gadget",
-                   "quantity": 1, "serial_number": serial,
-                   "expected_accessories": ["charging cable", "Quick start guide"]}],
-    })
 
 
 def make_context(root: Path) -> StationContext:
@@ -125,12 +67,16 @@ def make_context(root: Path) -> StationContext:
         rules=DispositionRules.from_dict(RULES, "test rules"),
     )
     ctx.operator = inspector
-    ctx._lead = lead  # type: ignore[attr-defined]
+    LEADS[id(ctx)] = lead
     return ctx
 
 
+# The shift lead of each test context (by id: a context is not hashable).
+LEADS: dict[int, Operator] = {}
+
+
 def as_lead(ctx: StationContext) -> None:
-    ctx.operator = ctx._lead  # type: ignore[attr-defined]
+    ctx.operator = LEADS[id(ctx)]
 
 
 @pytest.fixture

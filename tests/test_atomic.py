@@ -39,7 +39,7 @@ def test_a_failed_write_keeps_the_old_file_and_removes_the_temp(
         return real_write(fd, bytes(data[:3]))  # a short write: the loop must go on
 
     monkeypatch.setattr(os, "write", write)
-    with pytest.raises(OSError) as info:
+    with pytest.raises(OSError, match="No space left") as info:
         atomic_write(target, b"0123456789", durable=True)
     assert info.value.errno == errno.ENOSPC
     assert target.read_bytes() == b"evidence"

@@ -16,11 +16,8 @@ from typing import Any
 import cv2
 import numpy as np
 import pytest
-from faults import fast_client, make_worker
-from flow_helpers import EXPECTED_SERIAL, GADGET_TEMPLATE, bgr_frame, ctx, make_case, walk_all_pass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from test_reports_support import pdftotext
 
 from app.checklists import TemplateError, template_from_dict
 from app.context import StationContext
@@ -33,9 +30,12 @@ from app.weight import WEIGHT_STEP_ID, weigh
 from app.wizard import WizardError
 from app.workflow import InspectionSession, report_prompts, start_inspection
 from refserver import RunningServer, start_server
+from tests.builders import EXPECTED_SERIAL, GADGET_TEMPLATE
+from tests.builders import gadget_case as make_case
+from tests.faults import fast_client, make_worker
+from tests.flow_helpers import bgr_frame, walk_all_pass
 from tests.scale_sim import simulated_scale
-
-__all__ = ["ctx"]
+from tests.test_reports_support import pdftotext
 
 EXPECTED_G = 1250.0
 
@@ -264,7 +264,7 @@ SHOTS = [{"shot_id": "front", "name": {"en": "Front", "zh_CN": "正面"}},
 
 
 def shot_template() -> dict[str, Any]:
-    doc = json.loads(json.dumps(GADGET_TEMPLATE))
+    doc: dict[str, Any] = json.loads(json.dumps(GADGET_TEMPLATE))
     doc["sections"][0]["steps"].append({"step_id": "photos", "kind": "photo",
                                         "prompt": "Photos of the item",
                                         "prompt_zh": "商品照片", "shots": SHOTS})
@@ -333,5 +333,5 @@ def test_the_reference_server_refuses_a_malformed_weight_record(weight: Any,
     errors = validate_inspection(payload, iid)
     assert any(problem in e for e in errors), errors
     good = {"reading_g": 12, "source": "typed", "verdict": "not_compared", "expected_g": None}
-    payload["answers"][0]["weight"] = good
+    payload["answers"] = [{"step_id": "weight", "result": "value", "value": 12, "weight": good}]
     assert validate_inspection(payload, iid) == []

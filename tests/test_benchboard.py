@@ -12,7 +12,7 @@ from app.benchboard import DueKind, SyncHealth, compute_board, sync_health
 from app.domain import CaseStatus, Classification, Operator, PermissionDenied, Role
 from app.operators import Operators
 from app.store.store import Store
-from tests.test_reports_support import Clock, add_inspection, make_case, store_clock
+from tests.builders import Clock, add_inspection, report_case, store_clock
 
 NOW = datetime(2024, 5, 2, 14, 0, tzinfo=UTC)
 LEAD = Operator("zhang.min", "Zhang Min", Role.SHIFT_LEAD)
@@ -27,16 +27,16 @@ def _fill(store: Store, clock: Clock) -> None:
     Operators(store).add("zhang.min", "Zhang Min", Role.SHIFT_LEAD, "975310", None, by=None)
     Operators(store).add("li.wei", "Li Wei 李伟", Role.INSPECTOR, "1234", None, by=LEAD)
     # Inspected today: late by 60 min (10 min long), on time (6 min), on time (20 min, other).
-    late = add_inspection(store, clock, make_case(1, inspect_by=_at(10)),
+    late = add_inspection(store, clock, report_case(1, inspect_by=_at(10)),
                           started=_at(10, 50), completed=_at(11))
-    on_time = add_inspection(store, clock, make_case(2, inspect_by=_at(8, day=3)),
+    on_time = add_inspection(store, clock, report_case(2, inspect_by=_at(8, day=3)),
                              started=_at(8, 54), completed=_at(9),
                              classification=Classification.DAMAGED)
-    other = add_inspection(store, clock, make_case(3, inspect_by=_at(8, day=3)),
+    other = add_inspection(store, clock, report_case(3, inspect_by=_at(8, day=3)),
                            started=_at(11, 40), completed=_at(12), inspector="wang.fang",
                            classification=Classification.MISSING_PARTS, missing=("charger",))
     # Yesterday's inspection: not on today's board.
-    yesterday = add_inspection(store, clock, make_case(9), started=_at(9, day=1),
+    yesterday = add_inspection(store, clock, report_case(9), started=_at(9, day=1),
                                completed=_at(9, 5, day=1))
     clock.now = _at(13)
     store.mark_sent(on_time, None)
@@ -44,12 +44,12 @@ def _fill(store: Store, clock: Clock) -> None:
     store.mark_attention(other, "rejected: 422")
     # Looked up and not inspected: past the deadline, due in 90 min, due later today.
     clock.now = _at(9)
-    store.cache_case(make_case(4, inspect_by=_at(13)))
-    store.cache_case(make_case(5, inspect_by=_at(15, 30)))
-    store.cache_case(make_case(6, inspect_by=_at(17)))
-    store.cache_case(replace(make_case(8, inspect_by=_at(12)), status=CaseStatus.CLOSED))
+    store.cache_case(report_case(4, inspect_by=_at(13)))
+    store.cache_case(report_case(5, inspect_by=_at(15, 30)))
+    store.cache_case(report_case(6, inspect_by=_at(17)))
+    store.cache_case(replace(report_case(8, inspect_by=_at(12)), status=CaseStatus.CLOSED))
     clock.now = _at(12, day=1)
-    store.cache_case(make_case(7, inspect_by=_at(12)))  # looked up yesterday
+    store.cache_case(report_case(7, inspect_by=_at(12)))  # looked up yesterday
     assert late
 
 

@@ -10,9 +10,7 @@ from app.case_gate import GateRefusal, check_line_in, gate_message
 from app.context import StationContext
 from app.domain import CaseStatus, Classification
 from app.workflow import InspectionSession, WorkflowError, start_inspection
-from tests.flow_helpers import EXPECTED_SERIAL, ctx, make_case
-
-__all__ = ["ctx"]
+from tests.builders import EXPECTED_SERIAL, gadget_case
 
 
 def _walk_and_confirm(ctx: StationContext, iid: str) -> None:
@@ -38,7 +36,7 @@ def _walk_and_confirm(ctx: StationContext, iid: str) -> None:
 ])
 def test_case_status_refuses_before_any_step(ctx: StationContext, status: CaseStatus,
                                              refusal: GateRefusal) -> None:
-    case = replace(make_case(), status=status)
+    case = replace(gadget_case(), status=status)
     item = case.items[0]
     gate = check_line_in(ctx.store, case, item)
     assert gate.refusal is refusal and gate.inspection_id is None
@@ -50,7 +48,7 @@ def test_case_status_refuses_before_any_step(ctx: StationContext, status: CaseSt
 
 def test_a_line_confirmed_here_offers_its_report_and_does_not_start_again(
         ctx: StationContext) -> None:
-    case = make_case()
+    case = gadget_case()
     item = case.items[0]
     assert check_line_in(ctx.store, case, item).open
     iid = start_inspection(ctx, case, item, case.rma)

@@ -12,8 +12,8 @@ import pytest
 
 from app import __version__
 from app.demo import write_label_video
-from app.domain import Role
 from refserver import start_server
+from tests.builders import add_lead_and_inspector
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -153,8 +153,7 @@ def test_operators_unlock_needs_a_shift_lead_and_lifts_the_lock(tmp_path: Path) 
     data = tmp_path / "d"
     store, _ = open_station_store(resolve_paths(data), Settings())
     ops = Operators(store, LoginPolicy())
-    lead = ops.add("L1", "Lead", Role.SHIFT_LEAD, "987654", None, by=None)
-    ops.add("I1", "Insp", Role.INSPECTOR, "1234", None, by=lead)
+    add_lead_and_inspector(ops)
     now = [ops.guard.clock()]
     ops.guard.clock = lambda: now[0]
     for _ in range(LOCK_AFTER):

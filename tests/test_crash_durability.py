@@ -13,12 +13,12 @@ import pytest
 from sqlalchemy import text
 
 from app.store.db import integrity_ok
-from tests.store_helpers import open_store
+from tests.builders import open_store
 
 WORKER = r"""
 import sys, itertools
 from app.domain import Answer, Classification, Disposition, Result
-from tests.store_helpers import TEMPLATE, make_case, open_store
+from tests.builders import AUDIO_TEMPLATE as TEMPLATE, make_case, open_store
 from pathlib import Path
 store = open_store(Path(sys.argv[1]))
 mode = sys.argv[2]

@@ -16,7 +16,7 @@ import pytest
 
 from app.domain import Answer, Result
 from app.store import DiskFullError, Store
-from tests.store_helpers import TEMPLATE, complete_one, make_case
+from tests.builders import AUDIO_TEMPLATE, complete_one, make_case
 
 PHOTO = b"\xff\xd8\xff\xe0" + os.urandom(60_000)
 
@@ -61,16 +61,20 @@ def test_full_disk_is_reported_and_nothing_saved_is_lost(small_disk: Path) -> No
     store = Store(small_disk / "station.db", small_disk / "photos")
     confirmed = complete_one(store, make_case(case_id="C-KEEP"), photo=PHOTO)
     case = make_case(case_id="C-DRAFT")
-    draft = store.start_inspection(template=TEMPLATE, station_id="B1", inspector_id="E1",
+    draft = store.start_inspection(template=AUDIO_TEMPLATE, station_id="B1", inspector_id="E1",
                                    case=case, item=case.items[0])
     store.save_answer(draft.inspection_id, Answer("app-shell", Result.FAIL, note="dent"),
                       current_step=0, actor="E1")
     kept: list[str] = []
-    with pytest.raises(DiskFullError, match="disk is full"):
+
+    def add_photos() -> None:
         for _ in range(200):
             kept.append(store.add_photo(draft.inspection_id, "app-shell", PHOTO,
                                         mime="image/jpeg", width=8, height=6,
                                         actor="E1").photo_id)
+
+    with pytest.raises(DiskFullError, match="disk is full"):
+        add_photos()
     # No half-written photo files are left behind.
     names = {p.name for p in (small_disk / "photos").iterdir()}
     assert not any(n.endswith(".tmp") for n in names)

@@ -6,7 +6,6 @@ import argparse
 from pathlib import Path
 
 import pytest
-from test_reports_support import add_inspection, make_case, pdftotext, store_clock
 
 from app.config import load_settings
 from app.domain import utcnow
@@ -27,6 +26,8 @@ from app.store.store import Store
 from app.sync.cli import make_client
 from app.sync.token import load_token
 from app.training import TRAINING_MARK, TrainingGuardError, is_training_folder
+from tests.builders import add_inspection, report_case, store_clock
+from tests.test_reports_support import pdftotext
 
 
 def _paths(tmp_path: Path) -> Paths:
@@ -69,7 +70,7 @@ def test_inspections_in_the_database_count_as_evidence(tmp_path: Path) -> None:
     store = Store(paths.db_file, paths.photos_dir)
     try:
         with store_clock(utcnow()) as clock:
-            add_inspection(store, clock, make_case(1), started=clock(),
+            add_inspection(store, clock, report_case(1), started=clock(),
                            completed=clock())
     finally:
         store.close()
@@ -140,7 +141,7 @@ def test_every_report_from_training_data_says_training(tmp_path: Path, training:
     now = utcnow()
     try:
         with store_clock(now) as clock:
-            iid = add_inspection(store, clock, make_case(2), started=now, completed=now)
+            iid = add_inspection(store, clock, report_case(2), started=now, completed=now)
     finally:
         store.close()
     if training:

@@ -38,7 +38,7 @@ def test_rendered_frames_hold_the_codes_of_their_truth(cls: str, gens: list[str]
     rng = np.random.default_rng(11)
     data, params, truth = gen.render_frame(rng, cls, gens, (1280, 720))
     frame = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
-    assert frame.shape == (720, 1280, 3)
+    assert frame is not None and frame.shape == (720, 1280, 3)
     assert set(params) == set(gen.params_for(rng, "clean", None))
     found = {c.text: c for c in Decoder.for_stills().decode(frame)}
     assert set(found) == {t["text"] for t in truth}

@@ -39,12 +39,11 @@ def _has_control(text: str) -> bool:
 
 
 def test_control_characters_are_stripped_from_what_a_person_types(tmp_path: Path) -> None:
-    from store_helpers import complete_one, open_store
-
     from app.checklists import load_template_file
     from app.domain import Classification, Operator, Role
     from app.rules import check_override
     from app.wizard import Wizard
+    from tests.builders import complete_one, open_store
 
     template = load_template_file(Path(__file__).parent / "data" / "checklists" / "audio_v4.json")
     saved: list[object] = []

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from faults import case_doc, complete_inspection, fast_client, make_worker, new_case
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -20,6 +19,8 @@ from app.line_match import Fit, match_line
 from app.store.models import AuditRow
 from app.store.store import OutboxState, Store
 from refserver import start_server
+from tests.builders import case_doc, complete_inspection, outbox_entry
+from tests.faults import fast_client, make_worker, new_case
 
 LEAD = Operator("L9", "Lena", Role.SHIFT_LEAD)
 INSPECTOR = Operator("E1027", "Ivan", Role.INSPECTOR)
@@ -115,7 +116,7 @@ def test_lead_picks_the_line_and_it_is_stored_exactly_once(server: Any, store: S
         store.choose_line(iid, "L2", by=INSPECTOR)
     store.choose_line(iid, "L2", by=LEAD)
     assert store.line_choice_case(iid) is None
-    assert store.outbox_item(iid).state == OutboxState.PENDING  # type: ignore[union-attr]
+    assert outbox_entry(store, iid).state == OutboxState.PENDING
     assert worker.drain_once().sent == 1
     assert worker.drain_once().sent == 0
     assert server.store.count_inspections() == 1

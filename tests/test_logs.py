@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from app.logs import pending_crash_report, setup_logging
+from app.logs import pending_crash_report, remove_handlers, setup_logging
 
 CRASHER = r"""
 import sys, faulthandler
@@ -39,8 +39,4 @@ def test_rotating_log_file_and_token_redaction(tmp_path: Path) -> None:
         assert "station.test" in text and "Bearer <redacted>" in text
         assert "s3cr3t-token" not in text
     finally:
-        root = logging.getLogger()
-        for handler in list(root.handlers):
-            if getattr(handler, "_station", False):
-                root.removeHandler(handler)
-                handler.close()
+        remove_handlers()

@@ -10,6 +10,7 @@ from app.domain import Operator, Role, utcnow
 from app.store import Store
 from app.store.db import SCHEMA_VERSION, init_db, make_engine, schema_version
 from app.store.models import Base, ts_text
+from tests.builders import outbox_entry
 
 LEAD = Operator("E2", "Lead", Role.SHIFT_LEAD)
 
@@ -50,7 +51,7 @@ def test_upgrade_from_schema_1_keeps_everything(tmp_path: Path) -> None:
     item = store.outbox_item("i-1")
     assert item is not None and item.attention_reason == "409 closed"
     store.mark_handled("i-1", by=LEAD, note="done by phone")  # a schema-2 column
-    assert store.outbox_item("i-1").handled_note == "done by phone"  # type: ignore[union-attr]
+    assert outbox_entry(store, "i-1").handled_note == "done by phone"
     drafts = store.open_drafts()
     assert [(d.inspection_id, d.current_step) for d in drafts] == [("d-1", 2)]
 

@@ -12,10 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from flow_helpers import EXPECTED_SERIAL, ctx, make_case, walk_all_pass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from test_reports_support import pdftotext
 
 from app.domain import Classification, DomainError, Result, utcnow
 from app.operators import AuthError, PermissionDenied
@@ -24,14 +22,15 @@ from app.reports.shift import render_shift_report
 from app.store.models import AuditRow
 from app.wizard import IdentityCheck
 from app.workflow import InspectionSession, start_inspection
-
-__all__ = ["ctx"]
+from tests.builders import EXPECTED_SERIAL, gadget_case
+from tests.flow_helpers import walk_all_pass
+from tests.test_reports_support import pdftotext
 
 SCANNED = "SN-SWAPPED-77"
 
 
 def _mismatched(ctx: Any) -> InspectionSession:
-    case = make_case(reason="no_longer_needed")
+    case = gadget_case(reason="no_longer_needed")
     s = InspectionSession(ctx, start_inspection(ctx, case, case.items[0], case.rma))
     walk_all_pass(s, SCANNED)
     assert s.identity() is IdentityCheck.MISMATCH
@@ -102,7 +101,7 @@ def test_a_sign_off_holds_only_for_the_serial_it_was_given_for(ctx: Any) -> None
 
 
 def test_a_matching_serial_needs_no_sign_off(ctx: Any) -> None:
-    case = make_case(reason="no_longer_needed")
+    case = gadget_case(reason="no_longer_needed")
     s = InspectionSession(ctx, start_inspection(ctx, case, case.items[0], case.rma))
     walk_all_pass(s, EXPECTED_SERIAL)
     with pytest.raises(DomainError, match="no serial/IMEI mismatch"):
@@ -117,8 +116,8 @@ def test_the_flag_is_on_the_pdf_and_a_shift_report_kpi(ctx: Any, tmp_path: Path,
     flagged = _mismatched(ctx)
     flagged.sign_off_mismatch("lead1", "123456")
     flagged.confirm(Classification.INTACT, None)
-    plain = InspectionSession(ctx, start_inspection(ctx, make_case("c-2", "RMA-2024-0001002"),
-                                                    make_case().items[0], "RMA-2024-0001002"))
+    plain = InspectionSession(ctx, start_inspection(ctx, gadget_case("c-2", "RMA-2024-0001002"),
+                                                    gadget_case().items[0], "RMA-2024-0001002"))
     walk_all_pass(plain, EXPECTED_SERIAL)
     plain.confirm(Classification.INTACT, None)
 

@@ -25,11 +25,7 @@ from app.operators import (
 from app.paths import resolve_paths
 from app.station_store import open_station_store
 from app.store import Store
-
-try:
-    from tests.test_cli import run_cli
-except ImportError:  # tests/ is not a package: pytest put tests/ itself on sys.path
-    from test_cli import run_cli  # type: ignore[no-redef]
+from tests.test_cli import run_cli
 
 
 @pytest.fixture
@@ -209,8 +205,8 @@ def test_audit_cli_shows_filters_and_finds_a_tampered_row(tmp_path: Path) -> Non
         db.execute("UPDATE audit SET actor = 'L1' WHERE seq = ?", (seq,))
     broken = run_cli("--data-dir", data, "audit", "verify")
     assert broken.returncode == 1 and f"BROKEN at entry {seq}" in broken.stdout
-    shown = run_cli("--data-dir", data, "audit", "show").stdout
-    assert next(line for line in shown.splitlines() if "chain broken here" in line
+    listing = run_cli("--data-dir", data, "audit", "show").stdout
+    assert next(line for line in listing.splitlines() if "chain broken here" in line
                 ).startswith(f"{seq}\t")
 
 

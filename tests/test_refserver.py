@@ -12,43 +12,20 @@ import requests
 
 from refserver import DEMO_CASES, RunningServer
 from refserver.server import MAX_PHOTO_BYTES, Reply
-
-try:
-    from tests.refserver_fixtures import (
-        DISABLED_TOKEN,
-        SAMPLE_TEMPLATE,
-        STATION,
-        TOKEN,
-        Api,
-        api,
-        inspection,
-        make_jpeg,
-        make_png,
-        new_id,
-        photo_entry,
-        refserver,
-        sha,
-        start_test_server,
-    )
-except ImportError:  # tests/ is not a package: pytest put tests/ itself on sys.path
-    from refserver_fixtures import (  # type: ignore[no-redef,import-not-found]
-        DISABLED_TOKEN,
-        SAMPLE_TEMPLATE,
-        STATION,
-        TOKEN,
-        Api,
-        api,
-        inspection,
-        make_jpeg,
-        make_png,
-        new_id,
-        photo_entry,
-        refserver,
-        sha,
-        start_test_server,
-    )
-
-__all__ = ["api", "refserver"]  # fixtures imported for pytest
+from tests.refserver_fixtures import (
+    DISABLED_TOKEN,
+    SAMPLE_TEMPLATE,
+    STATION,
+    TOKEN,
+    Api,
+    inspection,
+    make_jpeg,
+    make_png,
+    new_id,
+    photo_entry,
+    sha,
+    start_test_server,
+)
 
 ZH_CASE = DEMO_CASES[0]  # C-000101, headphones, Chinese title and comment
 

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import requests
 import schemathesis
-import yaml  # type: ignore[import-untyped]
+import yaml
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_headers_conformance,
@@ -25,11 +25,7 @@ from schemathesis.specs.openapi.checks import (
 
 from refserver import API_PREFIX, ROUTES, RunningServer
 from refserver.server import MAX_PHOTO_BYTES
-
-try:
-    from tests.refserver_fixtures import HEADERS, start_test_server
-except ImportError:  # tests/ is not a package: pytest put tests/ itself on sys.path
-    from refserver_fixtures import HEADERS, start_test_server  # type: ignore[no-redef,import-not-found]
+from tests.refserver_fixtures import HEADERS, start_test_server
 
 SPEC_PATH = Path(__file__).resolve().parents[1] / "resources" / "openapi" / "case-api.yaml"
 HTTP_METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}

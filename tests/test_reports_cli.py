@@ -10,11 +10,12 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from test_reports_support import add_inspection, make_case, pdftotext, photo_jpeg, store_clock
 
 from app.reports import cli
 from app.reports.export import safe_cell
 from app.store.store import Store
+from tests.builders import add_inspection, report_case, store_clock
+from tests.test_reports_support import pdftotext, photo_jpeg
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -44,7 +45,7 @@ def data(tmp_path: Path) -> tuple[Path, str]:
     with store_clock(t0) as clock:
         iid = add_inspection(
             store, clock,
-            make_case(5, comment="=HYPERLINK(\"http://evil\")", title="电饭煲 Łódź"),
+            report_case(5, comment="=HYPERLINK(\"http://evil\")", title="电饭煲 Łódź"),
             started=t0, completed=t0.replace(minute=20), photos=[photo_jpeg(1)],
             notes={"fn-works": "-2 dB quieter"})
     store.close()
@@ -151,5 +152,5 @@ def test_printer_memory(tmp_path: Path) -> None:
     assert PrinterMemory(tmp_path / "data").last() == "HP LaserJet 400 (前台)"
     mem.path.write_text("{broken", encoding="utf-8")
     assert mem.last() is None
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="printer name is empty"):
         mem.remember("  ")

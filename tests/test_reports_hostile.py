@@ -10,13 +10,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from test_reports_support import add_inspection, make_case, pdftotext, photo_jpeg, store_clock
 
 from app.domain import Classification, CustomerReason, Result
 from app.reports.inspection import render_inspection_report
 from app.store.store import Store
 from app.wizard import MAX_NOTE, MAX_TEXT
+from tests.builders import add_inspection, report_case, store_clock
 from tests.test_disk_full import _try_mount_tmpfs
+from tests.test_reports_support import pdftotext, photo_jpeg
 
 T0 = datetime(2024, 5, 2, 6, 0, tzinfo=UTC)
 ZH = "外壳左侧有明显划痕，耳机无法充电，客户说明书缺失。"  # 25 characters
@@ -40,7 +41,7 @@ def test_text_at_every_allowed_limit_flows_over_pages(store: Store, tmp_path: Pa
                                                        language: str, unit: str) -> None:
     note = _long(unit, MAX_NOTE)  # the wizard allows 2,000 characters a note
     comment = _long(unit, 4000)  # the contract sets no limit on the customer's comment
-    case = make_case(7, comment=comment, title=_long(unit, 300))
+    case = report_case(7, comment=comment, title=_long(unit, 300))
     with store_clock(T0) as clock:
         iid = add_inspection(
             store, clock, case, started=T0, completed=T0 + timedelta(minutes=3),
@@ -64,11 +65,15 @@ def test_text_at_every_allowed_limit_flows_over_pages(store: Store, tmp_path: Pa
 def _fill(folder: Path) -> None:
     """Write until the disk says it is full."""
     fd = os.open(folder / "filler", os.O_WRONLY | os.O_CREAT)
-    try:
+
+    def write_forever() -> None:
         while True:
             os.write(fd, b"\0" * 4096)
-    except OSError as exc:
-        assert exc.errno == errno.ENOSPC
+
+    try:
+        with pytest.raises(OSError, match="No space left") as full:
+            write_forever()
+        assert full.value.errno == errno.ENOSPC
     finally:
         os.close(fd)
 
@@ -129,12 +134,12 @@ def full_disk(request: pytest.FixtureRequest, tmp_path: Path,
 
 def test_reports_on_a_full_disk_leave_no_hidden_tmp_files(tmp_path: Path,
                                                           full_disk: Path) -> None:
-    from test_reports_cli import run
+    from tests.test_reports_cli import run
 
     data = tmp_path / "data"
     store = Store(data / "station.db", data / "photos")
     with store_clock(T0) as clock:
-        iid = add_inspection(store, clock, make_case(3, reason=CustomerReason.DEFECTIVE),
+        iid = add_inspection(store, clock, report_case(3, reason=CustomerReason.DEFECTIVE),
                              started=T0, completed=T0 + timedelta(minutes=2),
                              photos=[photo_jpeg(2)])
     store.close()

@@ -11,15 +11,6 @@ from pathlib import Path
 import cv2
 import pytest
 from pypdf import PdfReader
-from test_reports_support import (
-    PROMPTS,
-    TEMPLATE,
-    add_inspection,
-    make_case,
-    pdftotext,
-    photo_jpeg,
-    store_clock,
-)
 
 from app.domain import Classification, CustomerReason, Disposition, Result
 from app.reports.inspection import prompts_from_template, render_inspection_report
@@ -27,6 +18,14 @@ from app.reports.thumbs import THUMB_PX
 from app.scanning.decoder import decode
 from app.store.db import StoreError
 from app.store.store import Store
+from tests.builders import (
+    GENERIC_PROMPTS,
+    GENERIC_TEMPLATE,
+    add_inspection,
+    report_case,
+    store_clock,
+)
+from tests.test_reports_support import pdftotext, photo_jpeg
 
 T0 = datetime(2024, 5, 2, 6, 0, tzinfo=UTC)
 COMMENT = "耳机左边没有声音 — Łukasz Dvořák, café"
@@ -40,7 +39,7 @@ def store(tmp_path: Path) -> Iterator[Store]:
 
 
 def _inspection(store: Store, photos: int = 3) -> str:
-    case = make_case(123, comment=COMMENT, title="无线耳机 Pro",
+    case = report_case(123, comment=COMMENT, title="无线耳机 Pro",
                      reason=CustomerReason.DEFECTIVE)
     with store_clock(T0) as clock:
         return add_inspection(
@@ -56,7 +55,7 @@ def _inspection(store: Store, photos: int = 3) -> str:
 
 
 def _render(store: Store, iid: str, out: Path, **kw: object) -> Path:
-    render_inspection_report(store, iid, out, station_id="BENCH-07", prompts=PROMPTS,
+    render_inspection_report(store, iid, out, station_id="BENCH-07", prompts=GENERIC_PROMPTS,
                              cache_dir=out.parent / "cache", **kw)  # type: ignore[arg-type]
     return out
 
@@ -128,7 +127,7 @@ def test_missing_or_broken_photo_gives_a_placeholder(store: Store, tmp_path: Pat
 
 
 def test_unreadable_photo_with_the_recorded_hash(store: Store, tmp_path: Path) -> None:
-    case = make_case(7)
+    case = report_case(7)
     with store_clock(T0) as clock:
         iid = add_inspection(store, clock, case, started=T0, completed=T0 + timedelta(minutes=3),
                              photos=[b"\xff\xd8\xff broken jpeg"])
@@ -155,7 +154,8 @@ def test_chinese_labels_and_letter_paper(store: Store, tmp_path: Path) -> None:
     iid = _inspection(store, photos=1)
     pdf = tmp_path / "zh.pdf"
     render_inspection_report(store, iid, pdf, station_id="BENCH-07", paper="letter",
-                             language="zh_CN", prompts=prompts_from_template(TEMPLATE, "zh_CN"))
+                             language="zh_CN",
+                             prompts=prompts_from_template(GENERIC_TEMPLATE, "zh_CN"))
     flat = " ".join(pdftotext(pdf).split())
     for expected in ("退货检验报告", "检验员", "检验项目", "功能与描述一致", "损坏", "缺失附件",
                      "翻新/补配", "耳机左边没有声音", "Łukasz Dvořák", "已发送结果的SHA-256"):

@@ -9,13 +9,14 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from test_reports_support import add_inspection, make_case, pdf_pages, pdftotext, store_clock
 
 from app.config import ShiftDefinition
 from app.domain import Classification, CustomerReason, Disposition, Result
 from app.reports.shift import render_shift_report
 from app.reports.stats import shift_window
 from app.store.store import Store
+from tests.builders import add_inspection, report_case, store_clock
+from tests.test_reports_support import pdf_pages, pdftotext
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NIGHT = ShiftDefinition("night", time(22, 0), time(6, 0))
@@ -31,20 +32,20 @@ def store(tmp_path: Path) -> Iterator[Store]:
     s = Store(tmp_path / "station.db", tmp_path / "photos")
     with store_clock(local(2, 21)) as clock:
         # 23:30 on the 2nd: claimed defective, every function step passed (no fault found).
-        add_inspection(s, clock, make_case(1, sku="SKU-HEAD", category="耳机"),
+        add_inspection(s, clock, report_case(1, sku="SKU-HEAD", category="耳机"),
                        started=local(2, 23, 20), completed=local(2, 23, 30), inspector="王芳")
         # 02:00 on the 3rd, after the deadline, overridden with a reason.
-        add_inspection(s, clock, make_case(2, reason=CustomerReason.DAMAGED_IN_TRANSIT,
+        add_inspection(s, clock, report_case(2, reason=CustomerReason.DAMAGED_IN_TRANSIT,
                                            inspect_by=local(3, 1)),
                        started=local(3, 1, 50), completed=local(3, 2), inspector="Łukasz",
                        results={"app-body": Result.FAIL, "fn-works": Result.PASS},
                        classification=Classification.DAMAGED,
                        suggested=Classification.INTACT, override_reason="Dent under the label",
                        disposition=Disposition.RETURN_TO_VENDOR)
-        attention = add_inspection(s, clock, make_case(3, reason=CustomerReason.NO_LONGER_NEEDED),
+        attention = add_inspection(s, clock, report_case(3, reason=CustomerReason.NO_LONGER_NEEDED),
                                    started=local(3, 4), completed=local(3, 4, 12))
         # 07:00 on the 3rd: the early shift, not this one.
-        add_inspection(s, clock, make_case(4), started=local(3, 6, 50), completed=local(3, 7))
+        add_inspection(s, clock, report_case(4), started=local(3, 6, 50), completed=local(3, 7))
     s.mark_attention(attention, "case 3 was cancelled on the server")
     yield s
     s.close()

@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from test_reports_support import make_case
-
 from app.config import ShiftDefinition
 from app.domain import (
     Answer,
@@ -32,6 +30,7 @@ from app.reports.stats import (
     time_window,
 )
 from app.store.store import InspectionRecord
+from tests.builders import report_case
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -48,7 +47,7 @@ def rec(n: int, *, minutes: float, duration_s: float = 300,
         sync: str = "sent", attention: str | None = None, with_case: bool = True
         ) -> InspectionRecord:
     completed = T0 + timedelta(minutes=minutes)
-    case = make_case(n, reason=reason or CustomerReason.OTHER, sku=sku, category=category,
+    case = report_case(n, reason=reason or CustomerReason.OTHER, sku=sku, category=category,
                      inspect_by=inspect_by or completed + timedelta(hours=1))
     return InspectionRecord(
         result=None, inspection_id=f"insp-{n}", rma=case.rma if with_case else None,

@@ -7,71 +7,10 @@ store's clock is replaced so completed_at lands inside the shift being tested.
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import cv2
 import numpy as np
-
-import app.store.store as store_module
-from app.domain import (
-    Answer,
-    Case,
-    CaseItem,
-    CaseStatus,
-    ChecklistStep,
-    ChecklistTemplate,
-    Classification,
-    CustomerReason,
-    Disposition,
-    Result,
-    Section,
-    StepKind,
-)
-from app.store.store import Store
-
-TEMPLATE = ChecklistTemplate(
-    template_id="generic",
-    version=1,
-    category="generic",
-    title="Other items",
-    steps=(
-        ChecklistStep("app-overview", "Photo of the item", StepKind.PHOTO, Section.APPEARANCE,
-                      prompt_zh="拍摄商品照片"),
-        ChecklistStep("app-body", "Item free of cracks, dents, scratches", StepKind.PASS_FAIL,
-                      Section.APPEARANCE, photo_on_fail=True, prompt_zh="商品无裂纹、凹陷、划痕"),
-        ChecklistStep("fn-works", "Works as described", StepKind.PASS_FAIL, Section.FUNCTION,
-                      prompt_zh="功能与描述一致"),
-        ChecklistStep("fn-battery", "Battery health", StepKind.NUMBER, Section.FUNCTION,
-                      unit="%", prompt_zh="电池健康度"),
-        ChecklistStep("acc-charger", "Charger present", StepKind.PASS_FAIL,
-                      Section.ACCESSORIES, accessory="charger", prompt_zh="充电器齐全"),
-    ),
-)
-PROMPTS = {s.step_id: s.prompt for s in TEMPLATE.steps}
-
-
-def make_case(n: int, *, reason: CustomerReason = CustomerReason.DEFECTIVE,
-              comment: str = "", title: str = "Wireless headphones", sku: str = "SKU-100",
-              category: str = "audio", received: datetime | None = None,
-              inspect_by: datetime | None = None) -> Case:
-    received = received or datetime(2024, 5, 2, 8, 0, tzinfo=UTC)
-    return Case(
-        case_id=f"1b4e28ba-2fa1-11d2-883f-{n:012d}",
-        rma=f"RMA-2024-{n:07d}",
-        order_id=f"ORD-{n:08d}",
-        status=CaseStatus.AWAITING_INSPECTION,
-        customer_reason=reason,
-        customer_comment=comment,
-        tracking_numbers=(f"SF{n:010d}",),
-        received_at=received,
-        inspect_by=inspect_by or received + timedelta(hours=24),
-        items=(CaseItem(line_id="1", sku=sku, title=title, category=category,
-                        serial_number=f"SN{n:06d}", expected_accessories=("charger",)),),
-    )
 
 
 def photo_jpeg(seed: int, width: int = 640, height: int = 480, quality: int = 88) -> bytes:
@@ -90,82 +29,6 @@ def photo_jpeg(seed: int, width: int = 640, height: int = 480, quality: int = 88
     ok, buf = cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, quality])
     assert ok
     return buf.tobytes()
-
-
-@dataclass
-class Clock:
-    now: datetime
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-@contextmanager
-def store_clock(start: datetime) -> Iterator[Clock]:
-    """Replace the store's clock (started_at / completed_at come from it)."""
-    clock = Clock(start)
-    saved = store_module.utcnow
-    store_module.utcnow = clock
-    try:
-        yield clock
-    finally:
-        store_module.utcnow = saved
-
-
-def add_inspection(
-    store: Store,
-    clock: Clock,
-    case: Case | None,
-    *,
-    started: datetime,
-    completed: datetime,
-    inspector: str = "li.wei",
-    results: dict[str, Result] | None = None,
-    notes: dict[str, str] | None = None,
-    photos: Sequence[bytes] = (),
-    classification: Classification = Classification.INTACT,
-    suggested: Classification | None = None,
-    override_reason: str | None = None,
-    disposition: Disposition | None = Disposition.RESTOCK,
-    missing: Sequence[str] = (),
-    station_id: str = "BENCH-07",
-    scanned_code: str = "",
-    category: str | None = None,
-) -> str:
-    """One inspection through the Store API: start, photos, answers, complete."""
-    clock.now = started
-    item = case.items[0] if case else None
-    insp = store.start_inspection(template=TEMPLATE, station_id=station_id,
-                                  inspector_id=inspector, case=case, item=item,
-                                  scanned_code=scanned_code, category=category)
-    photo_ids = []
-    for i, data in enumerate(photos):
-        p = store.add_photo(insp.inspection_id, "app-overview" if i == 0 else "app-body", data,
-                            mime="image/jpeg", width=640, height=480, actor=inspector)
-        photo_ids.append(p.photo_id)
-    results = results if results is not None else {
-        "app-overview": Result.PASS, "app-body": Result.PASS, "fn-works": Result.PASS,
-        "fn-battery": Result.VALUE, "acc-charger": Result.PASS}
-    notes = notes or {}
-    order = []
-    for step in TEMPLATE.steps:
-        if step.step_id not in results:
-            continue
-        res = results[step.step_id]
-        pids = tuple(photo_ids[:1]) if step.step_id == "app-overview" else tuple(photo_ids[1:])
-        value: float | str | None = 92.0 if res is Result.VALUE else None
-        store.save_answer(insp.inspection_id,
-                          Answer(step.step_id, res, value=value,
-                                 note=notes.get(step.step_id, ""), photo_ids=pids,
-                                 answered_at=started),
-                          current_step=0, actor=inspector)
-        order.append(step.step_id)
-    clock.now = completed
-    store.complete(insp.inspection_id, answers_in_order=order, classification=classification,
-                   classification_suggested=suggested or classification,
-                   override_reason=override_reason, disposition=disposition,
-                   missing_accessories=list(missing), actor=inspector)
-    return insp.inspection_id
 
 
 def pdftotext(pdf: Path) -> str:

@@ -11,7 +11,6 @@ from typing import Any
 import cv2
 import numpy as np
 import pytest
-from scanning_fixtures import code128_image, empty_frame, label_frame, write_mjpg
 
 from app.scanning.acceptance import Acceptor
 from app.scanning.camera import (
@@ -25,6 +24,7 @@ from app.scanning.camera import (
 from app.scanning.decoder import Decoder
 from app.scanning.events import ScanEvent, ScanSource
 from app.scanning.labels import Kind
+from tests.scanning_fixtures import code128_image, empty_frame, label_frame, write_mjpg
 
 SIZE = (640, 360)
 

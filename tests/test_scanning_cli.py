@@ -9,9 +9,9 @@ from pathlib import Path
 
 import cv2
 import pytest
-from scanning_fixtures import code128_image, empty_frame, label_frame, qr_image, write_mjpg
 
 from app.scanning.cli import register, run_decode
+from tests.scanning_fixtures import code128_image, empty_frame, label_frame, qr_image, write_mjpg
 
 
 def _run(*argv: str) -> tuple[int, str, str]:

@@ -12,10 +12,17 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
-from scanning_fixtures import DATA, code128_image, ean13_image, empty_frame, label_frame, qr_image
 
 from app.scanning import decoder as dec_mod
 from app.scanning.decoder import DecodedCode, DecodeError, Decoder, RawRead, decode
+from tests.scanning_fixtures import (
+    DATA,
+    code128_image,
+    ean13_image,
+    empty_frame,
+    label_frame,
+    qr_image,
+)
 
 
 def _equivalent(found: str, truth: str, symbology: str) -> bool:

@@ -101,7 +101,7 @@ def test_check_digit_algorithms() -> None:
     assert s10_check_digit("00000000") == 5  # sum 0: 11 -> 5
     assert s10_check_digit("00000008") == 0  # sum 56, 56 % 11 = 1: 10 -> 0
     assert s10_check_digit("00000001") == 4  # sum 7: 11 - 7
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="8 digits"):
         s10_check_digit("1234")
 
 

@@ -25,6 +25,7 @@ from app.operators import (
 )
 from app.store import Store
 from app.store.models import AuditRow
+from tests.builders import add_lead_and_inspector
 
 LEAD_PIN = "246810"
 
@@ -50,8 +51,8 @@ def clock() -> Clock:
 def _roster(data_dir: Path, clock: Clock, **policy: bool | int) -> tuple[Operators, Operator]:
     ops = Operators(Store(data_dir / "s.db", data_dir / "photos"), LoginPolicy(**policy),  # type: ignore[arg-type]
                     clock=clock)
-    lead = ops.add("L1", "Lead", Role.SHIFT_LEAD, LEAD_PIN, "BADGE-L1", by=None)
-    ops.add("I1", "Insp", Role.INSPECTOR, "1357", "BADGE-I1", by=lead)
+    lead, _ = add_lead_and_inspector(ops, lead_pin=LEAD_PIN, inspector_pin="1357",
+                                     lead_badge="BADGE-L1", inspector_badge="BADGE-I1")
     return ops, lead
 
 
@@ -93,8 +94,7 @@ def test_shift_lead_pin_shorter_than_the_minimum_is_refused(data_dir: Path,
     ops = Operators(Store(data_dir / "s.db", data_dir / "photos"), clock=clock)
     with pytest.raises(DomainError, match="6 to 12"):
         ops.add("L1", "Lead", Role.SHIFT_LEAD, "1234", None, by=None)
-    lead = ops.add("L1", "Lead", Role.SHIFT_LEAD, "123456", None, by=None)
-    ops.add("I1", "Insp", Role.INSPECTOR, "1234", None, by=lead)  # inspectors: 4 by default
+    lead, _ = add_lead_and_inspector(ops, lead_pin="123456")  # inspectors: 4 by default
     strict = Operators(ops.store, LoginPolicy(pin_min_length_inspector=8), clock=clock)
     with pytest.raises(DomainError, match="8 to 12"):
         strict.add("I2", "Insp", Role.INSPECTOR, "1234567", None, by=lead)

@@ -4,7 +4,6 @@ deleted or damaged database."""
 from __future__ import annotations
 
 import hashlib
-import logging
 import os
 import stat
 import subprocess
@@ -15,20 +14,20 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
-from store_helpers import complete_one, make_case
 
 from app.config import Settings
 from app.context import StationContext
 from app.domain import PermissionDenied, Role
+from app.evidence import evidence_in
+from app.logs import remove_handlers
 from app.operators import Operators
 from app.paths import Paths, resolve_paths
-from app.station_store import EvidenceError, check_private, evidence_in, open_station_store
+from app.station_store import EvidenceError, check_private, open_station_store
 from app.store import Store, StoreError
 from app.store.audit import entry_hash, verify_chain
 from app.store.models import AuditRow
-from tests.ui_helpers import qm_dir
+from tests.builders import complete_one, make_case
 
-__all__ = ["qm_dir"]  # a fixture
 ROOT = Path(__file__).resolve().parent.parent
 FILE_KEY = Settings(token_source="file")
 
@@ -37,11 +36,7 @@ FILE_KEY = Settings(token_source="file")
 def _drop_station_log_handlers() -> Iterator[None]:
     """_station_with_records logs to its folder's file, as the station does; undo it after."""
     yield
-    root = logging.getLogger()
-    for handler in list(root.handlers):
-        if getattr(handler, "_station", False):
-            root.removeHandler(handler)
-            handler.close()
+    remove_handlers()
 
 
 def run_cli(data: Path, *args: str, env: dict[str, str] | None = None,
@@ -175,7 +170,8 @@ def test_unkeyed_chain_of_an_older_version_is_keyed_once_on_upgrade(tmp_path: Pa
 def test_shift_lead_sees_the_tamper_warning_and_an_inspector_does_not(
         tmp_path: Path, qtbot: object) -> None:
     from PySide6.QtWidgets import QMessageBox
-    from ui_helpers import login_pin, open_window, wait_until
+
+    from tests.ui_helpers import login_pin, open_window, wait_until
 
     paths = _paths(tmp_path / "s")
     store, _ = open_station_store(paths, FILE_KEY)

@@ -25,7 +25,7 @@ from app.domain import (
 from app.store import OutboxState, StoreError
 from app.store.audit import verify_chain
 from app.store.db import StoreError as DbStoreError
-from tests.store_helpers import TEMPLATE, complete_one, make_case, open_store
+from tests.builders import AUDIO_TEMPLATE, complete_one, make_case, open_store, outbox_entry
 
 JPEG = b"\xff\xd8\xff\xe0" + bytes(range(256)) * 8
 
@@ -42,7 +42,7 @@ def test_pragmas_are_durable(data_dir: Path) -> None:
 def test_draft_answers_resume_at_the_same_step(data_dir: Path) -> None:
     store = open_store(data_dir)
     case = make_case()
-    insp = store.start_inspection(template=TEMPLATE, station_id="B1", inspector_id="E1",
+    insp = store.start_inspection(template=AUDIO_TEMPLATE, station_id="B1", inspector_id="E1",
                                   case=case, item=case.items[0])
     store.save_answer(insp.inspection_id, Answer("app-shell", Result.PASS), current_step=1,
                       actor="E1")
@@ -94,7 +94,7 @@ def test_completed_inspection_is_immutable(data_dir: Path) -> None:
 def test_override_without_reason_is_refused(data_dir: Path) -> None:
     store = open_store(data_dir)
     case = make_case()
-    insp = store.start_inspection(template=TEMPLATE, station_id="B1", inspector_id="E1",
+    insp = store.start_inspection(template=AUDIO_TEMPLATE, station_id="B1", inspector_id="E1",
                                   case=case, item=case.items[0])
     with pytest.raises(DomainError, match="reason"):
         store.complete(insp.inspection_id, answers_in_order=[],
@@ -108,7 +108,7 @@ def test_override_without_reason_is_refused(data_dir: Path) -> None:
 def test_photos_are_stored_by_generated_name_with_hash(data_dir: Path) -> None:
     store = open_store(data_dir)
     case = make_case(rma="../../etc/passwd")
-    insp = store.start_inspection(template=TEMPLATE, station_id="B1", inspector_id="E1",
+    insp = store.start_inspection(template=AUDIO_TEMPLATE, station_id="B1", inspector_id="E1",
                                   case=case, item=case.items[0], scanned_code="../../x")
     photo = store.add_photo(insp.inspection_id, "app-shell", JPEG, mime="image/jpeg",
                             width=4, height=3, actor="E1")
@@ -123,7 +123,7 @@ def test_photos_are_stored_by_generated_name_with_hash(data_dir: Path) -> None:
 
 def test_unverified_inspection_resolves_once(data_dir: Path) -> None:
     store = open_store(data_dir)
-    insp = store.start_inspection(template=TEMPLATE, station_id="B1", inspector_id="E1",
+    insp = store.start_inspection(template=AUDIO_TEMPLATE, station_id="B1", inspector_id="E1",
                                   case=None, item=None, scanned_code="RMA-2026-0001234",
                                   category="audio")
     store.save_answer(insp.inspection_id, Answer("app-shell", Result.PASS), current_step=1,
@@ -154,14 +154,14 @@ def test_outbox_transitions_and_counts(data_dir: Path) -> None:
     assert counts.last_sent_at is not None
     assert store.outbox_due(utcnow()) == []
     assert [i.inspection_id for i in store.outbox_due(later)] == [a]
-    assert store.outbox_item(b).attention_reason == "409 case_closed"  # type: ignore[union-attr]
+    assert outbox_entry(store, b).attention_reason == "409 case_closed"
     lead = Operator("E2001", "Lead", Role.SHIFT_LEAD)
     with pytest.raises(PermissionDenied):
         store.mark_handled(b, by=Operator("E1001", "Inspector", Role.INSPECTOR), note="done")
     with pytest.raises(DomainError):
         store.mark_handled(b, by=lead, note="   ")
     store.mark_handled(b, by=lead, note="case reopened by phone")
-    assert store.outbox_item(b).state == OutboxState.HANDLED  # type: ignore[union-attr]
+    assert outbox_entry(store, b).state == OutboxState.HANDLED
 
 
 def test_retried_attention_item_loses_its_old_reason(data_dir: Path) -> None:
@@ -252,4 +252,4 @@ def test_relaxed_marks_leave_the_connection_durable_again(data_dir: Path) -> Non
     for _ in range(3):  # whichever pooled connection comes back
         with store.engine.connect() as conn:
             assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
-    assert store.outbox_item(inspection_id).state == OutboxState.SENT  # type: ignore[union-attr]
+    assert outbox_entry(store, inspection_id).state == OutboxState.SENT

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from faults import complete_inspection, new_case, temp_cwd_free_port
 
 from app.config import Settings
 from app.domain import Operator, Role
@@ -18,6 +17,8 @@ from app.store.store import Store
 from app.sync.__main__ import main
 from app.sync.token import store_token
 from refserver import start_server
+from tests.builders import complete_inspection
+from tests.faults import new_case, temp_cwd_free_port
 
 LEAD = Operator("L1", "Lead", Role.SHIFT_LEAD, None)  # storing a token needs one
 

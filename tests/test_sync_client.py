@@ -14,7 +14,6 @@ from typing import Any
 
 import pytest
 import trustme
-from faults import HTML_200, Fault, FaultProxy, fast_client, new_case, reply
 
 from app import __version__
 from app.config import Settings, load_settings
@@ -30,6 +29,7 @@ from app.sync.client import (
     parse_retry_after,
 )
 from refserver import start_server
+from tests.faults import HTML_200, Fault, FaultProxy, fast_client, new_case, reply
 
 SECRET = "s3cr3t-station-token-42"
 
@@ -72,8 +72,8 @@ def test_photo_put_outcomes(server: Any) -> None:
     sha = hashlib.sha256(data).hexdigest()
     assert client.put_photo(iid, pid, data, sha, "image/jpeg").created
     assert not client.put_photo(iid, pid, data, sha, "image/jpeg").created  # replay: 200
+    other = jpeg(800)
     with pytest.raises(Permanent) as conflict:
-        other = jpeg(800)
         client.put_photo(iid, pid, other, hashlib.sha256(other).hexdigest(), "image/jpeg")
     assert conflict.value.status == 409 and conflict.value.reason == "different_bytes"
     with pytest.raises(Permanent) as unsupported:

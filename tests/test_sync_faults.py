@@ -20,12 +20,19 @@ from typing import Any
 
 import pytest
 import trustme
-from faults import (
+
+from app.config import Settings
+from app.domain import Operator, Role
+from app.paths import resolve_paths
+from app.store.store import OutboxState, Store
+from app.sync.token import store_token
+from refserver import start_server
+from tests.builders import complete_inspection
+from tests.faults import (
     HTML_502,
     Fault,
     FaultProxy,
     check_delivery,
-    complete_inspection,
     fast_client,
     make_worker,
     new_case,
@@ -34,13 +41,6 @@ from faults import (
     retry_after_seconds,
     wait_until,
 )
-
-from app.config import Settings
-from app.domain import Operator, Role
-from app.paths import resolve_paths
-from app.store.store import OutboxState, Store
-from app.sync.token import store_token
-from refserver import start_server
 
 REPO = Path(__file__).resolve().parents[1]
 RESULT = r"/inspections/[0-9a-f-]{36}$"

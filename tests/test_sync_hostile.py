@@ -13,15 +13,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import test_sync_cli
-from faults import FaultProxy, complete_inspection, fast_client, make_worker, new_case, reply
 
+import tests.test_sync_cli as test_sync_cli
 from app.domain import utcnow
 from app.filelock import FileLock
 from app.paths import resolve_paths
 from app.store.store import Store
 from app.sync.__main__ import main
 from app.sync.cli import sender_lock
+from tests.builders import complete_inspection
+from tests.faults import FaultProxy, fast_client, make_worker, new_case, reply
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULT = r"/inspections/[0-9a-f-]{36}$"

@@ -7,13 +7,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from faults import FaultProxy, fast_client, reply
 
 from app.store.store import Store
 from app.sync.client import Ambiguous, NotFound
 from app.sync.lookup import CaseLookup, Found, Offline
 from app.sync.status import SyncStatus
 from refserver import start_server
+from tests.faults import FaultProxy, fast_client, reply
 
 
 @pytest.fixture

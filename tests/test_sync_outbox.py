@@ -11,16 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from faults import (
-    FaultProxy,
-    check_delivery,
-    complete_inspection,
-    fast_client,
-    make_worker,
-    new_case,
-    reply,
-    wait_until,
-)
 
 from app.domain import utcnow
 from app.store.db import StoreError
@@ -28,6 +18,16 @@ from app.store.store import OutboxState, Store
 from app.sync.backoff import Backoff
 from app.sync.status import SyncSnapshot
 from refserver import start_server
+from tests.builders import complete_inspection, outbox_entry
+from tests.faults import (
+    FaultProxy,
+    check_delivery,
+    fast_client,
+    make_worker,
+    new_case,
+    reply,
+    wait_until,
+)
 
 
 @pytest.fixture
@@ -52,7 +52,7 @@ def test_drain_sends_photos_first_then_exact_bytes(server: Any, store: Store,
         result_idx = [i for i, (m, p) in enumerate(order) if p.endswith(f"/inspections/{iid}")]
         assert len(photo_idx) == 2 and len(result_idx) == 1
         assert max(photo_idx) < result_idx[0]
-    assert all(store.outbox_item(i).state == OutboxState.SENT for i in ids)  # type: ignore[union-attr]
+    assert all(outbox_entry(store, i).state == OutboxState.SENT for i in ids)
     assert server.store.get_inspection_station(ids[0]) == "BENCH-T"
 
 
@@ -73,7 +73,7 @@ def test_retry_sends_identical_bytes(server: Any, store: Store, proxy: FaultProx
     for _ in range(3):
         wait_until(lambda: (store.next_due_at() or utcnow()) <= utcnow(), 2)
         worker.drain_once()
-    assert store.outbox_item(iid).state == OutboxState.SENT  # type: ignore[union-attr]
+    assert outbox_entry(store, iid).state == OutboxState.SENT
     assert len(bodies) == 3 and all(b == stored for b in bodies)
     assert server.store.get_inspection_bytes(iid) == stored
 
@@ -151,7 +151,7 @@ def test_401_pauses_queue_and_token_change_resumes(server: Any, store: Store) ->
     try:
         assert wait_until(lambda: worker.paused_for_auth, 5)
         assert worker.status.snapshot.paused_for_auth
-        assert all(store.outbox_item(i).state == OutboxState.PENDING  # type: ignore[union-attr]
+        assert all(outbox_entry(store, i).state == OutboxState.PENDING
                    for i in ids)
         assert server.store.count_inspections() == 0
         token["value"] = "demo-token"  # fixed in the settings screen: no restart, no click
@@ -227,7 +227,7 @@ def test_unverified_ambiguous_code_needs_attention(server: Any, store: Store) ->
     server.store.add_case(b)
     iid = complete_inspection(store, None, rng=random.Random(6), scanned_code="SO-SHARED")
     assert make_worker(store, fast_client(server.url)).drain_once().attention == 1
-    reason = store.outbox_item(iid).attention_reason or ""  # type: ignore[union-attr]
+    reason = outbox_entry(store, iid).attention_reason or ""
     assert "RMA-2099-0800001" in reason and "RMA-2099-0800002" in reason
 
 
@@ -264,7 +264,7 @@ def test_worker_survives_a_store_hiccup_at_start(server: Any, store: Store,
     worker = make_worker(store, fast_client(server.url))
     worker.start()
     try:
-        assert wait_until(lambda: store.outbox_item(iid).state == OutboxState.SENT,  # type: ignore[union-attr]
+        assert wait_until(lambda: outbox_entry(store, iid).state == OutboxState.SENT,
                           10)
     finally:
         worker.stop()
@@ -342,8 +342,8 @@ def test_retention_purges_only_confirmed_and_old(server: Any, store: Store) -> N
     assert store.result_payload(sent) is None and not any(f.exists() for f in photo_files)
     clock["now"] = utcnow() + timedelta(days=4000)  # whatever their age
     assert w.retention.purge_now() == 0
-    assert store.outbox_item(attention).state == OutboxState.ATTENTION  # type: ignore[union-attr]
-    assert store.outbox_item(pending).state == OutboxState.PENDING  # type: ignore[union-attr]
+    assert outbox_entry(store, attention).state == OutboxState.ATTENTION
+    assert outbox_entry(store, pending).state == OutboxState.PENDING
     assert store.result_payload(pending) is not None
     assert all(store.photo_file(p.photo_id).exists() for p in store.result_photos(pending))
 

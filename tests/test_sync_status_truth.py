@@ -10,20 +10,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from faults import (
+
+from app.store.store import Store
+from app.sync.status import HANG_AFTER_S, SyncStatus
+from refserver import start_server
+from tests.builders import complete_inspection
+from tests.faults import (
     Fault,
     FaultProxy,
-    complete_inspection,
     fast_client,
     make_worker,
     new_case,
     temp_cwd_free_port,
     wait_until,
 )
-
-from app.store.store import Store
-from app.sync.status import HANG_AFTER_S, SyncStatus
-from refserver import start_server
 
 
 @pytest.fixture

@@ -24,7 +24,8 @@ def test_a_language_saved_in_training_survives_a_restart(tmp_path: Path) -> None
     again = StationContext.open(paths, load_settings(paths.config_file), demo=demo_backend())
     try:
         assert again.settings.language == "zh_CN"
-        assert again.settings.api_base_url == again.demo.server.url  # type: ignore[attr-defined]
+        assert again.demo is not None
+        assert again.settings.api_base_url == again.demo.server.url
     finally:
         again.close()
     # The real station's own settings are not touched by training.

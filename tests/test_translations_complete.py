@@ -22,11 +22,9 @@ from app.domain import Classification, CustomerReason, Disposition, Result
 from app.messages import _LABELS, _VALUES
 from app.store.store import OutboxState
 from app.workflow import InspectionSession, start_inspection
-from tests.flow_helpers import EXPECTED_SERIAL, bgr_frame, ctx, make_case, services
+from tests.builders import EXPECTED_SERIAL, gadget_case
+from tests.flow_helpers import bgr_frame
 from tests.test_ui_history import completed
-from tests.ui_helpers import qm_dir
-
-__all__ = ["ctx", "qm_dir", "services"]
 
 REPO = Path(__file__).resolve().parent.parent
 TS = REPO / "resources" / "translations" / "station_zh_CN.ts"
@@ -192,7 +190,7 @@ def test_summary_in_chinese_shows_no_raw_enum_value(
         qtbot: Any, services: Any, ctx: Any, qm_dir: Path) -> None:
     from ui.inspection_flow import InspectionFlow
 
-    case = make_case(reason="damaged_in_transit")
+    case = gadget_case(reason="damaged_in_transit")
     s = InspectionSession(ctx, start_inspection(ctx, case, case.items[0], case.rma))
     while s.current is not None:
         step = s.current

@@ -17,18 +17,10 @@ from PySide6.QtWidgets import QFileDialog
 from app.config import ShiftDefinition
 from app.domain import Operator, Role
 from app.operators import PermissionDenied
+from tests.flow_helpers import as_lead, screenshot
+from tests.test_ui_history import _screen, completed
+from tests.ui_helpers import cell
 from ui.audit_dialog import AuditDialog
-
-try:
-    from tests.flow_helpers import as_lead, ctx, screenshot, services
-    from tests.test_ui_history import _screen, completed
-    from tests.ui_helpers import qm_dir
-except ImportError:  # tests/ is not a package: pytest put tests/ itself on sys.path
-    from flow_helpers import as_lead, ctx, screenshot, services  # type: ignore[no-redef]
-    from test_ui_history import _screen, completed  # type: ignore[no-redef]
-    from ui_helpers import qm_dir  # type: ignore[no-redef]
-
-__all__ = ["ctx", "qm_dir", "services"]
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -114,8 +106,8 @@ def test_audit_view_filters_and_shows_a_tampered_row(
         dialog.filter_button.click()
     assert f"第 {seq} 条" in dialog.verdict.text()
     row = dialog.broken_row()
-    assert row is not None and dialog.table.item(row, 0).text() == str(seq)
-    assert dialog.table.item(row, 3).foreground().color().name() == "#b71c1c"
+    assert row is not None and cell(dialog.table, row, 0).text() == str(seq)
+    assert cell(dialog.table, row, 3).foreground().color().name() == "#b71c1c"
     screenshot(dialog, "audit-broken")
     dialog.accept()
 

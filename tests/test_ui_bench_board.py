@@ -9,23 +9,15 @@ from PySide6.QtCore import Qt
 
 import ui.bench_board as board_module
 from app.benchboard import BenchBoard, compute_board
-from tests.flow_helpers import as_lead, ctx, services
+from tests.flow_helpers import as_lead
 from tests.test_ui_history import completed
 from tests.ui_helpers import (
     Station,
-    empty_video,
+    cell,
     login_pin,
-    no_thread_leaks,
-    qm_dir,
-    refserver,
-    station,
     wait_until,
 )
 from ui.bench_board import BenchBoardScreen
-
-# Fixtures imported (named here so linters see them used).
-__all__ = ["ctx", "empty_video", "no_thread_leaks", "qm_dir", "refserver", "services",
-           "station"]
 
 
 def test_board_refreshes_by_itself_off_the_gui_thread(
@@ -48,8 +40,8 @@ def test_board_refreshes_by_itself_off_the_gui_thread(
     assert "intact 1" in screen.breakdown.text()
     assert screen.tile_values["attention"].text() == "1"
     assert screen.tile_values["unsent"].text().startswith("1\n")
-    assert screen.people.item(0, 0).text() == "Ivan Insp"
-    assert screen.people.item(0, 1).text() == "1"
+    assert cell(screen.people, 0, 0).text() == "Ivan Insp"
+    assert cell(screen.people, 0, 1).text() == "1"
 
     completed(ctx, 2)  # a second inspection: the board shows it without being asked
     wait_until(qtbot, lambda: screen.tile_values["total"].text() == "2",

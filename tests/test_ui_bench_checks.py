@@ -14,22 +14,15 @@ from typing import Any
 import cv2
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QLineEdit
 
 from app.domain import Case
 from app.weight import WEIGHT_STEP_ID
 from app.workflow import start_inspection
-from tests.flow_helpers import (
-    VideoStillSource,
-    bgr_frame,
-    ctx,
-    make_case,
-    screenshot,
-    services,
-)
+from tests.builders import gadget_case as make_case
+from tests.flow_helpers import VideoStillSource, bgr_frame, screenshot
 from tests.scale_sim import SimulatedScale, simulated_scale
 from ui.inspection_flow import InspectionFlow
-
-__all__ = ["ctx", "services"]
 
 
 def weighed_case() -> Case:
@@ -152,8 +145,12 @@ def test_a_shift_lead_sets_the_scale_in_the_settings(qtbot: Any, services: Any,
     as_lead(ctx)
     dialog = SettingsDialog(services)
     qtbot.addWidget(dialog)
-    dialog.scale_edit.setText(" /dev/ttyUSB0 ")
-    dialog.scale_combo.setCurrentIndex(dialog.scale_combo.findData("request"))
+    port = dialog.fields["scale_port"].editor
+    protocol = dialog.fields["scale_protocol"].editor
+    assert isinstance(port, QLineEdit) and isinstance(protocol, QComboBox)
+    assert dialog.labels["scale_port"].text() == "Scale port"
+    port.setText("/dev/ttyUSB0")
+    protocol.setCurrentIndex(protocol.findData("request"))
     with qtbot.waitSignal(dialog.settings_saved, timeout=5000):
         dialog.save()
     on_disk = load_settings(ctx.paths.config_file, env={})

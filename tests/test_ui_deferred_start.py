@@ -15,17 +15,12 @@ from PySide6.QtCore import Qt
 from app.config import Settings
 from tests.ui_helpers import (
     close_station,
-    empty_video,
     make_context,
-    no_thread_leaks,
-    qm_dir,
     wait_until,
 )
 from ui.i18n import Translations
 from ui.main_window import MainWindow
 from ui.services import Services
-
-__all__ = ["empty_video", "no_thread_leaks", "qm_dir"]  # fixtures
 
 
 def test_a_login_typed_before_the_station_opens_waits_and_then_succeeds(

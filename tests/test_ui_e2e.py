@@ -19,20 +19,13 @@ from tests.ui_helpers import (
     RMA,
     Station,
     close_station,
-    empty_video,
     login_pin,
     make_context,
-    no_thread_leaks,
     open_window,
-    qm_dir,
-    refserver,
     screenshot,
-    station,
     type_scan,
     wait_until,
 )
-
-__all__ = ["empty_video", "no_thread_leaks", "qm_dir", "refserver", "station"]
 
 SERIAL = "HX2-00931877"
 
@@ -152,9 +145,9 @@ def test_whole_workflow_by_keyboard_from_badge_to_synced(station: Station, qtbot
 
 
 def test_resume_after_the_window_is_destroyed_mid_inspection(
-        tmp_path: Path, qtbot: Any, refserver: RunningServer, empty_video: Path,
+        tmp_path: Path, qtbot: Any, ui_refserver: RunningServer, empty_video: Path,
         qm_dir: Path, no_thread_leaks: None) -> None:
-    ctx = make_context(tmp_path, api_url=refserver.url, camera_source=str(empty_video))
+    ctx = make_context(tmp_path, api_url=ui_refserver.url, camera_source=str(empty_video))
     w = open_window(ctx, qtbot, qm_dir, register=False)
     try:
         login_pin(qtbot, w)
@@ -170,7 +163,7 @@ def test_resume_after_the_window_is_destroyed_mid_inspection(
     with qtbot.waitSignal(w.destroyed):
         w.deleteLater()
 
-    ctx2 = make_context(tmp_path, api_url=refserver.url, camera_source=str(empty_video),
+    ctx2 = make_context(tmp_path, api_url=ui_refserver.url, camera_source=str(empty_video),
                         seed=False)
     w2 = open_window(ctx2, qtbot, qm_dir)
     try:

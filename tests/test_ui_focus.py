@@ -13,15 +13,8 @@ from PySide6.QtCore import Qt
 
 from tests.ui_helpers import (
     Station,
-    empty_video,
     login_pin,
-    no_thread_leaks,
-    qm_dir,
-    refserver,
-    station,
 )
-
-__all__ = ["empty_video", "no_thread_leaks", "qm_dir", "refserver", "station"]  # fixtures
 
 
 def test_enter_at_the_window_with_the_scan_field_unfocused_does_not_recurse(

@@ -7,28 +7,15 @@ from typing import Any
 from app.domain import Classification, Result
 from app.store.store import OutboxState
 from app.workflow import InspectionSession, start_inspection
+from tests.builders import EXPECTED_SERIAL, gadget_case
+from tests.flow_helpers import as_lead, screenshot
+from tests.ui_helpers import cell
 from ui.history_screen import HistoryScreen
-
-try:
-    from tests.flow_helpers import EXPECTED_SERIAL, as_lead, ctx, make_case, screenshot, services
-except ImportError:  # tests/ is not a package: pytest put tests/ itself on sys.path
-    from flow_helpers import (  # type: ignore[no-redef]
-        EXPECTED_SERIAL,
-        as_lead,
-        ctx,
-        make_case,
-        screenshot,
-        services,
-    )
-
-from tests.ui_helpers import qm_dir
-
-__all__ = ["ctx", "qm_dir", "services"]
 
 
 def completed(ctx: Any, n: int, *, serial: str = EXPECTED_SERIAL,
               comment: str = "Stopped charging") -> str:
-    case = make_case(case_id=f"c-{n}", rma=f"RMA-2024-000{n:04d}", serial=serial,
+    case = gadget_case(case_id=f"c-{n}", rma=f"RMA-2024-000{n:04d}", serial=serial,
                      comment=comment)
     s = InspectionSession(ctx, start_inspection(ctx, case, case.items[0], case.rma))
     while s.current is not None:
@@ -148,15 +135,15 @@ def test_history_names_results_in_the_interface_language(
     screen = _screen(qtbot, services)
     screen.select(iid)
     row = next(i for i, r in enumerate(screen.records) if r.inspection_id == iid)
-    assert screen.table.item(row, 4).text() == "Intact"
-    assert screen.table.item(row, 5).text() == "Back to stock"
+    assert cell(screen.table, row, 4).text() == "Intact"
+    assert cell(screen.table, row, 5).text() == "Back to stock"
     translations = Translations(qm_dir)
     try:
         assert translations.switch("zh_CN")
         ctx.settings = ctx.settings.replace(language="zh_CN")
         screen.retranslate_ui()
-        assert screen.table.item(row, 4).text() == "完好"
-        assert screen.table.item(row, 5).text() == "返回库存"
+        assert cell(screen.table, row, 4).text() == "完好"
+        assert cell(screen.table, row, 5).text() == "返回库存"
         assert "完好" in screen.detail.toPlainText()
         assert "intact" not in screen.detail.toPlainText()
     finally:

@@ -16,16 +16,8 @@ from app.scanning.events import ScanEvent
 from app.scanning.labels import Interpretation, Kind
 from tests.ui_helpers import (
     Station,
-    empty_video,
     login_pin,
-    no_thread_leaks,
-    qm_dir,
-    refserver,
-    station,
 )
-
-# Fixtures imported from ui_helpers (named here so linters see them used).
-__all__ = ["empty_video", "no_thread_leaks", "qm_dir", "refserver", "station"]
 
 
 def test_ctrl_bracket_from_a_scanner_separates_gs1_lot_and_serial(station: Station,
@@ -84,7 +76,7 @@ def test_a_broken_site_template_shows_a_dialog_naming_file_step_and_problem(
 
 
 def test_status_bar_names_another_sender_and_the_next_try(
-        tmp_path: Path, qtbot: Any, refserver: Any, empty_video: Path, qm_dir: Path,
+        tmp_path: Path, qtbot: Any, ui_refserver: Any, empty_video: Path, qm_dir: Path,
         no_thread_leaks: None) -> None:
     from datetime import timedelta
 
@@ -93,7 +85,7 @@ def test_status_bar_names_another_sender_and_the_next_try(
     from app.sync.status import SyncSnapshot
     from tests.ui_helpers import close_station, make_context, open_window, wait_until
 
-    ctx = make_context(tmp_path, api_url=refserver.url, camera_source=str(empty_video))
+    ctx = make_context(tmp_path, api_url=ui_refserver.url, camera_source=str(empty_video))
     other = sender_lock(ctx.paths)
     assert other.acquire()  # `sync` runs in a terminal on the same data folder
     w = open_window(ctx, qtbot, qm_dir)

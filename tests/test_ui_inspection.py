@@ -13,36 +13,15 @@ from shiboken6 import Shiboken
 
 from app.domain import Classification
 from app.workflow import start_inspection
+from tests.builders import EXPECTED_SERIAL, gadget_case
+from tests.flow_helpers import jpeg_with_exif, screenshot
 from ui.inspection_flow import InspectionFlow
-
-try:
-    from tests.flow_helpers import (
-        EXPECTED_SERIAL,
-        camera,
-        ctx,
-        jpeg_with_exif,
-        make_case,
-        screenshot,
-        services,
-    )
-except ImportError:  # tests/ is not a package: pytest put tests/ itself on sys.path
-    from flow_helpers import (  # type: ignore[no-redef]
-        EXPECTED_SERIAL,
-        camera,
-        ctx,
-        jpeg_with_exif,
-        make_case,
-        screenshot,
-        services,
-    )
-
-__all__ = ["camera", "ctx", "services"]
 
 Key = Qt.Key
 
 
 def _new(ctx: Any, **kw: Any) -> str:
-    case = make_case(**kw)
+    case = gadget_case(**kw)
     return start_inspection(ctx, case, case.items[0], case.rma)
 
 
@@ -332,7 +311,7 @@ def test_case_text_in_the_flow_is_never_rich_text(qtbot: Any, services: Any, ctx
 
 def test_an_image_bomb_imported_as_a_photo_is_refused_with_its_size(
         qtbot: Any, services: Any, ctx: Any, tmp_path: Path) -> None:
-    from test_hostile_inputs import _png_bomb
+    from tests.test_hostile_inputs import _png_bomb
 
     flow = _open(qtbot, services, _new(ctx))
     _type_value(qtbot, flow, EXPECTED_SERIAL)

@@ -11,16 +11,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from faults import fast_client, make_worker
-from flow_helpers import as_lead, ctx, make_case, screenshot, services, walk_all_pass
 
 from app.domain import Case, Classification
 from app.store.store import OutboxState
 from app.workflow import InspectionSession, start_inspection
 from refserver import start_server
+from tests.builders import gadget_case
+from tests.faults import fast_client, make_worker
+from tests.flow_helpers import as_lead, screenshot, walk_all_pass
+from tests.ui_helpers import cell
 from ui.history_screen import HistoryScreen
-
-__all__ = ["ctx", "services"]
 
 
 @pytest.fixture
@@ -30,7 +30,7 @@ def server(tmp_path: Path) -> Iterator[Any]:
 
 
 def _two_line_case(server: Any) -> Case:
-    doc = make_case(case_id="C-2L", rma="RMA-2026-0002222").to_api()
+    doc = gadget_case(case_id="C-2L", rma="RMA-2026-0002222").to_api()
     first = doc["items"][0]
     doc["items"] = [dict(first, line_id="L1", sku="GX-1-BLK", title="Gadget X black",
                          serial_number="SN-GX-0001"),
@@ -64,8 +64,8 @@ def test_lead_picks_the_line_and_it_is_stored_on_the_server_once(
     services.operator_changed.emit(ctx.operator)
     screen = _screen(qtbot, services)
     row = next(i for i, r in enumerate(screen.records) if r.inspection_id == iid)
-    assert screen.table.item(row, 1).text() == "RMA-2026-0002222: choose the line"
-    assert iid not in screen.table.item(row, 1).text()
+    assert cell(screen.table, row, 1).text() == "RMA-2026-0002222: choose the line"
+    assert iid not in cell(screen.table, row, 1).text()
     assert screen.select(iid) and screen.choose_line_button.isEnabled()
     detail = screen.detail.toPlainText()
     assert "Case RMA-2026-0002222 resolved; choose the line" in detail
@@ -76,8 +76,8 @@ def test_lead_picks_the_line_and_it_is_stored_on_the_server_once(
     assert dialog is not None and dialog.isVisible()
     assert not dialog.use_button.isEnabled()  # nothing chosen for the lead
     assert dialog.table.rowCount() == 2
-    assert "category gadget: same" in dialog.table.item(1, 3).text()
-    assert dialog.table.item(1, 1).text() == "GX-1-WHT / Gadget X white"
+    assert "category gadget: same" in cell(dialog.table, 1, 3).text()
+    assert cell(dialog.table, 1, 1).text() == "GX-1-WHT / Gadget X white"
     screenshot(dialog, "line_choice")
     assert dialog.select_line("L2")
     with qtbot.waitSignal(screen.loaded, timeout=10_000):
@@ -92,18 +92,18 @@ def test_lead_picks_the_line_and_it_is_stored_on_the_server_once(
     with qtbot.waitSignal(screen.loaded, timeout=5000):
         screen.refresh()
     row = next(i for i, r in enumerate(screen.records) if r.inspection_id == iid)
-    assert screen.table.item(row, 1).text() == "RMA-2026-0002222"
-    assert screen.table.item(row, 2).text() == "GX-1-WHT / Gadget X white"
+    assert cell(screen.table, row, 1).text() == "RMA-2026-0002222"
+    assert cell(screen.table, row, 2).text() == "GX-1-WHT / Gadget X white"
     # The scanned label matched neither line: flagged, and nobody signed it at the bench.
-    assert "serial mismatch" in screen.table.item(row, 4).text()
+    assert "serial mismatch" in cell(screen.table, row, 4).text()
 
 
 def test_history_filters_serial_mismatches(qtbot: Any, services: Any, ctx: Any) -> None:
     plain = InspectionSession(ctx, start_inspection(
-        ctx, make_case(), make_case().items[0], "RMA-2024-0001001"))
+        ctx, gadget_case(), gadget_case().items[0], "RMA-2024-0001001"))
     walk_all_pass(plain)
     plain.confirm(Classification.INTACT, None)
-    other = make_case(case_id="c-2", rma="RMA-2024-0001002")
+    other = gadget_case(case_id="c-2", rma="RMA-2024-0001002")
     flagged = InspectionSession(ctx, start_inspection(ctx, other, other.items[0], other.rma))
     walk_all_pass(flagged, "SN-SWAPPED-1")
     flagged.sign_off_mismatch("lead1", "123456")
@@ -114,8 +114,8 @@ def test_history_filters_serial_mismatches(qtbot: Any, services: Any, ctx: Any) 
     screen.mismatch_filter.click()
     assert [r.inspection_id for r in screen.records] == [flagged.inspection_id]
     assert screen.table.rowCount() == 1
-    assert screen.table.item(0, 4).text() == "Intact · serial mismatch"
-    assert screen.table.item(0, 2).text() == "GX-1 / Gadget X"
+    assert cell(screen.table, 0, 4).text() == "Intact · serial mismatch"
+    assert cell(screen.table, 0, 2).text() == "GX-1 / Gadget X"
     screen.select(flagged.inspection_id)
     assert "SERIAL/IMEI MISMATCH, signed off by: lead1" in screen.detail.toPlainText()
     screenshot(screen, "history_mismatch_filter")

@@ -12,16 +12,9 @@ from app.login_guard import LOCK_AFTER
 from app.operators import AuthError
 from tests.ui_helpers import (
     Station,
-    empty_video,
     login_pin,
-    no_thread_leaks,
-    qm_dir,
-    refserver,
-    station,
     wait_until,
 )
-
-__all__ = ["empty_video", "no_thread_leaks", "qm_dir", "refserver", "station"]
 
 
 class HandClock:

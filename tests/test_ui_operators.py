@@ -14,25 +14,13 @@ from PySide6.QtWidgets import QFileDialog
 from app.domain import Role
 from app.login_guard import LOCK_AFTER
 from app.operators import AuthError
+from tests.flow_helpers import as_lead
 from tests.ui_helpers import (
     Station,
-    empty_video,
     login_pin,
-    no_thread_leaks,
-    qm_dir,
-    refserver,
     screenshot,
-    station,
     wait_until,
 )
-
-try:
-    from tests.flow_helpers import as_lead, ctx, services
-except ImportError:  # tests/ is not a package: pytest put tests/ itself on sys.path
-    from flow_helpers import as_lead, ctx, services  # type: ignore[no-redef]
-
-__all__ = ["ctx", "empty_video", "no_thread_leaks", "qm_dir", "refserver", "services",
-           "station"]
 
 
 def _open(qtbot: Any, services: Any) -> Any:
@@ -50,8 +38,11 @@ def test_enter_in_the_form_adds_the_operator_and_never_opens_the_file_dialog(
         qtbot: Any, services: Any, ctx: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     as_lead(ctx)
     opened: list[object] = []
-    monkeypatch.setattr(QFileDialog, "getOpenFileName",
-                        lambda *a, **k: opened.append(a) or ("", ""))
+    def no_file(*args: object, **kwargs: object) -> tuple[str, str]:
+        opened.append(args)
+        return "", ""
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", no_file)
     dialog = _open(qtbot, services)
     assert [p.operator_id for p in dialog.people] == ["insp1", "lead1"]
     qtbot.keyClicks(dialog.id_edit, "E3001")

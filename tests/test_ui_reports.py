@@ -11,19 +11,10 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
 from app.reports.printer import PrinterMemory
+from tests.flow_helpers import as_lead
+from tests.test_ui_history import completed
 from ui.history_screen import HistoryScreen
 from ui.report_preview import ReportPreviewDialog
-
-try:
-    from tests.flow_helpers import as_lead, ctx, services
-    from tests.test_ui_history import completed
-except ImportError:  # tests/ is not a package: pytest put tests/ itself on sys.path
-    from flow_helpers import as_lead, ctx, services  # type: ignore[no-redef]
-    from test_ui_history import completed  # type: ignore[no-redef]
-
-from tests.ui_helpers import qm_dir
-
-__all__ = ["ctx", "qm_dir", "services"]
 
 
 def two_page_pdf(path: Path) -> Path:

@@ -13,31 +13,19 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QWidget
 
 from app.checklists import template_from_dict
 from app.context import StationContext
-from app.domain import Classification, Result, StepKind
-from app.workflow import start_inspection
+from app.domain import ChecklistStep, Classification, Result, StepKind
+from app.workflow import InspectionSession, start_inspection
+from tests.builders import EXPECTED_SERIAL, gadget_case
+from tests.flow_helpers import PacedClock
 from ui.inspection_flow import InspectionFlow
-
-try:
-    from tests.flow_helpers import EXPECTED_SERIAL, PacedClock, camera, ctx, make_case, services
-except ImportError:  # tests/ is not a package: pytest put tests/ itself on sys.path
-    from flow_helpers import (  # type: ignore[no-redef]
-        EXPECTED_SERIAL,
-        PacedClock,
-        camera,
-        ctx,
-        make_case,
-        services,
-    )
-
-__all__ = ["camera", "ctx", "services"]
 
 Key = Qt.Key
 TRACKING = "SF1423007859621"
-RMA_OF_CASE = "RMA-2024-0001001"  # make_case's RMA
+RMA_OF_CASE = "RMA-2024-0001001"  # gadget_case's RMA
 
 ALL_KINDS: dict[str, Any] = {
     "template_id": "allkinds", "version": 1, "category": "allkinds", "title": "All kinds",
@@ -57,8 +45,9 @@ ALL_KINDS: dict[str, Any] = {
 }
 
 
-def _db_answers(ctx: StationContext, iid: str) -> dict[str, tuple[Any, ...]]:
+def _db_answers(ctx: StationContext, iid: str | None) -> dict[str, tuple[Any, ...]]:
     """The answers as the SQLite file holds them (not through the store's objects)."""
+    assert iid is not None, "no inspection is open"
     con = sqlite3.connect(str(ctx.paths.db_file))
     try:
         rows = con.execute("SELECT step_id, result, value, note FROM answers "
@@ -66,6 +55,18 @@ def _db_answers(ctx: StationContext, iid: str) -> dict[str, tuple[Any, ...]]:
     finally:
         con.close()
     return {r[0]: tuple(r[1:]) for r in rows}
+
+
+def _session(flow: InspectionFlow) -> InspectionSession:
+    """The flow's open inspection (every test here opens one)."""
+    assert flow.session is not None
+    return flow.session
+
+
+def _step(flow: InspectionFlow) -> ChecklistStep:
+    step = _session(flow).current
+    assert step is not None, "the flow is on its summary"
+    return step
 
 
 def _open(qtbot: Any, services: Any, iid: str) -> InspectionFlow:
@@ -81,7 +82,7 @@ def _open(qtbot: Any, services: Any, iid: str) -> InspectionFlow:
 def _allkinds(ctx: StationContext) -> str:
     template = template_from_dict(ALL_KINDS, "test")
     ctx.templates[template.category] = template
-    case = make_case()
+    case = gadget_case()
     item = replace(case.items[0], category="allkinds")
     case = replace(case, items=(item,))
     return start_inspection(ctx, case, item, case.rma)
@@ -111,7 +112,7 @@ def _key(qtbot: Any, flow: InspectionFlow, key: Qt.Key, target: QWidget | None =
 
 
 def _answer_by_hand(qtbot: Any, flow: InspectionFlow) -> None:
-    step = flow.session.current
+    step = _step(flow)
     if step.kind is StepKind.PASS_FAIL:
         _key(qtbot, flow, Key.Key_P)
     elif step.kind is StepKind.CHOICE:
@@ -135,14 +136,14 @@ def test_scanner_bursts_on_every_step_kind_and_the_note_leave_answers_unchanged(
     flow = _open(qtbot, services, _allkinds(ctx))
     iid = flow.inspection_id
     kinds_seen = set()
-    while flow.session.current is not None:
-        step = flow.session.current
+    while _session(flow).current is not None:
+        step = _step(flow)
         kinds_seen.add((step.kind, step.capture))
         _answer_by_hand(qtbot, flow)
         assert services.wait_idle(10_000)
         before = _db_answers(ctx, iid)
         assert step.step_id in before
-        index = flow.session.wizard.index
+        index = _session(flow).wizard.index
         targets: list[QWidget] = [flow.note_edit]
         if step.kind in (StepKind.NUMBER, StepKind.TEXT):
             targets.append(flow.value_edit)
@@ -153,15 +154,16 @@ def test_scanner_bursts_on_every_step_kind_and_the_note_leave_answers_unchanged(
                 for enter in (True, False):
                     tones = services.tones.error_count
                     target.setFocus()
-                    field_text = getattr(target, "text", lambda: None)()
+                    field_text = target.text() if isinstance(target, QLineEdit) else None
                     _scanner(qtbot, services, target, code, enter=enter)
                     assert services.wait_idle(10_000)
                     where = f"{step.step_id} {type(target).__name__} {code} enter={enter}"
                     assert _db_answers(ctx, iid) == before, where
-                    assert flow.session.wizard.index == index, where
+                    assert _session(flow).wizard.index == index, where
                     assert services.tones.error_count == tones + 1, where
                     assert flow.message.text(), where  # told, in words
                     if field_text is not None:
+                        assert isinstance(target, QLineEdit)
                         assert target.text() == field_text, where  # the burst was taken out
                     services.router.reset()  # the next burst is a new read, not a repeat
         flow.setFocus()
@@ -173,19 +175,19 @@ def test_scanner_bursts_on_every_step_kind_and_the_note_leave_answers_unchanged(
 
 def test_serial_step_takes_the_scanned_serial_never_the_return_label(
         qtbot: Any, services: Any, ctx: StationContext) -> None:
-    case = make_case()
+    case = gadget_case()
     flow = _open(qtbot, services, start_inspection(ctx, case, case.items[0], case.rma))
-    assert flow.session.current.step_id == "app-serial" and flow.value_edit.hasFocus()
+    assert _step(flow).step_id == "app-serial" and flow.value_edit.hasFocus()
     for code in (RMA_OF_CASE, "TRK1", "ORD-77", "E1001"):
         _scanner(qtbot, services, flow.value_edit, code, enter=True)
-        assert flow.value_edit.text() == "" and flow.session.current.step_id == "app-serial"
+        assert flow.value_edit.text() == "" and _step(flow).step_id == "app-serial"
         assert "serial" in flow.message.text().lower() or "badge" in flow.message.text().lower()
     assert services.wait_idle(10_000)
     assert _db_answers(ctx, flow.inspection_id) == {}
     _scanner(qtbot, services, flow.value_edit, EXPECTED_SERIAL, enter=True)
     assert services.wait_idle(10_000)
     assert _db_answers(ctx, flow.inspection_id)["app-serial"][0] == "value"
-    assert flow.session.current.step_id == "app-body"  # the expected serial: moved on
+    assert _step(flow).step_id == "app-body"  # the expected serial: moved on
 
 
 def _walk_gadget_to_last_step(qtbot: Any, flow: InspectionFlow) -> None:
@@ -201,7 +203,7 @@ def _walk_gadget_to_last_step(qtbot: Any, flow: InspectionFlow) -> None:
     _key(qtbot, flow, Key.Key_Return)
     _key(qtbot, flow, Key.Key_P)  # acc-cable
     _key(qtbot, flow, Key.Key_Return)
-    assert flow.session.current.step_id == "acc-exp-1"  # the last step
+    assert _step(flow).step_id == "acc-exp-1"  # the last step
 
 
 def _enter(flow: InspectionFlow, *, repeat: bool = False) -> None:
@@ -212,7 +214,7 @@ def _enter(flow: InspectionFlow, *, repeat: bool = False) -> None:
 
 def test_double_enter_and_key_repeat_on_the_last_step_show_the_summary_and_never_commit(
         qtbot: Any, services: Any, ctx: StationContext) -> None:
-    case = make_case()
+    case = gadget_case()
     flow = _open(qtbot, services, start_inspection(ctx, case, case.items[0], case.rma))
     _walk_gadget_to_last_step(qtbot, flow)
     _key(qtbot, flow, Key.Key_N)
@@ -224,6 +226,7 @@ def test_double_enter_and_key_repeat_on_the_last_step_show_the_summary_and_never
         flow.confirm_button.click()  # a click right away is no better
         for _ in range(20):  # a second of key repeat: held Enter never confirms
             _enter(flow, repeat=True)
+    assert flow.inspection_id is not None
     assert ctx.store.load_inspection(flow.inspection_id).status.value == "draft"
     services.router.clock = PacedClock(0.5)  # the summary has been read: Enter confirms
     with qtbot.waitSignal(flow.confirmed, timeout=5000):
@@ -233,16 +236,16 @@ def test_double_enter_and_key_repeat_on_the_last_step_show_the_summary_and_never
 def test_auto_advance_override_headline_and_esc_asks_before_leaving(
         qtbot: Any, services: Any, ctx: StationContext) -> None:
     ctx.settings = ctx.settings.replace(auto_advance=True)
-    case = make_case()
+    case = gadget_case()
     flow = _open(qtbot, services, start_inspection(ctx, case, case.items[0], case.rma))
     flow.value_edit.setFocus()
     qtbot.keyClicks(flow.value_edit, EXPECTED_SERIAL)
     qtbot.keyClick(flow.value_edit, Key.Key_Return)
     _key(qtbot, flow, Key.Key_P)
-    assert flow.session.current.step_id == "fn-power"  # P moved on by itself
+    assert _step(flow).step_id == "fn-power"  # P moved on by itself
     _key(qtbot, flow, Key.Key_Backspace)
     _key(qtbot, flow, Key.Key_F)  # a fail that needs a photo stays
-    assert flow.session.current.step_id == "app-body"
+    assert _step(flow).step_id == "app-body"
     # F2 goes to the note and back; letters there are text, never answers.
     _key(qtbot, flow, Key.Key_F2)
     assert flow.note_edit.hasFocus()
@@ -259,13 +262,14 @@ def test_auto_advance_override_headline_and_esc_asks_before_leaving(
     with qtbot.assertNotEmitted(flow.left, wait=50):
         box.button(QMessageBox.StandardButton.No).click()
     _key(qtbot, flow, Key.Key_Escape)
+    assert flow.leave_box is not None
     with qtbot.waitSignal(flow.left, timeout=2000):
         flow.leave_box.button(QMessageBox.StandardButton.Yes).click()
 
 
 def test_override_shows_the_new_disposition_in_the_headline(
         qtbot: Any, services: Any, ctx: StationContext) -> None:
-    case = make_case(reason="no_longer_needed")
+    case = gadget_case(reason="no_longer_needed")
     flow = _open(qtbot, services, start_inspection(ctx, case, case.items[0], case.rma))
     _walk_gadget_to_last_step(qtbot, flow)
     _key(qtbot, flow, Key.Key_P)
@@ -274,7 +278,7 @@ def test_override_shows_the_new_disposition_in_the_headline(
     flow.summary_page.classification_combo.setCurrentIndex(
         flow.summary_page.classification_combo.findData(Classification.DAMAGED.value))
     summary = flow.summary_page
-    new = summary.disposition_name(flow.session.disposition_for(Classification.DAMAGED))
+    new = summary.disposition_name(_session(flow).disposition_for(Classification.DAMAGED))
     assert new != "Back to stock" and summary.disposition_label.text() == f"Disposition: {new}"
     assert "Override" in summary.suggested_label.text()
     assert "Damaged" in summary.suggested_label.text()
@@ -284,13 +288,13 @@ def test_live_view_on_photo_steps_and_the_taken_photo_shows_at_once(
         qtbot: Any, services: Any, ctx: StationContext, camera: Any) -> None:
     from PySide6.QtGui import QColor, QImage
 
-    case = make_case()
+    case = gadget_case()
     flow = _open(qtbot, services, start_inspection(ctx, case, case.items[0], case.rma))
     assert not flow.photos.live.isVisible()  # the serial step takes no photos
     flow.value_edit.setFocus()
     qtbot.keyClicks(flow.value_edit, EXPECTED_SERIAL)
     qtbot.keyClick(flow.value_edit, Key.Key_Return)
-    assert flow.session.current.step_id == "app-body"  # a fail needs a photo here
+    assert _step(flow).step_id == "app-body"  # a fail needs a photo here
     assert flow.photos.live.isVisible()
     frame = QImage(640, 360, QImage.Format.Format_RGB888)
     frame.fill(QColor(200, 30, 30))

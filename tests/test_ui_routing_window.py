@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -22,20 +23,13 @@ from tests.ui_helpers import (
     RMA,
     Station,
     close_station,
-    empty_video,
     login_pin,
     make_context,
-    no_thread_leaks,
     open_window,
-    qm_dir,
-    refserver,
     screenshot,
-    station,
     type_scan,
     wait_until,
 )
-
-__all__ = ["empty_video", "no_thread_leaks", "qm_dir", "refserver", "station"]
 
 TRACKING = "SF1423007859621"  # the demo case's return tracking number
 SERIAL = "HX2-00931877"  # its item's serial
@@ -80,6 +74,21 @@ class Keys:
         router.clock = PacedClock(0.5)
 
 
+
+def _moved_past(flow: Any, step: object) -> bool:
+    return flow.session is not None and flow.session.current is not step
+
+
+def _showing_case(window: Any, rma: str) -> bool:
+    screen = window.case_screen
+    return bool(window.current_screen() is screen and screen.case is not None
+                and screen.case.rma == rma)
+
+
+def _flow_open(window: Any, flow: Any) -> bool:
+    return bool(flow.session is not None and window.current_screen() is flow)
+
+
 def test_all_pass_headphones_in_at_most_14_keys_then_the_line_offers_its_report(
         station: Station, qtbot: Any) -> None:
     w = station.window
@@ -101,7 +110,7 @@ def test_all_pass_headphones_in_at_most_14_keys_then_the_line_offers_its_report(
             keys.press(Qt.Key.Key_Return)  # optional photo: skipped
         else:
             keys.press(Qt.Key.Key_P)
-        wait_until(qtbot, lambda step=step: flow.session.current is not step, what=step.step_id)
+        wait_until(qtbot, partial(_moved_past, flow, step), what=step.step_id)
     wait_until(qtbot, w.services.router.confirm_ready, what="summary readable")
     iid = flow.session.inspection_id
     keys.press(Qt.Key.Key_Return)
@@ -127,12 +136,11 @@ def test_closed_and_cancelled_cases_are_refused_before_any_step(
     login_pin(qtbot, w)
     for rma, word in ((CLOSED_RMA, "closed"), (CANCELLED_RMA, "cancelled")):
         type_scan(qtbot, w, rma)
-        wait_until(qtbot, lambda rma=rma: w.current_screen() is w.case_screen
-                   and w.case_screen.case.rma == rma, what=rma)
+        wait_until(qtbot, partial(_showing_case, w, rma), what=rma)
         assert word in w.case_screen.draft_label.text()
         assert not w.case_screen.start_button.isEnabled()
-        qtbot.keyClick(_focus(), Qt.Key.Key_Return)
-        qtbot.wait(100)
+        with qtbot.assertNotEmitted(w.case_screen.start_requested, wait=100):
+            qtbot.keyClick(_focus(), Qt.Key.Key_Return)
         assert w.current_screen() is w.case_screen
         qtbot.keyClick(_focus(), Qt.Key.Key_Escape)
         wait_until(qtbot, lambda: w.current_screen() is w.scan_screen, what="back")
@@ -140,11 +148,11 @@ def test_closed_and_cancelled_cases_are_refused_before_any_step(
 
 
 def test_camera_with_rma_tracking_and_serial_labels_on_scan_case_and_serial_step(
-        tmp_path: Path, qtbot: Any, refserver: RunningServer, qm_dir: Path,
+        tmp_path: Path, qtbot: Any, ui_refserver: RunningServer, qm_dir: Path,
         no_thread_leaks: None) -> None:
     video = write_label_video(tmp_path / "bench.avi", [RMA, TRACKING, SERIAL] * 3, fps=15,
                               seconds_each=2.0, gap_seconds=0.5, size=(1280, 720))
-    ctx = make_context(tmp_path, api_url=refserver.url, camera_source=str(video))
+    ctx = make_context(tmp_path, api_url=ui_refserver.url, camera_source=str(video))
     w = open_window(ctx, qtbot, qm_dir)
     reads: list[str] = []
     w.camera.scanned.connect(lambda event: reads.append(event.text))
@@ -252,8 +260,7 @@ def _walk_both_languages(qtbot: Any, station: Station, w: Any) -> None:
         _all_buttons_inside(w)
         qtbot.keyClick(_focus(), Qt.Key.Key_Return)
         flow = w.flow
-        wait_until(qtbot, lambda f=flow: f.session is not None and w.current_screen() is f,
-                   what="flow")
+        wait_until(qtbot, partial(_flow_open, w, flow), what="flow")
         while flow.session.wizard.index > 0 or flow.session.current is None:
             flow.go_back()  # the second language resumes the first one's draft: walk it again
         while flow.session.current is not None:

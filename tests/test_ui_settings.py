@@ -8,15 +8,9 @@ import pytest
 
 from app.config import load_settings
 from app.operators import PermissionDenied
+from tests.flow_helpers import as_lead, screenshot
 from ui.operators_dialog import OperatorsDialog
 from ui.settings_dialog import SettingsDialog
-
-try:
-    from tests.flow_helpers import as_lead, ctx, screenshot, services
-except ImportError:  # tests/ is not a package: pytest put tests/ itself on sys.path
-    from flow_helpers import as_lead, ctx, screenshot, services  # type: ignore[no-redef]
-
-__all__ = ["ctx", "services"]
 
 
 def test_inspector_cannot_open_settings_or_operators(services: Any, ctx: Any) -> None:
@@ -154,3 +148,56 @@ def test_settings_dialog_closed_while_saving_still_reports_the_result(
     assert sig.args[0].photo_max_px == 1200
     assert not dialog.isVisible()
     assert load_settings(ctx.paths.config_file).photo_max_px == 1200
+
+
+def test_settings_dialog_rows_follow_the_declarations(qtbot: Any, services: Any,
+                                                      ctx: Any) -> None:
+    """Each setting declared with a label is a row: its label and help in the station's
+    language, its widget from its parser (a choice a combo box, a range a spin box)."""
+    from PySide6.QtWidgets import QComboBox, QLineEdit, QSpinBox
+
+    from app.config import SETTINGS
+
+    as_lead(ctx)
+    ctx.settings = ctx.settings.replace(language="zh_CN")
+    dialog = SettingsDialog(services)
+    qtbot.addWidget(dialog)
+    shown = [s for s in SETTINGS if s.label is not None]
+    assert list(dialog.fields) == [s.key for s in shown]
+    assert {"api_base_url", "ca_bundle", "language", "photo_max_px"} <= set(dialog.fields)
+    for setting in shown:
+        label, help_text = setting.text("zh_CN")
+        assert dialog.labels[setting.key].text() == label
+        assert dialog.fields[setting.key].editor.toolTip() == help_text
+    assert dialog.labels["api_base_url"].text() == "退货接口 URL"
+    assert "演示模式" in dialog.url_edit.placeholderText()
+    assert isinstance(dialog.fields["photo_max_px"].editor, QSpinBox)
+    assert isinstance(dialog.fields["ca_bundle"].editor, QLineEdit)
+    combo = dialog.fields["language"].editor
+    assert isinstance(combo, QComboBox)
+    assert [combo.itemData(i) for i in range(combo.count())] == ["en", "zh_CN"]
+    assert dialog.changes()["camera_width"] == ctx.settings.camera_width
+
+
+def test_a_field_is_made_from_its_parser_for_every_input_kind(qtbot: Any, services: Any,
+                                                              ctx: Any) -> None:
+    """A flag becomes a check box, a number a spin box whose range is wider than the
+    declared one (so the core's message, naming the key, refuses an out-of-range value)."""
+    from PySide6.QtWidgets import QCheckBox, QDoubleSpinBox, QWidget
+
+    from app.config import SETTINGS, ConfigError
+    from ui.settings_dialog import SettingField
+
+    by_key = {s.key: s for s in SETTINGS}
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    flag = SettingField(by_key["auto_advance"], ctx.settings, parent)
+    assert isinstance(flag.editor, QCheckBox) and flag.editor.isChecked() is False
+    flag.editor.setChecked(True)
+    assert ctx.settings.replace(**flag.changes()).auto_advance is True
+    number = SettingField(by_key["scan_cooldown_s"], ctx.settings, parent)
+    assert isinstance(number.editor, QDoubleSpinBox)
+    assert number.editor.maximum() > 120
+    number.editor.setValue(500)
+    with pytest.raises(ConfigError, match="scan_cooldown_s: expected a number from 0 to 120"):
+        ctx.settings.replace(**number.changes())

@@ -16,12 +16,9 @@ from app.paths import Paths, resolve_paths
 from app.store.store import Store
 from app.sync.token import load_token
 from refserver import RunningServer
-from tests.ui_helpers import TOKEN, no_thread_leaks, qm_dir, refserver, screenshot, wait_until
+from tests.ui_helpers import TOKEN, screenshot, wait_until
 from ui.i18n import Translations
 from ui.setup_screen import SetupScreen
-
-# Fixtures imported from ui_helpers (named here so linters see them used).
-__all__ = ["no_thread_leaks", "qm_dir", "refserver"]
 
 
 @pytest.fixture
@@ -70,11 +67,11 @@ def test_a_short_lead_pin_is_refused_on_the_screen(qtbot: Any, paths: Paths,
 
 def test_connect_to_the_site_after_a_connection_test(qtbot: Any, paths: Paths,
                                                      translations: Translations,
-                                                     refserver: RunningServer) -> None:
+                                                     ui_refserver: RunningServer) -> None:
     screen = _screen(qtbot, paths, translations)
     _lead(qtbot, screen)
     assert screen.pages.currentIndex() == 1
-    qtbot.keyClicks(screen.url, refserver.url)
+    qtbot.keyClicks(screen.url, ui_refserver.url)
     qtbot.keyClicks(screen.station_id, "WH1-BENCH-04")
     qtbot.keyClicks(screen.token, "wrong-token")
     with qtbot.waitSignal(screen.tested, timeout=30_000):
@@ -90,7 +87,7 @@ def test_connect_to_the_site_after_a_connection_test(qtbot: Any, paths: Paths,
         qtbot.mouseClick(screen.connect_button, Qt.MouseButton.LeftButton)
     assert done.args == ["site"]
     settings = load_settings(paths.config_file, env={})
-    assert settings.api_base_url == refserver.url and settings.station_id == "WH1-BENCH-04"
+    assert settings.api_base_url == ui_refserver.url and settings.station_id == "WH1-BENCH-04"
     assert load_token(settings, paths.token_file) == TOKEN
     assert _lead_in_store(paths) and not needs_setup(paths)
 

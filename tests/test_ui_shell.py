@@ -16,31 +16,21 @@ from shiboken6 import Shiboken
 
 from app.scanning.events import ScanSource
 from refserver import RunningServer, start_server
-from tests.flow_helpers import PacedClock, ctx, services
+from tests.flow_helpers import PacedClock
 from tests.ui_helpers import (
     AMBIGUOUS_ORDER,
     RMA,
     TOKEN,
     Station,
     close_station,
-    empty_video,
-    label_video,
     login_pin,
     make_context,
-    no_thread_leaks,
     open_window,
-    qm_dir,
-    refserver,
-    station,
     type_scan,
     wait_until,
 )
 from ui.crash import CrashHandler
 from ui.scan_screen import Choice, LookupProblem
-
-# Fixtures imported from ui_helpers (named here so linters see them used).
-__all__ = ["ctx", "empty_video", "label_video", "no_thread_leaks", "qm_dir", "refserver",
-           "services", "station"]
 
 
 def _focus(window: Any) -> Any:
@@ -65,8 +55,8 @@ def test_login_by_badge_then_logout_by_key(station: Station, qtbot: Any) -> None
     qtbot.keyClicks(w.login_screen.pin_edit, "9876")
     qtbot.keyClick(w.login_screen.pin_edit, Qt.Key.Key_Return)
     wait_until(qtbot, lambda: w.current_screen() is w.scan_screen, what="scan screen")
-    assert w.services.operator.operator_id == "E2001"
-    assert w.services.operator.is_shift_lead
+    operator = w.services.operator
+    assert operator is not None and operator.operator_id == "E2001" and operator.is_shift_lead
     assert w.settings_button.isVisible()
     assert "E2001" in w.status_operator.text()
     assert w.scan_screen.scan_edit.hasFocus()
@@ -93,9 +83,9 @@ def test_login_by_pin_refuses_a_wrong_pin(station: Station, qtbot: Any) -> None:
 
 
 def test_first_start_creates_the_first_shift_lead(tmp_path: Path, qtbot: Any,
-                                                  refserver: RunningServer, empty_video: Path,
+                                                  ui_refserver: RunningServer, empty_video: Path,
                                                   qm_dir: Path, no_thread_leaks: None) -> None:
-    ctx = make_context(tmp_path, api_url=refserver.url, camera_source=str(empty_video),
+    ctx = make_context(tmp_path, api_url=ui_refserver.url, camera_source=str(empty_video),
                        seed=False)
     w = open_window(ctx, qtbot, qm_dir)
     try:
@@ -114,15 +104,16 @@ def test_first_start_creates_the_first_shift_lead(tmp_path: Path, qtbot: Any,
 
 
 def test_idle_logout_returns_to_login_and_says_why(tmp_path: Path, qtbot: Any,
-                                                   refserver: RunningServer, empty_video: Path,
+                                                   ui_refserver: RunningServer, empty_video: Path,
                                                    qm_dir: Path, no_thread_leaks: None) -> None:
-    ctx = make_context(tmp_path, api_url=refserver.url, camera_source=str(empty_video),
+    ctx = make_context(tmp_path, api_url=ui_refserver.url, camera_source=str(empty_video),
                        idle_logout_minutes=1)
     w = open_window(ctx, qtbot, qm_dir, idle_check_ms=20)
     try:
         login_pin(qtbot, w)
-        qtbot.wait(100)
-        assert w.current_screen() is w.scan_screen  # a fresh login is not idle
+        # A fresh login is not idle: five idle checks (every 20 ms) log nobody out.
+        with qtbot.assertNotEmitted(w.services.operator_changed, wait=100):
+            assert w.current_screen() is w.scan_screen
         w.idle.last = w.idle.clock() - 120  # as if nobody touched it for 2 min (monotonic)
         wait_until(qtbot, lambda: w.current_screen() is w.login_screen, what="idle logout")
         assert w.services.operator is None
@@ -229,9 +220,9 @@ def test_offline_starts_unverified_after_choosing_a_category(
 
 
 def test_camera_reads_a_label_and_shows_the_case(tmp_path: Path, qtbot: Any,
-                                                 refserver: RunningServer, label_video: Path,
+                                                 ui_refserver: RunningServer, label_video: Path,
                                                  qm_dir: Path, no_thread_leaks: None) -> None:
-    ctx = make_context(tmp_path, api_url=refserver.url, camera_source=str(label_video))
+    ctx = make_context(tmp_path, api_url=ui_refserver.url, camera_source=str(label_video))
     w = open_window(ctx, qtbot, qm_dir)
     try:
         login_pin(qtbot, w)
@@ -567,7 +558,6 @@ def test_only_the_decoder_thread_touches_its_acceptor(qtbot: Any, no_thread_leak
 
         def wait_frame(self, newer_than: int, timeout: float) -> Any:
             time.sleep(0.02)
-            return Frame(np.zeros((36, 64, 3), np.uint8), self.seq, 0.0)
             return Frame(np.zeros((36, 64, 3), np.uint8), self.seq, 0.0)
 
     class NoCodes:

@@ -6,15 +6,8 @@ from typing import Any
 
 from tests.ui_helpers import (
     Station,
-    empty_video,
-    no_thread_leaks,
-    qm_dir,
-    refserver,
-    station,
     wait_until,
 )
-
-__all__ = ["empty_video", "no_thread_leaks", "qm_dir", "refserver", "station"]
 
 
 class FakeClock:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -214,7 +215,9 @@ def test_photo_on_fail_gate_blocks_leaving(audio: Any, move: str) -> None:
     w.answer("fail")  # app-shell has photo_on_fail
     assert not w.gate_open("app-shell") and not w.can_next() and not w.can_back()
     assert w.first_incomplete_step() is audio.step("app-shell")
-    action = {"next": w.next, "back": w.back, "go_to": lambda: w.go_to("app-serial")}[move]
+    moves: dict[str, Callable[[], object]] = {"next": w.next, "back": w.back,
+                                              "go_to": lambda: w.go_to("app-serial")}
+    action = moves[move]
     with pytest.raises(WizardError, match="take at least one photo"):
         action()
     assert w.current is not None and w.current.step_id == "app-shell"
@@ -375,13 +378,13 @@ def test_a_failed_save_leaves_the_wizard_unchanged(audio: Any) -> None:
         raise OSError(28, "No space left on device")
 
     w = Wizard(audio, on_answer=full_disk)
-    with pytest.raises(OSError):
+    with pytest.raises(OSError, match="No space left"):
         w.answer("value", "X")
     assert w.answers == {} and w.last_answer is None
     w.on_answer = None
     w.answer("value", "X")
     w.on_move = full_disk
-    with pytest.raises(OSError):
+    with pytest.raises(OSError, match="No space left"):
         w.next()
     assert w.index == 0
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import cv2
 import numpy as np
 import pytest
 
 from app.config import ConfigError, load_settings
+from app.context import StationContext
 from app.domain import Classification, Disposition, DomainError, Result
 from app.operators import PermissionDenied
 from app.store.store import OutboxState
@@ -25,33 +27,12 @@ from app.workflow import (
     save_station_settings,
     start_inspection,
 )
-
-try:
-    from tests.flow_helpers import (
-        EXPECTED_SERIAL,
-        as_lead,
-        bgr_frame,
-        ctx,
-        jpeg_with_exif,
-        make_case,
-        walk_all_pass,
-    )
-except ImportError:  # tests/ is not a package: pytest put tests/ itself on sys.path
-    from flow_helpers import (  # type: ignore[no-redef]
-        EXPECTED_SERIAL,
-        as_lead,
-        bgr_frame,
-        ctx,
-        jpeg_with_exif,
-        make_case,
-        walk_all_pass,
-    )
-
-__all__ = ["ctx"]
+from tests.builders import EXPECTED_SERIAL, gadget_case
+from tests.flow_helpers import as_lead, bgr_frame, jpeg_with_exif, walk_all_pass
 
 
-def _start(ctx, **case_kw):  # type: ignore[no-untyped-def]
-    case = make_case(**case_kw)
+def _start(ctx: StationContext, **case_kw: Any) -> str:
+    case = gadget_case(**case_kw)
     return start_inspection(ctx, case, case.items[0], case.rma)
 
 
@@ -67,7 +48,7 @@ def test_prepare_photo_downscales_a_frame_to_the_long_edge() -> None:
     data, w, h = prepare_photo(bgr_frame(1920, 1080), 640, 80)
     assert (w, h) == (640, 360)
     decoded = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
-    assert decoded.shape == (360, 640, 3)
+    assert decoded is not None and decoded.shape == (360, 640, 3)
 
 
 def test_prepare_photo_keeps_small_pictures_at_their_size() -> None:
@@ -97,7 +78,8 @@ def test_prepare_photo_refuses_broken_files_with_a_clear_error(blob: bytes) -> N
 # --- start and resume ---------------------------------------------------------------------
 
 
-def test_start_merges_expected_accessories_and_resumes_at_the_same_step(ctx) -> None:  # type: ignore[no-untyped-def]
+def test_start_merges_expected_accessories_and_resumes_at_the_same_step(
+        ctx: StationContext) -> None:
     iid = _start(ctx)
     s = InspectionSession(ctx, iid)
     ids = [st.step_id for st in s.template.steps]
@@ -111,12 +93,13 @@ def test_start_merges_expected_accessories_and_resumes_at_the_same_step(ctx) -> 
     # A new session (after a restart) resumes at step 2 with both answers.
     again = InspectionSession(ctx, iid)
     assert again.current is not None and again.current.step_id == "fn-power"
-    assert again.answer_of("app-body").note == "tiny scuff on the back"  # type: ignore[union-attr]
-    assert again.answer_of("app-serial").value == "SN-GX-1000"  # type: ignore[union-attr]
+    body, serial = again.answer_of("app-body"), again.answer_of("app-serial")
+    assert body is not None and body.note == "tiny scuff on the back"
+    assert serial is not None and serial.value == "SN-GX-1000"
     assert [st.step_id for st in again.template.steps] == ids
 
 
-def test_offline_start_needs_a_category_and_is_unverified(ctx) -> None:  # type: ignore[no-untyped-def]
+def test_offline_start_needs_a_category_and_is_unverified(ctx: StationContext) -> None:
     with pytest.raises(WorkflowError, match="category"):
         start_inspection(ctx, None, None, "RMA-2024-0009999")
     iid = start_inspection(ctx, None, None, "RMA-2024-0009999", category="gadget")
@@ -126,14 +109,14 @@ def test_offline_start_needs_a_category_and_is_unverified(ctx) -> None:  # type:
     assert categories(ctx, "zh_CN") == [("gadget", "小工具")]
 
 
-def test_start_needs_a_logged_in_operator(ctx) -> None:  # type: ignore[no-untyped-def]
+def test_start_needs_a_logged_in_operator(ctx: StationContext) -> None:
     ctx.operator = None
-    case = make_case()
+    case = gadget_case()
     with pytest.raises(WorkflowError, match="Log in"):
         start_inspection(ctx, case, case.items[0], case.rma)
 
 
-def test_prompt_in_chinese_when_the_ui_is_chinese(ctx) -> None:  # type: ignore[no-untyped-def]
+def test_prompt_in_chinese_when_the_ui_is_chinese(ctx: StationContext) -> None:
     s = InspectionSession(ctx, _start(ctx))
     step = s.template.step("app-body")
     assert prompt_for(step, "zh_CN") == "机身无裂纹、凹陷"
@@ -144,7 +127,7 @@ def test_prompt_in_chinese_when_the_ui_is_chinese(ctx) -> None:  # type: ignore[
 # --- gates and identity -------------------------------------------------------------------
 
 
-def test_failed_step_needs_a_photo_before_moving_on(ctx) -> None:  # type: ignore[no-untyped-def]
+def test_failed_step_needs_a_photo_before_moving_on(ctx: StationContext) -> None:
     s = InspectionSession(ctx, _start(ctx))
     s.answer(Result.VALUE, EXPECTED_SERIAL)
     s.next()
@@ -167,7 +150,7 @@ def test_failed_step_needs_a_photo_before_moving_on(ctx) -> None:  # type: ignor
     assert ctx.store.load_inspection(s.inspection_id).photos == {}
 
 
-def test_number_out_of_range_counts_as_fail(ctx) -> None:  # type: ignore[no-untyped-def]
+def test_number_out_of_range_counts_as_fail(ctx: StationContext) -> None:
     s = InspectionSession(ctx, _start(ctx))
     for res in (Result.VALUE, Result.PASS, Result.PASS):
         s.answer(res, EXPECTED_SERIAL if res is Result.VALUE else None)
@@ -180,7 +163,7 @@ def test_number_out_of_range_counts_as_fail(ctx) -> None:  # type: ignore[no-unt
     assert not s.out_of_range() and s.wizard.can_next()
 
 
-def test_serial_mismatch_is_flagged_and_recorded(ctx) -> None:  # type: ignore[no-untyped-def]
+def test_serial_mismatch_is_flagged_and_recorded(ctx: StationContext) -> None:
     s = InspectionSession(ctx, _start(ctx))
     assert s.identity() is IdentityCheck.NOT_CAPTURED
     s.answer(Result.VALUE, "SN-OTHER-42")
@@ -193,7 +176,7 @@ def test_serial_mismatch_is_flagged_and_recorded(ctx) -> None:  # type: ignore[n
 # --- suggestion and confirm ----------------------------------------------------------------
 
 
-def test_confirm_intact_writes_answers_in_template_order(ctx) -> None:  # type: ignore[no-untyped-def]
+def test_confirm_intact_writes_answers_in_template_order(ctx: StationContext) -> None:
     s = InspectionSession(ctx, _start(ctx, reason="no_longer_needed"))
     _walk_all_pass(s)
     sug = s.suggestion()
@@ -207,7 +190,7 @@ def test_confirm_intact_writes_answers_in_template_order(ctx) -> None:  # type: 
         InspectionSession(ctx, s.inspection_id)
 
 
-def test_suggestion_explains_itself_and_lists_missing_accessories(ctx) -> None:  # type: ignore[no-untyped-def]
+def test_suggestion_explains_itself_and_lists_missing_accessories(ctx: StationContext) -> None:
     s = InspectionSession(ctx, _start(ctx))
     while s.current is not None:
         step = s.current
@@ -234,7 +217,7 @@ def test_suggestion_explains_itself_and_lists_missing_accessories(ctx) -> None: 
     assert s.disposition_for(Classification.INTACT) is Disposition.RESTOCK
 
 
-def test_override_needs_a_reason(ctx) -> None:  # type: ignore[no-untyped-def]
+def test_override_needs_a_reason(ctx: StationContext) -> None:
     s = InspectionSession(ctx, _start(ctx))
     _walk_all_pass(s)
     with pytest.raises(DomainError, match="reason"):
@@ -249,14 +232,14 @@ def test_override_needs_a_reason(ctx) -> None:  # type: ignore[no-untyped-def]
     assert record.override_reason == "scratch under the label"
 
 
-def test_confirm_refuses_an_incomplete_checklist(ctx) -> None:  # type: ignore[no-untyped-def]
+def test_confirm_refuses_an_incomplete_checklist(ctx: StationContext) -> None:
     s = InspectionSession(ctx, _start(ctx))
     with pytest.raises(WorkflowError, match="Scan the serial number"):
         s.prepare_confirm(Classification.INTACT, None)
 
 
-def test_persist_hook_receives_every_write_in_order(ctx) -> None:  # type: ignore[no-untyped-def]
-    queued = []
+def test_persist_hook_receives_every_write_in_order(ctx: StationContext) -> None:
+    queued: list[Any] = []
     s = InspectionSession(ctx, _start(ctx), persist=queued.append)
     s.answer(Result.VALUE, EXPECTED_SERIAL)
     s.next()
@@ -271,7 +254,13 @@ def test_persist_hook_receives_every_write_in_order(ctx) -> None:  # type: ignor
 # --- shift-lead actions ---------------------------------------------------------------------
 
 
-def _attention_item(ctx) -> str:  # type: ignore[no-untyped-def]
+def _outbox_state(ctx: StationContext, iid: str) -> str:
+    item = ctx.store.outbox_item(iid)
+    assert item is not None, f"{iid} is not in the outbox"
+    return item.state
+
+
+def _attention_item(ctx: StationContext) -> str:
     s = InspectionSession(ctx, _start(ctx))
     _walk_all_pass(s)
     s.confirm(Classification.INTACT, None)
@@ -279,20 +268,20 @@ def _attention_item(ctx) -> str:  # type: ignore[no-untyped-def]
     return s.inspection_id
 
 
-def test_inspector_cannot_retry_or_mark_handled(ctx) -> None:  # type: ignore[no-untyped-def]
+def test_inspector_cannot_retry_or_mark_handled(ctx: StationContext) -> None:
     iid = _attention_item(ctx)
     with pytest.raises(PermissionDenied):
         retry_needs_attention(ctx, iid)
     with pytest.raises(PermissionDenied):
         mark_handled(ctx, iid, "called the desk")
-    assert ctx.store.outbox_item(iid).state == OutboxState.ATTENTION  # type: ignore[union-attr]
+    assert _outbox_state(ctx, iid) == OutboxState.ATTENTION
 
 
-def test_shift_lead_retries_and_marks_handled(ctx) -> None:  # type: ignore[no-untyped-def]
+def test_shift_lead_retries_and_marks_handled(ctx: StationContext) -> None:
     iid = _attention_item(ctx)
     as_lead(ctx)
     retry_needs_attention(ctx, iid)
-    assert ctx.store.outbox_item(iid).state == OutboxState.PENDING  # type: ignore[union-attr]
+    assert _outbox_state(ctx, iid) == OutboxState.PENDING
     ctx.store.mark_attention(iid, "again")
     with pytest.raises(DomainError, match="handled"):
         mark_handled(ctx, iid, "  ")
@@ -302,7 +291,7 @@ def test_shift_lead_retries_and_marks_handled(ctx) -> None:  # type: ignore[no-u
     assert item.handled_note == "returned to the desk by hand"
 
 
-def test_settings_are_validated_and_saved_by_a_shift_lead_only(ctx) -> None:  # type: ignore[no-untyped-def]
+def test_settings_are_validated_and_saved_by_a_shift_lead_only(ctx: StationContext) -> None:
     with pytest.raises(PermissionDenied):
         save_station_settings(ctx, {"photo_max_px": 1200})
     as_lead(ctx)

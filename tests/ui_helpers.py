@@ -1,7 +1,7 @@
 """Fixtures for the GUI tests: a real station (SQLite, reference server, video camera) and a window.
 
-Import the fixtures into a test module with `from tests.ui_helpers import *` style names
-(see tests/test_ui_shell.py). Everything is real: the station database is a file in
+Its fixtures are registered for every test module by tests/conftest.py (`pytest_plugins`):
+name them as parameters, do not import them. Everything is real: the station database is a file in
 tmp_path, the case API is the reference server on 127.0.0.1, the camera is an MJPG video
 played through cv2.VideoCapture, translations are compiled from the .ts in the repo.
 """
@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QThread, QThreadPool
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QTableWidget, QTableWidgetItem, QWidget
 
 from app.config import Settings
 from app.context import StationContext
@@ -62,7 +62,8 @@ def _live_threads() -> set[threading.Thread]:
 
 
 def _running_qthreads() -> list[QThread]:
-    main = QApplication.instance().thread() if QApplication.instance() else None
+    app = QApplication.instance()
+    main = app.thread() if app is not None else None
     return [o for o in gc.get_objects()
             if isinstance(o, QThread) and o is not main and o.isRunning()]
 
@@ -132,7 +133,9 @@ def qm_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def refserver(tmp_path: Path) -> Iterator[RunningServer]:
+def ui_refserver(tmp_path: Path) -> Iterator[RunningServer]:
+    """The reference server with the demo cases and the UI tests' token (the server tests'
+    own `refserver`, in tests/refserver_fixtures.py, serves one sample template)."""
     server = start_server(tmp_path / "ref" / "cases.db", tmp_path / "ref" / "photos",
                           tokens={TOKEN}, seed_demo=True)
     try:
@@ -184,13 +187,13 @@ def close_station(ctx: StationContext, window: Any) -> None:
 
 
 @pytest.fixture
-def station(tmp_path: Path, qtbot: Any, refserver: RunningServer, empty_video: Path,
+def station(tmp_path: Path, qtbot: Any, ui_refserver: RunningServer, empty_video: Path,
             qm_dir: Path, no_thread_leaks: None) -> Iterator[Station]:
     """A logged-out station window over the reference server, camera on an empty bench."""
-    ctx = make_context(tmp_path, api_url=refserver.url, camera_source=str(empty_video))
+    ctx = make_context(tmp_path, api_url=ui_refserver.url, camera_source=str(empty_video))
     window = open_window(ctx, qtbot, qm_dir)
     try:
-        yield Station(ctx, refserver, window)
+        yield Station(ctx, ui_refserver, window)
     finally:
         close_station(ctx, window)
 
@@ -238,3 +241,10 @@ def screenshot(widget: QWidget, name: str) -> Path:
 def add_inspector(ctx: StationContext, operator_id: str, pin: str) -> None:
     lead = ctx.operators.login_pin("E2001", "9876")
     ctx.operators.add(operator_id, operator_id, Role.INSPECTOR, pin, None, by=lead)
+
+
+def cell(table: QTableWidget, row: int, column: int) -> QTableWidgetItem:
+    """The table's item there; the test fails, naming the place, where there is none."""
+    item = table.item(row, column)
+    assert item is not None, f"no item at row {row}, column {column}"
+    return item

@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable
 from datetime import datetime
 from enum import Enum
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QImage, QKeyEvent
@@ -43,6 +44,9 @@ from app.step_text import categories
 from app.sync.client import Ambiguous, NotFound
 from app.sync.lookup import Found, Offline
 from ui.services import Services
+
+if TYPE_CHECKING:  # Qt Multimedia is optional at run time (imported when the beep is due)
+    from PySide6.QtMultimedia import QSoundEffect
 from ui.widgets import (
     ERROR_COLOUR,
     INFO_COLOUR,
@@ -98,7 +102,7 @@ class ScanScreen(QWidget):
         self.busy = False
         self.scan_started_at: float | None = None
         self.drafts: list[Inspection] = []
-        self._sound: object | None = None
+        self._sound: QSoundEffect | None = None
         self._sound_ready = False
 
         outer = QHBoxLayout(self)
@@ -351,7 +355,7 @@ class ScanScreen(QWidget):
             except ImportError as exc:  # QtMultimedia missing from this build: stay silent
                 log.warning("no sound: %s", exc)
         if self._sound is not None:
-            self._sound.play()  # type: ignore[attr-defined]
+            self._sound.play()
 
     def _add_recent(self, event: ScanEvent) -> None:
         when = datetime.now().strftime("%H:%M:%S")

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import itertools
 import logging
-import traceback
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -55,21 +54,22 @@ class _Task(QRunnable):
     def __init__(self, fn: Callable[[], Any], task_id: int,
                  report: Callable[[int, bool, object], None]) -> None:
         super().__init__()
-        self.fn = fn
+        self.fn: Callable[[], Any] | None = fn
         self.task_id = task_id
-        self.report = report
+        self.report: Callable[[int, bool, object], None] | None = report
         self.setAutoDelete(True)
 
     def run(self) -> None:
+        fn, report = self.fn, self.report
+        assert fn is not None and report is not None, "a task runs once"
         try:
-            result = self.fn()
+            result = fn()
         except BaseException as exc:  # delivered to the GUI thread, never swallowed
-            exc.__traceback_text__ = traceback.format_exc()  # type: ignore[attr-defined]
-            self.report(self.task_id, False, exc)
+            report(self.task_id, False, exc)  # its __traceback__ goes along for the log
         else:
-            self.report(self.task_id, True, result)
+            report(self.task_id, True, result)
         finally:
-            self.fn = self.report = None  # type: ignore[assignment]
+            self.fn = self.report = None  # no cycle through the pool's C++ side
 
 
 class StillSource(Protocol):
@@ -223,7 +223,7 @@ class Services(QObject):
         if on_error is not None:
             on_error(result)
         else:
-            log.error("background task failed: %s", getattr(result, "__traceback_text__", result))
+            log.error("background task failed: %s", result, exc_info=result)
             self.task_failed.emit(str(result))
 
     def wait_idle(self, msecs: int = 10_000) -> bool:

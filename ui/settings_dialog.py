@@ -1,4 +1,4 @@
-"""Station settings for the shift lead: API, CA bundle, token, camera, language, photo size.
+"""Station settings for the shift lead: the settings app/config.py declares with a label.
 
 Values are validated by the core (Settings.replace raises ConfigError naming the key)
 before anything is written; the file and the token are written off the GUI thread.
@@ -9,12 +9,14 @@ Signals:
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
+    QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -26,19 +28,113 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.config import ConfigError, Settings
+from app.config import SETTINGS, ConfigError, Input, Setting, Settings
 from app.lead_actions import save_station_settings
 from app.operators import require_shift_lead
-from ui.i18n import error_text
+from ui.i18n import LANGUAGES, error_text
 from ui.services import Services
 from ui.widgets import ERROR_COLOUR, OK_COLOUR, FlashLabel
 
-LANGUAGES = (("en", "English"), ("zh_CN", "简体中文"))
 RESOLUTIONS = ((1280, 720), (1920, 1080), (2560, 1440), (3840, 2160))
+# The camera's width and height are one row: a resolution picked from the usual ones.
+RESOLUTION_KEYS = ("camera_width", "camera_height")
+_W = TypeVar("_W", bound=QWidget)
+
+
+class SettingField:
+    """The editor of one declared setting: its widget follows the parser's input kind.
+
+    Number boxes are much wider than the declared range on purpose: the core's parser
+    says what is allowed (its message names the key and the range), not a silent clamp.
+    """
+
+    def __init__(self, setting: Setting, settings: Settings, parent: QWidget) -> None:
+        self.setting = setting
+        self.editor: QWidget
+        self.widget: QWidget  # what the form row holds (the editor, or the editor and a button)
+        value = getattr(settings, setting.key)
+        match setting.parse.input:
+            case Input.FLAG:
+                box = QCheckBox(parent)
+                box.setChecked(bool(value))
+                self.editor = box
+            case Input.WHOLE:
+                spin = QSpinBox(parent)
+                lo, hi = setting.bounds or (0, 1_000_000)
+                spin.setRange(min(0, int(lo)), 10 * int(hi))
+                spin.setValue(int(value))
+                self.editor = spin
+            case Input.NUMBER:
+                dspin = QDoubleSpinBox(parent)
+                lo, hi = setting.bounds or (0.0, 1_000_000.0)
+                dspin.setRange(min(0.0, lo), 10 * hi)
+                dspin.setValue(float(value))
+                self.editor = dspin
+            case Input.CHOICE:
+                combo = QComboBox(parent)
+                for option in setting.parse.options:
+                    combo.addItem(LANGUAGES.get(option, option), option)
+                combo.setCurrentIndex(combo.findData(value))
+                self.editor = combo
+            case Input.TEXT | Input.FILE:
+                self.editor = QLineEdit(str(value), parent)
+        self.widget = self.editor
+        self.browse: QPushButton | None = None
+        if setting.parse.input is Input.FILE:
+            row = QWidget(parent)
+            layout = QHBoxLayout(row)
+            layout.setContentsMargins(0, 0, 0, 0)
+            self.editor.setParent(row)
+            self.browse = QPushButton(row)
+            layout.addWidget(self.editor, 1)
+            layout.addWidget(self.browse)
+            self.widget = row
+
+    def changes(self) -> dict[str, Any]:
+        """{key: value as typed}; the core's parser checks it."""
+        editor = self.editor
+        if isinstance(editor, QCheckBox):
+            value: Any = editor.isChecked()
+        elif isinstance(editor, QSpinBox | QDoubleSpinBox):
+            value = editor.value()
+        elif isinstance(editor, QComboBox):
+            value = editor.currentData()
+        else:
+            assert isinstance(editor, QLineEdit)
+            value = editor.text().strip()
+        return {self.setting.key: value}
+
+    def retranslate(self, language: str) -> None:
+        _, help_text = self.setting.text(language)
+        self.editor.setToolTip(help_text)
+        if isinstance(self.editor, QLineEdit):
+            self.editor.setPlaceholderText(help_text)
+
+
+class ResolutionField(SettingField):
+    """Camera width and height as one choice of the usual resolutions (and the current one)."""
+
+    def __init__(self, setting: Setting, settings: Settings, parent: QWidget) -> None:
+        self.setting = setting
+        self.browse = None
+        combo = QComboBox(parent)
+        current = (settings.camera_width, settings.camera_height)
+        for w, h in (*RESOLUTIONS, *(() if current in RESOLUTIONS else (current,))):
+            combo.addItem(f"{w} × {h}", f"{w}x{h}")
+        combo.setCurrentIndex(combo.findData("{}x{}".format(*current)))
+        self.editor = self.widget = self.combo = combo
+
+    def changes(self) -> dict[str, Any]:
+        width, height = (int(v) for v in str(self.combo.currentData()).split("x"))
+        return dict(zip(RESOLUTION_KEYS, (width, height), strict=True))
 
 
 class SettingsDialog(QDialog):
-    """Edit and save the station settings; refuses to open for anyone but a shift lead."""
+    """Edit and save the station settings; refuses to open for anyone but a shift lead.
+
+    Its rows are the settings declared with a label in app/config.py, in declaration
+    order, plus the station token (a secret kept apart from the file).
+    """
 
     settings_saved = Signal(object)
 
@@ -53,60 +149,34 @@ class SettingsDialog(QDialog):
         layout = QVBoxLayout(self)
         form = QFormLayout()
         self.labels: dict[str, QLabel] = {}
+        self.fields: dict[str, SettingField] = {}
 
         def add(key: str, widget: QWidget) -> None:
             label = QLabel(self)
             self.labels[key] = label
             form.addRow(label, widget)
 
-        self.url_edit = QLineEdit(s.api_base_url, self)
-        add("api_base_url", self.url_edit)
-        ca_row = QWidget(self)
-        ca_layout = QHBoxLayout(ca_row)
-        ca_layout.setContentsMargins(0, 0, 0, 0)
-        self.ca_edit = QLineEdit(s.ca_bundle, ca_row)
-        self.ca_browse = QPushButton(ca_row)
-        self.ca_browse.clicked.connect(self._browse_ca)
-        ca_layout.addWidget(self.ca_edit, 1)
-        ca_layout.addWidget(self.ca_browse)
-        add("ca_bundle", ca_row)
         self.token_edit = QLineEdit(self)
         self.token_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        add("token", self.token_edit)
-        self.camera_edit = QLineEdit(s.camera_source, self)
-        add("camera_source", self.camera_edit)
-        self.resolution_combo = QComboBox(self)
-        for w, h in RESOLUTIONS:
-            self.resolution_combo.addItem(f"{w} × {h}", f"{w}x{h}")
-        if (s.camera_width, s.camera_height) not in RESOLUTIONS:
-            self.resolution_combo.addItem(f"{s.camera_width} × {s.camera_height}",
-                                          f"{s.camera_width}x{s.camera_height}")
-        self.resolution_combo.setCurrentIndex(
-            self.resolution_combo.findData(f"{s.camera_width}x{s.camera_height}"))
-        add("resolution", self.resolution_combo)
-        self.language_combo = QComboBox(self)
-        for code, name in LANGUAGES:
-            self.language_combo.addItem(name, code)
-        self.language_combo.setCurrentIndex(self.language_combo.findData(s.language))
-        add("language", self.language_combo)
-        # Wide spin boxes: the core's range check (320..8000) gives the message, not the box.
-        self.photo_spin = QSpinBox(self)
-        self.photo_spin.setRange(1, 100_000)
-        self.photo_spin.setValue(s.photo_max_px)
-        self.photo_spin.setSuffix(" px")
-        add("photo_max_px", self.photo_spin)
-        self.quality_spin = QSpinBox(self)
-        self.quality_spin.setRange(1, 100)
-        self.quality_spin.setValue(s.photo_jpeg_quality)
-        add("photo_jpeg_quality", self.quality_spin)
-        # The bench scale (16.2): its port, and how it sends weights.
-        self.scale_edit = QLineEdit(s.scale_port, self)
-        add("scale_port", self.scale_edit)
-        self.scale_combo = QComboBox(self)
-        for code in ("continuous", "request"):
-            self.scale_combo.addItem("", code)
-        self.scale_combo.setCurrentIndex(self.scale_combo.findData(s.scale_protocol))
-        add("scale_protocol", self.scale_combo)
+        for setting in SETTINGS:
+            if setting.label is None:
+                continue
+            make = ResolutionField if setting.key == RESOLUTION_KEYS[0] else SettingField
+            self.fields[setting.key] = found = make(setting, s, self)
+            add(setting.key, found.widget)
+            if setting.key == "ca_bundle":
+                add("token", self.token_edit)
+        self.url_edit = self._editor("api_base_url", QLineEdit)
+        self.ca_edit = self._editor("ca_bundle", QLineEdit)
+        self.camera_edit = self._editor("camera_source", QLineEdit)
+        self.resolution_combo = self._editor("camera_width", QComboBox)
+        self.language_combo = self._editor("language", QComboBox)
+        self.photo_spin = self._editor("photo_max_px", QSpinBox)
+        self.quality_spin = self._editor("photo_jpeg_quality", QSpinBox)
+        ca_browse = self.fields["ca_bundle"].browse
+        assert ca_browse is not None
+        self.ca_browse = ca_browse
+        self.ca_browse.clicked.connect(self._browse_ca)
         layout.addLayout(form)
         self.message = FlashLabel(self)
         layout.addWidget(self.message)
@@ -121,7 +191,14 @@ class SettingsDialog(QDialog):
         self.cancel_button.clicked.connect(self.reject)
         self.save_button.clicked.connect(self.save)
         layout.addLayout(row)
+        self.setMinimumWidth(860)  # wide enough for the help shown in the empty text fields
         self.retranslate_ui()
+
+    def _editor(self, key: str, kind: type[_W]) -> _W:
+        """The editor of a declared setting, as the widget its declaration makes."""
+        editor = self.fields[key].editor
+        assert isinstance(editor, kind), f"{key}: {type(editor).__name__}, not {kind.__name__}"
+        return editor
 
     def _browse_ca(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
@@ -131,19 +208,10 @@ class SettingsDialog(QDialog):
             self.ca_edit.setText(path)
 
     def changes(self) -> dict[str, Any]:
-        width, height = (int(v) for v in str(self.resolution_combo.currentData()).split("x"))
-        return {
-            "api_base_url": self.url_edit.text(),
-            "ca_bundle": self.ca_edit.text(),
-            "camera_source": self.camera_edit.text().strip(),
-            "camera_width": width,
-            "camera_height": height,
-            "language": self.language_combo.currentData(),
-            "photo_max_px": self.photo_spin.value(),
-            "photo_jpeg_quality": self.quality_spin.value(),
-            "scale_port": self.scale_edit.text().strip(),
-            "scale_protocol": self.scale_combo.currentData(),
-        }
+        out: dict[str, Any] = {}
+        for found in self.fields.values():
+            out.update(found.changes())
+        return out
 
     def validate(self) -> Settings | None:
         """The validated settings, or None with the core's message shown."""
@@ -210,28 +278,14 @@ class SettingsDialog(QDialog):
         super().changeEvent(event)
 
     def retranslate_ui(self) -> None:
+        language = self.services.settings.language
         self.setWindowTitle(self.tr("Station settings"))
-        names = {
-            "api_base_url": self.tr("Case API URL"),
-            "ca_bundle": self.tr("CA bundle (PEM)"),
-            "token": self.tr("Station token"),
-            "camera_source": self.tr("Camera (index, file or URL)"),
-            "resolution": self.tr("Camera resolution"),
-            "language": self.tr("Language"),
-            "photo_max_px": self.tr("Photo size (long edge)"),
-            "photo_jpeg_quality": self.tr("Photo JPEG quality"),
-            "scale_port": self.tr("Scale port"),
-            "scale_protocol": self.tr("Scale sends"),
-        }
-        for key, label in self.labels.items():
-            label.setText(names[key])
-        self.url_edit.setPlaceholderText(self.tr("empty: demo mode"))
-        self.ca_edit.setPlaceholderText(self.tr("empty: the system certificates"))
+        for key, found in self.fields.items():
+            self.labels[key].setText(found.setting.text(language)[0])
+            found.retranslate(language)
+        self.labels["token"].setText(self.tr("Station token"))
         self.token_edit.setPlaceholderText(self.tr("leave empty to keep the stored token"))
         self.ca_browse.setText(self.tr("Browse…"))
-        self.scale_edit.setPlaceholderText(self.tr("empty: no scale, weights are typed"))
-        self.scale_combo.setItemText(0, self.tr("continuously"))
-        self.scale_combo.setItemText(1, self.tr("when asked (request-response)"))
         self.cancel_button.setText(self.tr("Cancel"))
         self.save_button.setText(self.tr("Save"))
         self.message.setAlignment(Qt.AlignmentFlag.AlignLeft)

@@ -12,7 +12,8 @@ Signals:
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
@@ -32,7 +33,7 @@ class SyncBridge(QObject):
 
     def __init__(self, ctx: StationContext, parent: QObject | None = None, *,
                  client: CaseApiClient | None = None, start_worker: bool = True,
-                 worker_options: dict[str, float] | None = None) -> None:
+                 worker_options: Mapping[str, Any] | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.status = SyncStatus()
@@ -41,7 +42,7 @@ class SyncBridge(QObject):
         self.worker: OutboxWorker | None = None
         self._unsubscribe: Callable[[], None] = self.status.subscribe(self.status_changed.emit)
         self._start_worker = start_worker
-        self._worker_options = dict(worker_options or {})
+        self._worker_options: dict[str, Any] = dict(worker_options or {})
         if self.client is None and self.status.snapshot.last_error is None:
             self.status.update(online=False, last_error="no case API configured")
 
@@ -64,7 +65,7 @@ class SyncBridge(QObject):
         self.worker = OutboxWorker(self.ctx.store, self.client, status=self.status,
                                    retention_days=self.ctx.settings.retention_days,
                                    sender_lock=sender_lock(self.ctx.paths),
-                                   **self._worker_options)  # type: ignore[arg-type]
+                                   **self._worker_options)
         self.worker.start()
 
     def wake(self) -> None:

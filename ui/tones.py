@@ -6,10 +6,14 @@ Counted as well as played, so tests (which run silent) can see that a refusal wa
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QUrl
 
 from app.resources import resource_path
+
+if TYPE_CHECKING:  # Qt Multimedia is optional at run time (imported at the first sound)
+    from PySide6.QtMultimedia import QSoundEffect
 
 log = logging.getLogger("station.ui.tones")
 
@@ -22,7 +26,7 @@ class Tones(QObject):
         self.enabled = enabled
         self.good_count = 0
         self.error_count = 0
-        self._effects: dict[str, object] | None = None
+        self._effects: dict[str, QSoundEffect] | None = None
 
     def good(self) -> None:
         self.good_count += 1
@@ -49,4 +53,4 @@ class Tones(QObject):
                 self._effects[sound] = effect
         found = self._effects.get(name)
         if found is not None:
-            found.play()  # type: ignore[attr-defined]
+            found.play()

@@ -282,20 +282,28 @@ def _interpret(raw: str, pats: Patterns) -> Result:
         return checked
     text = checked
     rma, order, badge = pats.compiled()
-
-    if GS in text or text.startswith(("(", "]C1", "]d2", "]Q3", "]e0")):
-        gs1 = _gs1(text)
-        if gs1 is not None:
-            return gs1
-        if GS in text:
-            return Rejected("contains a group separator but is not a valid GS1 string", raw[:80])
-
     compact = text.replace(" ", "")
     upper = compact.upper()
+    # In this order: GS1 element strings, RMAs (also inside a payload), carriers' tracking
+    # numbers, the site's order and badge formats, then IMEIs and product codes.
+    return (_as_gs1(text, raw) or _as_rma(text, compact, raw, rma)
+            or _as_tracking(upper, raw) or _as_site_code(compact, raw, order, badge)
+            or _as_number(compact, raw) or Interpretation(Kind.UNKNOWN, text, raw))
 
+
+def _as_gs1(text: str, raw: str) -> Result | None:
+    if GS not in text and not text.startswith(("(", "]C1", "]d2", "]Q3", "]e0")):
+        return None
+    gs1 = _gs1(text)
+    if gs1 is None and GS in text:
+        return Rejected("contains a group separator but is not a valid GS1 string", raw[:80])
+    return gs1
+
+
+def _as_rma(text: str, compact: str, raw: str, rma: _Rx) -> Result | None:
     for rx in rma:
         if rx.fullmatch(compact):
-            return Interpretation(Kind.RMA, upper, raw)
+            return Interpretation(Kind.RMA, compact.upper(), raw)
     # RMA numbers inside a QR/DataMatrix payload (URL, key:value list, a|b).
     for rx in rma:
         m = rx.search(text)
@@ -303,7 +311,10 @@ def _interpret(raw: str, pats: Patterns) -> Result:
             return Interpretation(
                 Kind.RMA, m.group(0).upper(), raw, details={"embedded_in": "payload"}
             )
+    return None
 
+
+def _as_tracking(upper: str, raw: str) -> Result | None:
     if UPS.fullmatch(upper):
         if is_valid_ups(upper):
             return Interpretation(Kind.TRACKING, upper, raw, carrier="ups")
@@ -316,24 +327,28 @@ def _interpret(raw: str, pats: Patterns) -> Result:
         return Interpretation(Kind.TRACKING, upper, raw, carrier="sf_express")
     if JD.fullmatch(upper):
         return Interpretation(Kind.TRACKING, upper, raw, carrier="jd")
+    return None
 
-    for rx in order:
-        if rx.fullmatch(compact):
-            return Interpretation(Kind.ORDER, upper, raw)
-    for rx in badge:
-        if rx.fullmatch(compact):
-            return Interpretation(Kind.BADGE, upper, raw)
 
-    if compact.isdigit() and compact.isascii():
-        if len(compact) == 15:
-            if _is_imei(compact):
-                return Interpretation(Kind.IMEI, compact, raw)
-            return Rejected("15-digit number fails the IMEI (Luhn) check", raw[:80])
-        if len(compact) in (8, 12, 13, 14):
-            if _is_gtin(compact):
-                return Interpretation(Kind.GTIN, compact, raw, gtin=compact.zfill(14))
-            return Rejected("product code (EAN/UPC/GTIN) with a wrong check digit", raw[:80])
-    return Interpretation(Kind.UNKNOWN, text, raw)
+def _as_site_code(compact: str, raw: str, order: _Rx, badge: _Rx) -> Result | None:
+    for kind, patterns in ((Kind.ORDER, order), (Kind.BADGE, badge)):
+        if any(rx.fullmatch(compact) for rx in patterns):
+            return Interpretation(kind, compact.upper(), raw)
+    return None
+
+
+def _as_number(compact: str, raw: str) -> Result | None:
+    if not (compact.isdigit() and compact.isascii()):
+        return None
+    if len(compact) == 15:
+        if _is_imei(compact):
+            return Interpretation(Kind.IMEI, compact, raw)
+        return Rejected("15-digit number fails the IMEI (Luhn) check", raw[:80])
+    if len(compact) in (8, 12, 13, 14):
+        if _is_gtin(compact):
+            return Interpretation(Kind.GTIN, compact, raw, gtin=compact.zfill(14))
+        return Rejected("product code (EAN/UPC/GTIN) with a wrong check digit", raw[:80])
+    return None
 
 
 def _delimited(text: str, start: int, end: int) -> bool:

@@ -1582,26 +1582,6 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <source>when asked (request-response)</source>
-        <translation>请求时输出（请求-应答）</translation>
-    </message>
-    <message>
-        <source>continuously</source>
-        <translation>连续输出</translation>
-    </message>
-    <message>
-        <source>empty: no scale, weights are typed</source>
-        <translation>留空：无电子秤，手动输入重量</translation>
-    </message>
-    <message>
-        <source>Scale sends</source>
-        <translation>电子秤输出方式</translation>
-    </message>
-    <message>
-        <source>Scale port</source>
-        <translation>电子秤端口</translation>
-    </message>
-    <message>
         <location filename="../../ui/settings_dialog.py" line="119"/>
         <source>CA bundle</source>
         <translation>CA 证书包</translation>

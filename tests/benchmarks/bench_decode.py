@@ -19,6 +19,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
@@ -59,7 +60,7 @@ class Tally:
         self.ms: dict[str, list[float]] = defaultdict(list)
         self.missed: list[str] = []
 
-    def add(self, frame: dict, found: list[str], ms: float) -> None:
+    def add(self, frame: dict[str, Any], found: list[str], ms: float) -> None:
         self.ms[frame["res"]].append(ms)
         symbols = frame["symbols"]
         if not symbols and found:
@@ -85,6 +86,10 @@ class Tally:
         return hit / total if total else float("nan")
 
 
+Runner = tuple[str, Callable[[np.ndarray], list[str]]]
+Frames = list[tuple[dict[str, Any], np.ndarray]]
+
+
 def main(argv: list[str]) -> int:
     args = [a for a in argv[1:] if not a.startswith("-")]
     corpus = Path(args[0]) if args else DEFAULT_CORPUS
@@ -92,22 +97,50 @@ def main(argv: list[str]) -> int:
     if not manifest_path.is_file():
         print(f"bench_decode: corpus not found at {corpus} (needs manifest.json); nothing to do.")
         return 0
+    manifest = json.loads(manifest_path.read_text())
+    frames = _load_frames(corpus, manifest)
+    if frames is None:
+        return 1
 
+    from app.scanning.decoder import Decoder
+
+    decoder = Decoder()
+    runners = _runners(decoder)
+    # Warm up every engine once (library loading, first allocations).
+    for _, fn in runners:
+        fn(frames[0][1])
+    tallies, stage_ms, found_at = _measure(frames, runners, decoder)
+    live_ms = _measure_live(frames, tallies[runners[0][0]])
+    names = [n for n, _ in runners]
+    print(f"corpus: {corpus} ({len(frames)} frames)")
+    print("machine load (1 min):", f"{__import__('os').getloadavg()[0]:.2f}")
+    print()
+    _print_rates(frames, manifest["classes"], names, tallies)
+    _print_times(names, tallies)
+    _print_problems(names, tallies, verbose="-v" in argv)
+    _print_stages(stage_ms, found_at, live_ms)
+    _print_checks(tallies[names[0]], tallies[names[1]])
+    return 0
+
+
+def _load_frames(corpus: Path, manifest: dict[str, Any]) -> Frames | None:
+    frames: Frames = []
+    for fr in manifest["frames"]:
+        img = cv2.imread(str(corpus / fr["file"]), cv2.IMREAD_COLOR)
+        if img is None:
+            print(f"cannot read {fr['file']}")
+            return None
+        frames.append((fr, img))
+    return frames
+
+
+def _runners(decoder: Any) -> list[Runner]:
+    """Ours (live budget, no budget, stills) against the plain engines."""
     import zxingcpp
     from pyzbar import pyzbar
 
     from app.scanning.decoder import Decoder
 
-    manifest = json.loads(manifest_path.read_text())
-    frames = []
-    for fr in manifest["frames"]:
-        img = cv2.imread(str(corpus / fr["file"]), cv2.IMREAD_COLOR)
-        if img is None:
-            print(f"cannot read {fr['file']}")
-            return 1
-        frames.append((fr, img))
-
-    decoder = Decoder()
     unlimited = Decoder(budget_ms=5000, others_ms=None)
     still = Decoder.for_stills()
 
@@ -128,33 +161,39 @@ def main(argv: list[str]) -> int:
     def plain_zxing(img: np.ndarray) -> list[str]:
         return [r.text for r in zxingcpp.read_barcodes(img)]
 
-    runners: list[tuple[str, Callable[[np.ndarray], list[str]]]] = [
+    return [
         ("ours (Decoder.decode)", ours),
         ("plain pyzbar.decode", plain_zbar),
         ("plain zxingcpp.read_barcodes", plain_zxing),
         ("ours, no time budget", ours_unlimited),
         ("ours, stills (decode())", ours_still),
     ]
-    # Warm up every engine once (library loading, first allocations).
-    for _, fn in runners:
-        fn(frames[0][1])
 
+
+def _measure(frames: Frames, runners: list[Runner], decoder: Any
+             ) -> tuple[dict[str, Tally], dict[str, list[float]], dict[str, int]]:
+    """Every runner on every frame; for ours (the first) also the ladder's stages."""
     tallies = {name: Tally(name) for name, _ in runners}
     stage_ms: dict[str, list[float]] = defaultdict(list)
     found_at: dict[str, int] = defaultdict(int)
     for fr, img in frames:
-        for name, fn in runners:
+        for i, (name, fn) in enumerate(runners):
             t0 = time.perf_counter()
             found = fn(img)
             ms = (time.perf_counter() - t0) * 1000
             tallies[name].add(fr, found, ms)
-            if fn is ours:
+            if i == 0:
                 for stage, sms in decoder.last_stage_ms.items():
                     stage_ms[stage].append(sms)
                 for code in decoder.decode(img):
                     found_at[code.stage] += 1
+    return tallies, stage_ms, found_at
 
-    # Live mode on the empty frames: what a frame with nothing in view costs.
+
+def _measure_live(frames: Frames, ours: Tally) -> dict[str, list[float]]:
+    """Live mode on the empty frames: what a frame with nothing in view costs."""
+    from app.scanning.decoder import Decoder
+
     live_ms: dict[str, list[float]] = defaultdict(list)
     live = Decoder()
     for fr, img in frames:
@@ -165,58 +204,68 @@ def main(argv: list[str]) -> int:
             codes = live.decode_live(img)
             live_ms[fr["res"]].append((time.perf_counter() - t0) * 1000)
             if codes:
-                tallies["ours (Decoder.decode)"].false_pos.append(f"{fr['id']} (live): {codes}")
+                ours.false_pos.append(f"{fr['id']} (live): {codes}")
+    return live_ms
 
-    classes = manifest["classes"]
+
+WIDTH = 25
+
+
+def _print_rates(frames: Frames, classes: list[str], names: list[str],
+                 tallies: dict[str, Tally]) -> None:
     symbologies = sorted({s["symbology"] for fr, _ in frames for s in fr["symbols"]})
-    names = [n for n, _ in runners]
-    width = 25
-    print(f"corpus: {corpus} ({len(frames)} frames)")
-    print("machine load (1 min):", f"{__import__('os').getloadavg()[0]:.2f}")
-    print()
-    print("decode rate".ljust(22) + "".join(n[: width - 2].rjust(width) for n in names))
+    print("decode rate".ljust(22) + "".join(n[: WIDTH - 2].rjust(WIDTH) for n in names))
 
     def row(label: str, key: str) -> None:
         cells = []
         for n in names:
             t = tallies[n]
             hit, total = t.hits[key]
-            cells.append(f"{t.rate(key) * 100:5.1f}% ({hit}/{total})".rjust(width))
+            cells.append(f"{t.rate(key) * 100:5.1f}% ({hit}/{total})".rjust(WIDTH))
         print(label.ljust(22) + "".join(cells))
 
     row("all symbols", "all")
     for sym in symbologies:
         row(f"  {sym}", "sym:" + sym)
     for cls in classes:
-        if cls == "none":
-            continue
-        row(f"  class {cls}", "class:" + cls)
+        if cls != "none":
+            row(f"  class {cls}", "class:" + cls)
     for res in ("720p", "1080p"):
         row(f"  {res}", "res:" + res)
     print()
-    print("wrong reads".ljust(22) + "".join(str(len(tallies[n].wrong)).rjust(width) for n in names))
+
+
+def _print_times(names: list[str], tallies: dict[str, Tally]) -> None:
+    print("wrong reads".ljust(22) + "".join(str(len(tallies[n].wrong)).rjust(WIDTH) for n in names))
     print(
         "codes on empty frames".ljust(22)
-        + "".join(str(len(tallies[n].false_pos)).rjust(width) for n in names)
+        + "".join(str(len(tallies[n].false_pos)).rjust(WIDTH) for n in names)
     )
     for res in ("720p", "1080p"):
         print(
             f"{res} median ms".ljust(22)
-            + "".join(f"{statistics.median(tallies[n].ms[res]):.1f}".rjust(width) for n in names)
+            + "".join(f"{statistics.median(tallies[n].ms[res]):.1f}".rjust(WIDTH) for n in names)
         )
         print(
             f"{res} p95 ms".ljust(22)
-            + "".join(f"{_pct(tallies[n].ms[res], 95):.1f}".rjust(width) for n in names)
+            + "".join(f"{_pct(tallies[n].ms[res], 95):.1f}".rjust(WIDTH) for n in names)
         )
     print()
+
+
+def _print_problems(names: list[str], tallies: dict[str, Tally], *, verbose: bool) -> None:
     for n in names:
         for line in tallies[n].wrong:
             print(f"WRONG [{n}] {line}")
         for line in tallies[n].false_pos:
             print(f"EMPTY-FRAME CODE [{n}] {line}")
-    if "-v" in argv:
+    if verbose:
         for line in tallies[names[0]].missed:
             print(f"MISSED [{names[0]}] {line}")
+
+
+def _print_stages(stage_ms: dict[str, list[float]], found_at: dict[str, int],
+                  live_ms: dict[str, list[float]]) -> None:
     print("ladder stages (ours): frames run, mean ms, p95 ms, codes first found there")
     for stage, values in stage_ms.items():
         print(
@@ -229,8 +278,9 @@ def main(argv: list[str]) -> int:
             f"max {max(values):.1f} ms"
         )
 
-    ours_t = tallies[names[0]]
-    zbar_med = statistics.median(tallies[names[1]].ms["1080p"])
+
+def _print_checks(ours_t: Tally, zbar: Tally) -> None:
+    zbar_med = statistics.median(zbar.ms["1080p"])
     med = statistics.median(ours_t.ms["1080p"])
     checks = [
         ("all symbols >= 88%", ours_t.rate("all") >= TARGETS["overall"]),
@@ -244,8 +294,6 @@ def main(argv: list[str]) -> int:
     print()
     for label, ok in checks:
         print(f"  [{'ok' if ok else 'MISSED'}] {label}")
-    return 0
-
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv))

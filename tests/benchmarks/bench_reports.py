@@ -35,10 +35,10 @@ SHIFT_HOURS = 8
 
 
 def build(data: Path) -> None:
-    from test_reports_support import add_inspection, make_case, photo_jpeg, store_clock
-
     from app.domain import Classification, CustomerReason, Disposition, Result
     from app.store.store import Store
+    from tests.builders import add_inspection, report_case, store_clock
+    from tests.test_reports_support import photo_jpeg
 
     t0 = time.perf_counter()
     data.mkdir(parents=True, exist_ok=True)
@@ -57,7 +57,7 @@ def build(data: Path) -> None:
             completed = start_utc + timedelta(seconds=rng.uniform(60, SHIFT_HOURS * 3600 - 60))
             duration = timedelta(seconds=rng.lognormvariate(5.8, 0.5))
             received = completed - timedelta(hours=rng.uniform(2, 30))
-            case = make_case(
+            case = report_case(
                 n, reason=rng.choice(reasons), sku=f"SKU-{rng.randint(1, 40):03d}",
                 category=rng.choice(categories), received=received,
                 comment=rng.choice(["", "耳机左边没有声音", "Does not switch on", "外包装破损",

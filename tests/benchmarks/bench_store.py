@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from app.domain import Classification, Disposition
 from app.store import Store
 from app.store.models import ts_text
-from tests.store_helpers import TEMPLATE, complete_one, make_case
+from tests.builders import AUDIO_TEMPLATE, complete_one, make_case
 
 
 def populate(store: Store, count: int) -> list[str]:
@@ -42,13 +42,13 @@ def populate(store: Store, count: int) -> list[str]:
         insp_rows.append((iid, f"C-{n}", "L1", rma, "SO-1", "HX-200", "audio", "defective",
                           f"SN{n}", f"SN{n}", "B1", "E1001", t, t, "completed", "audio", 4,
                           "intact", "intact", "restock", "[]"))
-        for step in TEMPLATE.steps:
+        for step in AUDIO_TEMPLATE.steps:
             ans_rows.append((iid, step.step_id, "pass", "null", "", "[]", t))
         payload = json.dumps({
             "inspection_id": iid, "case_id": f"C-{n}", "line_id": "L1", "station_id": "B1",
             "inspector_id": "E1001", "started_at": t[:19] + "Z", "completed_at": t[:19] + "Z",
             "template_id": "audio", "template_version": 4,
-            "answers": [{"step_id": s.step_id, "result": "pass"} for s in TEMPLATE.steps],
+            "answers": [{"step_id": s.step_id, "result": "pass"} for s in AUDIO_TEMPLATE.steps],
             "serial_number_scanned": f"SN{n}", "classification": "intact",
             "classification_suggested": "intact", "override_reason": None,
             "missing_accessories": [], "disposition": "restock", "photos": [],
@@ -124,7 +124,7 @@ def main() -> int:
         samples = []
         for i in range(args.runs):
             case = make_case(case_id=f"Y-{i}")
-            insp = store.start_inspection(template=TEMPLATE, station_id="B1",
+            insp = store.start_inspection(template=AUDIO_TEMPLATE, station_id="B1",
                                           inspector_id="E1", case=case, item=case.items[0])
             t1 = time.perf_counter()
             store.complete(insp.inspection_id, answers_in_order=[],

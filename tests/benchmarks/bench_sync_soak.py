@@ -18,12 +18,15 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from faults import (  # noqa: E402
+from app.store.store import Store  # noqa: E402
+from app.sync.backoff import Backoff  # noqa: E402
+from refserver import start_server  # noqa: E402
+from tests.builders import complete_inspection  # noqa: E402
+from tests.faults import (  # noqa: E402
     HTML_502,
     Fault,
     FaultProxy,
     check_delivery,
-    complete_inspection,
     fast_client,
     make_worker,
     new_case,
@@ -31,10 +34,6 @@ from faults import (  # noqa: E402
     retry_after_date,
     retry_after_seconds,
 )
-
-from app.store.store import Store  # noqa: E402
-from app.sync.backoff import Backoff  # noqa: E402
-from refserver import start_server  # noqa: E402
 
 FAULTS = [
     Fault("drop", forward=True),  # committed, never answered

@@ -20,12 +20,13 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 import requests  # noqa: E402
-from faults import TOKEN, case_doc, complete_inspection, fast_client, make_worker  # noqa: E402
 
 from app import PRODUCT, __version__  # noqa: E402
 from app.domain import Case  # noqa: E402
 from app.store.store import Store  # noqa: E402
 from refserver import start_server  # noqa: E402
+from tests.builders import case_doc, complete_inspection  # noqa: E402
+from tests.faults import TOKEN, fast_client, make_worker  # noqa: E402
 
 TARGET = 0.7
 

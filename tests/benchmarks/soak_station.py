@@ -46,7 +46,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import cv2  # noqa: E402
 import numpy as np  # noqa: E402
-from bench_ui import bench_cases, bench_station, lateness_timer, pct  # noqa: E402
 from PySide6.QtCore import QEventLoop, Qt, QTimer  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
@@ -54,6 +53,7 @@ from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 from app.demo import write_label_video  # noqa: E402
 from app.domain import StepKind  # noqa: E402
 from refserver import DEMO_CASES  # noqa: E402
+from tests.benchmarks.bench_ui import bench_cases, bench_station, lateness_timer, pct  # noqa: E402
 from ui.main import build_main_window, configure_interpreter  # noqa: E402
 
 SERIAL = "SOAK-SN-0001"

@@ -160,7 +160,9 @@ def _card(rng: np.random.Generator, symbols: list[tuple[str, np.ndarray]],
     """A white label with the symbols stacked (the first one widest), and their corners."""
     widest = max((d.shape[1] * _SCALE for _g, d in symbols), default=600)
     width = widest + 24 * _SCALE
-    blocks, corners, y = [], [], 10 * _SCALE
+    blocks: list[tuple[int, int, np.ndarray[Any, Any]]] = []
+    corners: list[Any] = []
+    y = 10 * _SCALE
     for _gen, dark in symbols:
         w = dark.shape[1] * _SCALE
         h = dark.shape[0] * _SCALE if dark.shape[0] > 1 else int(w * 0.22)
@@ -233,7 +235,8 @@ def _camera(rng: np.random.Generator, p: dict[str, Any], grey: np.ndarray) -> np
         img = cv2.filter2D(img, -1, kernel / max(kernel.sum(), 1e-9))
     img = img + rng.normal(0, p["noise_sigma"], img.shape)
     tint = np.array([1.0, 1.0 + rng.uniform(0, 0.08), 1.0 + rng.uniform(0, 0.12)])
-    return np.clip(img[:, :, None] * tint, 0, 255).astype(np.uint8)
+    out: np.ndarray[Any, Any] = np.clip(img[:, :, None] * tint, 0, 255).astype(np.uint8)
+    return out
 
 
 def render_frame(rng: np.random.Generator, cls: str, gens: list[str],
