@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from app.domain import Operator, require_shift_lead
 from app.messages import t
-from app.store.audit import AuditEntry, ChainCheck, audit_actions, audit_entries
+from app.store.audit import AuditEntry, ChainCheck
 from app.store.store import Store
 
 __all__ = ["AuditEntry", "AuditTrail", "chain_verdict", "read_audit"]
@@ -45,8 +45,6 @@ def read_audit(store: Store, *, by: Operator | None = None, lead_only: bool = Tr
     if lead_only:
         require_shift_lead(by, "read the audit log")
     check = store.verify_audit()
-    with store._read() as s:
-        entries = audit_entries(s, inspection=inspection, operator=operator, action=action,
-                                limit=limit)
-        actions = audit_actions(s)
-    return AuditTrail(entries, check, actions)
+    entries = store.audit_entries(inspection=inspection, operator=operator, action=action,
+                                  limit=limit)
+    return AuditTrail(entries, check, store.audit_actions())

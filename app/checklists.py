@@ -8,11 +8,16 @@ a template is either loaded whole or refused.
 
 Format (docs/case-api.md, "Checklist template") plus optional extras:
 
-- template: ``title`` (English), ``title_zh``;
-- step: ``prompt_zh`` (Simplified Chinese prompt), ``capture`` (``"serial"`` or ``"imei"`` on
-  a text step whose value is compared with the case item's serial number), ``fail_options``
-  (choice steps: options that count as a failed step, see app/rules.py), ``failed`` /
-  ``failed_zh`` (what was found when the step failed, for "Because:"; see `failure_text`).
+- text shown to people (a step's ``prompt`` and ``failed``, a template's ``title``) is a map
+  of both languages, ``{"en": "...", "zh_CN": "..."}``; a map without one of them is
+  refused. The contract's plain string is accepted from the server only (both languages
+  then show it);
+- template: ``title``;
+- step: ``capture`` (``"serial"`` or ``"imei"`` on a text step whose value is compared
+  with the case item's serial number; ``"gtin"``: the product's own barcode, compared with
+  the case item's ``gtin``, see app/identity_gate.py), ``fail_options`` (choice steps:
+  options that count as a failed step, see app/rules.py), ``failed`` (what was found when
+  the step failed, for "Because:"; see `failure_text`).
 
 Unknown keys are refused in local files (they are site-edited: a typo such as
 ``"photo_on_fial"`` must not be silently ignored) and ignored in server templates (a newer
@@ -44,7 +49,7 @@ from app.domain import (
     Section,
     StepKind,
 )
-from app.messages import t
+from app.messages import LANGUAGES, Both, t
 from app.resources import resource_path
 from app.shots import expand_shots
 from app.weight import parse_template_weight
@@ -66,7 +71,7 @@ __all__ = [
 
 DEFAULT_TEMPLATE_DIR = resource_path("checklists")
 GENERIC_CATEGORY = "generic"
-CAPTURE_KINDS = ("serial", "imei")
+CAPTURE_KINDS = ("serial", "imei", "gtin")
 EXPECTED_ACCESSORY_PREFIX = "acc-exp-"
 
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
@@ -74,7 +79,7 @@ _MAX_FILE_BYTES = 1_000_000
 _MAX_PROMPT = 500
 _MAX_ACCESSORY = 120
 
-_TEMPLATE_KEYS = frozenset({"template_id", "version", "category", "sections", "title", "title_zh",
+_TEMPLATE_KEYS = frozenset({"template_id", "version", "category", "sections", "title",
                             "weight"})
 _SECTION_KEYS = frozenset({"section", "steps"})
 _STEP_KEYS = frozenset(
@@ -89,14 +94,14 @@ _STEP_KEYS = frozenset(
         "min",
         "max",
         "unit",
-        "prompt_zh",
         "capture",
         "fail_options",
         "failed",
-        "failed_zh",
         "shots",
     }
 )
+# The fields of the old format (one per language): named in the refusal, to say what changed.
+_OLD_LANGUAGE_KEYS = frozenset({"title_zh", "prompt_zh", "failed_zh"})
 
 
 class TemplateError(DomainError):
@@ -130,6 +135,10 @@ class _Validator:
         if not self.strict_keys:
             return
         unknown = sorted(set(obj) - allowed)
+        old = sorted(set(unknown) & _OLD_LANGUAGE_KEYS)
+        if old:
+            raise self.fail(where, f"{old[0]!r} is no longer used: write {old[0][:-3]!r} as "
+                                   '{"en": "...", "zh_CN": "..."}')
         if unknown:
             raise self.fail(where, f"unknown key {unknown[0]!r}")
 
@@ -141,24 +150,58 @@ class _Validator:
         *,
         optional: bool = False,
         max_len: int = _MAX_PROMPT,
+        label: str | None = None,
     ) -> str | None:
         value = obj.get(key)
+        name = repr(label or key)
         if value is None:
             if optional:
                 return None
-            raise self.fail(where, f"{key!r} is missing")
+            raise self.fail(where, f"{name} is missing")
         if not isinstance(value, str):
-            raise self.fail(where, f"{key!r} must be a string, not {type(value).__name__}")
+            raise self.fail(where, f"{name} must be a string, not {type(value).__name__}")
         value = value.strip()
         if not value:
             if optional:
                 return None
-            raise self.fail(where, f"{key!r} is empty")
+            raise self.fail(where, f"{name} is empty")
         if len(value) > max_len:
-            raise self.fail(where, f"{key!r} is longer than {max_len} characters")
+            raise self.fail(where, f"{name} is longer than {max_len} characters")
         if any(unicodedata.category(ch) == "Cc" for ch in value):
-            raise self.fail(where, f"{key!r} contains control characters")
+            raise self.fail(where, f"{name} contains control characters")
         return value
+
+    def texts(
+        self,
+        obj: Mapping[str, Any],
+        key: str,
+        where: str,
+        *,
+        optional: bool = False,
+    ) -> Both | None:
+        """A text in both languages: {"en": ..., "zh_CN": ...} (a plain string from the server)."""
+        value = obj.get(key)
+        if isinstance(value, str) and not self.strict_keys:
+            en = self.text(obj, key, where, optional=optional)
+            return None if en is None else Both(en, en)
+        if value is None:
+            if optional:
+                return None
+            raise self.fail(where, f"{key!r} is missing")
+        if not isinstance(value, dict):
+            raise self.fail(where, f"{key!r} must be a map of both languages, "
+                                   '{"en": "...", "zh_CN": "..."}, not ' + type(value).__name__)
+        unknown = sorted(set(value) - set(LANGUAGES))
+        if unknown and self.strict_keys:
+            raise self.fail(where, f"{key!r} has an unknown language {unknown[0]!r} "
+                                   f"(expected {' and '.join(LANGUAGES)})")
+        for language, name in zip(LANGUAGES, ("English", "Chinese"), strict=True):
+            if value.get(language) is None:
+                raise self.fail(where, f"{key!r} has no {name} text ({language!r})")
+        en, zh = (self.text(value, language, where, label=f"{key}.{language}")
+                  for language in LANGUAGES)
+        assert en is not None and zh is not None
+        return Both(en, zh)
 
     def identifier(self, obj: Mapping[str, Any], key: str, where: str) -> str:
         value = obj.get(key)
@@ -226,8 +269,8 @@ class _Validator:
         if version < 0:
             raise self.fail("template", f"'version' must not be negative ({version})")
         category = self.identifier(data, "category", "template").lower()
-        title = self.text(data, "title", "template", optional=True) or template_id
-        zh = self.text(data, "title_zh", "template", optional=True)
+        title = self.texts(data, "title", "template", optional=True) or Both(
+            template_id, template_id)
         weight = parse_template_weight(data.get("weight"), lambda p: self.fail("template", p))
 
         sections = data.get("sections")
@@ -290,14 +333,19 @@ class _Validator:
             category=category,
             title=title,
             steps=flat,
-            title_zh=zh,
             weight=weight,
         )
 
     def shots(self, step: ChecklistStep, raw: Any) -> tuple[ChecklistStep, ...]:
         """A photo step's shot list as one step per shot (app/shots.py)."""
         where = f"step {step.step_id!r} ({step.section.value})"
-        return expand_shots(step, raw.get("shots"), lambda p: self.fail(where, p))
+        return expand_shots(step, raw.get("shots"), lambda p: self.fail(where, p),
+                            lambda shot, at: self._shot_name(shot, f"{where}, {at}"))
+
+    def _shot_name(self, shot: Mapping[str, Any], where: str) -> Both:
+        name = self.texts(shot, "name", where)
+        assert name is not None
+        return name
 
     @staticmethod
     def step_where(section: Section, index: int, step_id: str | None) -> str:
@@ -321,11 +369,9 @@ class _Validator:
         if kind is None:
             kinds = ", ".join(k.value for k in StepKind)
             raise self.fail(where, f"unknown kind {kind_raw!r} (expected one of {kinds})")
-        prompt = self.text(raw, "prompt", where)
+        prompt = self.texts(raw, "prompt", where)
         assert prompt is not None
-        prompt_zh = self.text(raw, "prompt_zh", where, optional=True)
-        failed = self.text(raw, "failed", where, optional=True)
-        failed_zh = self.text(raw, "failed_zh", where, optional=True)
+        failed = self.texts(raw, "failed", where, optional=True)
         required = self.flag(raw, "required", where, True)
         photo_on_fail = self.flag(raw, "photo_on_fail", where, False)
         accessory = self.text(raw, "accessory", where, optional=True, max_len=_MAX_ACCESSORY)
@@ -391,11 +437,9 @@ class _Validator:
             min=low,
             max=high,
             unit=unit,
-            prompt_zh=prompt_zh,
             capture=capture,
             fail_options=failing,
             failed=failed,
-            failed_zh=failed_zh,
         )
 
 
@@ -561,8 +605,7 @@ def merge_expected_accessories(
         added.append(
             ChecklistStep(
                 step_id=step_id,
-                prompt=f"{name} present",
-                prompt_zh=f"{name} 齐全",
+                prompt=Both(f"{name} present", f"{name} 齐全"),
                 kind=StepKind.PASS_FAIL,
                 section=Section.ACCESSORIES,
                 required=True,
@@ -572,6 +615,10 @@ def merge_expected_accessories(
     if not added:
         return template
     return replace(template, steps=(*template.steps, *added))
+
+
+def _text_map(text: Both) -> dict[str, str]:
+    return dict(zip(LANGUAGES, text, strict=True))
 
 
 def template_to_dict(template: ChecklistTemplate) -> dict[str, Any]:
@@ -585,13 +632,12 @@ def template_to_dict(template: ChecklistTemplate) -> dict[str, Any]:
         for s in steps:
             d: dict[str, Any] = {
                 "step_id": s.step_id,
-                "prompt": s.prompt,
+                "prompt": _text_map(s.prompt),
                 "kind": s.kind.value,
                 "required": s.required,
                 "photo_on_fail": s.photo_on_fail,
             }
             optional: Sequence[tuple[str, Any]] = (
-                ("prompt_zh", s.prompt_zh),
                 ("accessory", s.accessory),
                 ("options", list(s.options) or None),
                 ("fail_options", list(s.fail_options) or None),
@@ -599,8 +645,7 @@ def template_to_dict(template: ChecklistTemplate) -> dict[str, Any]:
                 ("max", s.max),
                 ("unit", s.unit),
                 ("capture", s.capture),
-                ("failed", s.failed),
-                ("failed_zh", s.failed_zh),
+                ("failed", _text_map(s.failed) if s.failed else None),
             )
             d.update({k: v for k, v in optional if v is not None})
             out_steps.append(d)
@@ -609,11 +654,8 @@ def template_to_dict(template: ChecklistTemplate) -> dict[str, Any]:
         "template_id": template.template_id,
         "version": template.version,
         "category": template.category,
-        "title": template.title,
+        "title": _text_map(template.title),
     }
-    zh = template.title_zh
-    if zh:
-        out["title_zh"] = zh
     policy = template.weight
     if not policy.weigh:
         out["weight"] = False
@@ -627,10 +669,9 @@ def template_to_dict(template: ChecklistTemplate) -> dict[str, Any]:
 
 def failure_text(step: ChecklistStep, language: str, answer: Answer | None = None) -> str:
     """What a failed step found, for "Because:": the template's words, else derived ones."""
-    zh = language == "zh_CN"
     if step.failed:
-        return (step.failed_zh or step.failed) if zh else step.failed
-    prompt = (step.prompt_zh or step.prompt) if zh else step.prompt
+        return step.failed.text(language)
+    prompt = step.prompt.text(language)
     value = answer.value if answer is not None and answer.value is not None else None
     if step.accessory:
         return t(language, "failed_accessory", accessory=step.accessory)

@@ -240,6 +240,28 @@ def _patterns(key: str, raw: Any) -> tuple[str, ...]:
     return tuple(raw)
 
 
+def _host(key: str, raw: Any) -> str:
+    text = _str(key, raw).strip()
+    if text and not re.fullmatch(r"[A-Za-z0-9._:-]{1,253}", text):
+        raise ConfigError(f"{key}: expected a host name or IP address, got {raw!r}")
+    return text
+
+
+def _categories(key: str, raw: Any) -> tuple[str, ...]:
+    """Category words (as the case items name them), or "*" for every category."""
+    if isinstance(raw, str):
+        raw = [p for p in raw.split(",") if p.strip()]
+    if not isinstance(raw, list | tuple) or not all(isinstance(c, str) for c in raw):
+        raise ConfigError(f"{key}: expected a list of categories, e.g. [\"phones_tablets\"] "
+                          "or [\"*\"]")
+    out = tuple(dict.fromkeys(c.strip().lower() for c in raw))
+    for word in out:
+        if word != "*" and not re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,63}", word):
+            raise ConfigError(f"{key}: {word!r} is not a category word (letters, digits, _ "
+                              "or -; \"*\" for every category)")
+    return out
+
+
 def _hhmm(key: str, raw: Any) -> time:
     if not isinstance(raw, str) or not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", raw):
         raise ConfigError(f"{key}: expected a time as HH:MM, got {raw!r}")
@@ -368,6 +390,14 @@ class Settings:
         4, "a whole number",
         "Shortest PIN an inspector may be given.",
         _int_range(4, 12))
+    identity_gate_categories: tuple[str, ...] = _declare(
+        (), "a list of categories",
+        "Categories whose inspection starts by scanning the product's own barcode "
+        "(EAN/UPC/GTIN, GS1 DataMatrix) against the case line's GTIN; \"*\": every "
+        "category; empty: no identity gate.",
+        _categories, label=("Scan the product barcode first for", "先扫描商品条码的品类"),
+        help_zh="这些品类的检验先扫描商品本身的条码（EAN/UPC/GTIN、GS1 DataMatrix），与售后单的"
+                "GTIN 比对；逗号分隔，* 表示全部品类，留空则关闭。")
     rma_patterns: tuple[str, ...] = _declare(
         (r"RMA-\d{4}-\d{7}",), "a list of regular expressions",
         "What an RMA number looks like at this site.",
@@ -456,6 +486,28 @@ class Settings:
         "A photo is burnt out when more than this percent of its pixels are pure white.",
         _float_range(0, 100))
 
+    # next-location label (16.5): one label per confirmed inspection
+    label_printer: str = _declare(
+        "none", "none, zpl or page",
+        "Label printer on confirm: none; zpl (Zebra-type, raw TCP); page (the OS print queue).",
+        _choice("none", "zpl", "page"))
+    label_printer_host: str = _declare(
+        "", "a host name or address",
+        "A zpl label printer's host name or IP address.",
+        _host)
+    label_printer_port: int = _declare(
+        9100, "a whole number",
+        "A zpl label printer's raw TCP port.",
+        _int_range(1, 65535))
+    label_printer_queue: str = _declare(
+        "", "a printer name",
+        "A page label printer's name in the OS print queue (empty: the default printer).",
+        _str)
+    label_size: str = _declare(
+        "4x6in", "4x6in or 100x150mm",
+        "Label size: 4 x 6 inches or 100 x 150 mm.",
+        _choice("4x6in", "100x150mm"))
+
     @property
     def demo_mode(self) -> bool:
         return not self.api_base_url
@@ -511,6 +563,9 @@ def _check_consistency(values: dict[str, Any]) -> None:
             "api_base_url: plain http is only allowed to this computer (loopback); "
             "use https, or set allow_plain_http = true if the site insists"
         )
+    if values["label_printer"] == "zpl" and not values["label_printer_host"]:
+        raise ConfigError("label_printer_host: a zpl label printer needs its host name or "
+                          "IP address")
 
 
 def load_settings(path: Path | None, env: Mapping[str, str] | None = None) -> Settings:

@@ -119,16 +119,14 @@ def check_database(paths: Paths, settings: Settings | None = None) -> tuple[bool
     """Integrity, schema and the keyed audit chain (verified, and the result logged)."""
     from app.station_store import open_station_store
     from app.store import StoreError
-    from app.store.db import integrity_ok, schema_version
 
     try:
         store, chain = open_station_store(paths, settings or Settings())
     except StoreError as exc:
         return False, str(exc)
     try:
-        ok, detail = integrity_ok(store.engine)
-        with store.engine.connect() as conn:
-            version = schema_version(conn)
+        ok, detail = store.integrity()
+        version = store.schema_version()
         if not chain.ok:
             return False, (f"database integrity {detail}, schema {version}; the audit log was "
                            f"edited outside the station (entry {chain.first_bad_seq} of "

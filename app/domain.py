@@ -8,6 +8,7 @@ is produced here once (`InspectionResult.to_payload`).
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from app.messages import lead_action, t
+from app.messages import Both, lead_action, t
 
 
 class Section(StrEnum):
@@ -170,7 +171,32 @@ class CaseItem:
     unit_price: str | None = None
     currency: str | None = None
     expected_accessories: tuple[str, ...] = ()
-    expected_weight_g: float | None = None  # optional in the contract (16.1, 16.2)
+    # Optional in the contract (issue 16): None is "not known", never a mismatch.
+    gtin: str | None = None  # normalised to 14 digits, check digit verified
+    expected_weight_g: float | None = None
+
+
+def _item_gtin(raw: dict[str, Any]) -> str | None:
+    value = raw.get("gtin")
+    if value is None:
+        return None
+    from app.product_code import gtin14
+
+    found = gtin14(value.strip()) if isinstance(value, str) else None
+    if found is None:
+        raise DomainError("case item 'gtin': expected the digits of a GTIN-8, -12, -13 or -14 "
+                          "with a valid check digit")
+    return found
+
+
+def _item_weight(raw: dict[str, Any]) -> float | None:
+    value = raw.get("expected_weight_g")
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) \
+            or not math.isfinite(value) or value <= 0:
+        raise DomainError("case item 'expected_weight_g': expected a positive number of grams")
+    return float(value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,7 +257,8 @@ class Case:
                         unit_price=text(raw, "unit_price", optional=True),
                         currency=text(raw, "currency", optional=True),
                         expected_accessories=tuple(acc),
-                        expected_weight_g=_weight_g(raw.get("expected_weight_g")),
+                        gtin=_item_gtin(raw),
+                        expected_weight_g=_item_weight(raw),
                     )
                 )
             tracking = data.get("tracking_numbers") or []
@@ -274,21 +301,12 @@ class Case:
                     "unit_price": it.unit_price,
                     "currency": it.currency,
                     "expected_accessories": list(it.expected_accessories),
-                    **({"expected_weight_g": it.expected_weight_g}
-                       if it.expected_weight_g is not None else {}),
+                    "gtin": it.gtin,
+                    "expected_weight_g": it.expected_weight_g,
                 }
                 for it in self.items
             ],
         }
-
-
-def _weight_g(raw: Any) -> float | None:
-    """`expected_weight_g`: absent or null is "not known"; anything else must be a weight."""
-    if raw is None:
-        return None
-    if isinstance(raw, bool) or not isinstance(raw, int | float) or not 0 < raw < 1e7:
-        raise DomainError("case item 'expected_weight_g': expected a positive number of grams")
-    return float(raw)
 
 
 # --- checklist templates ----------------------------------------------------------------------
@@ -297,7 +315,7 @@ def _weight_g(raw: Any) -> float | None:
 @dataclass(frozen=True, slots=True)
 class ChecklistStep:
     step_id: str
-    prompt: str
+    prompt: Both  # in both languages: a template writes {"en": ..., "zh_CN": ...}
     kind: StepKind
     section: Section
     required: bool = True
@@ -307,15 +325,17 @@ class ChecklistStep:
     min: float | None = None
     max: float | None = None
     unit: str | None = None
-    prompt_zh: str | None = None
     # "serial" or "imei": the text answer is compared with the case item's serial number.
     capture: str | None = None
     # Options of a choice step that mean the step failed (e.g. "D: unsellable").
     fail_options: tuple[str, ...] = ()
     # What was found when the step failed ("Activation lock NOT removed"), for "Because:";
     # without it the wording is derived from the prompt (app/checklists.failure_text).
-    failed: str | None = None
-    failed_zh: str | None = None
+    failed: Both | None = None
+
+
+# The fields every answer has; anything else in a stored answer is its `extra` (16.2).
+_ANSWER_KEYS = frozenset({"step_id", "result", "value", "note", "photo_ids"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -332,9 +352,8 @@ class ChecklistTemplate:
     template_id: str
     version: int
     category: str
-    title: str
+    title: Both
     steps: tuple[ChecklistStep, ...]  # in walking order: appearance, function, accessories
-    title_zh: str | None = None
     weight: WeightPolicy = WeightPolicy()
 
     def step(self, step_id: str) -> ChecklistStep:
@@ -409,6 +428,8 @@ class Suggestion:
     disposition: Disposition | None
     because: tuple[str, ...] = ()
     missing_accessories: tuple[str, ...] = ()
+    # Function steps answered N/A or skipped (16.4): never "intact and restock".
+    untested: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -490,3 +511,34 @@ class InspectionResult:
         return json.dumps(
             self.to_payload(), ensure_ascii=False, separators=(",", ":"), sort_keys=True
         ).encode("utf-8")
+
+    @classmethod
+    def from_payload(cls, payload: bytes) -> InspectionResult:
+        """Read back the stored bytes (reports print what was actually sent)."""
+        d = json.loads(payload)
+        iid = d["inspection_id"]
+        parse_ts = datetime.fromisoformat  # bytes this station wrote with format_ts
+        return cls(
+            inspection_id=iid, case_id=d["case_id"], line_id=d["line_id"],
+            station_id=d["station_id"], inspector_id=d["inspector_id"],
+            started_at=parse_ts(d["started_at"]), completed_at=parse_ts(d["completed_at"]),
+            template_id=d["template_id"], template_version=d["template_version"],
+            answers=tuple(Answer(step_id=a["step_id"], result=Result(a["result"]),
+                                 value=a.get("value"), note=a.get("note", ""),
+                                 photo_ids=tuple(a.get("photo_ids", ())),
+                                 extra={k: v for k, v in a.items() if k not in _ANSWER_KEYS}
+                                 or None)
+                          for a in d["answers"]),
+            serial_number_scanned=d["serial_number_scanned"],
+            classification=Classification(d["classification"]),
+            classification_suggested=Classification(d["classification_suggested"]),
+            override_reason=d["override_reason"],
+            missing_accessories=tuple(d["missing_accessories"]),
+            disposition=Disposition(d["disposition"]) if d["disposition"] else None,
+            photos=tuple(Photo(photo_id=p["photo_id"], inspection_id=iid,
+                               step_id=p["step_id"], sha256=p["sha256"],
+                               taken_at=parse_ts(p["taken_at"]), width=p["width"],
+                               height=p["height"], quality=p.get("quality"))
+                          for p in d["photos"]),
+            client_version=d["client_version"],
+        )

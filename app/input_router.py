@@ -86,6 +86,7 @@ class Refusal(StrEnum):
     BADGE_AS_SERIAL = "badge_as_serial"
     NOT_A_SERIAL = "not_a_serial"
     NOT_AN_IMEI = "not_an_imei"
+    NOT_A_PRODUCT_CODE = "not_a_product_code"  # 16.1: the identity gate wants EAN/UPC/GTIN
     NEEDS_VALUE = "needs_value"
     UNCLEAR_INPUT = "unclear_input"
 
@@ -101,10 +102,10 @@ class Where:
 
     screen: Screen
     step_kind: StepKind | None = None
-    capture: str | None = None  # "serial" or "imei" on a serial/IMEI step
+    capture: str | None = None  # "serial", "imei" or "gtin" on a capture step
     text_focus: bool = False  # a text field has the keyboard: letters are text
     case_codes: frozenset[str] = frozenset()  # normalised RMA, order and tracking numbers
-    expected_serial: str | None = None
+    expected_serial: str | None = None  # on a "gtin" step: the case line's GTIN-14
     options: int = 0  # choice options (checklist) or item lines (case screen)
 
 
@@ -378,6 +379,8 @@ class InputRouter:
             refusal = Refusal.BADGE_AS_SERIAL
         elif key in where.case_codes or kind in (Kind.RMA, Kind.ORDER, Kind.TRACKING):
             refusal = Refusal.CASE_CODE_AS_SERIAL
+        elif where.capture == "gtin":
+            return self._product_code(event, where, camera)
         elif where.capture == "imei" and not (len(key) == 15 and key.isdigit()):
             refusal = Refusal.NOT_AN_IMEI
         elif where.capture != "imei" and not _serial_shaped(text):
@@ -388,6 +391,17 @@ class InputRouter:
         exact = bool(where.expected_serial) and key == normalize_serial(
             where.expected_serial or "")
         return Outcome(Do.FILL_SERIAL, code=text, commit=not camera or exact)
+
+
+    @staticmethod
+    def _product_code(event: ScanEvent, where: Where, camera: bool) -> Outcome:
+        """The identity gate takes the GTIN of an EAN/UPC or a GS1 DataMatrix (AI 01)."""
+        gtin = getattr(event.interpretation, "gtin", None)  # a Rejected text has none
+        if gtin is None:
+            return _NOTHING if camera else Outcome(
+                Do.REFUSE, code=event.text.strip(), refusal=Refusal.NOT_A_PRODUCT_CODE)
+        exact = bool(where.expected_serial) and gtin == where.expected_serial
+        return Outcome(Do.FILL_SERIAL, code=gtin, commit=not camera or exact)
 
 
 def _serial_shaped(text: str) -> bool:

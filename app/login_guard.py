@@ -8,16 +8,11 @@ or "badge:*" for badges that match nobody. The guard only decides ("wait until T
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
-
 from app.domain import DomainError, utcnow
-from app.store.audit import append_audit
-from app.store.models import LoginFailureRow
-from app.store.store import Store
+from app.store.store import AuditLine, LoginFailure, Store
 
 FREE_FAILURES = 3  # failures before any wait: fumbled PINs happen
 MAX_WAIT = timedelta(seconds=60)
@@ -60,8 +55,7 @@ class LoginGuard:
     def check(self, subject: str) -> None:
         """Raise LoginLocked / LoginWait when `subject` may not try yet."""
         now = self.clock()
-        with self.store._read() as s:
-            row = s.get(LoginFailureRow, subject)
+        row = self.store.login_failure(subject)
         if row is None:
             return
         # A clock set back never stretches a lock or a wait past its full length.
@@ -77,41 +71,33 @@ class LoginGuard:
                 raise LoginWait(subject, until, f"too many failed logins: try again at "
                                 f"{until:%H:%M:%S} UTC")
 
-    def failed(self, s: Session, subject: str) -> LoginFailureRow:
-        """One more failure, in the caller's write transaction (with its audit line)."""
-        now = self.clock()
-        row = s.get(LoginFailureRow, subject)
-        if row is None:
-            row = LoginFailureRow(subject=subject, failures=0, last_failure_at=now)
-            s.add(row)
-        elif row.locked_until is not None:  # an expired lock: count afresh
-            row.failures, row.locked_until = 0, None
-        row.failures += 1
-        row.last_failure_at = now
-        if row.failures >= LOCK_AFTER:
-            row.locked_until, row.wait_until = now + LOCK_FOR, None
-            append_audit(s, subject[:64], "login_locked", subject,
-                         {"failures": row.failures, "until": row.locked_until.isoformat()})
-        else:
-            row.wait_until = now + wait_after(row.failures)
-        return row
+    def after_failure(self, subject: str
+                      ) -> Callable[[LoginFailure | None], tuple[LoginFailure, list[AuditLine]]]:
+        """The rule for one more failure, run by the store inside the attempt's transaction:
+        the new count and wait (or lock), with the lockout's audit entry when it locks."""
+        def failed(old: LoginFailure | None) -> tuple[LoginFailure, list[AuditLine]]:
+            now = self.clock()
+            # An expired lock counts afresh.
+            failures = 1 if old is None or old.locked_until is not None else old.failures + 1
+            if failures >= LOCK_AFTER:
+                until = now + LOCK_FOR
+                return (LoginFailure(subject, failures, now, None, until),
+                        [AuditLine(subject[:64], "login_locked", subject,
+                                   {"failures": failures, "until": until.isoformat()})])
+            return LoginFailure(subject, failures, now, now + wait_after(failures), None), []
+        return failed
 
-    def succeeded(self, s: Session, subject: str) -> None:
-        s.execute(delete(LoginFailureRow).where(LoginFailureRow.subject == subject))
+    def record(self, subject: str, ok: bool, audits: Sequence[AuditLine]) -> None:
+        """One attempt on `subject` with its audit entries, in one transaction."""
+        self.store.record_login(subject, ok=ok, audits=audits,
+                                after_failure=None if ok else self.after_failure(subject))
 
-    def unlock(self, s: Session, subject: str, actor: str) -> bool:
+    def unlock(self, subject: str, actor: str) -> bool:
         """Lift a lock or wait (the caller checked the shift lead); False if none was set."""
-        found = s.get(LoginFailureRow, subject) is not None
-        if found:
-            s.execute(delete(LoginFailureRow).where(LoginFailureRow.subject == subject))
-            append_audit(s, actor, "login_unlocked", subject, {})
-        return found
+        return self.store.clear_login_failures(subject, actor=actor)
 
     def locked_subjects(self) -> list[tuple[str, datetime]]:
         """Subjects locked right now, with the time their lock runs out."""
         now = self.clock()
-        with self.store._read() as s:
-            rows = s.scalars(select(LoginFailureRow).where(
-                LoginFailureRow.locked_until.is_not(None))).all()
-        return [(r.subject, r.locked_until) for r in rows
+        return [(r.subject, r.locked_until) for r in self.store.locked_logins()
                 if r.locked_until is not None and now < min(r.locked_until, now + LOCK_FOR)]

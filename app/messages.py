@@ -14,10 +14,17 @@ LANGUAGES = ("en", "zh_CN")
 
 
 class Both(NamedTuple):
-    """A field of a message that itself has two languages (a checklist step's prompt)."""
+    """A text in both languages: a template's prompt or title, or a field of a message.
+
+    Templates write it as a map, ``{"en": "...", "zh_CN": "..."}`` (app/checklists.py).
+    """
 
     en: str
     zh: str
+
+    def text(self, language: str) -> str:
+        """The text in `language` (en or zh_CN)."""
+        return self.zh if language == "zh_CN" else self.en
 
 # key -> (English, Simplified Chinese)
 _LABELS: dict[str, tuple[str, str]] = {
@@ -173,6 +180,8 @@ _LABELS: dict[str, tuple[str, str]] = {
     "flow_choose_category": ("Offline: choose the item's category to start the checklist.",
                              "离线：请选择商品品类以开始检验。"),
     "flow_log_in": ("Log in before inspecting.", "请先登录再检验。"),
+    # rules in the core (15.4)
+    "flow_value_on_summary": ("The summary has no value to enter.", "汇总页没有需要输入的值。"),
     # what a failed step found, for "Because:" (14.6)
     "failed_step": ("NOT OK: {step}", "不合格：{step}"),
     "failed_number": ("{step}: {value}, outside the accepted range",
@@ -215,6 +224,9 @@ _LABELS: dict[str, tuple[str, str]] = {
     "refusal_not_an_imei": (
         "That code is not an IMEI (15 digits). Scan the IMEI label on the item.",
         "该条码不是IMEI（15位数字）。请扫描商品上的IMEI标签。"),
+    "refusal_not_a_product_code": (  # identity gate (16.1)
+        "That code is not a product barcode (EAN/UPC/GTIN). Scan the barcode on the product.",
+        "该条码不是商品条码（EAN/UPC/GTIN）。请扫描商品上的条码。"),
     "refusal_needs_value": ("This step needs a value or a choice.",
                             "此步骤需要填写数值或选择选项。"),
     "refusal_unclear_input": (
@@ -365,6 +377,48 @@ _LABELS: dict[str, tuple[str, str]] = {
     "roster_line": ("Roster line {line}: {problem}", "名册第 {line} 行：{problem}"),
     "roster_exists": ("Roster line {line}: operator {operator_id} or that badge already exists.",
                       "名册第 {line} 行：工号 {operator_id} 或该工牌已存在。"),
+    # next-location label (16.5)
+    "label_reprint": ("REPRINT", "补打"),
+    "label_training": ("TRAINING - not a real inspection", "TRAINING 培训 - 非真实检验"),
+    "label_login": ("Log in to reprint a label.", "请先登录再补打标签。"),
+    "label_no_printer": ("No label printer is set up at this station (setting label_printer).",
+                         "本工作台未设置标签打印机（设置项 label_printer）。"),
+    "label_refused": ("The label printer at {where} refused the connection: is it on and "
+                      "online?",
+                      "标签打印机 {where} 拒绝连接：请检查打印机是否开机并联网。"),
+    "label_timeout": ("The label printer at {where} did not answer within {seconds} s.",
+                      "标签打印机 {where} 在 {seconds} 秒内没有响应。"),
+    "label_unreachable": ("The label printer at {where} cannot be reached ({reason}).",
+                          "无法连接标签打印机 {where}（{reason}）。"),
+    # identity gate and honest grades (16.1, 16.4)
+    "gtin_unreadable": ("Not a product code (EAN/UPC/GTIN, or GS1 with AI 01): {code}",
+                        "不是商品条码（EAN/UPC/GTIN，或含 AI 01 的 GS1）：{code}"),
+    "gtin_check_digit": ("The product code {code} has a wrong check digit: scan it again.",
+                         "商品条码 {code} 校验位错误：请重新扫描。"),
+    "gtin_needs_sign_off": ("The product's barcode differs from the case: the item is held for "
+                            "review. "
+                            "A shift lead must sign off with badge or ID, PIN and a reason "
+                            "before you confirm.",
+                            "商品条码与售后单不符：商品暂扣待审。确认前须由班组长用工牌或工号、"
+                            "PIN 并填写原因签核。"),
+    "gtin_sign_off_stale": ("The product code changed after the sign-off: the shift lead must "
+                            "sign off again.", "签核后商品条码已更改：须由班组长重新签核。"),
+    "gtin_sign_off_needs_reason": ("A product code mismatch needs the shift lead's reason.",
+                                   "商品条码不符须由班组长填写原因。"),
+    "gtin_expected": ("Product code (case)", "商品条码（售后单）"),
+    "gtin_scanned": ("Product code (scanned)", "商品条码（扫描）"),
+    "gtin_mismatch": ("Product code mismatch", "商品条码不符"),
+    "gtin_mismatches": ("Product code mismatches", "商品条码不符数"),
+    "gtin_signed": ("yes: on hold, signed off by shift lead {lead} at {at}; reason: {reason}",
+                    "是：暂扣待审，班组长 {lead} 于 {at} 签核；原因：{reason}"),
+    "gtin_unsigned": ("yes: found when the case resolved, on hold, not signed off",
+                      "是：售后单核实时发现，暂扣待审，未签核"),
+    "gtin_not_scanned": ("not scanned (N/A)", "未扫描（不适用）"),
+    "gtin_not_known": ("not known (the case gives no product code)",
+                       "未知（售后单未提供商品条码）"),
+    "tests_not_done": ("Tests not done", "未做的测试"),
+    "intact_untested": ("intact, untested", "完好（未测试）"),
+    "intact_untested_count": ("Intact, untested", "完好（未测试）数"),
     # bench scale and weight check (16.2)
     "scale_garbage": ("The scale sent something that is not a weight ({frame}); check its "
                       "output format and speed (settings scale_protocol, scale_baud).",
@@ -465,6 +519,8 @@ _VALUES: dict[str, tuple[str, str]] = {
     "early": ("early", "早班"),
     "late": ("late", "中班"),
     "night": ("night", "夜班"),
+    # identity gate (16.1): the null disposition of an item on hold
+    "hold": ("hold for review", "暂扣待审"),
 }
 
 
@@ -507,7 +563,7 @@ def t(language: str, key: str, **fields: object) -> str:
     text = key if pair is None else pair[1 if zh else 0]
     if not fields:
         return text
-    return text.format(**{k: (v.zh if zh else v.en) if isinstance(v, Both) else v
+    return text.format(**{k: v.text(language) if isinstance(v, Both) else v
                           for k, v in fields.items()})
 
 

@@ -15,12 +15,8 @@ import secrets
 import time
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
-
-from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from app.config import Settings
 from app.domain import (  # re-exported: callers import them from here
@@ -34,9 +30,13 @@ from app.domain import (  # re-exported: callers import them from here
 from app.login_guard import BADGE_SUBJECT, LoginGuard, LoginLocked, LoginRefused, LoginWait
 from app.messages import Both, role_words
 from app.scanning.labels import Kind, Patterns, interpret
-from app.store.audit import append_audit
-from app.store.models import AuditRow, OperatorRow
-from app.store.store import Store
+from app.store.store import (
+    AuditLine,
+    OperatorChange,
+    OperatorClash,
+    OperatorRecord,
+    Store,
+)
 
 _SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**14, 8, 1
 _ID = re.compile(r"^[A-Za-z0-9._-]{1,32}$")
@@ -144,20 +144,21 @@ def _check_name_badge(name: str, badge_code: str | None, policy: LoginPolicy) ->
             raise DomainError(key="op_badge_like_code")
 
 
-def _insert(s: Session, operator_id: str, name: str, role: Role, pin_hash: str,
-            badge_code: str | None, actor: str) -> Operator:
-    """One roster row and its audit entry, in the caller's transaction (flushed now, so a
-    clash raises IntegrityError here)."""
-    s.add(OperatorRow(operator_id=operator_id, name=name.strip(), role=role.value,
-                      badge_code=badge_code, pin_hash=pin_hash, active=True,
-                      created_at=utcnow()))
-    s.flush()
-    append_audit(s, actor, "operator_add", operator_id, {"role": role.value})
-    return Operator(operator_id, name.strip(), role, badge_code)
+def _new(operator_id: str, name: str, role: Role, pin_hash: str,
+         badge_code: str | None) -> OperatorRecord:
+    return OperatorRecord(operator_id, name.strip(), role, badge_code, pin_hash, True)
 
 
-def _to_operator(row: OperatorRow) -> Operator:
-    return Operator(row.operator_id, row.name, Role(row.role), row.badge_code)
+def _to_operator(row: OperatorRecord) -> Operator:
+    return Operator(row.operator_id, row.name, row.role, row.badge_code)
+
+
+def _keep_a_lead(row: OperatorRecord, lead: Operator, self_key: str, other_leads: int) -> None:
+    """A lead never removes their own rights, and the station keeps an active lead."""
+    if row.operator_id == lead.operator_id:
+        raise PermissionDenied(key=self_key)
+    if not other_leads:
+        raise PermissionDenied(key="op_last_lead", operator_id=row.operator_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,14 +184,11 @@ class Operators:
         self.guard = LoginGuard(store, clock)
 
     def count(self) -> int:
-        with self.store._read() as s:
-            return int(s.scalar(select(func.count()).select_from(OperatorRow)) or 0)
+        return self.store.operator_count()
 
     def needs_first_shift_lead(self) -> bool:
         """An empty station asks for its first shift lead before anything else."""
-        with self.store._read() as s:
-            return not s.scalar(select(func.count()).where(
-                OperatorRow.role == Role.SHIFT_LEAD.value, OperatorRow.active == 1))
+        return not self.store.active_lead_count()
 
     def add(self, operator_id: str, name: str, role: Role, pin: str, badge_code: str | None,
             *, by: Operator | None) -> Operator:
@@ -202,13 +200,12 @@ class Operators:
             raise PermissionDenied(key="op_no_lead_but_records")
         badge_code = (badge_code or "").strip() or None
         _check_new(operator_id, name, role, pin, badge_code, self.policy)
+        new = _new(operator_id, name, role, hash_pin(pin), badge_code)
         try:
-            with self.store._write() as s:
-                op = _insert(s, operator_id, name, role, hash_pin(pin), badge_code,
-                             by.operator_id if by else operator_id)
-        except IntegrityError as exc:
+            self.store.add_operators([new], actor=by.operator_id if by else operator_id)
+        except OperatorClash as exc:
             raise DomainError(key="op_exists", operator_id=operator_id) from exc
-        return op
+        return _to_operator(new)
 
     def import_csv(self, text: str, *, by: Operator) -> int:
         """Roster CSV with header operator_id,name,role,pin[,badge_code]; all or nothing."""
@@ -229,17 +226,16 @@ class Operators:
             except DomainError as exc:
                 raise DomainError(key="roster_line", line=i, problem=Both(
                     exc.message("en"), exc.message("zh_CN"))) from None
-        hashes = [hash_pin(row["pin"]) for row in rows]  # slow: before taking the write lock
+        # Hashing is slow: done before the store takes the write lock.
+        new = [_new(row["operator_id"], row["name"], Role(row["role"]), hash_pin(row["pin"]),
+                    (row.get("badge_code") or "").strip() or None) for row in rows]
         # One transaction: a clash on any line (an ID or badge already on the roster, or
         # twice in the file) adds nobody, so the fixed file can simply be imported again.
-        with self.store._write() as s:
-            for i, (row, pin_hash) in enumerate(zip(rows, hashes, strict=True), 2):
-                try:
-                    _insert(s, row["operator_id"], row["name"], Role(row["role"]), pin_hash,
-                            (row.get("badge_code") or "").strip() or None, by.operator_id)
-                except IntegrityError:
-                    raise DomainError(key="roster_exists", line=i,
-                                      operator_id=row["operator_id"]) from None
+        try:
+            self.store.add_operators(new, actor=by.operator_id)
+        except OperatorClash as exc:
+            raise DomainError(key="roster_exists", line=exc.index + 2,
+                              operator_id=rows[exc.index]["operator_id"]) from None
         return len(rows)
 
     def login_badge(self, badge_code: str, pin: str | None = None, *,
@@ -251,15 +247,12 @@ class Operators:
             self.store.audit(code[:32], "login_failed", "", method="typed_badge")
             raise BadgeNotScanned("Badges must be scanned; type your ID and PIN instead.")
         self.guard.check(BADGE_SUBJECT)
-        with self.store._read() as s:
-            row = s.scalar(select(OperatorRow).where(OperatorRow.badge_code == code,
-                                                     OperatorRow.active == 1))
+        row = self.store.find_operator(badge_code=code)
         if row is None:
-            with self.store._write() as s:
-                self.guard.failed(s, BADGE_SUBJECT)
-                append_audit(s, code[:32], "login_failed", "", {"method": "badge"})
+            self.guard.record(BADGE_SUBJECT, False,
+                              [AuditLine(code[:32], "login_failed", "", {"method": "badge"})])
             raise AuthError("Badge not recognised.")
-        if not self.policy.needs_pin(Role(row.role)):
+        if not self.policy.needs_pin(row.role):
             self.store.audit(row.operator_id, "login", "", method="badge")
             return _to_operator(row)
         if pin is None:
@@ -268,33 +261,27 @@ class Operators:
 
     def login_pin(self, operator_id: str, pin: str) -> Operator:
         subject = operator_id.strip()[:32]
-        with self.store._read() as s:
-            row = s.scalar(select(OperatorRow).where(OperatorRow.operator_id == subject,
-                                                     OperatorRow.active == 1))
-        return self._check_pin(subject, row, pin, "pin")
+        return self._check_pin(subject, self.store.find_operator(operator_id=subject), pin,
+                               "pin")
 
-    def _check_pin(self, subject: str, row: OperatorRow | None, pin: str,
+    def _check_pin(self, subject: str, row: OperatorRecord | None, pin: str,
                    method: str) -> Operator:
         """The throttle first, then the hash (a dummy one for unknown IDs), then the record:
         known and unknown IDs do the same work, so timing tells nothing."""
         self.guard.check(subject)
         good = verify_pin(pin, row.pin_hash if row is not None else _dummy())
-        with self.store._write() as s:
-            if row is None or not good:
-                self.guard.failed(s, subject)
-                append_audit(s, subject, "login_failed", "", {"method": method})
-            else:
-                self.guard.succeeded(s, subject)
-                append_audit(s, row.operator_id, "login", "", {"method": method})
         if row is None or not good:
+            self.guard.record(subject, False,
+                              [AuditLine(subject, "login_failed", "", {"method": method})])
             raise AuthError("ID or PIN not recognised.")
+        self.guard.record(subject, True,
+                          [AuditLine(row.operator_id, "login", "", {"method": method})])
         return _to_operator(row)
 
     def unlock(self, operator_id: str, *, by: Operator) -> bool:
         """A shift lead lifts a lockout (or a pending wait); audited."""
         require_shift_lead(by, "unlock operators")
-        with self.store._write() as s:
-            return self.guard.unlock(s, operator_id.strip(), by.operator_id)
+        return self.guard.unlock(operator_id.strip(), by.operator_id)
 
     def locked(self) -> list[tuple[str, datetime]]:
         return self.guard.locked_subjects()
@@ -306,16 +293,10 @@ class Operators:
         (badge codes log inspectors in)."""
         require_shift_lead(by, "manage operators")
         locked = dict(self.locked())
-        with self.store._read() as s:
-            rows = s.scalars(select(OperatorRow).order_by(OperatorRow.operator_id)).all()
-            last: dict[str, int] = {actor: seq for actor, seq in s.execute(
-                select(AuditRow.actor, func.max(AuditRow.seq))
-                .where(AuditRow.action == "login").group_by(AuditRow.actor))}
-            when: dict[int, datetime] = {seq: at for seq, at in s.execute(
-                select(AuditRow.seq, AuditRow.at).where(AuditRow.seq.in_(list(last.values()))))}
-        return [OperatorInfo(r.operator_id, r.name, Role(r.role), r.badge_code, bool(r.active),
-                             when.get(last.get(r.operator_id, -1)),
-                             locked.get(r.operator_id)) for r in rows]
+        last = self.store.last_logins()
+        return [OperatorInfo(r.operator_id, r.name, r.role, r.badge_code, r.active,
+                             last.get(r.operator_id), locked.get(r.operator_id))
+                for r in self.store.roster_rows()]
 
     def edit(self, operator_id: str, name: str, role: Role, badge_code: str | None, *,
              by: Operator | None, pin: str | None = None) -> Operator:
@@ -328,73 +309,56 @@ class Operators:
         if pin is not None:
             _check_pin_rule(pin, role, self.policy)
             pin_hash = hash_pin(pin)
+
+        def change(row: OperatorRecord, other_leads: int) -> OperatorChange:
+            old = row.role
+            if old is Role.SHIFT_LEAD and role is not Role.SHIFT_LEAD:
+                _keep_a_lead(row, lead, "op_self_demote", other_leads)
+            if role is Role.SHIFT_LEAD and old is not Role.SHIFT_LEAD and pin_hash is None:
+                raise DomainError(key="op_promote_needs_pin",
+                                  shortest=self.policy.pin_min_length_lead)
+            changed = [f for f, was, now in (("name", row.name, name.strip()),
+                                              ("role", row.role.value, role.value),
+                                              ("badge", row.badge_code, badge_code))
+                       if was != now] + (["pin"] if pin_hash else [])
+            new = replace(row, name=name.strip(), role=role, badge_code=badge_code,
+                          pin_hash=pin_hash or row.pin_hash)
+            return OperatorChange(new, AuditLine(lead.operator_id, "operator_edit",
+                                                 row.operator_id,
+                                                 {"changed": changed, "role": role.value}))
+
         try:
-            with self.store._write() as s:
-                row = self._row(s, operator_id)
-                old = Role(row.role)
-                if old is Role.SHIFT_LEAD and role is not Role.SHIFT_LEAD:
-                    self._keep_a_lead(s, row, lead, "op_self_demote")
-                if role is Role.SHIFT_LEAD and old is not Role.SHIFT_LEAD and pin_hash is None:
-                    raise DomainError(key="op_promote_needs_pin",
-                                      shortest=self.policy.pin_min_length_lead)
-                changed = [f for f, was, now in (("name", row.name, name.strip()),
-                                                  ("role", row.role, role.value),
-                                                  ("badge", row.badge_code, badge_code))
-                           if was != now] + (["pin"] if pin_hash else [])
-                row.name, row.role, row.badge_code = name.strip(), role.value, badge_code
-                if pin_hash is not None:
-                    row.pin_hash = pin_hash
-                s.flush()
-                append_audit(s, lead.operator_id, "operator_edit", row.operator_id,
-                             {"changed": changed, "role": role.value})
-                return _to_operator(row)
-        except IntegrityError as exc:
+            return _to_operator(self.store.change_operator(operator_id.strip(), change))
+        except OperatorClash as exc:
             raise DomainError(key="op_badge_taken") from exc
 
     def set_active(self, operator_id: str, active: bool, *, by: Operator | None) -> None:
         """Deactivate (cannot log in any more, history kept) or reactivate an operator."""
         lead = require_shift_lead(by, "manage operators")
-        with self.store._write() as s:
-            row = self._row(s, operator_id)
-            if bool(row.active) == active:
-                return
-            if not active and row.role == Role.SHIFT_LEAD.value:
-                self._keep_a_lead(s, row, lead, "op_self_deactivate")
-            row.active = active
-            append_audit(s, lead.operator_id,
-                         "operator_reactivate" if active else "operator_deactivate",
-                         row.operator_id, {})
+
+        def change(row: OperatorRecord, other_leads: int) -> OperatorChange | None:
+            if row.active == active:
+                return None
+            if not active and row.role is Role.SHIFT_LEAD:
+                _keep_a_lead(row, lead, "op_self_deactivate", other_leads)
+            return OperatorChange(replace(row, active=active), AuditLine(
+                lead.operator_id, "operator_reactivate" if active else "operator_deactivate",
+                row.operator_id))
+
+        self.store.change_operator(operator_id.strip(), change)
 
     def reset_pin(self, operator_id: str, pin: str, *, by: Operator | None) -> None:
         """A new PIN (the role's rules); a lockout on the ID is lifted with it."""
         lead = require_shift_lead(by, "manage operators")
-        with self.store._read() as s:
-            role = Role(self._row(s, operator_id).role)
-        _check_pin_rule(pin, role, self.policy)
-        pin_hash = hash_pin(pin)  # slow: before taking the write lock
-        with self.store._write() as s:
-            row = self._row(s, operator_id)
-            row.pin_hash = pin_hash
-            append_audit(s, lead.operator_id, "operator_pin_reset", row.operator_id, {})
-            self.guard.unlock(s, row.operator_id, lead.operator_id)
-
-    @staticmethod
-    def _row(s: Session, operator_id: str) -> OperatorRow:
-        row = s.get(OperatorRow, operator_id.strip())
-        if row is None:
+        found = self.store.operator(operator_id.strip())
+        if found is None:
             raise DomainError(key="op_not_found", operator_id=operator_id.strip()[:32])
-        return row
-
-    @staticmethod
-    def _keep_a_lead(s: Session, row: OperatorRow, lead: Operator, self_key: str) -> None:
-        """A lead never removes their own rights, and the station keeps an active lead."""
-        if row.operator_id == lead.operator_id:
-            raise PermissionDenied(key=self_key)
-        others = s.scalar(select(func.count()).select_from(OperatorRow).where(
-            OperatorRow.role == Role.SHIFT_LEAD.value, OperatorRow.active == 1,
-            OperatorRow.operator_id != row.operator_id)) or 0
-        if not others:
-            raise PermissionDenied(key="op_last_lead", operator_id=row.operator_id)
+        _check_pin_rule(pin, found.role, self.policy)
+        pin_hash = hash_pin(pin)  # slow: before taking the write lock
+        self.store.change_operator(operator_id.strip(), lambda row, _leads: OperatorChange(
+            replace(row, pin_hash=pin_hash),
+            AuditLine(lead.operator_id, "operator_pin_reset", row.operator_id),
+            unlock_by=lead.operator_id))
 
     def verify_lead(self, who: str, pin: str, *, action: str, subject: str = "") -> Operator:
         """A shift lead's badge or ID plus PIN for one action (a sign-off), not a login.
@@ -404,20 +368,12 @@ class Operators:
         """
         key = who.strip()[:64]
         self.guard.check(key[:32])
-        with self.store._read() as s:
-            row = s.scalar(select(OperatorRow).where(
-                (OperatorRow.operator_id == key) | (OperatorRow.badge_code == key),
-                OperatorRow.active == 1))
+        row = self.store.find_operator(operator_id=key, badge_code=key)
         good = verify_pin(pin, row.pin_hash if row is not None else _dummy())
-        lead = row is not None and good and Role(row.role) is Role.SHIFT_LEAD
-        with self.store._write() as s:
-            if row is None or not good:
-                self.guard.failed(s, key[:32])
-            else:
-                self.guard.succeeded(s, key[:32])
-            append_audit(s, row.operator_id if row is not None and good else key[:32],
-                         action if lead else f"{action}_refused", subject,
-                         {"ok": lead})
+        lead = row is not None and good and row.role is Role.SHIFT_LEAD
+        self.guard.record(key[:32], row is not None and good, [AuditLine(
+            row.operator_id if row is not None and good else key[:32],
+            action if lead else f"{action}_refused", subject, {"ok": lead})])
         if row is None or not good:
             raise AuthError(key="sign_off_refused")
         if not lead:

@@ -18,11 +18,17 @@ Classification (from the answers, against the template):
 - ``Suggestion.because`` lists the ids of the steps that decided the classification: the
   failed appearance/function steps for ``damaged``, the failed accessory steps for
   ``missing_parts``, nothing for ``intact``.
+- **Honest grades** (16.4): ``Suggestion.untested`` lists the function steps answered
+  ``na`` or skipped (optional and unanswered). The classification stays one of the
+  contract's three words (an untested item is still ``intact`` when nothing failed); the
+  flag chooses the disposition instead: rules with ``untested = true`` match only such
+  items, and no rule may restock untested intact stock (checked at load).
 
 Disposition: from a site-editable rule table (resources/dispositions.toml). Rules are
 tried in order and the first match wins. Each rule names a ``classification`` (required)
 and a ``disposition`` (required), and may narrow the match with ``customer_reason`` and
-``category`` (a word or a list of words each). Every classification needs a catch-all
+``category`` (a word or a list of words each) and ``untested = true`` (only items whose
+function tests were not all done). Every classification needs a catch-all
 rule (classification only), and no rule may come after a rule that already covers
 everything it could match. The table is validated at load; a problem raises ``RulesError``
 naming the file and the rule number.
@@ -67,11 +73,13 @@ __all__ = [
     "failed_steps",
     "step_failed",
     "suggest",
+    "untested_steps",
 ]
 
 DEFAULT_RULES_PATH = resource_path("dispositions.toml")
 
-_RULE_KEYS = frozenset({"classification", "disposition", "customer_reason", "category", "note"})
+_RULE_KEYS = frozenset({"classification", "disposition", "customer_reason", "category", "note",
+                        "untested"})
 _TOP_KEYS = frozenset({"version", "rule"})
 
 
@@ -116,8 +124,20 @@ def failed_steps(
     return tuple(s for s in template.steps if step_failed(s, answers.get(s.step_id)))
 
 
+def untested_steps(
+    template: ChecklistTemplate, answers: Mapping[str, Answer]
+) -> tuple[str, ...]:
+    """Function steps answered N/A or left unanswered: the tests that were not done."""
+    out: list[str] = []
+    for step in template.section_steps(Section.FUNCTION):
+        answer = answers.get(step.step_id)
+        if answer is None or answer.result is Result.NA:
+            out.append(step.step_id)
+    return tuple(out)
+
+
 def _accessory_name(step: ChecklistStep) -> str:
-    return step.accessory or step.prompt
+    return step.accessory or step.prompt.en
 
 
 def classify(
@@ -154,14 +174,17 @@ def suggest(
     template's category (pass the item's own when the generic template stood in for it).
     """
     classification, because, missing = classify(template, answers)
+    untested = untested_steps(template, answers)
     disposition = rules.decide(
-        classification, customer_reason, category if category is not None else template.category
+        classification, customer_reason, category if category is not None else template.category,
+        untested=bool(untested),
     )
     return Suggestion(
         classification=classification,
         disposition=disposition,
         because=because,
         missing_accessories=missing,
+        untested=untested,
     )
 
 
@@ -195,18 +218,23 @@ class DispositionRule:
     customer_reasons: frozenset[CustomerReason] | None = None
     categories: frozenset[str] | None = None
     note: str = ""
+    untested_only: bool = False  # `untested = true`: only items with tests not done
 
     @property
     def is_catch_all(self) -> bool:
-        return self.customer_reasons is None and self.categories is None
+        return self.customer_reasons is None and self.categories is None \
+            and not self.untested_only
 
     def matches(
         self,
         classification: Classification,
         customer_reason: CustomerReason | None,
         category: str | None,
+        untested: bool = False,
     ) -> bool:
         if classification is not self.classification:
+            return False
+        if self.untested_only and not untested:
             return False
         if self.customer_reasons is not None and customer_reason not in self.customer_reasons:
             return False
@@ -222,6 +250,7 @@ class DispositionRule:
             self.classification is other.classification
             and wider(self.customer_reasons, other.customer_reasons)
             and wider(self.categories, other.categories)
+            and (not self.untested_only or other.untested_only)
         )
 
 
@@ -299,6 +328,10 @@ class DispositionRules:
             note = raw.get("note", "")
             if not isinstance(note, str):
                 raise RulesError(f"{where}: 'note' must be a string")
+            untested = raw.get("untested", False)
+            if untested is not True and "untested" in raw:
+                raise RulesError(f"{where}: 'untested' can only be true (leave it out to match "
+                                 "tested and untested items)")
             rule = DispositionRule(
                 number=number,
                 classification=classification,
@@ -308,6 +341,7 @@ class DispositionRules:
                 ),
                 categories=_words(raw.get("category"), "category", where, None),
                 note=note,
+                untested_only=untested is True,
             )
             for earlier in rules:
                 if earlier.covers(rule):
@@ -323,6 +357,7 @@ class DispositionRules:
                     f"{source}: no catch-all rule for {classification.value!r} "
                     "(a rule with only classification and disposition)"
                 )
+        _check_untested_never_restocked(rules, source)
         return cls(tuple(rules), source)
 
     def match(
@@ -330,10 +365,12 @@ class DispositionRules:
         classification: Classification,
         customer_reason: CustomerReason | None = None,
         category: str | None = None,
+        *,
+        untested: bool = False,
     ) -> DispositionRule:
         """The first rule that matches (there always is one: catch-alls are required)."""
         for rule in self.rules:
-            if rule.matches(classification, customer_reason, category):
+            if rule.matches(classification, customer_reason, category, untested):
                 return rule
         raise RulesError(f"{self.source}: no rule for {classification.value!r}")  # unreachable
 
@@ -342,8 +379,29 @@ class DispositionRules:
         classification: Classification,
         customer_reason: CustomerReason | None = None,
         category: str | None = None,
+        *,
+        untested: bool = False,
     ) -> Disposition:
-        return self.match(classification, customer_reason, category).disposition
+        return self.match(classification, customer_reason, category,
+                          untested=untested).disposition
+
+
+def _check_untested_never_restocked(rules: list[DispositionRule], source: str) -> None:
+    """An intact item with tests not done must never reach a restock rule (16.4).
+
+    Walking the intact rules in order as an untested item would: every rule it could
+    match before an ``untested = true`` catch-all must send it elsewhere than to stock.
+    """
+    for rule in rules:
+        if rule.classification is not Classification.INTACT:
+            continue
+        if rule.disposition is Disposition.RESTOCK:
+            raise RulesError(
+                f"{source}: rule {rule.number}: would restock intact items whose function "
+                "tests were not done; put a rule with classification = \"intact\", "
+                "untested = true and another disposition before it")
+        if rule.untested_only and rule.customer_reasons is None and rule.categories is None:
+            return
 
 
 def _enum_field(raw: Mapping[str, Any], key: str, enum: type[Any], where: str) -> Any:

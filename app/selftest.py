@@ -114,7 +114,7 @@ def check_config(args: argparse.Namespace) -> CheckResult:
 def check_database(scratch: _Scratch) -> CheckResult:
     """A schema-1 database is migrated to the current schema, then takes a whole inspection."""
     from app.store import Store
-    from app.store.db import SCHEMA_VERSION, init_db, integrity_ok, make_engine, schema_version
+    from app.store.db import SCHEMA_VERSION, init_db, make_engine
 
     db_file = scratch.folder / "station.db"
     old = make_engine(db_file)
@@ -124,12 +124,11 @@ def check_database(scratch: _Scratch) -> CheckResult:
         old.dispose()
     store = Store(db_file, scratch.folder / "photos")
     try:
-        with store.engine.connect() as conn:
-            version = schema_version(conn)
+        version = store.schema_version()
         if version != SCHEMA_VERSION:
             return False, f"schema {version} after migration, expected {SCHEMA_VERSION}"
         inspection_id = _complete_sample_inspection(store)
-        ok, detail = integrity_ok(store.engine)
+        ok, detail = store.integrity()
         counts = store.queue_counts()
         if not ok:
             return False, f"integrity check: {detail}"
@@ -197,13 +196,15 @@ def _complete_sample_inspection(store: Any) -> str:
         Section,
         StepKind,
     )
+    from app.messages import Both
 
     template = ChecklistTemplate(
-        template_id="selftest", version=1, category="generic", title="Self-test",
+        template_id="selftest", version=1, category="generic", title=Both("Self-test", "自检"),
         steps=(
-            ChecklistStep("app-shell", "Housing free of cracks", StepKind.PASS_FAIL,
-                          Section.APPEARANCE, photo_on_fail=True),
-            ChecklistStep("fn-power", "Powers on", StepKind.PASS_FAIL, Section.FUNCTION),
+            ChecklistStep("app-shell", Both("Housing free of cracks", "外壳无裂纹"),
+                          StepKind.PASS_FAIL, Section.APPEARANCE, photo_on_fail=True),
+            ChecklistStep("fn-power", Both("Powers on", "可以开机"), StepKind.PASS_FAIL,
+                          Section.FUNCTION),
         ),
     )
     case = Case.from_api({

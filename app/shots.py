@@ -4,18 +4,19 @@ A template's photo step may carry ``"shots": [{"shot_id": "front", "name": {"en"
 "zh_CN": "正面"}}, ...]`` (front, back, serial label, accessories laid out...). The loader
 turns it into one required photo step per shot, ``<step_id>.<shot_id>``, in the listed
 order, so the checklist walks through the shots and each photo is filed under its shot;
-a photo step without ``shots`` stays as it is. A plain string is accepted as a name that
-reads the same in both languages.
+a photo step without ``shots`` stays as it is. The name is a text map like every other
+template text, validated by the template loader (app/checklists.py `_Validator.texts`).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
 from app.domain import ChecklistStep, DomainError, StepKind
+from app.messages import Both
 
 __all__ = ["MAX_SHOTS", "expand_shots"]
 
@@ -23,19 +24,13 @@ MAX_SHOTS = 12
 _SHOT_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,23}$")
 
 
-def _name(raw: Any, fail: Callable[[str], DomainError], where: str) -> tuple[str, str]:
-    if isinstance(raw, str) and raw.strip():
-        return raw.strip(), raw.strip()
-    if isinstance(raw, dict) and isinstance(raw.get("en"), str) and raw["en"].strip():
-        zh = raw.get("zh_CN")
-        en = raw["en"].strip()[:80]
-        return en, (zh.strip()[:80] if isinstance(zh, str) and zh.strip() else en)
-    raise fail(f"{where}: 'name' must be text or {{\"en\": ..., \"zh_CN\": ...}}")
-
-
 def expand_shots(step: ChecklistStep, raw: Any,
-                 fail: Callable[[str], DomainError]) -> tuple[ChecklistStep, ...]:
-    """One photo step per shot (or the step itself without a shot list)."""
+                 fail: Callable[[str], DomainError],
+                 name: Callable[[Mapping[str, Any], str], Both]) -> tuple[ChecklistStep, ...]:
+    """One photo step per shot (or the step itself without a shot list).
+
+    `name(shot, where)` reads a shot's ``name`` in both languages (or raises).
+    """
     if raw is None:
         return (step,)
     if step.kind is not StepKind.PHOTO:
@@ -52,8 +47,8 @@ def expand_shots(step: ChecklistStep, raw: Any,
         if not isinstance(shot_id, str) or not _SHOT_ID.match(shot_id) or shot_id in seen:
             raise fail(f"{where}: 'shot_id' must be a new short id (a-z, 0-9, '-', '_')")
         seen.add(shot_id)
-        en, zh = _name(shot.get("name"), fail, where)
+        shot_name = name(shot, where)
         out.append(replace(step, step_id=f"{step.step_id}.{shot_id}",
-                           prompt=f"{step.prompt}: {en}",
-                           prompt_zh=f"{step.prompt_zh or step.prompt}：{zh}"))
+                           prompt=Both(f"{step.prompt.en}: {shot_name.en[:80]}",
+                                       f"{step.prompt.zh}：{shot_name.zh[:80]}")))
     return tuple(out)

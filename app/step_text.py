@@ -8,7 +8,9 @@ from collections.abc import Mapping
 from app.checklists import merge_expected_accessories, template_for
 from app.context import StationContext
 from app.domain import ChecklistStep, ChecklistTemplate, DomainError
+from app.identity_gate import add_identity_gate
 from app.messages import t
+from app.product_code import GATE_STEP_ID
 from app.store.store import InspectionRecord
 from app.weight import WEIGHT_STEP_ID
 
@@ -17,17 +19,14 @@ __all__ = ["categories", "prompt_for", "prompts_for_record", "report_prompts"]
 
 def prompt_for(step: ChecklistStep, language: str) -> str:
     """The prompt in the UI language: Chinese when the station runs in zh_CN and has one."""
-    if language == "zh_CN" and step.prompt_zh:
-        return step.prompt_zh
-    return step.prompt
+    return step.prompt.text(language)
 
 
 def categories(ctx: StationContext, language: str = "en") -> list[tuple[str, str]]:
     """(category, title) of every loaded template, for the offline category picker."""
     out: list[tuple[str, str]] = []
     for category, template in sorted(ctx.templates.items()):
-        zh = template.title_zh
-        out.append((category, zh if language == "zh_CN" and zh else template.title))
+        out.append((category, template.title.text(language)))
     return out
 
 
@@ -52,5 +51,7 @@ def prompts_for_record(templates: Mapping[str, ChecklistTemplate], record: Inspe
         with contextlib.suppress(DomainError):
             item = record.case.item(record.result.line_id)
     merged = merge_expected_accessories(template, item.expected_accessories if item else ())
+    gated = any(a.step_id == GATE_STEP_ID for a in record.answers)  # the identity gate (16.1)
+    merged = add_identity_gate(merged, gated)
     return {WEIGHT_STEP_ID: t(language, "weight_prompt"),  # added per inspection (16.2)
             **{s.step_id: prompt_for(s, language) for s in merged.steps}}

@@ -30,7 +30,7 @@ from app.domain import (
     StepKind,
     WeightPolicy,
 )
-from app.messages import t
+from app.messages import Both, t
 
 if TYPE_CHECKING:
     from app.domain import Answer
@@ -163,8 +163,8 @@ def add_weight_step(template: ChecklistTemplate, expected_g: float | None,
         allowed = allowed_deviation(expected_g, *_tolerances(template.weight, settings))
         low, high = max(0.0, expected_g - allowed), expected_g + allowed
     step = ChecklistStep(
-        step_id=WEIGHT_STEP_ID, prompt=t("en", "weight_prompt"), prompt_zh=t("zh_CN",
-                                                                             "weight_prompt"),
+        step_id=WEIGHT_STEP_ID,
+        prompt=Both(t("en", "weight_prompt"), t("zh_CN", "weight_prompt")),
         kind=StepKind.NUMBER, section=Section.APPEARANCE, required=True,
         photo_on_fail=expected_g is not None, min=low, max=high, unit="g")
     return replace(template, steps=(step, *template.steps))

@@ -50,7 +50,7 @@ from app.domain import (
     StepKind,
     utcnow,
 )
-from app.messages import Both
+from app.product_code import parse_product_code
 from app.rules import step_failed
 from app.text import clean_person_text
 
@@ -63,6 +63,7 @@ __all__ = [
     "normalize_serial",
 ]
 
+SERIAL_CAPTURES = ("serial", "imei")  # compared with the case's serial; "gtin" is 16.1's
 MAX_NOTE = 2000
 MAX_TEXT = 500
 
@@ -284,12 +285,12 @@ class Wizard:
                     return v
         return values[0]
 
-    def _captured_values(self) -> list[str]:
+    def _captured_values(self, kinds: tuple[str, ...] = SERIAL_CAPTURES) -> list[str]:
         out: list[str] = []
         for s in self.steps:
             a = self._answers.get(s.step_id)
             if (
-                s.capture
+                s.capture in kinds
                 and a is not None
                 and a.result is Result.VALUE
                 and isinstance(a.value, str)
@@ -299,7 +300,7 @@ class Wizard:
 
     def identity_check(self) -> IdentityCheck:
         """Any captured value equal to the case item's serial confirms the item."""
-        if not any(s.capture for s in self.steps):
+        if not any(s.capture in SERIAL_CAPTURES for s in self.steps):
             return IdentityCheck.NO_CAPTURE_STEP
         values = self._captured_values()
         if not values:
@@ -310,6 +311,14 @@ class Wizard:
         if any(normalize_serial(v) == want for v in values):
             return IdentityCheck.MATCH
         return IdentityCheck.MISMATCH
+
+    def captured_gtin(self) -> str | None:
+        """The product code scanned at the identity gate (16.1), as 14 digits."""
+        values = self._captured_values(("gtin",))
+        return values[0] if values else None
+
+    def has_gtin_step(self) -> bool:
+        return any(s.capture == "gtin" for s in self.steps)
 
     # --- answering -----------------------------------------------------------------------
 
@@ -451,7 +460,7 @@ class Wizard:
             missing = self.first_incomplete_step()
             assert missing is not None
             return WizardError(step_id=step.step_id, key="wizard_step_incomplete",
-                               step=Both(missing.prompt, missing.prompt_zh or missing.prompt))
+                               step=missing.prompt)
         return None
 
     def next_blocker(self) -> str | None:
@@ -500,7 +509,7 @@ class Wizard:
         if first is not None and index > first:
             step = self.steps[first]
             raise WizardError(step_id=step.step_id, key="wizard_step_first",
-                              step=Both(step.prompt, step.prompt_zh or step.prompt))
+                              step=step.prompt)
         return self._move(index)
 
     def _move(self, index: int) -> ChecklistStep | None:
@@ -536,6 +545,12 @@ def _text_value(step: ChecklistStep, value: object) -> str:
     """A text step's answer, cleaned; a captured serial or IMEI normalised and checked."""
     if not isinstance(value, str) or not value.strip():
         raise WizardError(step_id=step.step_id, key="wizard_enter_text")
+    if step.capture == "gtin":  # before the clean-up: FNC1 (GS) separates GS1 fields (16.1)
+        try:
+            return parse_product_code(unicodedata.normalize("NFKC", value))
+        except DomainError as exc:
+            raise WizardError(exc.message("en"), step.step_id, key=exc.key,
+                              code=exc.fields.get("code", "")) from None
     text = " ".join(clean_person_text(value).split())
     if step.capture:
         # Full-width digits and letters from a Chinese input method compare as ASCII.

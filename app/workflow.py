@@ -16,7 +16,8 @@ the wizard takes the photo id in).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from enum import StrEnum
 from typing import Any
 
 import numpy as np
@@ -41,6 +42,7 @@ from app.domain import (
     Suggestion,
     WorkflowError,
 )
+from app.identity_gate import add_identity_gate, gate_enabled
 
 # Split out of this module (15.6); still importable from here for existing callers.
 from app.lead_actions import (
@@ -50,11 +52,12 @@ from app.lead_actions import (
     save_station_settings,
 )
 from app.messages import Both
-from app.mismatch import SignOff, check_sign_off, sign_off
+from app.mismatch import SignOff, check_product_sign_off, check_sign_off, sign_off
 from app.operators import Operator
 from app.photo_check import judge_photo
 from app.photo_prep import MAX_PHOTO_FILE_BYTES, PhotoError, PhotoTooLarge, prepare_photo
-from app.rules import check_override, suggest
+from app.product_code import GATE_STEP_ID, ProductCheck, compare
+from app.rules import check_override, suggest, untested_steps
 from app.step_text import categories, prompt_for, prompts_for_record, report_prompts
 from app.weight import add_weight_step, answer_weight_step
 from app.wizard import IdentityCheck, Wizard
@@ -65,6 +68,7 @@ __all__ = [
     "InspectionSession",
     "PhotoError",
     "PhotoTooLarge",
+    "ValueEntered",
     "WorkflowError",
     "categories",
     "choose_line",
@@ -93,7 +97,9 @@ def _actor(ctx: StationContext) -> Operator:
 def _template_for_item(
     ctx: StationContext, category: str, expected: Sequence[str]
 ) -> ChecklistTemplate:
-    return merge_expected_accessories(template_for(ctx.templates, category), expected)
+    template = merge_expected_accessories(template_for(ctx.templates, category), expected)
+    gate = gate_enabled(ctx.settings.identity_gate_categories, category)
+    return add_identity_gate(template, gate)  # the product's own barcode first (16.1)
 
 
 def start_inspection(
@@ -154,6 +160,19 @@ class ConfirmPlan:
     missing_accessories: tuple[str, ...]
     actor: str
     signed_off_by: str | None = None  # the shift lead who signed a serial mismatch off
+    gtin_scanned: str | None = None  # 16.1: the product code scanned at the identity gate
+    product_sign_off: SignOff | None = None  # a product mismatch's lead and reason
+    untested: tuple[str, ...] = ()  # 16.4: function steps answered N/A or skipped
+
+
+class ValueEntered(StrEnum):
+    """What Enter in a step's value field comes to (InspectionSession.enter_value)."""
+
+    NEXT = "next"  # recorded, or nothing more is needed: go to the next step
+    NEEDS_VALUE = "needs_value"  # empty on a required step that has no answer yet
+    MISMATCH = "mismatch"  # a serial that is not the case's: stop once; Enter again goes on
+    HOLD = "hold"  # a product code that is not the case's (16.1): stop once; Enter again goes on
+    STAY = "stay"  # recorded, but the step needs more first (a photo of a bad reading)
 
 
 def _sync_persist(write: Callable[[], None]) -> None:
@@ -189,10 +208,15 @@ class InspectionSession:
         )
         base = self._base_template(insp.template_id)
         expected = self.item.expected_accessories if self.item else ()
-        self.template = add_weight_step(merge_expected_accessories(base, expected),
-                                        self.item.expected_weight_g if self.item else None,
-                                        ctx.settings)
+        gate = gate_enabled(ctx.settings.identity_gate_categories, insp.category) \
+            or GATE_STEP_ID in insp.answers  # a resumed draft keeps the steps it had
+        # The gate stays first; the weight check (16.2) follows it.
+        weighed = add_weight_step(merge_expected_accessories(base, expected),
+                                  self.item.expected_weight_g if self.item else None,
+                                  ctx.settings)
+        self.template = add_identity_gate(weighed, gate)
         self.category = self.item.category if self.item else self.template.category
+        self.expected_gtin = self.item.gtin if self.item else None
         self.customer_reason: CustomerReason | None = (
             self.case.customer_reason if self.case else None
         )
@@ -207,6 +231,7 @@ class InspectionSession:
         )
         self._serial_saved = insp.serial_number_scanned
         self.mismatch_sign_off: SignOff | None = None
+        self._mismatch_seen: tuple[str, str] | None = None  # (step id, value) shown once
 
     def _base_template(self, template_id: str) -> ChecklistTemplate:
         for template in self.ctx.templates.values():
@@ -265,10 +290,35 @@ class InspectionSession:
         """How the captured serial/IMEI compares with the expected one (MISMATCH: swapped?)."""
         return self.wizard.identity_check()
 
-    def sign_off_mismatch(self, who: str, pin: str) -> SignOff:
-        """A shift lead's badge/ID + PIN for a serial mismatch (slow: scrypt; any thread)."""
+    def product_check(self) -> ProductCheck:
+        """The identity gate (16.1): the scanned product code against the case line's."""
+        return compare(self.wizard.captured_gtin(), self.expected_gtin,
+                       gate=self.wizard.has_gtin_step())
+
+    @property
+    def on_hold(self) -> bool:
+        """A product mismatch holds the item for review: no disposition until it is cleared."""
+        return self.product_check() is ProductCheck.MISMATCH
+
+    def sign_off_holds(self) -> bool:
+        """Whether the lead's sign-off covers what is mismatched now; False after another
+        serial or product code was scanned (or a new mismatch appeared): sign again."""
+        try:
+            check_sign_off(self.identity(), self.wizard.captured_serial(),
+                           self.mismatch_sign_off, self.inspection_id)
+            check_product_sign_off(self.product_check(), self.wizard.captured_gtin(),
+                                   self.mismatch_sign_off, self.inspection_id)
+        except DomainError:
+            return False
+        return True
+
+    def sign_off_mismatch(self, who: str, pin: str, reason: str | None = None) -> SignOff:
+        """A shift lead's badge/ID + PIN (and reason, for a product code) for a mismatch
+        (slow: scrypt; any thread)."""
         signed = sign_off(self.ctx.operators, self.inspection_id, self.identity(),
-                          self.wizard.captured_serial(), who, pin)
+                          self.wizard.captured_serial(), who, pin,
+                          product=self.product_check(), scanned_gtin=self.wizard.captured_gtin(),
+                          reason=reason)
         self.mismatch_sign_off = signed
         return signed
 
@@ -296,6 +346,35 @@ class InspectionSession:
         if previous is None or previous.note == note.strip():
             return previous
         return self.wizard.answer(previous.result, previous.value, note=note)
+
+    def enter_value(self, text: str, *, note: str | None = None) -> ValueEntered:
+        """Enter in the current step's value field: record the value, and say what follows.
+
+        A serial or product code (16.1) that does not match the case stops the inspector
+        once (the banner must be seen); Enter again on the same value goes on (the lead
+        signs off at the summary).
+        Raises DomainError when the value is refused.
+        """
+        step = self.wizard.current
+        if step is None:
+            raise WorkflowError(key="flow_value_on_summary")
+        text = text.strip()
+        if not text:
+            if step.step_id in self.wizard.answers or not step.required:
+                return ValueEntered.NEXT
+            return ValueEntered.NEEDS_VALUE
+        if self._mismatch_seen == (step.step_id, text):
+            return ValueEntered.NEXT
+        self.answer(Result.VALUE, text, note=note)
+        if step.capture == "gtin" and self.on_hold:  # the identity gate (16.1)
+            self._mismatch_seen = (step.step_id, text)
+            return ValueEntered.HOLD
+        if step.capture and self.identity() is IdentityCheck.MISMATCH:
+            self._mismatch_seen = (step.step_id, text)
+            return ValueEntered.MISMATCH
+        if self.out_of_range() and not self.wizard.can_next():
+            return ValueEntered.STAY
+        return ValueEntered.NEXT
 
     def next(self) -> ChecklistStep | None:
         return self.wizard.next()
@@ -343,15 +422,27 @@ class InspectionSession:
         self.photos[photo.photo_id] = photo
         return self.wizard.add_photo(photo.photo_id, photo.step_id)
 
-    def add_photo(self, source: np.ndarray[Any, Any] | bytes) -> Photo:
-        """Both halves at once, for the current step (tests and simple callers)."""
-        step = self.check_photo_allowed()
-        photo = self.store_photo(source, step.step_id)
+    def keep_photo(self, photo: Photo, replacing: str | None = None) -> None:
+        """Attach a stored photo; a retake (`replacing`) then removes the photo it replaces.
+
+        A photo the wizard refuses is deleted again (no file or row without an answer) and
+        the refusal raised; a replaced photo already deleted meanwhile is left alone.
+        """
         try:
             self.attach_photo(photo)
         except DomainError:
-            self.ctx.store.delete_photo(self.inspection_id, photo.photo_id, actor=self.actor)
+            store, iid, actor = self.ctx.store, self.inspection_id, self.actor
+            self._persist(lambda: store.delete_photo(iid, photo.photo_id, actor=actor))
             raise
+        if replacing is not None and replacing in self.photos:
+            self.remove_photo(replacing)
+
+    def add_photo(self, source: np.ndarray[Any, Any] | bytes,
+                  replacing: str | None = None) -> Photo:
+        """Both halves at once, for the current step (tests and simple callers)."""
+        step = self.check_photo_allowed()
+        photo = self.store_photo(source, step.step_id)
+        self.keep_photo(photo, replacing)
         return photo
 
     def remove_photo(self, photo_id: str) -> None:
@@ -367,13 +458,14 @@ class InspectionSession:
 
     def suggestion(self) -> Suggestion:
         """What the rules propose for the answers so far (see app/rules.py)."""
-        return suggest(
+        suggested = suggest(
             self.template,
             self.wizard.answers,
             self.ctx.rules,
             self.customer_reason,
             category=self.category,
         )
+        return replace(suggested, disposition=None) if self.on_hold else suggested
 
     def because_steps(self) -> list[ChecklistStep]:
         """The steps that led to the suggested classification, in walking order."""
@@ -385,9 +477,26 @@ class InspectionSession:
         answers = self.wizard.answers
         return [failure_text(s, language, answers.get(s.step_id)) for s in self.because_steps()]
 
-    def disposition_for(self, classification: Classification) -> Disposition:
-        """What the site's rule table says happens to an item of this classification."""
-        return self.ctx.rules.decide(classification, self.customer_reason, self.category)
+    def override_ok(self, classification: Classification | str, reason: str | None) -> bool:
+        """The Confirm gate: keeping the suggestion needs nothing, an override a reason
+        (the same check as prepare_confirm, app/rules.check_override)."""
+        if self.wizard.current is not None:
+            return False
+        try:
+            check_override(self.suggestion().classification, Classification(classification),
+                           reason)
+        except (DomainError, ValueError):
+            return False
+        return True
+
+    def disposition_for(self, classification: Classification) -> Disposition | None:
+        """What the site's rule table says happens to an item of this classification
+        (None: on hold for review, 16.1; tests not done choose the untested rules, 16.4)."""
+        if self.on_hold:
+            return None
+        untested = bool(untested_steps(self.template, self.wizard.answers))
+        return self.ctx.rules.decide(classification, self.customer_reason, self.category,
+                                     untested=untested)
 
     def prepare_confirm(
         self, classification: Classification | str, override_reason: str | None
@@ -395,9 +504,8 @@ class InspectionSession:
         """Check everything (complete checklist, override reason) without writing."""
         if not self.wizard.summary_available:
             missing = self.wizard.first_incomplete_step()
-            raise WorkflowError(key="wizard_step_incomplete", step=Both(
-                missing.prompt if missing else "?",
-                (missing.prompt_zh or missing.prompt) if missing else "?"))
+            raise WorkflowError(key="wizard_step_incomplete",
+                                step=missing.prompt if missing else Both("?", "?"))
         try:
             chosen = Classification(classification)
         except ValueError:
@@ -406,6 +514,8 @@ class InspectionSession:
         reason = check_override(suggested.classification, chosen, override_reason)
         lead = check_sign_off(self.identity(), self.wizard.captured_serial(),
                               self.mismatch_sign_off, self.inspection_id)
+        product = check_product_sign_off(self.product_check(), self.wizard.captured_gtin(),
+                                         self.mismatch_sign_off, self.inspection_id)
         return ConfirmPlan(
             inspection_id=self.inspection_id,
             answers_in_order=tuple(s.step_id for s in self.template.steps),
@@ -416,6 +526,9 @@ class InspectionSession:
             missing_accessories=suggested.missing_accessories,
             actor=self.actor,
             signed_off_by=lead,
+            gtin_scanned=self.wizard.captured_gtin(),
+            product_sign_off=product,
+            untested=suggested.untested,
         )
 
     def commit(self, plan: ConfirmPlan) -> None:
@@ -431,6 +544,11 @@ class InspectionSession:
             actor=plan.actor,
             serial_mismatch=plan.signed_off_by is not None,
             signed_off_by=plan.signed_off_by,
+            gtin_scanned=plan.gtin_scanned,
+            gtin_mismatch=plan.product_sign_off is not None,
+            gtin_signed_by=plan.product_sign_off.lead_id if plan.product_sign_off else None,
+            gtin_sign_off_reason=plan.product_sign_off.reason if plan.product_sign_off else None,
+            untested_steps=plan.untested,
         )
 
     def confirm(self, classification: Classification | str, override_reason: str | None) -> None:

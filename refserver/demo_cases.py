@@ -32,6 +32,20 @@ def ups_complete(body: str) -> str:
     return "1Z" + body.upper() + str((10 - total % 10) % 10)
 
 
+# Issue 16.1: the product code printed on the item that is in each demo box, for the
+# identity gate (type or scan it at the gate step; the demo video shows return labels
+# only, so a product code read never reaches the scan screen). One box holds another
+# product than its case says (a swap to train on): RMA-2026-0001242's case names a
+# Redwave R12, the box holds a phone with another code. Cases without `gtin` (the
+# clothing and shoes) show the "not known" path: never a mismatch.
+DEMO_PRODUCT_CODES: dict[str, str] = {
+    "RMA-2026-0001234": "6901234567892",
+    "RMA-2026-0001235": "6904123000111",
+    "RMA-2026-0001236": "6907781000356",
+    "RMA-2026-0001238": "6905550000132",
+    "RMA-2026-0001242": "6904123000357",  # the swap: the case says 6909990000189
+}
+
 # The order that covers two cases (a lookup by it answers 300 with both).
 DEMO_AMBIGUOUS_ORDER_ID = "SO-88812"
 
@@ -58,6 +72,8 @@ DEMO_CASES: list[dict[str, Any]] = [
                 "unit_price": "599.00",
                 "currency": "CNY",
                 "expected_accessories": ["charging cable", "carry case", "user manual"],
+                "gtin": "6901234567892",
+                "expected_weight_g": 268,
             }
         ],
     },
@@ -81,6 +97,8 @@ DEMO_CASES: list[dict[str, Any]] = [
                 "unit_price": "2999.00",
                 "currency": "CNY",
                 "expected_accessories": ["charging cable", "SIM eject tool", "quick start guide"],
+                "gtin": "6904123000111",
+                "expected_weight_g": 205,
             }
         ],
     },
@@ -104,6 +122,8 @@ DEMO_CASES: list[dict[str, Any]] = [
                 "unit_price": "159.00",
                 "currency": "CNY",
                 "expected_accessories": ["removable parts", "user manual"],
+                "gtin": "6907781000356",
+                "expected_weight_g": 1150,
             },
             {
                 "line_id": "L2",
@@ -115,6 +135,8 @@ DEMO_CASES: list[dict[str, Any]] = [
                 "unit_price": "229.00",
                 "currency": "CNY",
                 "expected_accessories": ["removable parts", "user manual"],
+                "gtin": "6907781000424",
+                "expected_weight_g": 820,
             },
         ],
     },
@@ -162,6 +184,8 @@ DEMO_CASES: list[dict[str, Any]] = [
                 "unit_price": "349.00",
                 "currency": "CNY",
                 "expected_accessories": ["user manual", "storage bag"],
+                "gtin": "6905550000132",
+                "expected_weight_g": 390,
             }
         ],
     },
@@ -185,6 +209,8 @@ DEMO_CASES: list[dict[str, Any]] = [
                 "unit_price": "199.00",
                 "currency": "CNY",
                 "expected_accessories": ["charging cable", "lanyard"],
+                "gtin": "6905550000200",
+                "expected_weight_g": 310,
             }
         ],
     },
@@ -208,6 +234,8 @@ DEMO_CASES: list[dict[str, Any]] = [
                 "unit_price": "2399.00",
                 "currency": "CNY",
                 "expected_accessories": ["charging cable", "power adapter"],
+                "gtin": "6904123000289",
+                "expected_weight_g": 480,
             }
         ],
     },
@@ -254,6 +282,8 @@ DEMO_CASES: list[dict[str, Any]] = [
                 "unit_price": "1899.00",
                 "currency": "CNY",
                 "expected_accessories": ["charging cable", "SIM eject tool", "protective case"],
+                "gtin": "6909990000189",
+                "expected_weight_g": 198,
             }
         ],
     },

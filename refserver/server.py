@@ -411,8 +411,28 @@ def sniff_image(data: bytes) -> str | None:
     return None
 
 
+def _contract_text(obj: dict[str, Any]) -> dict[str, Any]:
+    """The station's files write texts as {"en": ..., "zh_CN": ...}; the contract sends a
+    string (the English one)."""
+    return {k: v.get("en") if k in ("title", "prompt", "failed") and isinstance(v, dict) else v
+            for k, v in obj.items()}
+
+
+def _contract_form(template: dict[str, Any]) -> dict[str, Any]:
+    out = _contract_text(template)
+    sections = out.get("sections")
+    if isinstance(sections, list):
+        out["sections"] = [
+            {**s, "steps": [_contract_text(st) if isinstance(st, dict) else st
+                            for st in s.get("steps") or []]}
+            if isinstance(s, dict) and isinstance(s.get("steps"), list) else s
+            for s in sections]
+    return out
+
+
 def load_checklists(folder: Path) -> list[Any]:
-    """Every template in folder/*.json (a file may hold one template or a list of them)."""
+    """Every template in folder/*.json (a file may hold one template or a list of them),
+    in the contract's form."""
     templates: list[Any] = []
     if not folder.is_dir():
         return templates
@@ -423,9 +443,9 @@ def load_checklists(folder: Path) -> list[Any]:
             log.warning("refserver: skipping checklist %s: %s", path.name, exc)
             continue
         if isinstance(data, list):
-            templates.extend(t for t in data if isinstance(t, dict))
+            templates.extend(_contract_form(t) for t in data if isinstance(t, dict))
         elif isinstance(data, dict):
-            templates.append(data)
+            templates.append(_contract_form(data))
     return templates
 
 

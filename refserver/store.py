@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Float,
     ForeignKey,
     Integer,
     LargeBinary,
@@ -109,6 +110,9 @@ class CaseItemRow(Base):
     unit_price: Mapped[str | None] = mapped_column(String(32), nullable=True)
     currency: Mapped[str | None] = mapped_column(String(8), nullable=True)
     expected_accessories: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Optional contract fields (issue 16): absent from the answer when not known.
+    gtin: Mapped[str | None] = mapped_column(String(14), nullable=True)
+    expected_weight_g: Mapped[float | None] = mapped_column(Float, nullable=True)
     case: Mapped[CaseRow] = relationship(back_populates="items")
 
 
@@ -189,6 +193,7 @@ class Store:
         )
         event.listen(self.engine, "connect", _sqlite_pragmas)
         Base.metadata.create_all(self.engine)
+        _add_item_columns(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._write_lock = threading.Lock()
 
@@ -482,6 +487,8 @@ def _case_row(doc: Mapping[str, Any]) -> CaseRow:
                 unit_price=item.get("unit_price"),
                 currency=item.get("currency"),
                 expected_accessories=[str(a) for a in item.get("expected_accessories") or []],
+                gtin=item.get("gtin"),
+                expected_weight_g=item.get("expected_weight_g"),
             )
         )
     for pos, number in enumerate(doc.get("tracking_numbers") or []):
@@ -513,10 +520,22 @@ def _case_doc(row: CaseRow) -> dict[str, Any]:
                 "unit_price": it.unit_price,
                 "currency": it.currency,
                 "expected_accessories": list(it.expected_accessories),
+                **{k: v for k, v in (("gtin", it.gtin),
+                                     ("expected_weight_g", it.expected_weight_g))
+                   if v is not None},
             }
             for it in row.items
         ],
     }
+
+
+def _add_item_columns(engine: Engine) -> None:
+    """A server file from before the optional item fields (a training folder) gets them."""
+    with engine.begin() as conn:
+        have = {r[1] for r in conn.exec_driver_sql("PRAGMA table_info(rs_case_items)")}
+        for name, kind in (("gtin", "VARCHAR(14)"), ("expected_weight_g", "FLOAT")):
+            if name not in have:
+                conn.exec_driver_sql(f"ALTER TABLE rs_case_items ADD COLUMN {name} {kind}")
 
 
 def sha256_hex(data: bytes) -> str:

@@ -15,7 +15,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import app.store.store as store_module
 from app.domain import (
     Answer,
     Case,
@@ -32,19 +31,21 @@ from app.domain import (
     format_ts,
     utcnow,
 )
+from app.messages import Both
 from app.operators import Operators
-from app.store import OutboxItem, Store
+from app.store import OutboxItem, Store, history, inspections, operator_rows, outbox_rows
 
 # --- checklist templates -----------------------------------------------------------------------
 
 AUDIO_TEMPLATE = ChecklistTemplate(
-    template_id="audio", version=4, category="audio", title="Audio",
+    template_id="audio", version=4, category="audio", title=Both("Audio", "音频"),
     steps=(
-        ChecklistStep("app-shell", "Housing free of cracks", StepKind.PASS_FAIL,
-                      Section.APPEARANCE, photo_on_fail=True),
-        ChecklistStep("fn-power", "Powers on and pairs", StepKind.PASS_FAIL, Section.FUNCTION),
-        ChecklistStep("acc-cable", "Charging cable present", StepKind.PASS_FAIL,
-                      Section.ACCESSORIES, accessory="charging cable"),
+        ChecklistStep("app-shell", Both("Housing free of cracks", "外壳无裂纹"),
+                      StepKind.PASS_FAIL, Section.APPEARANCE, photo_on_fail=True),
+        ChecklistStep("fn-power", Both("Powers on and pairs", "可开机并配对"),
+                      StepKind.PASS_FAIL, Section.FUNCTION),
+        ChecklistStep("acc-cable", Both("Charging cable present", "充电线齐全"),
+                      StepKind.PASS_FAIL, Section.ACCESSORIES, accessory="charging cable"),
     ),
 )
 # The audio template without its accessory step: what the sync and fault tests send.
@@ -55,60 +56,60 @@ GENERIC_TEMPLATE = ChecklistTemplate(
     template_id="generic",
     version=1,
     category="generic",
-    title="Other items",
+    title=Both("Other items", "其他商品"),
     steps=(
-        ChecklistStep("app-overview", "Photo of the item", StepKind.PHOTO, Section.APPEARANCE,
-                      prompt_zh="拍摄商品照片"),
-        ChecklistStep("app-body", "Item free of cracks, dents, scratches", StepKind.PASS_FAIL,
-                      Section.APPEARANCE, photo_on_fail=True, prompt_zh="商品无裂纹、凹陷、划痕"),
-        ChecklistStep("fn-works", "Works as described", StepKind.PASS_FAIL, Section.FUNCTION,
-                      prompt_zh="功能与描述一致"),
-        ChecklistStep("fn-battery", "Battery health", StepKind.NUMBER, Section.FUNCTION,
-                      unit="%", prompt_zh="电池健康度"),
-        ChecklistStep("acc-charger", "Charger present", StepKind.PASS_FAIL,
-                      Section.ACCESSORIES, accessory="charger", prompt_zh="充电器齐全"),
+        ChecklistStep("app-overview", Both("Photo of the item", "拍摄商品照片"), StepKind.PHOTO,
+                      Section.APPEARANCE),
+        ChecklistStep("app-body",
+                      Both("Item free of cracks, dents, scratches", "商品无裂纹、凹陷、划痕"),
+                      StepKind.PASS_FAIL, Section.APPEARANCE, photo_on_fail=True),
+        ChecklistStep("fn-works", Both("Works as described", "功能与描述一致"), StepKind.PASS_FAIL,
+                      Section.FUNCTION),
+        ChecklistStep("fn-battery", Both("Battery health", "电池健康度"), StepKind.NUMBER,
+                      Section.FUNCTION, unit="%"),
+        ChecklistStep("acc-charger", Both("Charger present", "充电器齐全"), StepKind.PASS_FAIL,
+                      Section.ACCESSORIES, accessory="charger"),
     ),
 )
-GENERIC_PROMPTS = {s.step_id: s.prompt for s in GENERIC_TEMPLATE.steps}
+GENERIC_PROMPTS = {s.step_id: s.prompt.en for s in GENERIC_TEMPLATE.steps}
 
 # A template in the file format (every step kind) for the flow, history and settings tests.
 GADGET_TEMPLATE: dict[str, Any] = {
     "template_id": "gadget",
     "version": 2,
     "category": "gadget",
-    "title": "Gadgets",
-    "title_zh": "小工具",
+    "title": {"en": "Gadgets", "zh_CN": "小工具"},
     "sections": [
         {
             "section": "appearance",
             "steps": [
                 {"step_id": "app-serial", "kind": "text", "required": True,
-                 "capture": "serial", "prompt": "Scan the serial number",
-                 "prompt_zh": "扫描序列号"},
+                 "capture": "serial",
+                 "prompt": {"en": "Scan the serial number", "zh_CN": "扫描序列号"}},
                 {"step_id": "app-body", "kind": "pass_fail", "required": True,
-                 "photo_on_fail": True, "prompt": "Body free of cracks and dents",
-                 "prompt_zh": "机身无裂纹、凹陷"},
+                 "photo_on_fail": True,
+                 "prompt": {"en": "Body free of cracks and dents", "zh_CN": "机身无裂纹、凹陷"}},
             ],
         },
         {
             "section": "function",
             "steps": [
                 {"step_id": "fn-power", "kind": "pass_fail", "required": True,
-                 "prompt": "Powers on", "prompt_zh": "可以开机"},
+                 "prompt": {"en": "Powers on", "zh_CN": "可以开机"}},
                 {"step_id": "fn-battery", "kind": "number", "required": True,
                  "photo_on_fail": True, "min": 80, "max": 100, "unit": "%",
-                 "prompt": "Battery health", "prompt_zh": "电池健康度"},
+                 "prompt": {"en": "Battery health", "zh_CN": "电池健康度"}},
                 {"step_id": "fn-grade", "kind": "choice", "required": False,
                  "options": ["A", "B", "C"], "fail_options": ["C"],
-                 "prompt": "Cosmetic grade", "prompt_zh": "外观等级"},
+                 "prompt": {"en": "Cosmetic grade", "zh_CN": "外观等级"}},
             ],
         },
         {
             "section": "accessories",
             "steps": [
                 {"step_id": "acc-cable", "kind": "pass_fail", "required": True,
-                 "accessory": "charging cable", "prompt": "Charging cable present",
-                 "prompt_zh": "充电线齐全"},
+                 "accessory": "charging cable",
+                 "prompt": {"en": "Charging cable present", "zh_CN": "充电线齐全"}},
             ],
         },
     ],
@@ -254,13 +255,16 @@ class Clock:
 def store_clock(start: datetime) -> Iterator[Clock]:
     """Replace the store's clock (started_at / completed_at come from it)."""
     clock = Clock(start)
-    names = vars(store_module)  # the store reads its clock as a module global
-    saved = names["utcnow"]
-    names["utcnow"] = clock
+    # Each of the store's modules that stamps what it writes reads the clock as a global.
+    modules = [vars(m) for m in (inspections, history, outbox_rows, operator_rows)]
+    saved = [names["utcnow"] for names in modules]
+    for names in modules:
+        names["utcnow"] = clock
     try:
         yield clock
     finally:
-        names["utcnow"] = saved
+        for names, real in zip(modules, saved, strict=True):
+            names["utcnow"] = real
 
 
 def add_inspection(

@@ -168,6 +168,7 @@ class FaultProxy:
         self.rules: list[Rule] = []
         self.seen: list[Seen] = []
         self.random_faults: tuple[random.Random, float, list[Fault]] | None = None
+        self.random_methods: tuple[str, ...] | None = None
         self.held = threading.Event()
         self._lock = threading.Lock()
         self._conns: set[socket.socket] = set()
@@ -194,9 +195,12 @@ class FaultProxy:
             self.rules.clear()
             self.random_faults = None
 
-    def set_random(self, seed: int, rate: float, faults: list[Fault]) -> None:
+    def set_random(self, seed: int, rate: float, faults: list[Fault],
+                   methods: tuple[str, ...] | None = None) -> None:
+        """Fault a share `rate` of the requests (of `methods` only, when given)."""
         with self._lock:
             self.random_faults = (random.Random(seed), rate, faults)
+            self.random_methods = methods
 
     def refuse(self) -> None:
         """Close the listening socket (connection refused) and cut open connections."""
@@ -274,7 +278,8 @@ class FaultProxy:
                         if rule.times <= 0:
                             self.rules.remove(rule)
                     return rule.fault
-            if self.random_faults is not None:
+            if self.random_faults is not None and (
+                    self.random_methods is None or method in self.random_methods):
                 rng, rate, faults = self.random_faults
                 if rng.random() < rate:
                     return rng.choice(faults)
@@ -454,3 +459,14 @@ def make_worker(store: Store, client: Any, *, seed: int = 1, **kw: Any) -> Any:
                               "probe_interval": 0.05, "auth_poll": 0.05, "idle_wait": 0.5}
     params.update(kw)
     return OutboxWorker(store, client, **params)
+
+
+def deliver_exactly_once(store: Store, server: Any, inspection_id: str) -> dict[str, Any]:
+    """Drain the outbox to the reference server: the result arrives once, then nothing more."""
+    worker = make_worker(store, fast_client(server.url))
+    assert worker.drain_once().sent == 1
+    assert worker.drain_once().sent == 0  # nothing left: sent exactly once
+    assert server.store.count_inspections() == 1
+    stored = server.store.get_inspection(inspection_id)
+    assert stored is not None
+    return dict(stored)

@@ -39,6 +39,7 @@ RULES: dict[str, Any] = {
          "disposition": "return_to_vendor"},
         {"classification": "damaged", "disposition": "refurbish"},
         {"classification": "missing_parts", "disposition": "refurbish"},
+        {"classification": "intact", "untested": True, "disposition": "refurbish"},
         {"classification": "intact", "disposition": "restock"},
     ],
 }
@@ -217,13 +218,29 @@ def screenshot(widget: Any, name: str) -> Path:
     return path
 
 
-def walk_all_pass(session: Any, serial: str = EXPECTED_SERIAL) -> None:
-    """Answer every step of an InspectionSession so the item is intact; reach the summary."""
+def walk_all_pass(session: Any, serial: str = EXPECTED_SERIAL, *,
+                  product_code: str | None = None, given: dict[str, Any] | None = None) -> None:
+    """Answer every step of an InspectionSession so the item is intact; reach the summary.
+
+    An identity-gate step (16.1) gets `product_code`, or N/A when it is None; `given`
+    answers the steps it names instead: a Result, a value, or None to skip the step."""
     from app.domain import Result
 
+    given = given or {}
     while session.current is not None:
         step = session.current
-        if step.capture:
+        if step.step_id in given:
+            answer = given[step.step_id]
+            if isinstance(answer, Result):
+                session.answer(answer)
+            elif answer is not None:
+                session.answer(Result.VALUE, answer)
+        elif step.capture == "gtin":
+            if product_code is None:
+                session.answer(Result.NA)
+            else:
+                session.answer(Result.VALUE, product_code)
+        elif step.capture:
             session.answer(Result.VALUE, serial)
         elif step.kind.value == "number":
             session.answer(Result.VALUE, "93")

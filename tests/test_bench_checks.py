@@ -266,8 +266,9 @@ SHOTS = [{"shot_id": "front", "name": {"en": "Front", "zh_CN": "正面"}},
 def shot_template() -> dict[str, Any]:
     doc: dict[str, Any] = json.loads(json.dumps(GADGET_TEMPLATE))
     doc["sections"][0]["steps"].append({"step_id": "photos", "kind": "photo",
-                                        "prompt": "Photos of the item",
-                                        "prompt_zh": "商品照片", "shots": SHOTS})
+                                        "prompt": {"en": "Photos of the item",
+                                                   "zh_CN": "商品照片"},
+                                        "shots": SHOTS})
     return doc
 
 
@@ -278,7 +279,7 @@ def test_a_shot_list_walks_one_photo_per_shot_and_files_each(
     s = session_for(ctx, case)
     ids = [step.step_id for step in s.template.steps]
     assert ids[:5] == ["app-serial", "app-body", "photos.front", "photos.back", "photos.label"]
-    assert s.template.step("photos.label").prompt_zh == "商品照片：序列号标签"
+    assert s.template.step("photos.label").prompt.zh == "商品照片：序列号标签"
     s.answer(Result.VALUE, EXPECTED_SERIAL)
     s.next()
     s.answer(Result.PASS)
@@ -298,7 +299,9 @@ def test_a_shot_list_walks_one_photo_per_shot_and_files_each(
 @pytest.mark.parametrize(("shots", "problem"), [
     ("front", "must be a list"),
     ([{"shot_id": "Front!", "name": "x"}], "shot_id"),
-    ([{"shot_id": "a", "name": "x"}, {"shot_id": "a", "name": "y"}], "shot_id"),
+    ([{"shot_id": "a", "name": {"en": "x", "zh_CN": "x"}},
+      {"shot_id": "a", "name": {"en": "y", "zh_CN": "y"}}], "shot_id"),
+    ([{"shot_id": "a", "name": "x"}], "'name' must be a map"),  # a text map, like all text
     ([{"shot_id": "a", "name": {"zh_CN": "正面"}}], "'name'"),
 ])
 def test_bad_shot_lists_are_refused_naming_the_step(shots: Any, problem: str) -> None:

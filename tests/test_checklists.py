@@ -22,6 +22,7 @@ from app.checklists import (
     templates_from_api,
 )
 from app.domain import Section, StepKind
+from app.messages import Both
 
 DATA = Path(__file__).parent / "data" / "checklists"
 BASE_FILE = DATA / "audio_v4.json"
@@ -65,9 +66,9 @@ def test_every_shipped_template_loads() -> None:
     kinds = set()
     for category, t in templates.items():
         assert t.template_id == category
-        assert t.title_zh
+        assert t.title.zh != t.title.en, category  # both languages, really
         assert 5 <= len(t.steps) <= 10, category
-        assert all(s.prompt_zh for s in t.steps), category
+        assert all(s.prompt.zh != s.prompt.en for s in t.steps), category
         # Walking order: sections never go back.
         order = [list(Section).index(s.section) for s in t.steps]
         assert order == sorted(order), category
@@ -153,7 +154,53 @@ BROKEN: list[tuple[str, Mutation, list[str]]] = [
     (
         "prompt not text",
         _set("fn-mic", "prompt", 5),
-        ["step 'fn-mic'", "'prompt' must be a string"],
+        ["step 'fn-mic'", "'prompt' must be a map of both languages"],
+    ),
+    # texts shown to people: a map with both languages (15.3)
+    (
+        "prompt a plain string",
+        _set("fn-mic", "prompt", "Microphone works"),
+        ["step 'fn-mic'", "'prompt' must be a map of both languages", '"zh_CN"', "not str"],
+    ),
+    (
+        "prompt without Chinese",
+        _set("fn-mic", "prompt", {"en": "Microphone works"}),
+        ["step 'fn-mic'", "'prompt' has no Chinese text ('zh_CN')"],
+    ),
+    (
+        "prompt without English",
+        _set("fn-mic", "prompt", {"zh_CN": "麦克风正常"}),
+        ["step 'fn-mic'", "'prompt' has no English text ('en')"],
+    ),
+    (
+        "prompt with an empty Chinese text",
+        _set("fn-mic", "prompt", {"en": "Microphone works", "zh_CN": "  "}),
+        ["step 'fn-mic'", "'prompt.zh_CN' is empty"],
+    ),
+    (
+        "prompt in an unknown language",
+        _set("fn-mic", "prompt", {"en": "Microphone works", "zh_CN": "麦克风正常", "de": "x"}),
+        ["step 'fn-mic'", "unknown language 'de'"],
+    ),
+    (
+        "failed without Chinese",
+        _set("fn-mic", "failed", {"en": "Microphone silent"}),
+        ["step 'fn-mic'", "'failed' has no Chinese text"],
+    ),
+    (
+        "the old prompt_zh field",
+        _set("fn-mic", "prompt_zh", "麦克风正常"),
+        ["step 'fn-mic'", "'prompt_zh' is no longer used: write 'prompt' as"],
+    ),
+    (
+        "title without Chinese",
+        lambda d: d.update(title={"en": "Audio"}),
+        ["template: 'title' has no Chinese text"],
+    ),
+    (
+        "the old title_zh field",
+        lambda d: d.update(title_zh="音频"),
+        ["template: 'title_zh' is no longer used"],
     ),
     ("prompt missing", _set("fn-mic", "prompt", None), ["step 'fn-mic'", "'prompt' is missing"]),
     ("options not list", _set("fn-mic", "options", "a,b"), ["step 'fn-mic'", "list of strings"]),
@@ -298,9 +345,8 @@ def test_merge_adds_only_uncovered_accessories_with_safe_ids() -> None:
     added = merged.steps[len(audio.steps) :]
     assert [s.step_id for s in added] == ["acc-exp-1", "acc-exp-2"]
     manual, odd = added
-    assert (manual.prompt, manual.prompt_zh, manual.accessory) == (
-        "user manual present",
-        "user manual 齐全",
+    assert (manual.prompt, manual.accessory) == (
+        Both("user manual present", "user manual 齐全"),
         "user manual",
     )
     assert manual.kind is StepKind.PASS_FAIL and manual.required
@@ -309,7 +355,7 @@ def test_merge_adds_only_uncovered_accessories_with_safe_ids() -> None:
     # Unchanged identity, and the original steps come first in the same order.
     assert (merged.template_id, merged.version) == (audio.template_id, audio.version)
     assert merged.steps[: len(audio.steps)] == audio.steps
-    assert merged.title_zh == audio.title_zh
+    assert merged.title == audio.title
 
 
 def test_merge_is_deterministic_idempotent_and_skips_used_ids() -> None:
@@ -335,7 +381,7 @@ def test_merge_strips_control_characters_from_accessory_text() -> None:
     t = load_template_file(BASE_FILE)
     merged = merge_expected_accessories(t, ["ear\ntips\x00", "x" * 500])
     assert merged.steps[-2].accessory == "ear tips"
-    assert len(merged.steps[-1].prompt) <= 130
+    assert len(merged.steps[-1].prompt.en) <= 130
 
 
 # --- templates from the server ----------------------------------------------------------------
@@ -348,6 +394,20 @@ def test_server_template_ignores_unknown_keys_but_validates_the_rest() -> None:
     assert template_from_api(data).step("fn-mic").prompt
     _dup_id(data)
     with pytest.raises(TemplateError, match=r"^server: step 'fn-power'.*duplicate step id"):
+        template_from_api(data)
+
+
+def test_server_template_may_send_the_contract_s_plain_strings() -> None:
+    """The contract's prompt is a string: both languages show it; a map is read as in files."""
+    data = base()
+    step_of(data, "fn-mic")["prompt"] = "Microphone works"
+    data["title"] = "Audio"
+    t = template_from_api(data)
+    assert t.step("fn-mic").prompt == Both("Microphone works", "Microphone works")
+    assert t.title == Both("Audio", "Audio")
+    assert t.step("fn-power").prompt.zh == "可开机并能与测试手机蓝牙配对"
+    step_of(data, "fn-mic")["prompt"] = {"en": "Microphone works"}
+    with pytest.raises(TemplateError, match=r"^server: step 'fn-mic'.*has no Chinese text"):
         template_from_api(data)
 
 
@@ -399,8 +459,8 @@ def test_a_failed_step_says_what_was_found() -> None:
     battery = phone.step("fn-battery")
     reading = Answer("fn-battery", Result.VALUE, value=72)
     assert failure_text(battery, "en", reading) == (
-        f"{battery.prompt}: 72 %, outside the accepted range")
-    assert failure_text(battery, "zh_CN", reading) == f"{battery.prompt_zh}：72 %，超出合格范围"
+        f"{battery.prompt.en}: 72 %, outside the accepted range")
+    assert failure_text(battery, "zh_CN", reading) == f"{battery.prompt.zh}：72 %，超出合格范围"
     screen = phone.step("app-screen")
-    assert failure_text(screen, "en") == f"NOT OK: {screen.prompt}"
-    assert failure_text(screen, "zh_CN") == f"不合格：{screen.prompt_zh}"
+    assert failure_text(screen, "en") == f"NOT OK: {screen.prompt.en}"
+    assert failure_text(screen, "zh_CN") == f"不合格：{screen.prompt.zh}"

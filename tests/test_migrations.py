@@ -78,3 +78,19 @@ def test_fresh_and_upgraded_databases_have_the_same_schema(tmp_path: Path) -> No
                 for t in insp.get_table_names()}
 
     assert shape(old) == shape(new)
+
+
+def test_schema_5_records_read_back_with_no_gate_and_no_tests_left_out(tmp_path: Path) -> None:
+    """Migration 6 (16.1, 16.4): an inspection completed before it reads as before."""
+    db_file = tmp_path / "station.db"
+    _make_v1_station(db_file)
+    engine = make_engine(db_file)
+    assert init_db(engine, upto=5) == 5
+    engine.dispose()
+    store = Store(db_file, tmp_path / "photos")
+    with store.engine.connect() as conn:
+        assert schema_version(conn) == SCHEMA_VERSION
+        row = conn.exec_driver_sql(
+            "SELECT gtin_expected, gtin_scanned, gtin_mismatch, gtin_signed_by, "
+            "untested_steps FROM inspections WHERE inspection_id = 'i-1'").one()
+    assert tuple(row) == (None, None, 0, None, "[]")

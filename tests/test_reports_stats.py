@@ -17,6 +17,7 @@ from app.domain import (
     Section,
     StepKind,
 )
+from app.messages import Both
 from app.reports.stats import (
     NO_DAMAGE_FOUND,
     NO_FAULT_FOUND,
@@ -29,7 +30,7 @@ from app.reports.stats import (
     shift_window,
     time_window,
 )
-from app.store.store import InspectionRecord
+from app.store.store import InspectionRecord, OutboxState
 from tests.builders import report_case
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -58,7 +59,8 @@ def rec(n: int, *, minutes: float, duration_s: float = 300,
         classification_suggested=suggested or classification, override_reason=override,
         disposition=disposition, missing_accessories=(), serial_expected=None,
         serial_scanned=None,
-        answers=tuple(Answer(sid, res) for sid, res in answers), photos=(), sync_state=sync,
+        answers=tuple(Answer(sid, res) for sid, res in answers), photos=(),
+        sync_state=OutboxState(sync),
         attention_reason=attention, payload_sha256="0" * 64, unverified=not with_case,
         scanned_code="RMA?" if not with_case else "")
 
@@ -108,9 +110,10 @@ def test_claim_mismatch_kinds() -> None:
     assert claim_mismatch(unwanted) == UNDECLARED_DAMAGE
     # A template map decides which steps are function steps.
     assert claim_mismatch(nff, lambda sid: sid == "app-body") is None
-    tpl = ChecklistTemplate("t", 1, "audio", "Audio", (
-        ChecklistStep("power", "Powers on", StepKind.PASS_FAIL, Section.FUNCTION),
-        ChecklistStep("fn-look", "Looks fine", StepKind.PASS_FAIL, Section.APPEARANCE)))
+    tpl = ChecklistTemplate("t", 1, "audio", Both("Audio", "音频"), (
+        ChecklistStep("power", Both("Powers on", "可以开机"), StepKind.PASS_FAIL, Section.FUNCTION),
+        ChecklistStep("fn-look", Both("Looks fine", "外观良好"),
+                      StepKind.PASS_FAIL, Section.APPEARANCE)))
     is_fn = function_steps_from([tpl])
     assert is_fn("power") and not is_fn("fn-look") and is_fn("fn-unknown")
     looks = rec(6, minutes=1, answers=(("fn-look", Result.PASS), ("power", Result.FAIL)))

@@ -204,7 +204,8 @@ def test_classify(
         because,
         missing,
     )
-    assert s.disposition == rules.decide(classification, None, "audio")
+    assert s.disposition == rules.decide(classification, None, "audio",
+                                         untested=bool(s.untested))
 
 
 def test_answers_for_unknown_steps_are_ignored(rules: DispositionRules) -> None:
@@ -279,9 +280,9 @@ def test_shipped_table_loads_and_covers_every_case() -> None:
         (C.MISSING_PARTS, R.DEFECTIVE, "audio", D.REFURBISH, 5),
         (C.INTACT, R.DEFECTIVE, "phones_tablets", D.REFURBISH, 6),
         (C.INTACT, R.DEFECTIVE, "kitchen_appliances", D.REFURBISH, 6),
-        (C.INTACT, R.DEFECTIVE, "audio", D.RESTOCK, 7),
-        (C.INTACT, None, "phones_tablets", D.RESTOCK, 7),
-        (C.INTACT, R.NO_LONGER_NEEDED, None, D.RESTOCK, 7),
+        (C.INTACT, R.DEFECTIVE, "audio", D.RESTOCK, 8),
+        (C.INTACT, None, "phones_tablets", D.RESTOCK, 8),
+        (C.INTACT, R.NO_LONGER_NEEDED, None, D.RESTOCK, 8),
     ],
 )
 def test_decide(
@@ -297,6 +298,7 @@ def test_decide(
 
 
 CATCH_ALLS = (
+    '[[rule]]\nclassification = "intact"\nuntested = true\ndisposition = "refurbish"\n'
     '[[rule]]\nclassification = "intact"\ndisposition = "restock"\n'
     '[[rule]]\nclassification = "damaged"\ndisposition = "refurbish"\n'
     '[[rule]]\nclassification = "missing_parts"\ndisposition = "refurbish"\n'
@@ -312,7 +314,7 @@ CATCH_ALLS = (
         ("colour = 1\n" + CATCH_ALLS, "unknown key 'colour'"),
         (
             CATCH_ALLS + '[[rule]]\nclassification = "broken"\ndisposition = "scrap"\n',
-            "rule 4: unknown classification 'broken'",
+            "rule 5: unknown classification 'broken'",
         ),
         (
             '[[rule]]\nclassification = "intact"\ndisposition = "sell"\n' + CATCH_ALLS,
@@ -364,7 +366,7 @@ CATCH_ALLS = (
         (
             CATCH_ALLS + '[[rule]]\nclassification = "intact"\ncategory = "audio"\n'
             'disposition = "refurbish"\n',
-            "rule 4: can never match, rule 1 already matches",
+            "rule 5: can never match, rule 2 already matches",
         ),
         (
             '[[rule]]\nclassification = "intact"\ncategory = ["audio", "apparel_shoes"]\n'
@@ -545,7 +547,14 @@ def test_every_answer_sequence_yields_one_consistent_classification(data: st.Dat
         if sid in accessory
     ]
     assert list(s.missing_accessories) == expected_missing
-    assert s.disposition is rules.decide(s.classification, None, "audio")
+    # 16.4: the function steps not answered or answered N/A are the tests not done, and
+    # an item with any of them is never suggested intact-and-restock.
+    not_done = [sid for sid in walking if raw_steps[sid][0] == "function"
+                and (sid not in final or final[sid][0] == "na")]
+    assert list(s.untested) == not_done
+    assert s.disposition is rules.decide(s.classification, None, "audio",
+                                         untested=bool(not_done))
+    assert not (not_done and s.classification is C.INTACT and s.disposition is D.RESTOCK)
 
 
 def test_real_template_precedence_example(rules: DispositionRules) -> None:
@@ -560,3 +569,66 @@ def test_real_template_precedence_example(rules: DispositionRules) -> None:
     assert s.because == ("app-shell",)
     assert s.missing_accessories == ("carry case",)
     assert s.disposition is D.REFURBISH
+
+
+# --- honest grades (16.4): untested intact stock is never restocked ---------------------------
+
+
+def _table(tmp_path: Path, text: str) -> DispositionRules:
+    path = tmp_path / "t.toml"
+    path.write_text(text, "utf-8")
+    return DispositionRules.load(path)
+
+
+def test_the_shipped_table_sends_untested_intact_stock_to_refurbish(
+        rules: DispositionRules) -> None:
+    shipped = DispositionRules.load(DEFAULT_RULES_PATH)
+    for table in (rules, shipped):
+        assert table.decide(C.INTACT, R.NO_LONGER_NEEDED, "audio", untested=True) is D.REFURBISH
+        assert table.decide(C.INTACT, R.NO_LONGER_NEEDED, "audio") is D.RESTOCK
+        # The flag narrows only its own rules: a damaged item routes as before.
+        assert table.decide(C.DAMAGED, R.DEFECTIVE, "audio", untested=True) is D.RETURN_TO_VENDOR
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('[[rule]]\nclassification = "intact"\ndisposition = "restock"\n'
+         '[[rule]]\nclassification = "damaged"\ndisposition = "refurbish"\n'
+         '[[rule]]\nclassification = "missing_parts"\ndisposition = "refurbish"\n',
+         "rule 1: would restock intact items whose function tests were not done"),
+        ('[[rule]]\nclassification = "intact"\nuntested = true\ndisposition = "restock"\n'
+         '[[rule]]\nclassification = "intact"\ndisposition = "refurbish"\n'
+         '[[rule]]\nclassification = "damaged"\ndisposition = "refurbish"\n'
+         '[[rule]]\nclassification = "missing_parts"\ndisposition = "refurbish"\n',
+         "rule 1: would restock intact items"),
+        ('[[rule]]\nclassification = "intact"\ncategory = "audio"\ndisposition = "restock"\n'
+         + CATCH_ALLS, "rule 1: would restock intact items"),
+        ('[[rule]]\nclassification = "intact"\nuntested = false\ndisposition = "scrap"\n'
+         + CATCH_ALLS, "rule 1: 'untested' can only be true"),
+        (CATCH_ALLS + '[[rule]]\nclassification = "intact"\nuntested = true\n'
+         'category = "audio"\ndisposition = "scrap"\n',
+         "rule 5: can never match, rule 1 already matches"),
+    ],
+    ids=["no untested rule", "untested restock", "narrow restock first", "false", "shadowed"],
+)
+def test_a_table_that_could_restock_untested_stock_is_refused(tmp_path: Path, text: str,
+                                                              expected: str) -> None:
+    with pytest.raises(RulesError) as info:
+        _table(tmp_path, text)
+    assert expected in str(info.value)
+
+
+def test_an_untested_rule_narrowed_by_category_routes_only_its_items(tmp_path: Path) -> None:
+    table = _table(tmp_path, '[[rule]]\nclassification = "intact"\nuntested = true\n'
+                   'category = "audio"\ndisposition = "scrap"\n' + CATCH_ALLS)
+    assert table.decide(C.INTACT, None, "audio", untested=True) is D.SCRAP
+    assert table.decide(C.INTACT, None, "kitchen", untested=True) is D.REFURBISH
+    assert table.decide(C.INTACT, None, "audio") is D.RESTOCK
+    # A restock rule for tested stock may follow the untested catch-all.
+    table = _table(tmp_path, CATCH_ALLS.replace(
+        '[[rule]]\nclassification = "intact"\ndisposition = "restock"\n',
+        '[[rule]]\nclassification = "intact"\ncategory = "audio"\ndisposition = "restock"\n'
+        '[[rule]]\nclassification = "intact"\ndisposition = "scrap"\n'))
+    assert table.decide(C.INTACT, None, "audio") is D.RESTOCK
+    assert table.decide(C.INTACT, None, "audio", untested=True) is D.REFURBISH

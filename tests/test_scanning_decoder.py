@@ -32,9 +32,9 @@ def _equivalent(found: str, truth: str, symbology: str) -> bool:
 def test_corpus_floors_from_manifest() -> None:
     """>= 85% of all symbols, 100% of clean frames, no wrong reads, nothing on empty frames."""
     manifest = json.loads((DATA / "manifest.json").read_text())
-    # A generous budget: the floor is about what the ladder reads, not how fast (slow CI
-    # machines would otherwise read less); bench_decode.py measures the timed behaviour.
-    decoder = Decoder(budget_ms=2000)
+    # The stills budget: it counts work, not time, so a slow CI machine reads the same;
+    # bench_decode.py measures the time.
+    decoder = Decoder(budget=120.0)
     hits: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     wrong: list[str] = []
     for frame in manifest["frames"]:
@@ -115,6 +115,9 @@ class _Blind:
     """An engine that never reads anything (stands in for a disagreeing second opinion)."""
 
     name = "zbar"
+    config = "zbar"
+    fragile = False
+    cost = 3.0
 
     def read(self, grey: np.ndarray, symbologies: frozenset[str]) -> list[RawRead]:
         return []
@@ -156,7 +159,7 @@ def test_live_mode_reads_a_label_within_a_few_frames() -> None:
 
 def test_one_decoder_is_safe_from_several_threads() -> None:
     """zbar scanners are per thread; concurrent decodes give the same answers."""
-    decoder = Decoder(budget_ms=10_000)  # no deadline: answers must not depend on load
+    decoder = Decoder(budget=500.0)  # the whole ladder: answers must not depend on threads
     frames = [label_frame(ean13_image("590123412345"), seed=i) for i in range(3)]
     frames.append(label_frame(code128_image("RMA-2026-7777777")))
     expected = [[c.text for c in decoder.decode(f)] for f in frames]

@@ -124,7 +124,10 @@ def test_retry_after_is_honoured(fault: Fault, server: Any, store: Store,
     (its clock here is an hour behind ours, so reading the date with ours means no wait)."""
     ids, bad = queue(server, store, n=2)
     proxy.add("PUT", PHOTO, fault, times=1)
-    run_worker(store, fast_client(proxy.url))
+    # One item at a time, so "the next request" is one the station sent knowing of the
+    # wait (items already on the wire stop before their next request:
+    # test_sync_inflight.py::test_retry_after_stops_the_items_on_the_wire).
+    run_worker(store, fast_client(proxy.url), in_flight=1)
     faulted = [s for s in proxy.seen if s.fault == "reply"]
     assert len(faulted) == 1
     after = [s for s in proxy.seen if s.at > faulted[0].at]

@@ -66,3 +66,22 @@ def test_refused_token_still_lets_the_bench_work(server: Any, store: Store) -> N
 
 def test_no_client_demo_without_server(store: Store) -> None:
     assert isinstance(CaseLookup(None, store).lookup("RMA-2026-0001234"), Offline)
+
+
+def test_lookup_outcomes_are_one_union_defined_in_one_module() -> None:
+    """15.5: Found, Ambiguous, NotFound and Offline live in app/sync/outcomes.py; the
+    lookup, the client and the screens import that one definition."""
+    from typing import get_args
+
+    import app.sync.client as client
+    import app.sync.lookup as lookup
+    import app.sync.outcomes as outcomes
+
+    members = get_args(outcomes.LookupOutcome)
+    assert members == (outcomes.Found, outcomes.Ambiguous, outcomes.NotFound, outcomes.Offline)
+    assert {m.__module__ for m in members} == {"app.sync.outcomes"}
+    assert (lookup.Found, lookup.Offline, client.NotFound, client.Ambiguous) == (
+        outcomes.Found, outcomes.Offline, outcomes.NotFound, outcomes.Ambiguous)
+    from app.domain import Case
+
+    assert set(get_args(outcomes.CaseAnswer)) - set(members) == {Case}

@@ -25,7 +25,7 @@ def completed(ctx: Any, n: int, *, serial: str = EXPECTED_SERIAL,
         elif step.kind.value == "number":
             s.answer(Result.VALUE, 90)
         elif step.kind.value == "choice":
-            s.answer(Result.NA)
+            s.answer(Result.VALUE, "A")  # every test done: plain intact (16.4)
         else:
             s.answer(Result.PASS, note="ok" if step.step_id == "app-body" else None)
         s.next()

@@ -28,18 +28,22 @@ TRACKING = "SF1423007859621"
 RMA_OF_CASE = "RMA-2024-0001001"  # gadget_case's RMA
 
 ALL_KINDS: dict[str, Any] = {
-    "template_id": "allkinds", "version": 1, "category": "allkinds", "title": "All kinds",
+    "template_id": "allkinds", "version": 1, "category": "allkinds",
+    "title": {"en": "All kinds", "zh_CN": "所有类型"},
     "sections": [
         {"section": "appearance", "steps": [
             {"step_id": "s-serial", "kind": "text", "required": True, "capture": "serial",
-             "prompt": "Scan the serial"},
-            {"step_id": "s-pf", "kind": "pass_fail", "required": True, "prompt": "Housing"},
+             "prompt": {"en": "Scan the serial", "zh_CN": "扫描序列号"}},
+            {"step_id": "s-pf", "kind": "pass_fail", "required": True,
+             "prompt": {"en": "Housing", "zh_CN": "外壳"}},
             {"step_id": "s-choice", "kind": "choice", "required": True,
-             "options": ["A", "B", "C"], "prompt": "Grade"},
+             "options": ["A", "B", "C"], "prompt": {"en": "Grade", "zh_CN": "等级"}},
             {"step_id": "s-number", "kind": "number", "required": True, "min": 0, "max": 100,
-             "unit": "%", "prompt": "Battery"},
-            {"step_id": "s-text", "kind": "text", "required": True, "prompt": "Remarks"},
-            {"step_id": "s-photo", "kind": "photo", "required": False, "prompt": "Photo"},
+             "unit": "%", "prompt": {"en": "Battery", "zh_CN": "电池"}},
+            {"step_id": "s-text", "kind": "text", "required": True,
+             "prompt": {"en": "Remarks", "zh_CN": "备注"}},
+            {"step_id": "s-photo", "kind": "photo", "required": False,
+             "prompt": {"en": "Photo", "zh_CN": "照片"}},
         ]},
     ],
 }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from PySide6.QtWidgets import QLineEdit
 
 from app.config import load_settings
 from app.operators import PermissionDenied
@@ -201,3 +202,19 @@ def test_a_field_is_made_from_its_parser_for_every_input_kind(qtbot: Any, servic
     number.editor.setValue(500)
     with pytest.raises(ConfigError, match="scan_cooldown_s: expected a number from 0 to 120"):
         ctx.settings.replace(**number.changes())
+def test_the_identity_gate_categories_are_set_and_checked_by_the_core(
+        qtbot: Any, services: Any, ctx: Any) -> None:
+    as_lead(ctx)
+    dialog = SettingsDialog(services)
+    qtbot.addWidget(dialog)
+    edit = dialog.fields["identity_gate_categories"].editor
+    assert isinstance(edit, QLineEdit) and edit.text() == ""  # off by default
+    edit.setText("phones tablets")
+    dialog.save()
+    assert "identity_gate_categories" in dialog.message.text() and not dialog.saving
+    edit.setText("Phones_Tablets, audio")
+    with qtbot.waitSignal(dialog.settings_saved, timeout=5000) as sig:
+        dialog.save()
+    assert sig.args[0].identity_gate_categories == ("phones_tablets", "audio")
+    on_disk = load_settings(ctx.paths.config_file, env={})
+    assert on_disk.identity_gate_categories == ("phones_tablets", "audio")

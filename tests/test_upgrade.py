@@ -28,16 +28,18 @@ import app
 from app.config import load_settings, save_settings
 from app.domain import (Answer, Case, ChecklistStep, ChecklistTemplate, Classification,
                         Disposition, Operator, Result, Role, Section, StepKind)
+from app.messages import Both
 from app.logs import setup_logging
 from app.paths import resolve_paths
 from app.store import Store
 from app.sync.token import load_token, store_token
 
 TEMPLATE = ChecklistTemplate(
-    template_id="audio", version=4, category="audio", title="Audio",
-    steps=(ChecklistStep("app-shell", "Housing free of cracks", StepKind.PASS_FAIL,
-                         Section.APPEARANCE, photo_on_fail=True),
-           ChecklistStep("fn-power", "Powers on", StepKind.PASS_FAIL, Section.FUNCTION)))
+    template_id="audio", version=4, category="audio", title=Both("Audio", "音频"),
+    steps=(ChecklistStep("app-shell", Both("Housing free of cracks", "外壳无裂纹"),
+                         StepKind.PASS_FAIL, Section.APPEARANCE, photo_on_fail=True),
+           ChecklistStep("fn-power", Both("Powers on", "可以开机"),
+                         StepKind.PASS_FAIL, Section.FUNCTION)))
 
 def case(case_id, rma):
     return Case.from_api({

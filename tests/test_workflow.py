@@ -85,7 +85,7 @@ def test_start_merges_expected_accessories_and_resumes_at_the_same_step(
     ids = [st.step_id for st in s.template.steps]
     # "charging cable" is covered by acc-cable; the guide gets a generated step.
     assert ids[-2:] == ["acc-cable", "acc-exp-1"]
-    assert s.template.steps[-1].prompt == "Quick start guide present"
+    assert s.template.steps[-1].prompt.en == "Quick start guide present"
     s.answer(Result.VALUE, "sn-gx-1000")
     s.next()
     s.answer(Result.PASS, note="tiny scuff on the back")
@@ -210,11 +210,12 @@ def test_suggestion_explains_itself_and_lists_missing_accessories(ctx: StationCo
     assert sug.classification is Classification.DAMAGED
     assert [st.step_id for st in s.because_steps()] == ["fn-battery"]
     assert s.because_texts("en") == [
-        f"{s.because_steps()[0].prompt}: 60 %, outside the accepted range"]
+        f"{s.because_steps()[0].prompt.en}: 60 %, outside the accepted range"]
     assert "超出合格范围" in s.because_texts("zh_CN")[0]
     assert sug.missing_accessories == ("Quick start guide",)
     assert sug.disposition is Disposition.RETURN_TO_VENDOR  # defective + damaged
-    assert s.disposition_for(Classification.INTACT) is Disposition.RESTOCK
+    # The cosmetic grade (a function step) was N/A: even as intact it is not restocked (16.4).
+    assert s.disposition_for(Classification.INTACT) is Disposition.REFURBISH
 
 
 def test_override_needs_a_reason(ctx: StationContext) -> None:

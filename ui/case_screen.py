@@ -7,7 +7,8 @@ refuses closed, cancelled and inspected lines; a line this station inspected off
 report again. Every text from the case API is shown as plain text, long text elided.
 
 Signals:
-    start_requested(object, object): (Case, CaseItem) to inspect.
+    start_requested(object, object, str): (Case, CaseItem, the code scanned to find the case)
+        to inspect.
     resume_requested(str): the id of an open draft for this case to continue.
     back_requested(): back to the scan screen.
     reprint_requested(str): the inspection id of the report to print again.
@@ -17,6 +18,7 @@ Signals:
 from __future__ import annotations
 
 from datetime import datetime
+from typing import assert_never
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
@@ -31,7 +33,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.case_gate import Gate, GateRefusal, check_line, gate_message
+from app.case_gate import (
+    LineAction,
+    choose_line_action,
+    gate_message,
+)
 from app.domain import Case, CaseItem, CustomerReason, Inspection, utcnow
 from app.input_router import Do, Outcome, Screen, Where, case_codes
 from app.input_router import message as refusal_message
@@ -68,7 +74,7 @@ def _plain(label: QLabel) -> QLabel:
 
 
 class CaseScreen(QWidget):
-    start_requested = Signal(object, object)
+    start_requested = Signal(object, object, str)
     resume_requested = Signal(str)
     back_requested = Signal()
     reprint_requested = Signal(str)
@@ -79,6 +85,7 @@ class CaseScreen(QWidget):
         self.services = services
         self.case: Case | None = None
         self.from_cache = False
+        self.scanned_code = ""  # what found the case: the new draft records it
         self.drafts: list[Inspection] = []
         self.completed: dict[str, str] = {}  # line_id -> inspection confirmed here
         self.shown_at: float | None = None
@@ -193,11 +200,13 @@ class CaseScreen(QWidget):
 
     def show_case(self, case: Case, *, from_cache: bool = False,
                   drafts: list[Inspection] | None = None,
-                  completed: dict[str, str] | None = None) -> None:
+                  completed: dict[str, str] | None = None, scanned_code: str = "") -> None:
         """Fill the screen for a looked-up case; `drafts` are open drafts of this case,
-        `completed` its lines confirmed on this station (Store.completed_lines)."""
+        `completed` its lines confirmed on this station (Store.completed_lines),
+        `scanned_code` what was scanned to find it (passed on with start_requested)."""
         self.case = case
         self.from_cache = from_cache
+        self.scanned_code = scanned_code
         self.drafts = [d for d in (drafts or []) if d.case_id == case.case_id]
         self.completed = dict(completed or {})
         self.items.blockSignals(True)
@@ -255,12 +264,6 @@ class CaseScreen(QWidget):
             return None
         return self.case.items[row]
 
-    def gate_for(self, item: CaseItem | None) -> Gate:
-        """The core's verdict on starting this line (a draft is always resumable)."""
-        if item is None or self.case is None:
-            return Gate()
-        return check_line(self.case, item, self.completed)
-
     def draft_for(self, item: CaseItem | None) -> Inspection | None:
         if item is None:
             return None
@@ -279,24 +282,31 @@ class CaseScreen(QWidget):
         self.serial_value.setText(item.serial_number or self.tr("none recorded"))
         self.accessories_value.setText(
             "\n".join(f"• {a}" for a in item.expected_accessories) or self.tr("none"))
-        draft = self.draft_for(item)
-        gate = self.gate_for(item)
-        if draft is None and gate.refusal is not None:
-            language = self.services.ctx.settings.language
-            self.draft_label.show_message(gate_message(gate.refusal, language), ERROR_COLOUR)
-            if gate.refusal is GateRefusal.INSPECTED_HERE:
-                self.start_button.setText(self.tr("Print its report again (Enter)"))
-            else:
-                self.start_button.setText(self.tr("Cannot be inspected"))
-                self.start_button.setEnabled(False)
-        elif draft is not None:
-            self.start_button.setText(self.tr("Resume inspection (Enter)"))
-            self.draft_label.show_message(self.tr(
-                "This item has an unfinished inspection (started {0}); Enter continues it."
-            ).format(_local(draft.started_at)), WARN_COLOUR)
-        else:
-            self.start_button.setText(self.tr("Start inspection (Enter)"))
-            self.draft_label.show_message("", OK_COLOUR)
+        assert self.case is not None
+        choice = choose_line_action(self.case, item, self.drafts, self.completed)
+        match choice.action:
+            case LineAction.REPRINT | LineAction.REFUSE:
+                assert choice.refusal is not None
+                language = self.services.ctx.settings.language
+                self.draft_label.show_message(gate_message(choice.refusal, language),
+                                              ERROR_COLOUR)
+                if choice.action is LineAction.REPRINT:
+                    self.start_button.setText(self.tr("Print its report again (Enter)"))
+                else:
+                    self.start_button.setText(self.tr("Cannot be inspected"))
+                    self.start_button.setEnabled(False)
+            case LineAction.RESUME:
+                draft = self.draft_for(item)
+                assert draft is not None
+                self.start_button.setText(self.tr("Resume inspection (Enter)"))
+                self.draft_label.show_message(self.tr(
+                    "This item has an unfinished inspection (started {0}); Enter continues it."
+                ).format(_local(draft.started_at)), WARN_COLOUR)
+            case LineAction.START:
+                self.start_button.setText(self.tr("Start inspection (Enter)"))
+                self.draft_label.show_message("", OK_COLOUR)
+            case unknown:
+                assert_never(unknown)
 
     def countdown_text(self, now: datetime | None = None) -> tuple[str, bool]:
         """('due in 3 h 20 min' or 'overdue by 1 h 5 min', overdue?)."""
@@ -375,19 +385,24 @@ class CaseScreen(QWidget):
         item = self.selected_item()
         if self.case is None or item is None:
             return
-        draft = self.draft_for(item)
-        gate = self.gate_for(item)
-        if draft is not None:
-            self.resume_requested.emit(draft.inspection_id)
-        elif gate.refusal is GateRefusal.INSPECTED_HERE and gate.inspection_id:
-            self.reprint_requested.emit(gate.inspection_id)
-        elif gate.refusal is not None:
-            self.draft_label.show_message(
-                gate_message(gate.refusal, self.services.ctx.settings.language),
-                ERROR_COLOUR, flash=True)
-            self.services.tones.error()
-        else:
-            self.start_requested.emit(self.case, item)
+        choice = choose_line_action(self.case, item, self.drafts, self.completed)
+        match choice.action:
+            case LineAction.RESUME:
+                assert choice.inspection_id is not None
+                self.resume_requested.emit(choice.inspection_id)
+            case LineAction.REPRINT:
+                assert choice.inspection_id is not None
+                self.reprint_requested.emit(choice.inspection_id)
+            case LineAction.REFUSE:
+                assert choice.refusal is not None
+                self.draft_label.show_message(
+                    gate_message(choice.refusal, self.services.ctx.settings.language),
+                    ERROR_COLOUR, flash=True)
+                self.services.tones.error()
+            case LineAction.START:
+                self.start_requested.emit(self.case, item, self.scanned_code)
+            case unknown:
+                assert_never(unknown)
 
 
 def _local(ts: datetime) -> str:

@@ -72,15 +72,19 @@ class FlowHeader(QWidget):
         self._refresh_identity(s)
 
     def _refresh_identity(self, s: InspectionSession) -> None:
-        if s.identity() is not IdentityCheck.MISMATCH:
-            self.identity_banner.hide()
-            return
-        scanned = s.wizard.captured_serial() or ""
-        self.identity_banner.setText(
-            self.tr("SERIAL MISMATCH: scanned %1, the case expects %2. "
-                    "Possible swapped item: check the item and the label.")
-            .replace("%1", scanned).replace("%2", s.expected_serial or ""))
-        self.identity_banner.show()
+        lines: list[str] = []
+        if s.identity() is IdentityCheck.MISMATCH:
+            lines.append(self.tr("SERIAL MISMATCH: scanned %1, the case expects %2. "
+                                 "Possible swapped item: check the item and the label.")
+                         .replace("%1", s.wizard.captured_serial() or "")
+                         .replace("%2", s.expected_serial or ""))
+        if s.on_hold:  # the identity gate (16.1)
+            lines.append(self.tr("PRODUCT CODE MISMATCH: scanned %1, the case expects %2. "
+                                 "Another product in the box? The item is held for review.")
+                         .replace("%1", s.wizard.captured_gtin() or "")
+                         .replace("%2", s.expected_gtin or ""))
+        self.identity_banner.setText("\n".join(lines))
+        self.identity_banner.setVisible(bool(lines))
 
     @property
     def mismatch_shown(self) -> bool:

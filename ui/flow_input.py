@@ -47,7 +47,8 @@ class FlowInput(QObject):
             return Where(Screen.SUMMARY, text_focus=text_focus, case_codes=codes)
         return Where(Screen.CHECKLIST, step_kind=step.kind, capture=step.capture,
                      text_focus=text_focus, case_codes=codes,
-                     expected_serial=s.expected_serial, options=len(step.options))
+                     expected_serial=s.expected_gtin if step.capture == "gtin"
+                     else s.expected_serial, options=len(step.options))
 
     def carry_out(self, outcome: Outcome) -> None:
         """Do what the router decided; the only place an input becomes an action."""

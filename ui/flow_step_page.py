@@ -207,7 +207,11 @@ class StepPage(QWidget):
         if step.step_id == WEIGHT_STEP_ID and self.scale.has_scale():
             hint = self.tr("Put the item on the scale: it is read by itself (or type the grams "
                            "and press Enter)")
-        if step.capture:
+        if step.capture == "gtin":  # the identity gate (16.1)
+            hint = (self.tr("Scan the barcode on the product (EAN/UPC/GTIN or GS1 DataMatrix); "
+                            "the case expects: %1 · N: the product has no barcode")
+                    .replace("%1", s.expected_gtin or self.tr("(no product code on the case)")))
+        elif step.capture:
             expected = s.expected_serial
             hint = (self.tr("Scan the %1 label; expected: %2")
                     .replace("%1", "IMEI" if step.capture == "imei" else self.tr("serial"))

@@ -3,7 +3,8 @@
 It shows what the session suggests (classification, disposition, the steps that led to
 it, missing accessories, the serial check and the lead's sign-off box) and lets the
 inspector choose another classification with a reason. Confirming is the flow's job
-(ui/inspection_flow.py); whether an override may be confirmed is the session's.
+(ui/inspection_flow.py); whether an override may be confirmed is the session's
+(InspectionSession.override_ok).
 
 Signals:
     override_changed(): the chosen classification or the reason changed (the flow re-gates
@@ -20,12 +21,13 @@ from PySide6.QtWidgets import QComboBox, QFrame, QLabel, QVBoxLayout, QWidget
 
 from app.domain import Classification
 from app.messages import value_title
+from app.product_code import ProductCheck
 from app.wizard import IdentityCheck
-from app.workflow import InspectionSession
+from app.workflow import InspectionSession, prompt_for
 from ui.flow_step_page import EnterField
 from ui.mismatch_signoff import SignOffBox
 from ui.services import Services
-from ui.widgets import ERROR_COLOUR, OK_COLOUR, heading_font
+from ui.widgets import ERROR_COLOUR, OK_COLOUR, WARN_COLOUR, heading_font
 
 
 class SummaryPage(QWidget):
@@ -62,6 +64,10 @@ class SummaryPage(QWidget):
         self.missing_label.setTextFormat(Qt.TextFormat.PlainText)
         self.missing_label.setWordWrap(True)
         layout.addWidget(self.missing_label)
+        self.untested_label = QLabel(self)  # 16.4: the function tests not done
+        self.untested_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.untested_label.setWordWrap(True)
+        layout.addWidget(self.untested_label)
         self.identity_label = QLabel(self)
         self.identity_label.setTextFormat(Qt.TextFormat.PlainText)
         self.identity_label.setWordWrap(True)
@@ -100,7 +106,16 @@ class SummaryPage(QWidget):
         return value_title(self._language(), c.value)
 
     def disposition_name(self, d: StrEnum | str | None) -> str:
+        if d is None and self.session is not None and self.session.on_hold:
+            return value_title(self._language(), "hold")  # a product mismatch (16.1)
         return value_title(self._language(), str(d) if d else None)
+
+    def grade_name(self, c: Classification) -> str:
+        """The classification, and "untested" for an intact item with tests not done (16.4)."""
+        s = self.session
+        if c is Classification.INTACT and s is not None and s.suggestion().untested:
+            return self.tr("%1, untested").replace("%1", self.classification_name(c))
+        return self.classification_name(c)
 
     def show_summary(self, s: InspectionSession) -> None:
         """Start from the suggestion, with no reason typed."""
@@ -131,6 +146,12 @@ class SummaryPage(QWidget):
                 "%1", ", ".join(sug.missing_accessories)))
         else:
             self.missing_label.setText(self.tr("Missing accessories: none"))
+        if sug.untested:
+            prompts = {st.step_id: prompt_for(st, lang) for st in s.template.steps}
+            self.untested_label.setText(self.tr("Not tested (N/A or skipped): %1").replace(
+                "%1", "; ".join(prompts.get(sid, sid) for sid in sug.untested)))
+        else:
+            self.untested_label.setText("")
         identity = s.identity()
         texts = {
             IdentityCheck.MATCH: self.tr("Serial/IMEI matches the case."),
@@ -139,8 +160,18 @@ class SummaryPage(QWidget):
             IdentityCheck.NO_REFERENCE: self.tr("The case lists no serial to compare with."),
             IdentityCheck.NO_CAPTURE_STEP: "",
         }
-        self.identity_label.setText(texts[identity])
-        self.sign_off_box.show_for(s, identity is IdentityCheck.MISMATCH)
+        product = {  # the identity gate (16.1)
+            ProductCheck.MATCH: self.tr("Product code matches the case."),
+            ProductCheck.MISMATCH: self.tr("Product code does NOT match the case: held for "
+                                           "review."),
+            ProductCheck.NOT_CAPTURED: self.tr("Product code not scanned (N/A)."),
+            ProductCheck.NO_REFERENCE: self.tr("The case gives no product code to compare with."),
+            ProductCheck.NO_GATE: "",
+        }
+        self.identity_label.setText("\n".join(
+            t for t in (texts[identity], product[s.product_check()]) if t))
+        self.sign_off_box.show_for(s, identity is IdentityCheck.MISMATCH or s.on_hold,
+                                   reason_needed=s.on_hold)
         self.override_label.setText(self.tr("Classification"))
         self.reason_label.setText(self.tr("Override reason"))
         self.reason_edit.setPlaceholderText(self.tr("required when you change the classification"))
@@ -153,13 +184,10 @@ class SummaryPage(QWidget):
         return Classification(self.classification_combo.currentData())
 
     def override_ok(self) -> bool:
-        """Keeping the suggestion needs nothing; overriding needs a reason."""
+        """The session's Confirm gate for the chosen classification and the typed reason."""
         s = self.session
-        if s is None or s.current is not None:
-            return False
-        if self.chosen_classification() is s.suggestion().classification:
-            return True
-        return bool(self.reason_edit.text().strip())
+        return s is not None and s.override_ok(self.chosen_classification(),
+                                                self.reason_edit.text())
 
     def _override_changed(self) -> None:
         s = self.session
@@ -173,12 +201,14 @@ class SummaryPage(QWidget):
         shown = chosen if overriding else suggested.classification
         if overriding:
             self.suggested_label.setText(self.tr("Override: %1 (suggested: %2)").replace(
-                "%1", self.classification_name(chosen)).replace(
-                "%2", self.classification_name(suggested.classification)))
+                "%1", self.grade_name(chosen)).replace(
+                "%2", self.grade_name(suggested.classification)))
         else:
             self.suggested_label.setText(self.tr("Suggested: %1").replace(
-                "%1", self.classification_name(chosen)))
+                "%1", self.grade_name(chosen)))
         colour = OK_COLOUR if shown is Classification.INTACT else ERROR_COLOUR
+        if colour == OK_COLOUR and (s.on_hold or suggested.untested):
+            colour = WARN_COLOUR  # held for review (16.1) or not fully tested (16.4)
         self.suggested_label.setStyleSheet(f"QLabel {{ color: {colour}; }}")
         self.disposition_label.setText(self.tr("Disposition: %1").replace(
             "%1", self.disposition_name(s.disposition_for(shown) if overriding

@@ -8,6 +8,7 @@ Signals:
     loaded(int): the list was (re)loaded with this many rows.
     report_ready(object): a ReportPreviewDialog was opened (tests drive it).
     exported(str): a CSV export was written to this path.
+    label_done(str, bool): a label reprint finished (inspection id, printed or not).
     closed(): the user left the history (Esc or the back button).
 """
 
@@ -18,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate, QEvent, Qt, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QAction, QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -71,6 +72,7 @@ class HistoryScreen(QWidget):
     loaded = Signal(int)
     report_ready = Signal(object)
     exported = Signal(str)
+    label_done = Signal(str, bool)
     closed = Signal()
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
@@ -156,6 +158,7 @@ class HistoryScreen(QWidget):
         self.inspection_report_button = QPushButton(self.report_box)
         self.inspection_report_button.clicked.connect(self.preview_inspection_report)
         rep.addWidget(self.inspection_report_button)
+        self._build_label_reprint(rep)
         self.date_edit = QDateEdit(QDate.currentDate(), self.report_box)
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat("yyyy-MM-dd")
@@ -173,6 +176,7 @@ class HistoryScreen(QWidget):
         rep.addWidget(self.shift_csv_button)
         bottom.addWidget(self.report_box, 4)
         for b in (self.retry_button, self.handled_button, self.inspection_report_button,
+                  self.label_button,
                   self.shift_report_button, self.choose_line_button, self.day_csv_button,
                   self.shift_csv_button, self.audit_button):
             b.setMinimumHeight(44)
@@ -249,6 +253,10 @@ class HistoryScreen(QWidget):
         text = self.classification_name(r.classification) + ("*" if r.override_reason else "")
         if r.serial_mismatch:
             text += " · " + self.tr("serial mismatch")
+        if r.gtin_mismatch:  # 16.1
+            text += " · " + self.tr("on hold: product code")
+        if r.untested_steps:  # 16.4
+            text += " · " + self.tr("untested")
         return text
 
     def _show_records(self, records: Any) -> None:
@@ -329,6 +337,7 @@ class HistoryScreen(QWidget):
         self.choose_line_button.setEnabled(attention and record is not None
                                            and record.candidate_case is not None)
         self.inspection_report_button.setEnabled(record is not None)
+        self.label_button.setEnabled(record is not None)
         self.detail.setPlainText(self.describe(record) if record else "")
 
     def describe(self, r: InspectionRecord) -> str:
@@ -351,7 +360,8 @@ class HistoryScreen(QWidget):
         if r.override_reason:
             lines.append(self.tr("Override reason: %1").replace("%1", r.override_reason))
         lines.append(self.tr("Disposition: %1").replace(
-            "%1", self.disposition_name(r.disposition) or "-"))
+            "%1", self.disposition_name(r.disposition)
+            or (value_title(lang, "hold") if r.gtin_mismatch else "-")))
         if r.missing_accessories:
             lines.append(self.tr("Missing: %1").replace("%1", ", ".join(r.missing_accessories)))
         lines.append(self.tr("Serial expected / scanned: %1 / %2").replace(
@@ -359,6 +369,16 @@ class HistoryScreen(QWidget):
         if r.serial_mismatch:
             lines.append(self.tr("SERIAL/IMEI MISMATCH, signed off by: %1").replace(
                 "%1", r.mismatch_signed_by or self.tr("nobody (found when the case resolved)")))
+        if r.gtin_scanned or r.gtin_mismatch:  # the identity gate (16.1)
+            lines.append(self.tr("Product code expected / scanned: %1 / %2").replace(
+                "%1", r.gtin_expected or "-").replace("%2", r.gtin_scanned or "-"))
+        if r.gtin_mismatch:
+            lines.append(self.tr("PRODUCT CODE MISMATCH, held; signed off by: %1 (%2)").replace(
+                "%1", r.gtin_signed_by or self.tr("nobody (found when the case resolved)"))
+                .replace("%2", r.gtin_sign_off_reason or "-"))
+        if r.untested_steps:  # 16.4
+            lines.append(self.tr("Tests not done: %1").replace("%1", ", ".join(
+                prompts.get(sid, sid) for sid in r.untested_steps)))
         lines.append(self.tr("Sync: %1").replace("%1", self.state_name(r.sync_state)))
         if r.attention_reason:
             lines.append(self.tr("Needs attention because: %1").replace(
@@ -512,6 +532,38 @@ class HistoryScreen(QWidget):
         render_and_preview(self.services, render, out, self, self._opened,
                            lambda msg: self._failed(RuntimeError(msg)))
 
+    # --- the next-location label (16.5) -------------------------------------------------
+
+    def _build_label_reprint(self, row: QHBoxLayout) -> None:
+        """A button beside the report and the table's context menu; the core decides who."""
+        from ui.label_printing import LabelPrinting
+
+        self.labels = LabelPrinting(self.services, self)
+        self.labels.printed.connect(self._label_printed)
+        self.labels.failed.connect(self._label_failed)
+        self.label_button = QPushButton(self.report_box)
+        self.label_button.clicked.connect(self.reprint_label)
+        row.addWidget(self.label_button)
+        self.label_action = QAction(self.table)
+        self.label_action.triggered.connect(self.reprint_label)
+        self.table.addAction(self.label_action)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+
+    def reprint_label(self) -> None:
+        record = self.selected()
+        if record is not None and self.labels.print_label(record.inspection_id, reprint=True):
+            self.message.show_message(self.tr("Printing the label…"), INFO_COLOUR)
+
+    def _label_printed(self, inspection_id: str, where: str) -> None:
+        self.message.show_message(self.tr("Label printed on %1.").replace("%1", where),
+                                  OK_COLOUR)
+        self.label_done.emit(inspection_id, True)
+
+    def _label_failed(self, inspection_id: str, reason: str) -> None:
+        self.message.show_message(self.tr("The label did not print: %1").replace("%1", reason),
+                                  ERROR_COLOUR, flash=True)
+        self.label_done.emit(inspection_id, False)
+
     # --- CSV export and the audit log (14.4) ---------------------------------------------
 
     def export_csv(self, *, whole_day: bool, out: Path | None = None) -> None:
@@ -593,6 +645,8 @@ class HistoryScreen(QWidget):
         self.handled_button.setText(self.tr("Mark handled"))
         self.report_box.setTitle(self.tr("Reports"))
         self.inspection_report_button.setText(self.tr("Inspection report…"))
+        self.label_button.setText(self.tr("Reprint label"))
+        self.label_action.setText(self.tr("Reprint label"))
         self.shift_report_button.setText(self.tr("Shift report…"))
         self.day_csv_button.setText(self.tr("Day CSV…"))
         self.shift_csv_button.setText(self.tr("Shift CSV…"))

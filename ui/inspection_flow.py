@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import Any, assert_never
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
@@ -46,8 +46,7 @@ from PySide6.QtWidgets import (
 from app.domain import ChecklistStep, DomainError, Result
 from app.input_router import Do
 from app.scanning.events import ScanEvent
-from app.wizard import IdentityCheck
-from app.workflow import InspectionSession
+from app.workflow import InspectionSession, ValueEntered
 from ui.flow_header import FlowHeader
 from ui.flow_input import FlowInput
 from ui.flow_step_page import StepPage
@@ -80,7 +79,6 @@ class InspectionFlow(QWidget):
         self.inspection_id: str | None = None
         self.confirming = False
         self._pending_writes = 0
-        self._mismatch_ack: tuple[str, str] | None = None
         self.leave_box: QMessageBox | None = None
         self.input = FlowInput(self)
         self.keys = self.input.keys
@@ -308,36 +306,38 @@ class InspectionFlow(QWidget):
         return True
 
     def value_entered(self) -> None:
-        """Enter in the value field: record the value, then move on unless something is wrong."""
+        """Enter in the value field: the session records the value and says what follows."""
         s = self.session
-        if s is None or s.current is None:
+        if s is None or s.current is None or self.confirming:
             return
-        step = s.current
-        text = self.value_edit.text().strip()
-        if not text:
-            if step.step_id in s.wizard.answers or not step.required:
+        try:
+            then = s.enter_value(self.value_edit.text(), note=self.note_edit.text())
+        except DomainError as exc:
+            self._error(exc)
+            return
+        if then is not ValueEntered.NEEDS_VALUE:
+            self.message.show_message("")
+            self._refresh()  # the value, its range notice, the mismatch banner
+        match then:
+            case ValueEntered.NEXT:
                 self.go_next()
-            else:
+            case ValueEntered.NEEDS_VALUE:
                 self.message.show_message(
                     self.tr("Type a value, or press N/A."), WARN_COLOUR, flash=True)
-            return
-        if self._mismatch_ack == (step.step_id, text):
-            self.go_next()  # second Enter on the same mismatching value: seen, go on
-            return
-        if not self.answer(Result.VALUE, text):
-            return
-        if step.capture and s.identity() is IdentityCheck.MISMATCH:
-            # Stop here: the inspector must see the banner before going on.
-            self.message.show_message(
-                self.tr("Serial mismatch. Check the item; press Enter again to continue."),
-                ERROR_COLOUR, flash=True)
-            self.value_edit.selectAll()
-            self._mismatch_ack = (step.step_id, text)
-            return
-        if s.out_of_range() and not s.wizard.can_next():
-            self.setFocus(Qt.FocusReason.OtherFocusReason)  # Space takes the photo now
-            return
-        self.go_next()
+            case ValueEntered.HOLD:  # the identity gate (16.1)
+                self.message.show_message(
+                    self.tr("Product code mismatch: the item is held for review. Check the "
+                            "item; press Enter again to continue."), ERROR_COLOUR, flash=True)
+                self.value_edit.selectAll()
+            case ValueEntered.MISMATCH:  # stop here: the inspector must see the banner
+                self.message.show_message(
+                    self.tr("Serial mismatch. Check the item; press Enter again to continue."),
+                    ERROR_COLOUR, flash=True)
+                self.value_edit.selectAll()
+            case ValueEntered.STAY:
+                self.setFocus(Qt.FocusReason.OtherFocusReason)  # Space takes the photo now
+            case unknown:
+                assert_never(unknown)
 
     def note_finished(self) -> None:
         s = self.session
@@ -396,7 +396,9 @@ class InspectionFlow(QWidget):
                                      self.reason_edit.text())
         except DomainError as exc:
             self._error(exc)
-            if exc.key in ("mismatch_needs_sign_off", "sign_off_stale"):
+            if exc.key in ("gtin_needs_sign_off", "gtin_sign_off_stale"):  # 16.1
+                self.sign_off_box.reason_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+            elif exc.key in ("mismatch_needs_sign_off", "sign_off_stale"):
                 self.sign_off_box.who_edit.setFocus(Qt.FocusReason.OtherFocusReason)
             elif not self.reason_edit.text().strip():
                 self.reason_edit.setFocus(Qt.FocusReason.OtherFocusReason)

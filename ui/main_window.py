@@ -61,6 +61,7 @@ if TYPE_CHECKING:  # loaded by `_attach`, after the first window (they pull in t
     from ui.case_screen import CaseScreen
     from ui.history_screen import HistoryScreen
     from ui.inspection_flow import InspectionFlow
+    from ui.label_printing import LabelFailureBar, LabelPrinting
     from ui.scan_screen import ScanScreen
     from ui.sync_bridge import SyncBridge
 
@@ -90,6 +91,8 @@ class MainWindow(QMainWindow):
     scan_screen: ScanScreen
     case_screen: CaseScreen
     flow: InspectionFlow
+    labels: LabelPrinting
+    label_bar: LabelFailureBar
 
     def __init__(self, services: Services, *, camera: CameraWorker | None = None,
                  sync: SyncBridge | None = None, translations: Translations | None = None,
@@ -184,6 +187,7 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(page)
         self._connect()
         self._shortcuts()
+        self._attach_labels()
 
         self._idle_timer = QTimer(self)
         self._idle_timer.setInterval(self._idle_check_ms)
@@ -211,6 +215,21 @@ class MainWindow(QMainWindow):
             self.retranslate_ui()  # the status bar now has a camera and a sync state
 
     # --- building ---------------------------------------------------------------------------
+
+    def _attach_labels(self) -> None:
+        """The next-location label (16.5): printed after a confirm; a failure shows a strip
+        under the screens with a retry, and never holds up the next scan."""
+        from ui.label_printing import LabelFailureBar, LabelPrinting
+
+        self.labels = LabelPrinting(self.services, self)
+        central = self.centralWidget()
+        layout = central.layout() if central is not None else None
+        assert central is not None and layout is not None
+        self.label_bar = LabelFailureBar(central)
+        layout.addWidget(self.label_bar)
+        self.labels.failed.connect(self.label_bar.show_failure)
+        self.labels.printed.connect(self.label_bar.printed)
+        self.label_bar.retry_requested.connect(self.labels.print_label)
 
     def _reset_idle(self, settings: Settings) -> None:
         from app.operators import IdleTimer
@@ -446,16 +465,16 @@ class MainWindow(QMainWindow):
                 return  # logged out or moved on (history, another screen) meanwhile
             self._show(self.case_screen)
             self.case_screen.show_case(case, from_cache=from_cache, drafts=found[0],
-                                       completed=found[1])
+                                       completed=found[1], scanned_code=code)
             self.case_shown_count += 1
             if started is not None:
                 self.last_scan_to_case_ms = (time.perf_counter() - started) * 1000
 
         self.services.run_in_background(drafts, show)
 
-    def _start_case(self, case: object, item: object) -> None:
+    def _start_case(self, case: object, item: object, code: str) -> None:
         assert isinstance(case, Case) and isinstance(item, CaseItem)
-        ctx, code = self.ctx, self.scan_screen.pending_code
+        ctx = self.ctx
         from app.workflow import start_inspection
 
         self._start(lambda: start_inspection(ctx, case, item, code))
@@ -495,6 +514,7 @@ class MainWindow(QMainWindow):
 
     def _flow_confirmed(self, inspection_id: str) -> None:
         self.sync.wake()
+        self.labels.print_label(inspection_id)
         self.go_scan()
         self.scan_screen.message.show_message(
             self.tr("Result saved. It is sent to the case server in the background. "

@@ -1,4 +1,7 @@
-"""The summary's shift-lead sign-off for a serial/IMEI mismatch: badge or ID, then PIN.
+"""The summary's shift-lead sign-off for a mismatch: badge or ID, then PIN (and a reason).
+
+A serial/IMEI mismatch (14.3) needs badge/ID and PIN; a product code mismatch (16.1) also
+the lead's reason, typed in the field shown above them.
 
 Only asks; the core decides (app/mismatch.py through InspectionSession.sign_off_mismatch:
 the PIN check, the role check, the audit line). The check runs off the GUI thread (scrypt).
@@ -53,6 +56,7 @@ class SignOffBox(QFrame):
         self.services = services
         self.session: InspectionSession | None = None
         self.busy = False
+        self.reason_needed = False
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setStyleSheet(f"SignOffBox {{ border: 2px solid {ERROR_COLOUR}; }}")
         root = QVBoxLayout(self)
@@ -61,6 +65,10 @@ class SignOffBox(QFrame):
         self.title.setWordWrap(True)
         self.title.setFont(heading_font(self.font(), 1.1))
         root.addWidget(self.title)
+        self.reason_edit = _OwnEnter(self)  # a product code mismatch needs the lead's reason
+        self.reason_edit.setMinimumHeight(44)
+        self.reason_edit.hide()
+        root.addWidget(self.reason_edit)
         row = QHBoxLayout()
         self.who_edit = _OwnEnter(self)
         self.pin_edit = _OwnEnter(self)
@@ -78,36 +86,48 @@ class SignOffBox(QFrame):
         root.addWidget(self.status)
         self.who_edit.returnPressed.connect(
             lambda: self.pin_edit.setFocus(Qt.FocusReason.OtherFocusReason))
+        self.reason_edit.returnPressed.connect(
+            lambda: self.who_edit.setFocus(Qt.FocusReason.OtherFocusReason))
         self.pin_edit.returnPressed.connect(self.sign)
         self.sign_button.clicked.connect(self.sign)
         self.retranslate_ui()
         self.hide()
 
-    def show_for(self, session: InspectionSession, needed: bool) -> None:
+    def show_for(self, session: InspectionSession, needed: bool, *,
+                 reason_needed: bool = False) -> None:
         """Show (or hide) the box for this session; a new session starts unsigned."""
         if session is not self.session:
             self.session = session
             self.who_edit.clear()
             self.pin_edit.clear()
+            self.reason_edit.clear()
             self.status.clear()
+        self.reason_needed = reason_needed
+        self.reason_edit.setVisible(reason_needed)
+        self.retranslate_ui()
+        if needed and session.mismatch_sign_off is not None and not session.sign_off_holds():
+            self.status.setStyleSheet(f"QLabel {{ color: {WARN_COLOUR}; }}")
+            self.status.setText(self.tr("Scanned again after the sign-off: a shift lead must "
+                                        "sign off again."))
         self.setVisible(needed)
         self._sync_enabled()
 
     def satisfied(self) -> bool:
         """True when no sign-off is needed or one is held (the core checks again)."""
         s = self.session
-        return self.isHidden() or (s is not None and s.mismatch_sign_off is not None)
+        return self.isHidden() or (s is not None and s.sign_off_holds())
 
     def _sync_enabled(self) -> None:
-        done = self.session is not None and self.session.mismatch_sign_off is not None
-        for w in (self.who_edit, self.pin_edit, self.sign_button):
+        done = self.session is not None and self.session.sign_off_holds()
+        for w in (self.who_edit, self.pin_edit, self.sign_button, self.reason_edit):
             w.setEnabled(not done and not self.busy)
 
     def sign(self) -> None:
         s = self.session
-        if s is None or self.busy or s.mismatch_sign_off is not None:
+        if s is None or self.busy or s.sign_off_holds():
             return
-        who, pin = self.who_edit.text().strip(), self.pin_edit.text()
+        who, pin, reason = self.who_edit.text().strip(), self.pin_edit.text(), \
+            self.reason_edit.text()
         if not who or not pin:
             self.status.setStyleSheet(f"QLabel {{ color: {WARN_COLOUR}; }}")
             self.status.setText(self.tr("Enter the shift lead's badge or ID and PIN."))
@@ -116,7 +136,7 @@ class SignOffBox(QFrame):
         self.busy = True
         self._sync_enabled()
         self.status.setText(self.tr("Checking…"))
-        self.services.run_in_background(lambda: s.sign_off_mismatch(who, pin), self._done,
+        self.services.run_in_background(lambda: s.sign_off_mismatch(who, pin, reason), self._done,
                                         self._failed, writes=True)
 
     def _done(self, result: Any) -> None:
@@ -136,6 +156,9 @@ class SignOffBox(QFrame):
         self.status.setStyleSheet(f"QLabel {{ color: {ERROR_COLOUR}; }}")
         self.status.setText(text)
         self._sync_enabled()
+        if isinstance(exc, DomainError) and exc.key == "gtin_sign_off_needs_reason":
+            self.reason_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+            return
         # Most often another person comes to sign: a badge scan replaces the old ID.
         self.who_edit.setFocus(Qt.FocusReason.OtherFocusReason)
         self.who_edit.selectAll()
@@ -146,8 +169,14 @@ class SignOffBox(QFrame):
         super().changeEvent(event)
 
     def retranslate_ui(self) -> None:
-        self.title.setText(self.tr("Serial/IMEI mismatch: a shift lead must sign off before "
-                                   "you can confirm."))
+        if self.reason_needed:
+            self.title.setText(self.tr("Product code mismatch: the item is held for review. A "
+                                       "shift lead must sign off with a reason before you can "
+                                       "confirm."))
+        else:
+            self.title.setText(self.tr("Serial/IMEI mismatch: a shift lead must sign off "
+                                       "before you can confirm."))
+        self.reason_edit.setPlaceholderText(self.tr("Shift lead's reason (required)"))
         self.who_edit.setPlaceholderText(self.tr("Shift lead: scan badge or type ID"))
         self.pin_edit.setPlaceholderText(self.tr("PIN"))
         self.sign_button.setText(self.tr("Sign off"))

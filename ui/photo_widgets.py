@@ -313,18 +313,12 @@ class PhotoPanel(QWidget):
         if session is not self.session:
             return  # the flow moved on to another inspection meanwhile
         try:
-            session.attach_photo(photo)
+            session.keep_photo(photo, replacing)  # a refused photo is deleted again there
         except DomainError as exc:
-            store, iid, actor = self.services.ctx.store, session.inspection_id, session.actor
-            self.services.run_in_background(
-                lambda: store.delete_photo(iid, photo.photo_id, actor=actor), writes=True)
             self.message.emit(error_text(exc, self.services.ctx.settings.language), True)
+            self.refresh()
+            self.photos_changed.emit()
             return
-        if replacing is not None:
-            try:
-                session.remove_photo(replacing)
-            except DomainError as exc:
-                self.message.emit(error_text(exc, self.services.ctx.settings.language), True)
         self._drop_refused()
         self.message.emit(self.tr("Photo saved."), False)
         self.refresh()

@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable
 from datetime import datetime
 from enum import Enum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, assert_never
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QImage, QKeyEvent
@@ -41,8 +41,7 @@ from app.scanning.events import ScanEvent, ScanSource
 from app.scanning.labels import GS, Patterns, Rejected, interpret
 from app.scanning.wedge import WedgeDetector
 from app.step_text import categories
-from app.sync.client import Ambiguous, NotFound
-from app.sync.lookup import Found, Offline
+from app.sync.outcomes import Ambiguous, Found, LookupOutcome, NotFound, Offline
 from ui.services import Services
 
 if TYPE_CHECKING:  # Qt Multimedia is optional at run time (imported when the beep is due)
@@ -377,16 +376,12 @@ class ScanScreen(QWidget):
             return
         self.busy = True
         self.scan_started_at = time.perf_counter()
-        def run() -> tuple[object, bool]:
-            outcome = lookup.lookup(code)
-            return outcome, isinstance(outcome, Offline) and outcome.server_answered
+        self.services.run_in_background(lambda: lookup.lookup(code), self._on_lookup,
+                                        self._on_lookup_failed)
 
-        self.services.run_in_background(run, self._on_lookup, self._on_lookup_failed)
-
-    def _on_lookup(self, result: object) -> None:
-        assert isinstance(result, tuple)
-        outcome, server_error = result
-        self._on_outcome(outcome, server_error=server_error)
+    def _on_lookup(self, outcome: object) -> None:
+        assert isinstance(outcome, Found | Ambiguous | NotFound | Offline)
+        self._on_outcome(outcome)
 
     def _on_lookup_failed(self, exc: BaseException) -> None:
         self.busy = False
@@ -395,44 +390,46 @@ class ScanScreen(QWidget):
         self.message.show_message(self.tr("The lookup failed on this station: {0}. Try again."
                                           ).format(exc), ERROR_COLOUR, flash=True)
 
-    def _on_outcome(self, outcome: object, *, server_error: bool = False) -> None:
+    def _on_outcome(self, outcome: LookupOutcome) -> None:
         self.busy = False
-        if isinstance(outcome, Found):
-            self.last_problem = None
-            self._show_choice(Choice.NONE)
-            self.message.show_message(self.tr("Found {0}.").format(outcome.case.rma), OK_COLOUR)
-            self.case_found.emit(outcome.case, outcome.from_cache, self.pending_code)
-        elif isinstance(outcome, Ambiguous):
-            self.last_problem = LookupProblem.AMBIGUOUS
-            self.message.show_message(self.tr("{0} belongs to several returns.").format(
-                outcome.code), WARN_COLOUR, flash=True)
-            self._show_choice(Choice.CANDIDATES)
-            for cand in outcome.candidates:
-                entry = QListWidgetItem(f"{cand.rma}   ({cand.case_id}, {cand.status})")
-                entry.setData(Qt.ItemDataRole.UserRole, cand.rma)
-                self.choices.addItem(entry)
-            self.choices.setCurrentRow(0)
-        elif isinstance(outcome, NotFound):
-            self.last_problem = LookupProblem.UNKNOWN
-            self.message.show_message(self.tr(
-                "Unknown code: no return case has the code {0}. Check that you scanned the "
-                "return label (RMA, tracking or order number), or type the RMA.").format(
-                outcome.code), ERROR_COLOUR, flash=True)
-        elif isinstance(outcome, Offline):
-            if server_error:
+        match outcome:
+            case Found(case=case, from_cache=from_cache):
+                self.last_problem = None
+                self._show_choice(Choice.NONE)
+                self.message.show_message(self.tr("Found {0}.").format(case.rma), OK_COLOUR)
+                self.case_found.emit(case, from_cache, self.pending_code)
+            case Ambiguous(code=code, candidates=candidates):
+                self.last_problem = LookupProblem.AMBIGUOUS
+                self.message.show_message(self.tr("{0} belongs to several returns.").format(
+                    code), WARN_COLOUR, flash=True)
+                self._show_choice(Choice.CANDIDATES)
+                for cand in candidates:
+                    entry = QListWidgetItem(f"{cand.rma}   ({cand.case_id}, {cand.status})")
+                    entry.setData(Qt.ItemDataRole.UserRole, cand.rma)
+                    self.choices.addItem(entry)
+                self.choices.setCurrentRow(0)
+            case NotFound(code=code):
+                self.last_problem = LookupProblem.UNKNOWN
+                self.message.show_message(self.tr(
+                    "Unknown code: no return case has the code {0}. Check that you scanned the "
+                    "return label (RMA, tracking or order number), or type the RMA.").format(
+                    code), ERROR_COLOUR, flash=True)
+            case Offline(reason=reason, server_answered=True):
                 self.last_problem = LookupProblem.SERVER
-                text = self.tr("The case server had a problem ({0}). Scan again to retry, or "
-                               "start the inspection unverified: choose the item's category."
-                               ).format(outcome.reason)
-            else:
+                self.message.show_message(self.tr(
+                    "The case server had a problem ({0}). Scan again to retry, or "
+                    "start the inspection unverified: choose the item's category."
+                ).format(reason), WARN_COLOUR, flash=True)
+                self._show_choice(Choice.CATEGORY)
+            case Offline():
                 self.last_problem = LookupProblem.OFFLINE
-                text = self.tr("Offline: the case server cannot be reached. The inspection "
-                               "starts unverified and is checked when the station is back "
-                               "online. Choose the item's category.")
-            self.message.show_message(text, WARN_COLOUR, flash=True)
-            self._show_choice(Choice.CATEGORY)
-        else:
-            log.error("unexpected lookup outcome %r", outcome)
+                self.message.show_message(self.tr(
+                    "Offline: the case server cannot be reached. The inspection "
+                    "starts unverified and is checked when the station is back "
+                    "online. Choose the item's category."), WARN_COLOUR, flash=True)
+                self._show_choice(Choice.CATEGORY)
+            case unknown:
+                assert_never(unknown)
 
     # --- choices ----------------------------------------------------------------------------
 

@@ -77,7 +77,9 @@ class SettingField:
                 combo.setCurrentIndex(combo.findData(value))
                 self.editor = combo
             case Input.TEXT | Input.FILE:
-                self.editor = QLineEdit(str(value), parent)
+                # A list setting (the identity gate's categories, 16.1) reads "a, b".
+                text = ", ".join(value) if isinstance(value, tuple) else str(value)
+                self.editor = QLineEdit(text, parent)
         self.widget = self.editor
         self.browse: QPushButton | None = None
         if setting.parse.input is Input.FILE:

@@ -29,9 +29,18 @@ from reportlab.platypus import (
 )
 
 from app.atomic import atomic_write
-from app.domain import Answer, CaseItem, ChecklistTemplate, Photo, Result, utcnow
+from app.domain import (
+    Answer,
+    CaseItem,
+    ChecklistTemplate,
+    Classification,
+    Photo,
+    Result,
+    utcnow,
+)
 from app.messages import check_language, t, value_label
 from app.photo_check import kept_text
+from app.product_code import GATE_STEP_ID
 from app.reports.fonts import SANS
 from app.reports.layout import (
     GRID,
@@ -61,12 +70,8 @@ FAIL_BG = colors.HexColor("#fde2e2")
 
 
 def prompts_from_template(template: ChecklistTemplate, language: str = "en") -> dict[str, str]:
-    """step_id -> prompt in the report language (Chinese prompt when there is one)."""
-    out: dict[str, str] = {}
-    for step in template.steps:
-        text = step.prompt_zh if language == "zh_CN" and step.prompt_zh else step.prompt
-        out[step.step_id] = text
-    return out
+    """step_id -> prompt in the report language."""
+    return {step.step_id: step.prompt.text(language) for step in template.steps}
 
 
 def _item_of(record: InspectionRecord) -> CaseItem | None:
@@ -89,6 +94,50 @@ def mismatch_text(record: InspectionRecord, lang: str, tz: tzinfo | None) -> str
         return t(lang, "mismatch_signed", lead=record.mismatch_signed_by,
                  at=fmt_time(record.mismatch_signed_at, tz))
     return t(lang, "mismatch_unsigned")
+
+
+def gtin_text(record: InspectionRecord, lang: str, tz: tzinfo | None) -> str:
+    """A product code mismatch (16.1): on hold, and who signed it off with what reason."""
+    if record.gtin_signed_by:
+        return t(lang, "gtin_signed", lead=record.gtin_signed_by,
+                 at=fmt_time(record.gtin_signed_at, tz), reason=record.gtin_sign_off_reason or "—")
+    return t(lang, "gtin_unsigned")
+
+
+def _gtin_rows(record: InspectionRecord, lang: str) -> list[tuple[str, Any]]:
+    """The product codes compared at the identity gate, when it was part of the inspection."""
+    gate = next((a for a in record.answers if a.step_id == GATE_STEP_ID), None)
+    if gate is None and record.gtin_scanned is None:
+        return []
+    scanned = record.gtin_scanned or t(lang, "gtin_not_scanned")
+    return [(t(lang, "gtin_expected"), record.gtin_expected or t(lang, "gtin_not_known")),
+            (t(lang, "gtin_scanned"), scanned)]
+
+
+def classification_text(record: InspectionRecord, lang: str) -> str:
+    """The classification for people: "intact, untested" when tests were not done (16.4)."""
+    if record.untested_steps and record.classification is Classification.INTACT:
+        return t(lang, "intact_untested")
+    return value_label(lang, record.classification.value)
+
+
+def _gate_and_grade_findings(record: InspectionRecord, lang: str, tz: tzinfo | None,
+                             prompts: Mapping[str, str]) -> list[tuple[str, Any]]:
+    """A product code mismatch and its sign-off (16.1); the tests not done (16.4)."""
+    out: list[tuple[str, Any]] = []
+    if record.gtin_mismatch:
+        out.append((t(lang, "gtin_mismatch"), gtin_text(record, lang, tz)))
+    if record.untested_steps:
+        out.append((t(lang, "tests_not_done"), "; ".join(
+            prompts.get(sid, sid) for sid in record.untested_steps)))
+    return out
+
+
+def disposition_text(record: InspectionRecord, lang: str) -> str:
+    """The disposition for people: a product mismatch's null one is "hold for review"."""
+    if record.disposition is None and record.gtin_mismatch:
+        return value_label(lang, "hold")
+    return value_label(lang, record.disposition.value if record.disposition else None)
 
 
 def _code128(rma: str) -> Flowable:
@@ -246,6 +295,7 @@ def build_inspection_story(
     case_rows += [
         (t(lang, "serial_expected"), record.serial_expected or "—"),
         (t(lang, "serial_scanned"), record.serial_scanned or "—"),
+        *_gtin_rows(record, lang),
     ]
     if case is not None:
         case_rows += [
@@ -261,9 +311,8 @@ def build_inspection_story(
     elif record.customer_reason:
         case_rows.append((t(lang, "customer_reason"),
                           value_label(lang, record.customer_reason)))
-    findings: list[tuple[str, Any]] = [
-        (t(lang, "classification"), value_label(lang, record.classification.value)),
-    ]
+    findings: list[tuple[str, Any]] = [(t(lang, "classification"),
+                                        classification_text(record, lang))]
     if record.classification_suggested != record.classification or record.override_reason:
         findings += [
             (t(lang, "suggested"), value_label(lang, record.classification_suggested.value)),
@@ -271,9 +320,9 @@ def build_inspection_story(
         ]
     if record.serial_mismatch:
         findings.append((t(lang, "serial_mismatch"), mismatch_text(record, lang, tz)))
+    findings += _gate_and_grade_findings(record, lang, tz, prompts)
     findings += [
-        (t(lang, "disposition"),
-         value_label(lang, record.disposition.value if record.disposition else None)),
+        (t(lang, "disposition"), disposition_text(record, lang)),
         (t(lang, "missing_accessories"),
          ", ".join(record.missing_accessories) or t(lang, "none")),
     ]

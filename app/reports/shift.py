@@ -17,7 +17,7 @@ from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 from reportlab.platypus import Flowable, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from app.domain import utcnow
+from app.domain import Classification, utcnow
 from app.messages import check_language, t, value_label
 from app.reports.fonts import SANS, label_font
 from app.reports.inspection import write_file
@@ -36,13 +36,19 @@ from app.reports.layout import (
     table,
     to_local,
 )
-from app.reports.stats import ShiftStats, compute_shift_stats, default_is_function_step
-from app.store.store import InspectionRecord, Store
+from app.reports.stats import (
+    ShiftFacts,
+    ShiftStats,
+    compute_shift_stats,
+    default_is_function_step,
+)
+from app.store.store import Store
 from app.training import is_training_folder
 
 BAR = colors.HexColor("#4a78a8")
-CLASS_COLOURS = {"intact": colors.HexColor("#4c9a5b"), "damaged": colors.HexColor("#c0504d"),
-                 "missing_parts": colors.HexColor("#d49a2a")}
+CLASS_COLOURS: dict[str, colors.Color] = {Classification.INTACT: colors.HexColor("#4c9a5b"),
+                                          Classification.DAMAGED: colors.HexColor("#c0504d"),
+                                          Classification.MISSING_PARTS: colors.HexColor("#d49a2a")}
 
 
 def _bar_chart(title: str, labels: list[str], values: list[int], width: float,
@@ -151,6 +157,8 @@ def build_shift_story(stats: ShiftStats, *, title: str, station_id: str, doc_wid
         (t(lang, "overrides"), str(len(stats.overrides))),
         (t(lang, "attention_items"), str(len(stats.attention))),
         (t(lang, "serial_mismatches"), str(len(stats.serial_mismatches))),
+        (t(lang, "gtin_mismatches"), str(stats.gtin_mismatches)),
+        (t(lang, "intact_untested_count"), str(stats.intact_untested)),
     ]
     story.append(st.para(t(lang, "key_figures"), st.h2))
     story.append(grid_table([[st.para(k, st.bold), st.para(v)] for k, v in figures],
@@ -273,7 +281,7 @@ def build_shift_story(stats: ShiftStats, *, title: str, station_id: str, doc_wid
 
 
 def build_shift_pdf(
-    records: Sequence[InspectionRecord],
+    records: Sequence[ShiftFacts],
     start: datetime,
     end: datetime,
     *,
@@ -316,8 +324,9 @@ def render_shift_report(
     tz: tzinfo | None = None,
     is_function_step: Callable[[str], bool] = default_is_function_step,
 ) -> bytes:
-    """Render the shift [start, end) from the store; write to `out` when given."""
-    records = store.completed_between(start, end)
+    """Render the shift [start, end) from the store; write to `out` when given. Only the
+    printed columns are loaded (`Store.shift_rows`), never whole records."""
+    records = store.shift_rows(start, end)
     pdf = build_shift_pdf(records, start, end, title=title, station_id=station_id, paper=paper,
                           language=language, tz=tz, is_function_step=is_function_step,
                           training=is_training_folder(store.db_file.parent))

@@ -13,9 +13,11 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import Protocol
 
 from app.config import ShiftDefinition
 from app.domain import (
+    Answer,
     ChecklistTemplate,
     Classification,
     CustomerReason,
@@ -23,9 +25,65 @@ from app.domain import (
     Result,
     Section,
 )
-from app.store.store import InspectionRecord, OutboxState
+from app.store.store import OutboxState
 
 HOUR = timedelta(hours=1)
+
+
+class ShiftFacts(Protocol):
+    """What a shift's figures are made of: the store's light `ShiftRow` (what the report
+    loads, 17.4) or a full `InspectionRecord`."""
+
+    @property
+    def inspection_id(self) -> str: ...
+    @property
+    def rma(self) -> str | None: ...
+    @property
+    def sku(self) -> str | None: ...
+    @property
+    def category(self) -> str: ...
+    @property
+    def customer_reason(self) -> str | None: ...
+    @property
+    def started_at(self) -> datetime: ...
+    @property
+    def completed_at(self) -> datetime: ...
+    @property
+    def inspector_id(self) -> str: ...
+    @property
+    def classification(self) -> Classification: ...
+    @property
+    def classification_suggested(self) -> Classification: ...
+    @property
+    def override_reason(self) -> str | None: ...
+    @property
+    def disposition(self) -> Disposition | None: ...
+    @property
+    def serial_expected(self) -> str | None: ...
+    @property
+    def serial_scanned(self) -> str | None: ...
+    @property
+    def sync_state(self) -> OutboxState: ...
+    @property
+    def attention_reason(self) -> str | None: ...
+    @property
+    def scanned_code(self) -> str: ...
+    @property
+    def serial_mismatch(self) -> bool: ...
+    @property
+    def mismatch_signed_by(self) -> str | None: ...
+    @property
+    def answers(self) -> tuple[Answer, ...]: ...
+    @property
+    def inspect_by(self) -> datetime | None: ...
+    @property
+    def awaiting_case(self) -> bool: ...
+    @property
+    def gtin_mismatch(self) -> bool: ...
+    @property
+    def untested_steps(self) -> tuple[str, ...]: ...
+
+    def item_text(self) -> str: ...
 
 
 # --- windows ---------------------------------------------------------------------------------
@@ -81,7 +139,7 @@ def function_steps_from(templates: Iterable[ChecklistTemplate]) -> Callable[[str
     return is_function_step
 
 
-def claim_mismatch(record: InspectionRecord,
+def claim_mismatch(record: ShiftFacts,
                    is_function_step: Callable[[str], bool] = default_is_function_step
                    ) -> str | None:
     """Why the customer's stated reason disagrees with the finding, or None.
@@ -202,6 +260,8 @@ class ShiftStats:
     attention: list[Attention]
     sync_states: dict[str, int] = field(default_factory=dict)
     serial_mismatches: list[SerialMismatch] = field(default_factory=list)
+    gtin_mismatches: int = 0  # 16.1: held for review, another product than the case's
+    intact_untested: int = 0  # 16.4: intact, with function tests not done
 
     @property
     def on_time_share(self) -> float | None:
@@ -251,7 +311,7 @@ def _ordered(counter: Counter[str], order: Iterable[str] = ()) -> dict[str, int]
 
 
 def compute_shift_stats(
-    records: Sequence[InspectionRecord],
+    records: Sequence[ShiftFacts],
     start: datetime,
     end: datetime,
     *,
@@ -271,15 +331,15 @@ def compute_shift_stats(
     with_deadline = on_time = 0
     overdue: list[Overdue] = []
     for r in recs:
-        if r.case is None:
+        if r.inspect_by is None:
             continue
         with_deadline += 1
-        if r.completed_at <= r.case.inspect_by:
+        if r.completed_at <= r.inspect_by:
             on_time += 1
         else:
             overdue.append(Overdue(r.inspection_id, r.rma, r.sku, r.inspector_id,
-                                   r.case.inspect_by, r.completed_at,
-                                   r.completed_at - r.case.inspect_by, r.item_text()))
+                                   r.inspect_by, r.completed_at,
+                                   r.completed_at - r.inspect_by, r.item_text()))
     overdue.sort(key=lambda o: o.late_by, reverse=True)
 
     durations = [max(0.0, (r.completed_at - r.started_at).total_seconds()) for r in recs]
@@ -318,7 +378,7 @@ def compute_shift_stats(
             attention.append(Attention(r.inspection_id, r.rma, r.inspector_id, r.sync_state,
                                        r.attention_reason or "", r.item_text(),
                                        r.scanned_code))
-        elif r.result is None and r.sync_state == OutboxState.PENDING:
+        elif r.awaiting_case and r.sync_state == OutboxState.PENDING:
             attention.append(Attention(r.inspection_id, r.rma, r.inspector_id, r.sync_state,
                                        f"unverified:{r.scanned_code}", r.item_text(),
                                        r.scanned_code))
@@ -355,4 +415,7 @@ def compute_shift_stats(
                              [OutboxState.PENDING, OutboxState.SENT, OutboxState.ATTENTION,
                               OutboxState.HANDLED]),
         serial_mismatches=serial_mismatches,
+        gtin_mismatches=sum(1 for r in recs if r.gtin_mismatch),
+        intact_untested=sum(1 for r in recs if r.untested_steps
+                            and r.classification is Classification.INTACT),
     )

@@ -1,7 +1,9 @@
 """Acceptance of camera reads: N matching reads, a cooldown, and preference by kind.
 
 A single camera read can be a misread or a code passing through the picture; a read
-counts once it has been seen in ``required_reads`` frames in a row. Then it (and every
+counts once it has been seen in ``required_reads`` frames in a row, and a read no frame
+could confirm on its own (one fragile configuration, one engine's EAN) in at least two
+whatever that setting says: the same text in two frames is its confirmation. Then it (and every
 other code in view, which belongs to the same label) is ignored until it has been out
 of view for ``cooldown_s``, so a label lying under the camera gives exactly one scan.
 """
@@ -35,6 +37,7 @@ class _Seen:
     last: float
     code: DecodedCode
     interpretation: Result
+    confirmed: bool = False  # some frame confirmed it by itself (checksum, two opinions)
 
 
 class Acceptor:
@@ -83,6 +86,7 @@ class Acceptor:
             seen.count += 1
             seen.last = t
             seen.code = code
+            seen.confirmed = seen.confirmed or code.confirmed
         # A code missing from this frame starts over: reads must be consecutive.
         for key in [k for k in self._seen if k not in in_view]:
             del self._seen[key]
@@ -92,7 +96,7 @@ class Acceptor:
             return None
         candidates.sort(key=lambda s: (KIND_RANK.get(s.interpretation.kind, 9), -s.count))
         best = candidates[0]
-        ready = [s for s in candidates if s.count >= self.required_reads]
+        ready = [s for s in candidates if s.count >= self._needed(s)]
         if not ready:
             return None
         chosen = best if best in ready else None
@@ -114,6 +118,10 @@ class Acceptor:
             timestamp=t,
             polygon=chosen.code.points,
         )
+
+    def _needed(self, seen: _Seen) -> int:
+        """Frames a code must be seen in: two at least when no frame confirmed it."""
+        return self.required_reads if seen.confirmed else max(2, self.required_reads)
 
     def _expire(self, t: float) -> None:
         for text in [k for k, last in self._cooling.items() if t - last >= self.cooldown_s]:

@@ -7,10 +7,13 @@ and the agreement engine for EAN/UPC, which every 1D decoder occasionally misrea
 
 Ladder (``Decoder.decode``): zxing on a downscaled frame, the same turned 90 degrees,
 zxing with a fixed threshold at full size, zbar, deskewed region crops, zxing's local
-binarizer; it stops at the first stage giving a trusted read, then looks at textured
-regions no read covers (another label). ``Decoder.for_stills()`` / ``decode()`` give that
-look the whole budget (pages, files); camera frames cap it and ``decode_live`` spreads
-the stages over frames.
+binarizer; it stops at the first stage giving a confirmed read, then looks at textured
+regions no read covers (another label). Every budget counts work (engine cost x
+megapixels, ladder.py), never wall time, so what a still gives does not depend on the
+machine's load. ``Decoder.for_stills()`` / ``decode()`` give the whole ladder a large
+budget (pages, files); ``decode_live`` runs the fast pass and one cheap stage of the
+camera's ladder per frame, and leaves to acceptance (two frames with the same text) the
+confirmation of what one frame read once.
 
 This module is the façade: the shared types are in symbols.py, the engines in
 engines.py, input checks, regions and variants in regions.py, the stages in ladder.py.
@@ -28,6 +31,7 @@ import numpy as np
 
 from app.scanning.engines import ZbarEngine, ZxingEngine
 from app.scanning.ladder import (
+    LIVE_STAGES,
     STAGES,
     Pass,
     Stage,
@@ -40,12 +44,16 @@ from app.scanning.regions import MIN_SIDE, as_grey
 from app.scanning.symbols import ALL_SYMBOLOGIES, DecodedCode, DecodeError, Point, RawRead
 
 # What callers import from the façade; the rest is imported from its own module.
-__all__ = ["STAGES", "STILL_BUDGET_MS", "DecodeError", "DecodedCode", "Decoder", "Point",
-           "RawRead", "decode"]
+__all__ = ["LIVE_STAGES", "STAGES", "STILL_BUDGET", "DecodeError", "DecodedCode", "Decoder",
+           "Point", "RawRead", "decode"]
 
-# Budget of the module-level decode(): stills (files, pages, self-test) where finding
-# every code matters more than the camera's frame rate.
-STILL_BUDGET_MS = 400.0
+# Work budgets (engine cost x megapixels, app/scanning/ladder.py). A 1080p frame is 2.1
+# megapixels: one upright zxing pass over it costs 2.1, the downscaled fast pass 0.5.
+# The module-level decode(): stills (files, pages, self-test), where finding every code
+# matters more than time: the whole ladder on a 1080p frame, regions and all.
+STILL_BUDGET = 120.0
+CAMERA_BUDGET = 12.0  # Decoder.decode on a camera frame (video files in the CLI)
+LIVE_BUDGET = 1.2  # the fast pass and one live stage (about a tenth of plain zxing's work)
 
 
 class Decoder:
@@ -60,11 +68,11 @@ class Decoder:
         self,
         symbologies: Iterable[str] = ALL_SYMBOLOGIES,
         *,
-        budget_ms: float = 45.0,
-        live_budget_ms: float = 20.0,
+        budget: float = CAMERA_BUDGET,
+        live_budget: float = LIVE_BUDGET,
         require_agreement: bool = True,
         fast_side: int = 960,
-        others_ms: float | None = 4.0,
+        others_work: float | None = 0.6,
         others_max_pixels: float = 600_000.0,
     ) -> None:
         syms = frozenset(symbologies)
@@ -72,13 +80,13 @@ class Decoder:
         if unknown:
             raise ValueError(f"unknown symbologies: {sorted(unknown)}")
         self.symbologies = syms
-        self.budget_ms = budget_ms
-        self.live_budget_ms = live_budget_ms
+        self.budget = budget
+        self.live_budget = live_budget
         self.require_agreement = require_agreement
         self.fast_side = fast_side
-        # Time for further codes once one is read: capped for camera frames (the next
+        # Work for further codes once one is read: capped for camera frames (the next
         # frame looks again), unlimited (within the budget) for stills.
-        self.others_ms = others_ms
+        self.others_work = others_work
         self.others_max_pixels = others_max_pixels
         self.zxing = ZxingEngine("zxing")
         self.zxing_upright = ZxingEngine("zxing", try_rotate=False)
@@ -88,25 +96,25 @@ class Decoder:
         )
         self.zbar = ZbarEngine("zbar")
         self._live_lock = threading.Lock()
-        self._live_next = 1
+        self._live_next = 0  # the next LIVE_STAGES entry decode_live tries
         self.last_stage_ms: dict[str, float] = {}
+        self.last_work = 0.0  # work the last call did (what the budget counts)
 
     @classmethod
     def for_stills(cls, symbologies: Iterable[str] = ALL_SYMBOLOGIES) -> Decoder:
         """A decoder for files and pages: finds every code rather than the first quickly."""
-        return cls(symbologies, budget_ms=STILL_BUDGET_MS, others_ms=None)
+        return cls(symbologies, budget=STILL_BUDGET, others_work=None)
 
     # -- public API
 
-    def decode(self, image: object, *, budget_ms: float | None = None) -> list[DecodedCode]:
-        """Run the ladder on one frame until satisfied or out of time."""
+    def decode(self, image: object, *, budget: float | None = None) -> list[DecodedCode]:
+        """Run the ladder on one frame until satisfied or out of work budget."""
         grey = self._prepare(image)
         if grey is None:
             return []
-        budget = self.budget_ms if budget_ms is None else budget_ms
-        p = Pass(grey, self.symbologies, time.perf_counter() + budget / 1000.0)
+        p = Pass(grey, self.symbologies, self.budget if budget is None else budget)
         for name, stage in STAGES:
-            if p.time_left() <= 0:
+            if p.work_left() <= 0:
                 break
             self._timed(p, name, stage)
             if p.votes and self.require_agreement:
@@ -116,33 +124,38 @@ class Decoder:
             # them) may give the second opinion, or read what stands beside it.
             if any(v.confirmed or not self.require_agreement for v in p.votes.values()):
                 # A still must give every code in it, not just the first stage's.
-                if p.time_left() > 0:
+                if p.work_left() > 0:
                     self._timed(p, "others", stage_others)
                 break
         return self._finish(p)
 
     def decode_live(self, image: object) -> list[DecodedCode]:
-        """Fast pass, then the next ladder stage in turn (one per frame)."""
+        """Fast pass, then the next stage of the camera's ladder in turn (one per frame).
+
+        What this frame read once and could not confirm comes back with
+        ``confirmed=False``: acceptance counts it only when another frame reads the same
+        text (multi-frame consensus), so a frame spends no work on a second opinion.
+        """
         grey = self._prepare(image)
         if grey is None:
             return []
-        p = Pass(grey, self.symbologies, time.perf_counter() + self.live_budget_ms / 1000.0)
+        p = Pass(grey, self.symbologies, self.live_budget)
         self._timed(p, "fast", stage_fast)
         if p.votes:
             # Another label in view that the downscale loses (fine bars beside a QR).
             self._timed(p, "others", stage_others)
         else:
             with self._live_lock:
-                index = self._live_next
-            name, stage = STAGES[index]
+                index = self._live_next % len(LIVE_STAGES)
+            name, stage = LIVE_STAGES[index]
             self._timed(p, name, stage)
             with self._live_lock:
                 # A stage that read something runs again on the next frame (the label is
-                # probably still there and acceptance wants consecutive reads); otherwise
-                # the next frame tries the next stage.
+                # probably still there and acceptance wants two frames); otherwise the
+                # next frame tries the next stage.
                 if not p.votes:
-                    self._live_next = index + 1 if index + 1 < len(STAGES) else 1
-        return self._finish(p)
+                    self._live_next = index + 1
+        return self._finish(p, confirm=False)
 
     # -- internals
 
@@ -157,8 +170,9 @@ class Decoder:
         stage(self, p)
         p.stage_ms[name] = p.stage_ms.get(name, 0.0) + (time.perf_counter() - t0) * 1000
 
-    def _finish(self, p: Pass) -> list[DecodedCode]:
-        if self.require_agreement and any(not v.confirmed for v in p.votes.values()):
+    def _finish(self, p: Pass, *, confirm: bool = True) -> list[DecodedCode]:
+        """The reads to report; ``confirm=False`` (live) keeps unconfirmed ones, marked."""
+        if confirm and self.require_agreement and any(not v.confirmed for v in p.votes.values()):
             with contextlib.suppress(cv2.error):
                 confirm_reads(self, p)
         votes = list(p.votes.values())
@@ -167,7 +181,7 @@ class Decoder:
         for i, v in enumerate(votes):
             if i in bad:
                 continue
-            if self.require_agreement and not v.confirmed:
+            if confirm and self.require_agreement and not v.confirmed:
                 continue
             out.append(
                 DecodedCode(
@@ -180,6 +194,7 @@ class Decoder:
                 )
             )
         self.last_stage_ms = dict(p.stage_ms)
+        self.last_work = p.spent
         return out
 
 
@@ -191,21 +206,21 @@ def decode(
     image: object,
     *,
     symbologies: Iterable[str] | None = None,
-    budget_ms: float | None = None,
+    budget: float | None = None,
 ) -> list[DecodedCode]:
     """Decode every symbol in ``image`` (BGR, BGRA or greyscale array), for stills.
 
-    Uses STILL_BUDGET_MS, so a loaded machine still finds every code on a page; the
-    camera uses Decoder.decode_live and its own budget.
+    Uses STILL_BUDGET (work, not time: a loaded machine finds the same codes); the camera
+    uses Decoder.decode_live and its own budget.
 
     Raises DecodeError when ``image`` is not an image; returns [] for images too small
     to hold a symbol.
     """
     global _default
     if symbologies is not None:
-        return Decoder.for_stills(symbologies).decode(image, budget_ms=budget_ms)
+        return Decoder.for_stills(symbologies).decode(image, budget=budget)
     with _default_lock:
         if _default is None:
             _default = Decoder.for_stills()
         dec = _default
-    return dec.decode(image, budget_ms=budget_ms)
+    return dec.decode(image, budget=budget)

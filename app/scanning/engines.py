@@ -96,6 +96,13 @@ class ZxingEngine:
 
         self._zx: Any = zxingcpp
         self.name = name
+        self.config = f"{name}/{binarizer}"
+        # A fixed threshold (or BoolCast) turns blur into wrong bar widths that can still
+        # pass a 1D checksum: its lone 1D read needs a second opinion (ladder.py).
+        self.fragile = binarizer in ("FixedThreshold", "BoolCast")
+        # Work per megapixel, relative to one upright pass: try_rotate scans twice.
+        self.cost = (2.0 if try_rotate else 1.0) * (2.0 if try_invert else 1.0) * (
+            1.33 if try_downscale else 1.0)
         self._binarizer = getattr(zxingcpp.Binarizer, binarizer)
         self._opts = {
             "try_rotate": try_rotate,
@@ -177,6 +184,9 @@ class ZbarEngine:
 
         self._w = wrapper
         self.name = name
+        self.config = name
+        self.fragile = False
+        self.cost = 3.0  # per megapixel, against zxing's upright pass (platform-notes.md)
         self._local = threading.local()
         self._back = {getattr(wrapper.ZBarSymbol, v): k for k, v in self._NAMES.items()}
 

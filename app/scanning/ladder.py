@@ -1,11 +1,14 @@
 """The ladder: the decoding stages in order of yield, the votes of one pass, and the
-agreement check that trusts an EAN/UPC read only when both engines give it."""
+confirmation rule: a matrix code (error-corrected) stands alone, an EAN/UPC read needs
+both engines, any other 1D read a second configuration unless a robust one (not a fixed
+threshold) read a code with a check character. Work is counted, not timed: each engine
+call charges its cost per megapixel of input, so a budget reads the same on a loaded
+machine as on an idle one (issue 17.1)."""
 
 from __future__ import annotations
 
 import contextlib
 import math
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -23,7 +26,13 @@ from app.scanning.regions import (
     sharpen,
     stretch,
 )
-from app.scanning.symbols import NEEDS_AGREEMENT, Engine, Point
+from app.scanning.symbols import (
+    CHECKED_1D,
+    MATRIX_SYMBOLOGIES,
+    NEEDS_AGREEMENT,
+    Engine,
+    Point,
+)
 
 if TYPE_CHECKING:
     from app.scanning.decoder import Decoder
@@ -39,36 +48,46 @@ class _Vote:
     engines: set[str] = field(default_factory=set)
     variants: set[str] = field(default_factory=set)
     stage: str = ""
+    configs: set[str] = field(default_factory=set)  # engine and settings that read it
+    robust: bool = False  # read by a configuration that is not fragile
 
     @property
     def confirmed(self) -> bool:
-        if self.symbology not in NEEDS_AGREEMENT:
+        if self.symbology in MATRIX_SYMBOLOGIES:
             return True
-        # Two reads by one engine of variants of one frame repeat the same mistake; only
-        # the other engine is an independent opinion (repeats across frames are counted
-        # by acceptance).
-        return len(self.engines) >= 2
+        if self.symbology in NEEDS_AGREEMENT:
+            # Two reads by one engine of variants of one frame repeat the same mistake;
+            # only the other engine is an independent opinion (repeats across frames are
+            # counted by acceptance).
+            return len(self.engines) >= 2
+        if self.symbology in CHECKED_1D and self.robust:
+            return True
+        # A fixed threshold's lone Code 128 (or any lone read of a code without a check
+        # character) is one fragile opinion: another configuration must agree.
+        return len(self.configs) >= 2
 
 
 class Pass:
     """State of one decode() call: votes so far, regions, deadline."""
 
-    def __init__(self, grey: np.ndarray, symbologies: frozenset[str], deadline: float) -> None:
+    def __init__(self, grey: np.ndarray, symbologies: frozenset[str], budget: float) -> None:
         self.grey = grey
         self.symbologies = symbologies
-        self.deadline = deadline
+        self.budget = budget
+        self.spent = 0.0  # work done: engine cost x megapixels given to it
         self.votes: dict[tuple[str, str], _Vote] = {}
         self.regions: list[Region] | None = None
         self.small: Variant | None = None
         self.stage_ms: dict[str, float] = {}
         self.confirm_tried: set[tuple[str, str]] = set()
 
-    def time_left(self) -> float:
-        return self.deadline - time.perf_counter()
+    def work_left(self) -> float:
+        return self.budget - self.spent
 
     def run(self, engine: Engine, variant: Variant, stage: str) -> int:
         """Decode one variant with one engine; returns how many reads it gave."""
         reads = engine.read(variant.image, self.symbologies)
+        self.spent += work_of(engine, variant.image)
         for r in reads:
             key = (r.symbology, r.text)
             vote = self.votes.get(key)
@@ -77,6 +96,8 @@ class Pass:
                 self.votes[key] = vote
             vote.engines.add(engine.name)
             vote.variants.add(variant.name)
+            vote.configs.add(engine.config)
+            vote.robust = vote.robust or not engine.fragile
         return len(reads)
 
     def get_regions(self) -> list[Region]:
@@ -122,6 +143,11 @@ class Pass:
 
 
 Stage = Callable[["Decoder", Pass], None]
+
+
+def work_of(engine: Engine, image: np.ndarray) -> float:
+    """The work units one engine call on ``image`` costs (megapixels x the engine's cost)."""
+    return float(engine.cost) * int(image.shape[0]) * int(image.shape[1]) / 1e6
 
 
 def _transposed(v: Variant, name: str) -> Variant:
@@ -190,10 +216,9 @@ def _stage_regions(dec: Decoder, p: Pass, regions: list[Region] | None = None) -
         v_sharp: Variant | None = None
         for engine, enhanced in steps:
             # Do not start a read that would overrun the budget by more than half its
-            # likely cost (the last read's): the p95 time is what the budget protects.
-            if p.time_left() <= 0.5 * last_cost:
+            # cost (a large crop on a camera frame would cost more than the frame's share).
+            if p.work_left() <= 0.5 * max(last_cost, work_of(engine, v.image)):
                 return
-            t0 = time.perf_counter()
             if enhanced:
                 if v_sharp is None:
                     v_sharp = Variant(v.name + "-sharp", sharpen(stretch(v.image)), v.to_frame)
@@ -201,7 +226,7 @@ def _stage_regions(dec: Decoder, p: Pass, regions: list[Region] | None = None) -
             else:
                 target = v
             found = p.run(engine, target, "regions")
-            last_cost = time.perf_counter() - t0
+            last_cost = work_of(engine, target.image)
             if found:
                 break
 
@@ -248,19 +273,39 @@ def stage_others(dec: Decoder, p: Pass) -> None:
     big QR and loses a fine Code 128 beside it); the region finder points at the rest
     cheaply, and zxing on a native view reads what the downscale lost.
     """
-    stop = p.deadline
+    stop = p.budget
     max_px = float("inf")
-    if dec.others_ms is not None:
-        stop = min(stop, time.perf_counter() + dec.others_ms / 1000.0)
+    if dec.others_work is not None:
+        stop = min(stop, p.spent + dec.others_work)
         # On a camera frame a region this large is most of the frame: big modules the
         # downscaled pass saw, or a block of text.
         max_px = dec.others_max_pixels
     for reg in p.uncovered_regions():
-        if time.perf_counter() >= stop:
+        if p.spent >= stop:
             return
         if reg.size[0] * reg.size[1] > max_px:
             continue
         p.run(dec.zxing_fixed_upright, _native_view(p.grey, reg), "others")
+
+
+def _stage_native(dec: Decoder, p: Pass, engine: Engine | None = None) -> None:
+    """Native-resolution views of the textured regions, smallest first, within the budget.
+
+    What the downscaled fast pass loses (fine bars, small codes) for a fraction of a
+    full-frame pass: the label is a small part of a camera frame.
+    """
+    engine = engine or dec.zxing_fixed_upright
+    for reg in sorted(p.get_regions(), key=lambda r: r.size[0] * r.size[1]):
+        view = _native_view(p.grey, reg)
+        # Within the budget, less half a read: no view that overruns it by more.
+        if p.work_left() <= 0.5 * work_of(engine, view.image):
+            return
+        p.run(engine, view, "native")
+
+
+def _stage_native_local(dec: Decoder, p: Pass) -> None:
+    """The same views with zxing's local-average binarizer (uneven light, no fixed cut)."""
+    _stage_native(dec, p, dec.zxing_upright)
 
 
 # Ordered by codes found per millisecond on the corpus (bench_decode.py prints the yield).
@@ -271,6 +316,17 @@ STAGES: tuple[tuple[str, Stage], ...] = (
     ("zbar", _stage_zbar_full),
     ("regions", _stage_regions),
     ("full-local", _stage_full_local),
+)
+
+# The camera's ladder (Decoder.decode_live): after the fast pass, one of these per frame,
+# each within the live budget; no full-resolution whole-frame pass. Several frames of
+# the same label see them all, and acceptance wants the same text in two frames.
+LIVE_STAGES: tuple[tuple[str, Stage], ...] = (
+    ("native", _stage_native),
+    ("turned", _stage_turned),
+    ("native-local", _stage_native_local),
+    ("zbar", _stage_zbar_full),
+    ("regions", _stage_regions),
 )
 
 
@@ -302,17 +358,34 @@ def _axis_crop(grey: np.ndarray, points: Sequence[Point], *, max_side: int = 640
     return Variant("confirm", img, cv2.invertAffineTransform(m))
 
 
+def _second_opinions(dec: Decoder, vote: _Vote) -> list[Engine]:
+    """Engines to ask about an unconfirmed read, the independent ones first."""
+    if vote.symbology in NEEDS_AGREEMENT:
+        return [dec.zbar if "zbar" not in vote.engines else dec.zxing]
+    return [e for e in (dec.zxing, dec.zbar, dec.zxing_fixed) if e.config not in vote.configs]
+
+
 def confirm_reads(dec: Decoder, p: Pass) -> None:
-    """Second opinion for EAN/UPC read by one engine: the other engine on a crop."""
+    """Second opinion for a read that needs one: other configurations on a crop of it."""
     for key, vote in list(p.votes.items()):
         if vote.confirmed or len(vote.points) < 3 or key in p.confirm_tried:
             continue
         p.confirm_tried.add(key)
         v = _axis_crop(p.grey, vote.points)
-        other = dec.zbar if "zbar" not in vote.engines else dec.zxing
-        p.run(other, v, vote.stage)
-        if not vote.confirmed:
-            p.run(other, Variant("confirm-sharp", sharpen(v.image), v.to_frame), vote.stage)
+        sharp: Variant | None = None
+        for other in _second_opinions(dec, vote):
+            p.run(other, v, vote.stage)
+            if _confirmed(vote):
+                break
+            sharp = sharp or Variant("confirm-sharp", sharpen(v.image), v.to_frame)
+            p.run(other, sharp, vote.stage)
+            if _confirmed(vote):
+                break
+
+
+def _confirmed(vote: _Vote) -> bool:
+    """The vote's state now (a run just added opinions to it)."""
+    return vote.confirmed
 
 
 def conflicting(votes: list[_Vote]) -> set[int]:

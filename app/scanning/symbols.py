@@ -49,6 +49,8 @@ ALL_SYMBOLOGIES: frozenset[str] = frozenset(
 # Product codes whose short check digit lets misreads through: trusted only on agreement.
 NEEDS_AGREEMENT: frozenset[str] = frozenset({EAN13, EAN8, UPCA, UPCE})
 MATRIX_SYMBOLOGIES: frozenset[str] = frozenset({QR, DATAMATRIX, PDF417})
+# 1D codes with a mandatory check character: one robust read of them is enough.
+CHECKED_1D: frozenset[str] = frozenset({CODE128, CODE93})
 
 class DecodeError(ValueError):
     """The input is not an image the decoder can work on (wrong type, shape or dtype)."""
@@ -76,9 +78,16 @@ class RawRead:
 
 
 class Engine(Protocol):
-    """What the ladder needs from a decoding library."""
+    """What the ladder needs from a decoding library.
+
+    ``config`` names the engine and its settings (one opinion), ``fragile`` says its lone
+    1D reads need a second one, ``cost`` is its work per megapixel of input (the budget).
+    """
 
     name: str
+    config: str
+    fragile: bool
+    cost: float
 
     def read(self, grey: np.ndarray, symbologies: frozenset[str]) -> list[RawRead]:
         """Decode a contiguous uint8 greyscale image."""

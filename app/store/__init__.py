@@ -2,7 +2,14 @@
 
 from app.store.db import StoreError
 from app.store.photos import DiskFullError
-from app.store.store import InspectionRecord, OutboxItem, OutboxState, QueueCounts, Store
+from app.store.store import (
+    InspectionRecord,
+    OutboxItem,
+    OutboxState,
+    QueueCounts,
+    ShiftRow,
+    Store,
+)
 
 __all__ = ["DiskFullError", "InspectionRecord", "OutboxItem", "OutboxState", "QueueCounts",
-           "Store", "StoreError"]
+           "ShiftRow", "Store", "StoreError"]

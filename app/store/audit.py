@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -36,15 +37,34 @@ def entry_hash(prev_hash: str, at: datetime, actor: str, action: str, subject: s
     return hmac.new(key, material, hashlib.sha256).hexdigest()
 
 
-def append_audit(s: Session, actor: str, action: str, subject: str,
-                 details: dict[str, Any]) -> None:
-    """Called inside the caller's write transaction, so the entry commits with the change."""
-    prev = s.scalar(select(AuditRow.hash).order_by(AuditRow.seq.desc()).limit(1)) or GENESIS
+_LAST_HASH = "SELECT hash FROM audit ORDER BY seq DESC LIMIT 1"
+_INSERT = ("INSERT INTO audit (at, actor, action, subject, details, prev_hash, hash) "
+           "VALUES (?, ?, ?, ?, ?, ?, ?)")
+
+
+def append_audit_to(raw: sqlite3.Connection, key: bytes | None, actor: str, action: str,
+                    subject: str, details: dict[str, Any]) -> None:
+    """Inside the caller's write transaction on `raw`, so the entry commits with the change.
+
+    Two prepared statements on the connection itself: the previous link is read without
+    flushing anything, and the entry is in the table at once (the next append sees it)."""
+    last = raw.execute(_LAST_HASH).fetchone()
+    prev = str(last[0]) if last else GENESIS
     at = utcnow()
     body = json.dumps(details, ensure_ascii=False, sort_keys=True, default=str)
-    key = s.info.get(AUDIT_KEY)
-    s.add(AuditRow(at=at, actor=actor, action=action, subject=subject, details=body,
-                   prev_hash=prev, hash=entry_hash(prev, at, actor, action, subject, body, key)))
+    raw.execute(_INSERT, (ts_text(at), actor, action, subject, body, prev,
+                          entry_hash(prev, at, actor, action, subject, body, key)))
+
+
+def append_audit(s: Session, actor: str, action: str, subject: str,
+                 details: dict[str, Any]) -> None:
+    """As append_audit_to, in the Session's transaction (key from the session's info).
+
+    No autoflush: the session's pending rows flush at commit, in the same transaction."""
+    raw = s.connection().connection.dbapi_connection
+    assert raw is not None
+    append_audit_to(raw, s.info.get(AUDIT_KEY), actor, action, subject,  # type: ignore[arg-type]
+                    details)
 
 
 @dataclass(frozen=True, slots=True)

@@ -204,6 +204,21 @@ def _v5(conn: Connection) -> None:
         conn.exec_driver_sql(ddl)
 
 
+def _v6(conn: Connection) -> None:
+    """Identity gate: the product code expected and scanned, a mismatch with the shift
+    lead's sign-off and reason; the function tests not done (issue 16.1, 16.4)."""
+    for ddl in (
+        "ALTER TABLE inspections ADD COLUMN gtin_expected TEXT",
+        "ALTER TABLE inspections ADD COLUMN gtin_scanned TEXT",
+        "ALTER TABLE inspections ADD COLUMN gtin_mismatch INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE inspections ADD COLUMN gtin_signed_by TEXT",
+        "ALTER TABLE inspections ADD COLUMN gtin_signed_at TEXT",
+        "ALTER TABLE inspections ADD COLUMN gtin_sign_off_reason TEXT",
+        "ALTER TABLE inspections ADD COLUMN untested_steps TEXT NOT NULL DEFAULT '[]'",
+    ):
+        conn.exec_driver_sql(ddl)
+
+
 def _v7(conn: Connection) -> None:
     """A step kind's own record with its answer (the weight check) and a photo's guardrail
     verdict with the inspector's note for keeping it anyway (issue 16.2, 16.3)."""
@@ -217,6 +232,7 @@ MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (3, "Retry-After hold kept with the outbox item", _v3),
     (4, "login failures and lockouts", _v4),
     (5, "serial mismatch sign-off, line choice for resolved cases", _v5),
+    (6, "identity gate (product code) sign-off, function tests not done", _v6),
     (7, "answer records (weight check), photo guardrail notes", _v7),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]

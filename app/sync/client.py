@@ -16,7 +16,9 @@ import json
 import logging
 import os
 import re
+import threading
 import time
+from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -38,6 +40,7 @@ from app.sync.outcomes import (
     ApiError,
     AuthFailed,
     Candidate,
+    CaseAnswer,
     Checklists,
     Health,
     InsecureUrlError,
@@ -169,9 +172,36 @@ class Timeouts:
     deadline: float = 30.0
     min_rate: float = 200_000.0
     max_deadline: float = 600.0
+    # Waiting for the answer to an upload: `answer_factor` times the slowest of the
+    # recent answers, at least `answer_floor`, at most `read`. A lost answer then holds
+    # its item seconds, not the whole read timeout (the PUT is idempotent: sent again,
+    # it is acknowledged as already there).
+    answer_floor: float = 4.0
+    answer_factor: float = 4.0
 
     def for_upload(self, size: int) -> float:
         return min(self.max_deadline, self.deadline + size / self.min_rate)
+
+
+class AnswerTimes:
+    """The time the server took to answer the recent calls (thread-safe)."""
+
+    def __init__(self, keep: int = 32) -> None:
+        self._times: deque[float] = deque(maxlen=keep)
+        self._lock = threading.Lock()
+
+    def add(self, seconds: float) -> None:
+        with self._lock:
+            self._times.append(seconds)
+
+    def read_timeout(self, t: Timeouts) -> float:
+        """How long to wait for an upload's answer: the full read timeout until answers
+        have been seen, then a multiple of the slowest recent one."""
+        with self._lock:
+            if not self._times:
+                return t.read
+            slowest = max(self._times)
+        return min(t.read, max(t.answer_floor, t.answer_factor * slowest))
 
 
 def check_url(base_url: str, allow_plain_http: bool) -> str:
@@ -222,6 +252,7 @@ class CaseApiClient:
         # Told of every request's start and end (app.sync.status.SyncStatus), so a hang
         # shows on the status line; set by the outbox worker and the lookup.
         self.activity: RequestActivity | None = None
+        self.answers = AnswerTimes()
 
     def close(self) -> None:
         self.session.close()
@@ -241,7 +272,7 @@ class CaseApiClient:
             raise self._unexpected("GET", "/health", status, body, hdrs)
         return Health(server_time=self._model(_HealthBody, body, "GET /health").server_time)
 
-    def lookup(self, code: str) -> Case | Ambiguous | NotFound:
+    def lookup(self, code: str) -> CaseAnswer:
         path = "/cases/lookup"
         status, body, hdrs = self._call("GET", path, params={"code": code})
         if status == 200:
@@ -276,7 +307,7 @@ class CaseApiClient:
         path = f"/inspections/{quote(inspection_id, safe='')}/photos/{quote(photo_id, safe='')}"
         status, body, hdrs = self._call(
             "PUT", path, data=data, deadline=self.timeouts.for_upload(len(data)),
-            headers={"Content-Type": mime, "X-Content-SHA256": sha256})
+            headers={"Content-Type": mime, "X-Content-SHA256": sha256}, upload=True)
         if status in (200, 201):
             ack = self._model(_PhotoBody, body, "PUT photo", status)
             if ack.sha256.lower() != sha256.lower() or ack.photo_id.lower() != photo_id.lower():
@@ -289,7 +320,7 @@ class CaseApiClient:
         path = f"/inspections/{quote(inspection_id, safe='')}"
         status, body, hdrs = self._call(
             "PUT", path, data=payload_bytes, deadline=self.timeouts.for_upload(len(payload_bytes)),
-            headers={"Content-Type": "application/json; charset=utf-8"})
+            headers={"Content-Type": "application/json; charset=utf-8"}, upload=True)
         if status in (200, 201):
             ack = self._model(_InspectionBody, body, "PUT inspection", status)
             if ack.inspection_id.lower() != inspection_id.lower():
@@ -302,8 +333,13 @@ class CaseApiClient:
 
     def _call(self, method: str, path: str, *, params: dict[str, str] | None = None,
               data: bytes | None = None, headers: dict[str, str] | None = None,
-              deadline: float | None = None) -> tuple[int, bytes, Mapping[str, str]]:
-        """One request, body fully read within the deadline: (status, body, headers)."""
+              deadline: float | None = None,
+              upload: bool = False) -> tuple[int, bytes, Mapping[str, str]]:
+        """One request, body fully read within the deadline: (status, body, headers).
+
+        ``upload``: the answer is awaited as long as recent answers suggest (Timeouts),
+        not the whole read timeout; every answer's time is recorded for that.
+        """
         token = self.token()
         if not token:
             raise AuthFailed(None, "no station token is configured")
@@ -320,11 +356,13 @@ class CaseApiClient:
         resp: requests.Response | None = None
         activity = self.activity
         ticket = activity.request_started() if activity is not None else None
+        read = self.answers.read_timeout(self.timeouts) if upload else self.timeouts.read
         try:
             resp = self.session.request(
                 method, self.base_url + path, params=params, data=data, headers=hdrs,
-                timeout=(self.timeouts.connect, self.timeouts.read), stream=True,
+                timeout=(self.timeouts.connect, read), stream=True,
                 allow_redirects=False, verify=self.verify)
+            self.answers.add(time.monotonic() - started)
             body = self._read_body(resp, started + seconds, method, path)
             status, resp_headers = resp.status_code, resp.headers
         except requests.exceptions.SSLError as exc:

@@ -141,10 +141,14 @@ class _HTTPSPool(HTTPSConnectionPool):
 
 
 class WatchedAdapter(HTTPAdapter):
-    """No retries inside urllib3 (the outbox alone retries); watched connections."""
+    """No retries inside urllib3 (the outbox alone retries); watched connections.
+
+    The pool keeps a connection for each item the outbox has in flight, plus a /health
+    probe and a lookup, so none is opened and thrown away per call.
+    """
 
     def __init__(self) -> None:
-        super().__init__(max_retries=0, pool_connections=2, pool_maxsize=4)
+        super().__init__(max_retries=0, pool_connections=2, pool_maxsize=8)
 
     def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
         super().init_poolmanager(*args, **kwargs)

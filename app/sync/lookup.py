@@ -8,44 +8,18 @@ inspector picks the category) and the outbox resolves the case before upload.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import timedelta
+from typing import assert_never
 
 from app.domain import Case
 from app.store.store import Store
-from app.sync.client import (
-    Ambiguous,
-    AuthFailed,
-    CaseApiClient,
-    NotFound,
-    Permanent,
-    Transient,
-)
+from app.sync.client import AuthFailed, CaseApiClient, Permanent, Transient
+from app.sync.outcomes import Ambiguous, Found, LookupOutcome, NotFound, Offline
 from app.sync.status import SyncStatus
 
+__all__ = ["Ambiguous", "CaseLookup", "Found", "LookupOutcome", "NotFound", "Offline"]
+
 log = logging.getLogger("station.sync.lookup")
-
-
-@dataclass(frozen=True, slots=True)
-class Found:
-    case: Case
-    from_cache: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class Offline:
-    """No usable answer from the case API and nothing recent in the cache.
-
-    `server_answered` tells "the server is down or unreachable" (False) from "it
-    answered with an error or nonsense" (True): the inspector is told which.
-    """
-
-    code: str
-    reason: str
-    server_answered: bool = False
-
-
-LookupOutcome = Found | Ambiguous | NotFound | Offline
 
 
 class CaseLookup:
@@ -79,10 +53,14 @@ class CaseLookup:
             return NotFound(code)
         if self.status is not None:
             self.status.update(online=True)
-        if isinstance(answer, Case):
-            self.store.cache_case(answer)
-            return Found(answer)
-        return answer
+        match answer:
+            case Case():
+                self.store.cache_case(answer)
+                return Found(answer)
+            case Ambiguous() | NotFound():
+                return answer
+            case unknown:
+                assert_never(unknown)
 
     def _fallback(self, code: str, reason: str, *,
                   server_answered: bool = False) -> Found | Offline:

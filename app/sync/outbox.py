@@ -18,16 +18,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from typing import assert_never
 
 from app.domain import Case, Photo, utcnow
 from app.filelock import FileLock
 from app.line_match import match_line
 from app.messages import t
 from app.store.db import StoreError
-from app.store.models import InspectionRow
 from app.store.photos import photo_file_name, photo_path
 from app.store.store import OutboxItem, Store
 from app.sync.backoff import Backoff
@@ -40,6 +37,7 @@ from app.sync.client import (
     Permanent,
     Transient,
 )
+from app.sync.inflight import IN_FLIGHT, run_in_flight
 from app.sync.retention import RetentionPurger
 from app.sync.status import SyncStatus
 
@@ -48,6 +46,10 @@ log = logging.getLogger("station.sync.outbox")
 
 class LocalProblem(Exception):
     """Something on the station keeps this item from being sent (e.g. a photo file is gone)."""
+
+
+class _Held(Exception):
+    """The queue is held (Retry-After, offline) while this item was on its way: stop here."""
 
 
 @dataclass(slots=True)
@@ -87,6 +89,7 @@ class OutboxWorker:
         batch: int = 50,
         monotonic: Callable[[], float] = time.monotonic,
         sender_lock: FileLock | None = None,
+        in_flight: int = IN_FLIGHT,
     ) -> None:
         self.store = store
         self.client = client
@@ -104,6 +107,8 @@ class OutboxWorker:
         self.auth_recheck = auth_recheck
         self.idle_wait = idle_wait
         self.batch = batch
+        self.in_flight = in_flight  # items on the wire at once (app/sync/inflight.py)
+        self.turn_s = 30.0  # the thread's drain ends this often for the loop's own checks
         self._event = threading.Event()
         self._stop = threading.Event()
         self._drain_lock = threading.Lock()
@@ -117,6 +122,7 @@ class OutboxWorker:
         self._gate_until = 0.0  # monotonic; no sending before (network trouble, Retry-After)
         self._gate_is_server = False  # a Retry-After gate survives wake()
         self._uploaded: set[tuple[str, str]] = set()
+        self._uploaded_lock = threading.Lock()  # items are sent from several threads
         self._refreshed_at = 0.0
         self._restore_server_hold()
 
@@ -183,12 +189,14 @@ class OutboxWorker:
             self.status.refresh_counts(self.store)
         except Exception:  # a locked database must not end the thread before it starts
             log.exception("outbox: cannot read the queue yet; trying again shortly")
-        # With nothing to send, ask /health at once: the status line shows the real state
-        # within seconds of the start, not "connecting" until a first result is sent (with
-        # a queue, the first send tells the state just as soon).
+        # Ask /health at once: the status line shows the real state within seconds of the
+        # start, not "connecting" until a first result is sent, and the first uploads wait
+        # for their answers as long as this answer suggests (client.AnswerTimes). With a
+        # queue, a failed probe does not hold it: the first send tries (and counts) anyway.
         try:
             due = self.store.next_due_at()
-            if (due is None or due > self.clock()) and not self._probe() and not self._paused:
+            idle = due is None or due > self.clock()
+            if not self._probe() and not self._paused and idle:
                 self._offline = True
         except Exception:
             log.exception("outbox: the first /health probe failed unexpectedly")
@@ -219,7 +227,7 @@ class OutboxWorker:
         if self._offline and not self._probe():
             self._gate_until = self._monotonic() + self.probe_interval
             return self.probe_interval
-        self.drain_once()
+        self.drain_once(again=True)
         if self._paused or self._stop.is_set():
             return 0.0 if self._stop.is_set() else self.auth_poll
         if self._monotonic() < self._gate_until:
@@ -290,39 +298,46 @@ class OutboxWorker:
 
     # --- draining ----------------------------------------------------------------------------
 
-    def drain_once(self) -> DrainReport:
-        """Send every item due now, each at most once; stops early when offline or paused."""
+    def drain_once(self, *, again: bool = False) -> DrainReport:
+        """Send every item due now, several at once; no new one once offline or paused.
+
+        Each item is tried at most once, unless ``again`` (the worker thread): then an
+        item that failed is sent again when its retry falls due while others are still
+        on the wire, for up to ``turn_s`` (a lost answer holds one item, not the queue).
+        """
         report = DrainReport()
         with self._drain_lock:
             self.store.clamp_schedule(self.clock(), self.backoff.cap)
             tried: set[str] = set()
-            while not self._stop.is_set() and not self._paused:
-                if self._monotonic() < self._gate_until:
-                    break
+            turn_ends = self._monotonic() + self.turn_s
+
+            def go_on() -> bool:
+                return (not self._stop.is_set() and not self._paused and not report.offline
+                        and self._monotonic() >= self._gate_until
+                        and (not again or self._monotonic() < turn_ends))
+
+            def fetch(busy: frozenset[str], room: int) -> list[OutboxItem]:
+                skip = busy if again else busy | tried
                 due = [i for i in self.store.outbox_due(self.clock(), self.batch)
-                       if i.inspection_id not in tried]
-                if not due:
-                    break
-                for item in due:
-                    if self._stop.is_set() or self._paused or self._monotonic() < self._gate_until:
-                        break
-                    tried.add(item.inspection_id)
-                    outcome = self._process(item)
-                    report.add(outcome)
-                    self._refresh_status(force=outcome != "sent")
-                    if outcome == "offline":
-                        report.offline = True
-                        break
-                if report.offline:
-                    break
+                       if i.inspection_id not in skip][:room]
+                tried.update(i.inspection_id for i in due)
+                return due
+
+            def done(item: OutboxItem, outcome: str) -> None:
+                report.add(outcome)
+                report.offline = report.offline or outcome == "offline"
+                self._refresh_status(force=outcome != "sent")
+
+            run_in_flight(self.in_flight, fetch, lambda i: i.inspection_id, self._process,
+                          done, go_on)
             report.paused = self._paused
         self.status.refresh_counts(self.store)
         return report
 
     def _refresh_status(self, *, force: bool = False) -> None:
-        """Counts from the store, at most every 0.2 s while a batch flows (each costs queries)."""
+        """Counts from the store, at most every 0.5 s while a batch flows (each costs queries)."""
         now = self._monotonic()
-        if force or now - self._refreshed_at >= 0.2:
+        if force or now - self._refreshed_at >= 0.5:
             self._refreshed_at = now
             self.status.refresh_counts(self.store)
 
@@ -345,6 +360,7 @@ class OutboxWorker:
             ack = None
             for round_ in range(3):
                 try:
+                    self._check_gate()
                     ack = self.client.put_inspection(iid, payload)
                     break
                 except Permanent as exc:
@@ -358,15 +374,18 @@ class OutboxWorker:
                             raise LocalProblem(
                                 f"the server asks for photo {pid}, which this station does "
                                 "not have") from None
-                        self._uploaded.discard((iid, wanted.photo_id))
+                        with self._uploaded_lock:
+                            self._uploaded.discard((iid, wanted.photo_id))
                         self._upload_photo(iid, wanted)
             assert ack is not None
             self.store.mark_sent(iid, ack.received_at)
-            for key in [k for k in self._uploaded if k[0] == iid]:
-                self._uploaded.discard(key)
+            with self._uploaded_lock:
+                self._uploaded = {k for k in self._uploaded if k[0] != iid}
             self._mark_success()
             log.info("outbox: %s delivered (%s)", iid, "new" if ack.created else "already there")
             return "sent"
+        except _Held:
+            return "gated"  # still due; the photos sent so far are not sent again
         except AuthFailed as exc:
             self._pause(exc)
             return "paused"
@@ -390,13 +409,19 @@ class OutboxWorker:
                      network: bool) -> str:
         delay = self.backoff.delay(item.attempts, self.rng, retry_after)
         hold = None if retry_after is None else min(retry_after, self.backoff.retry_after_cap)
+        if retry_after is not None:
+            # Back-pressure is about the server, not the item: hold the whole queue (first,
+            # so the other items on the wire stop before their next request).
+            self._gate_until = max(self._gate_until, self._monotonic() + retry_after)
+            self._gate_is_server = True
         self.store.schedule_retry(item.inspection_id, self.clock() + timedelta(seconds=delay),
                                   error, hold_s=hold)
         log.info("outbox: %s: %s; next try in %.1f s", item.inspection_id, error, delay)
-        if retry_after is not None:
-            # Back-pressure is about the server, not the item: hold the whole queue.
-            self._gate_until = max(self._gate_until, self._monotonic() + retry_after)
-            self._gate_is_server = True
+        if network and self._probe():
+            # /health answers: this one answer was lost (or this one call hung), the
+            # station is not offline; the others keep going, this item waits its turn.
+            self.status.update(last_error=error)
+            return "retry"
         if network:
             self._offline = True
             self._gate_until = max(self._gate_until,
@@ -411,9 +436,16 @@ class OutboxWorker:
         if not online_only:
             self.status.update(last_success_at=utcnow(), last_error=None)
 
+    def _check_gate(self) -> None:
+        """Before each request of an item: another item may have held the queue meanwhile."""
+        if self._monotonic() < self._gate_until:
+            raise _Held
+
     def _upload_photo(self, iid: str, photo: Photo) -> None:
-        if (iid, photo.photo_id) in self._uploaded:
-            return
+        with self._uploaded_lock:
+            if (iid, photo.photo_id) in self._uploaded:
+                return
+        self._check_gate()
         try:
             data = self._photo_bytes(photo)
         except (StoreError, OSError) as exc:
@@ -423,7 +455,8 @@ class OutboxWorker:
             raise LocalProblem(f"photo {photo.photo_id} changed on disk since it was taken "
                                "(its SHA-256 differs); not sent")
         self.client.put_photo(iid, photo.photo_id, data, photo.sha256, photo.mime)
-        self._uploaded.add((iid, photo.photo_id))
+        with self._uploaded_lock:
+            self._uploaded.add((iid, photo.photo_id))
 
     def _photo_bytes(self, photo: Photo) -> bytes:
         """The file by its generated name (no query); the store's lookup if it is elsewhere."""
@@ -440,14 +473,17 @@ class OutboxWorker:
         iid, code = item.inspection_id, item.scanned_code
         if not code.strip():
             raise LocalProblem("started offline without a scanned code; choose the case")
-        answer = self.client.lookup(code)
-        if isinstance(answer, NotFound):
-            raise LocalProblem(f"the case API does not know the scanned code {code!r}")
-        if isinstance(answer, Ambiguous):
-            rmas = ", ".join(c.rma for c in answer.candidates)
-            raise LocalProblem(f"the scanned code {code!r} matches several cases ({rmas}); "
-                               "choose the RMA")
-        case: Case = answer
+        match self.client.lookup(code):
+            case NotFound():
+                raise LocalProblem(f"the case API does not know the scanned code {code!r}")
+            case Ambiguous(candidates=candidates):
+                rmas = ", ".join(c.rma for c in candidates)
+                raise LocalProblem(f"the scanned code {code!r} matches several cases ({rmas}); "
+                                   "choose the RMA")
+            case Case() as case:
+                pass
+            case unknown:
+                assert_never(unknown)
         category, serial = inspection_category(self.store, iid)
         match = match_line(case, category=category, serial=serial)
         if match.chosen is None:
@@ -465,10 +501,8 @@ class OutboxWorker:
 
 
 def inspection_category(store: Store, inspection_id: str) -> tuple[str, str | None]:
-    """The category the inspector picked and the serial scanned (Store has no reader)."""
-    with Session(store.engine) as s:
-        row = s.execute(select(InspectionRow.category, InspectionRow.serial_scanned)
-                        .where(InspectionRow.inspection_id == inspection_id)).first()
-    if row is None:
+    """The category the inspector picked and the serial scanned."""
+    found = store.inspection_category(inspection_id)
+    if found is None:
         raise LocalProblem(f"no inspection {inspection_id} on this station")
-    return str(row[0]), row[1]
+    return found

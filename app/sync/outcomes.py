@@ -1,5 +1,8 @@
 """What a call to the case API can come to: the errors (transient, permanent, refused
-token, insecure URL) and the typed answers the client returns (app/sync/client.py)."""
+token, insecure URL) and the typed answers the client returns (app/sync/client.py).
+
+A case lookup comes to one `LookupOutcome` (app/sync/lookup.py): callers `match` on it and
+end with `assert_never`, so a new kind of answer cannot be forgotten somewhere."""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.checklists import TemplateError
+from app.domain import Case
 
 # --- outcomes ------------------------------------------------------------------------------------
 
@@ -81,6 +85,34 @@ class Candidate:
 class Ambiguous:
     code: str
     candidates: tuple[Candidate, ...]
+
+
+# --- lookup outcomes (15.5) ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    case: Case
+    from_cache: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Offline:
+    """No usable answer from the case API and nothing recent in the cache.
+
+    `server_answered` tells "the server is down or unreachable" (False) from "it
+    answered with an error or nonsense" (True): the inspector is told which.
+    """
+
+    code: str
+    reason: str
+    server_answered: bool = False
+
+
+# What the case API itself answers to GET /cases/lookup (the client's return type) ...
+CaseAnswer = Case | Ambiguous | NotFound
+# ... and what a lookup at the station comes to (the cache answers when the API cannot).
+LookupOutcome = Found | Ambiguous | NotFound | Offline
 
 
 @dataclass(frozen=True, slots=True)

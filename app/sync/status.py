@@ -71,6 +71,7 @@ class SyncStatus:
         self._clock = clock
         self._tickets = itertools.count()
         self._in_flight: dict[int, float] = {}  # ticket -> monotonic start
+        self._last_answer = float("-inf")  # monotonic end of the latest request
 
     # --- requests in flight (called by the client, any thread) --------------------------------
 
@@ -82,14 +83,21 @@ class SyncStatus:
 
     def request_ended(self, ticket: int) -> None:
         with self._lock:
-            self._in_flight.pop(ticket, None)
+            if self._in_flight.pop(ticket, None) is not None:
+                self._last_answer = self._clock()
 
     def unanswered_for(self) -> float | None:
-        """Seconds the oldest request in flight has waited; None when none is."""
+        """Seconds without an answer while a request is in flight; None when none is.
+
+        Counted from the oldest request's start, or from the latest answer if one came
+        since: with several items on the wire, one lost answer while the others come
+        back is not a hang of the connection.
+        """
         with self._lock:
             if not self._in_flight:
                 return None
-            return max(0.0, self._clock() - min(self._in_flight.values()))
+            since = max(min(self._in_flight.values()), self._last_answer)
+            return max(0.0, self._clock() - since)
 
     def connection_state(self) -> tuple[str, float | None]:
         """("paused" | "no_answer" | "online" | "offline" | "connecting", seconds waited)."""

@@ -110,36 +110,6 @@
 <context>
     <name>CaseScreen</name>
     <message>
-        <location filename="../../ui/case_screen.py" line="167"/>
-        <source>Defective</source>
-        <translation>有缺陷</translation>
-    </message>
-    <message>
-        <location filename="../../ui/case_screen.py" line="168"/>
-        <source>Not as described</source>
-        <translation>与描述不符</translation>
-    </message>
-    <message>
-        <location filename="../../ui/case_screen.py" line="169"/>
-        <source>Damaged in transit</source>
-        <translation>运输中损坏</translation>
-    </message>
-    <message>
-        <location filename="../../ui/case_screen.py" line="170"/>
-        <source>Wrong item sent</source>
-        <translation>发错商品</translation>
-    </message>
-    <message>
-        <location filename="../../ui/case_screen.py" line="171"/>
-        <source>No longer needed</source>
-        <translation>不再需要</translation>
-    </message>
-    <message>
-        <location filename="../../ui/case_screen.py" line="172"/>
-        <source>Other</source>
-        <translation>其他</translation>
-    </message>
-    <message>
         <location filename="../../ui/case_screen.py" line="182"/>
         <source>Order</source>
         <translation>订单</translation>
@@ -302,6 +272,42 @@
 <context>
     <name>HistoryScreen</name>
     <message>
+        <source>The label did not print: %1</source>
+        <translation>标签未打印：%1</translation>
+    </message>
+    <message>
+        <source>Label printed on %1.</source>
+        <translation>标签已打印到 %1。</translation>
+    </message>
+    <message>
+        <source>Printing the label…</source>
+        <translation>正在打印标签…</translation>
+    </message>
+    <message>
+        <source>Reprint label</source>
+        <translation>补打标签</translation>
+    </message>
+    <message>
+        <source>Tests not done: %1</source>
+        <translation>未做的测试：%1</translation>
+    </message>
+    <message>
+        <source>PRODUCT CODE MISMATCH, held; signed off by: %1 (%2)</source>
+        <translation>商品条码不符，已暂扣；签核人：%1（%2）</translation>
+    </message>
+    <message>
+        <source>Product code expected / scanned: %1 / %2</source>
+        <translation>商品条码 应为 / 扫描：%1 / %2</translation>
+    </message>
+    <message>
+        <source>untested</source>
+        <translation>未测试</translation>
+    </message>
+    <message>
+        <source>on hold: product code</source>
+        <translation>暂扣：商品条码</translation>
+    </message>
+    <message>
         <source>Export CSV</source>
         <translation>导出CSV</translation>
     </message>
@@ -328,61 +334,6 @@
     <message>
         <source>Audit log…</source>
         <translation>审计日志…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/history_screen.py" line="213"/>
-        <source>synced</source>
-        <translation>已同步</translation>
-    </message>
-    <message>
-        <location filename="../../ui/history_screen.py" line="214"/>
-        <source>pending</source>
-        <translation>待发送</translation>
-    </message>
-    <message>
-        <location filename="../../ui/history_screen.py" line="215"/>
-        <source>needs attention</source>
-        <translation>需要处理</translation>
-    </message>
-    <message>
-        <location filename="../../ui/history_screen.py" line="216"/>
-        <source>handled</source>
-        <translation>已处理</translation>
-    </message>
-    <message>
-        <location filename="../../ui/history_screen.py" line="221"/>
-        <source>Intact</source>
-        <translation>完好</translation>
-    </message>
-    <message>
-        <location filename="../../ui/history_screen.py" line="222"/>
-        <source>Damaged</source>
-        <translation>损坏</translation>
-    </message>
-    <message>
-        <location filename="../../ui/history_screen.py" line="223"/>
-        <source>Missing parts</source>
-        <translation>缺件</translation>
-    </message>
-    <message>
-        <location filename="../../ui/history_screen.py" line="230"/>
-        <source>Restock</source>
-        <translation>重新入库</translation>
-    </message>
-    <message>
-        <location filename="../../ui/history_screen.py" line="231"/>
-        <source>Refurbish</source>
-        <translation>翻新</translation>
-    </message>
-    <message>
-        <location filename="../../ui/history_screen.py" line="232"/>
-        <source>Return to vendor</source>
-        <translation>退回供应商</translation>
-    </message>
-    <message>
-        <location filename="../../ui/history_screen.py" line="233"/>
-        <source>Scrap</source>
-        <translation>报废</translation>
     </message>
     <message>
         <location filename="../../ui/history_screen.py" line="243"/>
@@ -481,11 +432,6 @@
         <translation>班次 %1，%2</translation>
     </message>
     <message>
-        <location filename="../../ui/history_screen.py" line="434"/>
-        <source>Inspections</source>
-        <translation>检验记录</translation>
-    </message>
-    <message>
         <location filename="../../ui/history_screen.py" line="435"/>
         <source>Today&apos;s inspections</source>
         <translation>今日检验</translation>
@@ -519,11 +465,6 @@
         <location filename="../../ui/history_screen.py" line="441"/>
         <source>RMA</source>
         <translation>RMA</translation>
-    </message>
-    <message>
-        <location filename="../../ui/history_screen.py" line="441"/>
-        <source>SKU</source>
-        <translation>SKU</translation>
     </message>
     <message>
         <location filename="../../ui/history_screen.py" line="441"/>
@@ -658,6 +599,10 @@
 </context>
 <context>
     <name>InspectionFlow</name>
+    <message>
+        <source>Product code mismatch: the item is held for review. Check the item; press Enter again to continue.</source>
+        <translation>商品条码不符：商品暂扣待审。请检查商品；再按 Enter 继续。</translation>
+    </message>
     <message>
         <location filename="../../ui/inspection_flow.py" line="362"/>
         <source>This inspection cannot be opened: %1</source>
@@ -1582,6 +1527,42 @@
 <context>
     <name>SettingsDialog</name>
     <message>
+        <source>empty: the default printer</source>
+        <translation>留空：默认打印机</translation>
+    </message>
+    <message>
+        <source>host name or IP address</source>
+        <translation>主机名或 IP 地址</translation>
+    </message>
+    <message>
+        <source>Page printer (print queue)</source>
+        <translation>普通打印机（打印队列）</translation>
+    </message>
+    <message>
+        <source>Zebra-type (ZPL, raw TCP)</source>
+        <translation>斑马类（ZPL，原始 TCP）</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>Label size</source>
+        <translation>标签尺寸</translation>
+    </message>
+    <message>
+        <source>Label print queue</source>
+        <translation>标签打印队列</translation>
+    </message>
+    <message>
+        <source>ZPL printer address and port</source>
+        <translation>ZPL 打印机地址和端口</translation>
+    </message>
+    <message>
+        <source>Label printer</source>
+        <translation>标签打印机</translation>
+    </message>
+    <message>
         <location filename="../../ui/settings_dialog.py" line="119"/>
         <source>CA bundle</source>
         <translation>CA 证书包</translation>
@@ -1787,6 +1768,18 @@
 </context>
 <context>
     <name>SignOffBox</name>
+    <message>
+        <source>Scanned again after the sign-off: a shift lead must sign off again.</source>
+        <translation>签核后已重新扫描：须由班组长重新签核。</translation>
+    </message>
+    <message>
+        <source>Shift lead's reason (required)</source>
+        <translation>班组长填写原因（必填）</translation>
+    </message>
+    <message>
+        <source>Product code mismatch: the item is held for review. A shift lead must sign off with a reason before you can confirm.</source>
+        <translation>商品条码不符：商品暂扣待审。确认前须由班组长填写原因并签核。</translation>
+    </message>
     <message>
         <location filename="../../ui/mismatch_signoff.py" line="113"/>
         <source>Enter the shift lead&apos;s badge or ID and PIN.</source>
@@ -2022,7 +2015,41 @@ Correct the file, then start the station again.</source>
     </message>
 </context>
 <context>
+    <name>LabelPrinting</name>
+    <message>
+        <source>No printer is installed on this computer.</source>
+        <translation>本电脑未安装打印机。</translation>
+    </message>
+    <message>
+        <source>The label printer %1 is not available.</source>
+        <translation>标签打印机 %1 不可用。</translation>
+    </message>
+    <message>
+        <source>The label PDF could not be opened.</source>
+        <translation>无法打开标签 PDF。</translation>
+    </message>
+</context>
+<context>
+    <name>LabelFailureBar</name>
+    <message>
+        <source>Dismiss</source>
+        <translation>关闭提示</translation>
+    </message>
+    <message>
+        <source>Print the label again</source>
+        <translation>重新打印标签</translation>
+    </message>
+    <message>
+        <source>The label did not print: %1 The result is saved.</source>
+        <translation>标签未打印：%1 检验结果已保存。</translation>
+    </message>
+</context>
+<context>
     <name>FlowHeader</name>
+    <message>
+        <source>PRODUCT CODE MISMATCH: scanned %1, the case expects %2. Another product in the box? The item is held for review.</source>
+        <translation>商品条码不符：扫描 %1，售后单应为 %2。箱内是其他商品？商品暂扣待审。</translation>
+    </message>
     <message>
         <source>SERIAL MISMATCH: scanned %1, the case expects %2. Possible swapped item: check the item and the label.</source>
         <translation>序列号不符：扫描到 %1，退货单应为 %2。可能是调包商品：请检查商品和标签。</translation>
@@ -2044,6 +2071,14 @@ Correct the file, then start the station again.</source>
     <message>
         <source>Put the item on the scale: it is read by itself (or type the grams and press Enter)</source>
         <translation>把商品放在电子秤上：自动读取重量（或输入克数后按 Enter）</translation>
+    </message>
+    <message>
+        <source>(no product code on the case)</source>
+        <translation>（售后单无商品条码）</translation>
+    </message>
+    <message>
+        <source>Scan the barcode on the product (EAN/UPC/GTIN or GS1 DataMatrix); the case expects: %1 · N: the product has no barcode</source>
+        <translation>扫描商品上的条码（EAN/UPC/GTIN 或 GS1 DataMatrix）；售后单应为：%1 · N：商品没有条码</translation>
     </message>
     <message>
         <source>Accepted range: %1 to %2 %3</source>
@@ -2136,6 +2171,30 @@ Correct the file, then start the station again.</source>
 </context>
 <context>
     <name>SummaryPage</name>
+    <message>
+        <source>The case gives no product code to compare with.</source>
+        <translation>售后单未提供可比对的商品条码。</translation>
+    </message>
+    <message>
+        <source>Product code not scanned (N/A).</source>
+        <translation>未扫描商品条码（不适用）。</translation>
+    </message>
+    <message>
+        <source>Product code does NOT match the case: held for review.</source>
+        <translation>商品条码与售后单不符：暂扣待审。</translation>
+    </message>
+    <message>
+        <source>Product code matches the case.</source>
+        <translation>商品条码与售后单一致。</translation>
+    </message>
+    <message>
+        <source>Not tested (N/A or skipped): %1</source>
+        <translation>未测试（不适用或跳过）：%1</translation>
+    </message>
+    <message>
+        <source>%1, untested</source>
+        <translation>%1（未测试）</translation>
+    </message>
     <message>
         <source>Override: %1 → disposition %2</source>
         <translation>更改为：%1 → 处置 %2</translation>

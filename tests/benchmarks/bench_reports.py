@@ -133,6 +133,73 @@ def child(kind: str, data: Path, out: Path, arg: str) -> None:
     print(json.dumps(result))
 
 
+def pair(data: Path, lang: str, rounds: int) -> None:
+    """The shift report beside plain ReportLab drawing the same content, in one process.
+
+    Baseline: ReportLab laying out and drawing the report's story (the same tables,
+    charts and paragraphs), its figures already in memory. The station's render adds
+    the store query and the figures; "full records" is the earlier path (every record
+    loaded whole). Rounds alternate the three; medians are compared. The PDFs' text is
+    checked to be the same (but for the footer's generation time) before timing."""
+    import io
+    import statistics
+
+    from reportlab.platypus import SimpleDocTemplate
+
+    from app.messages import t
+    from app.reports.fonts import SANS, register_fonts
+    from app.reports.layout import MARGIN, footer, make_styles, paper_size
+    from app.reports.shift import build_shift_pdf, build_shift_story, render_shift_report
+    from app.reports.stats import compute_shift_stats
+    from app.store.store import Store
+
+    store = Store(data / "station.db", data / "photos")
+    register_fonts()
+    start = SHIFT_START.astimezone(UTC)
+    end = start + timedelta(hours=SHIFT_HOURS)
+    title, station = "night 2024-05-02", "BENCH-07"
+    stats = compute_shift_stats(store.shift_rows(start, end), start, end, tz=TZ)
+
+    def ours() -> bytes:
+        return render_shift_report(store, start, end, None, title=title, station_id=station,
+                                   tz=TZ, language=lang)
+
+    def full_records() -> bytes:
+        return build_shift_pdf(store.completed_between(start, end), start, end, title=title,
+                               station_id=station, language=lang, tz=TZ)
+
+    def plain() -> bytes:
+        buf = io.BytesIO()
+        doc = SimpleDocTemplate(buf, pagesize=paper_size("a4"), leftMargin=MARGIN,
+                                rightMargin=MARGIN, topMargin=MARGIN,
+                                bottomMargin=MARGIN + 4, initialFontName=SANS,
+                                title=f"{t(lang, 'shift_title')} {title}", author=station)
+        story = build_shift_story(stats, title=title, station_id=station,
+                                  doc_width=doc.width, st=make_styles(lang), language=lang,
+                                  tz=TZ)
+        on_page = footer(lang, f"{t(lang, 'shift_title')} · {title} · {station}",
+                         datetime.now(UTC), TZ)
+        doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
+        return buf.getvalue()
+
+    def text_of(pdf: bytes) -> list[str]:
+        done = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf,
+                              capture_output=True, check=True)
+        stamp = t(lang, "generated")
+        return [line for line in done.stdout.decode().splitlines() if stamp not in line]
+
+    same = text_of(ours()) == text_of(plain()) == text_of(full_records())
+    times: dict[str, list[float]] = {"ours": [], "plain": [], "full": []}
+    order = [("ours", ours), ("plain", plain), ("full", full_records)]
+    for i in range(rounds):
+        for name, fn in order[i % 3:] + order[:i % 3]:
+            t0 = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - t0)
+    med = {k: statistics.median(v) for k, v in times.items()}
+    print(json.dumps({"same": same, "records": stats.total, **med}))
+
+
 def run_child(kind: str, data: Path, out: Path, arg: str = "") -> dict[str, float]:
     proc = subprocess.run([sys.executable, __file__, "--child", kind, "--data", str(data),
                            "--out", str(out), "--arg", arg], capture_output=True, text=True,
@@ -149,7 +216,11 @@ def main() -> None:
     ap.add_argument("--child")
     ap.add_argument("--out", type=Path)
     ap.add_argument("--arg", default="")
+    ap.add_argument("--rounds", type=int, default=7)
     args = ap.parse_args()
+    if args.child == "pair":
+        pair(args.data, args.arg, args.rounds)
+        return
     if args.child:
         child(args.child, args.data, args.out, args.arg)
         return
@@ -167,6 +238,18 @@ def main() -> None:
     out.mkdir(exist_ok=True)
 
     for lang in ("en", "zh_CN"):
+        proc = subprocess.run([sys.executable, __file__, "--child", "pair", "--data",
+                               str(args.data), "--arg", lang, "--rounds", str(args.rounds)],
+                              capture_output=True, text=True, check=False)
+        if proc.returncode != 0:
+            raise SystemExit(f"pair {lang} failed:\n{proc.stderr}")
+        p = json.loads(proc.stdout.strip().splitlines()[-1])
+        ratio = p["ours"] / p["plain"]
+        print(f"shift report ({lang}, {p['records']} inspections, medians of {args.rounds}): "
+              f"station {p['ours']:.3f} s, plain ReportLab same content {p['plain']:.3f} s "
+              f"-> {ratio:.2f}x [target <= 1.3x: {'ok' if ratio <= 1.3 else 'MISSED'}]; "
+              f"full records loaded (before 17.4) {p['full']:.3f} s -> "
+              f"{p['full'] / p['plain']:.2f}x; same text: {p['same']}")
         r = run_child("shift", args.data, out / f"shift-{lang}.pdf", lang)
         ok = r["seconds"] < 10 and r["peak_mb"] < 500
         print(f"shift report ({lang}, {r['records']:.0f} inspections): {r['seconds']:.2f} s "

@@ -3,6 +3,13 @@
 Run: .venv/bin/python tests/benchmarks/bench_sync_soak.py [--short] [--seed N] [--n N]
 Prints delivered, duplicates, lost (both must be 0) and wall time; exits 1 otherwise.
 `--short` (20 inspections) is the CI version.
+
+`--lost-acks 0.3 [--lost-kind drop|hold]` is the lost-acknowledgement run (issue 17.3):
+28 inspections, the station's production timeouts, backoff and probe interval, and that
+share of the PUTs reaching the server (which commits) whose answer never comes back:
+`drop` closes the connection, `hold` keeps it silent until the station's own deadline.
+It prints how many results the server holds after 15, 30 and 45 s (target: half the
+queue in 45 s), then lets the queue finish and checks exactly-once as above.
 """
 
 from __future__ import annotations
@@ -11,6 +18,7 @@ import argparse
 import random
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -24,6 +32,7 @@ from refserver import start_server  # noqa: E402
 from tests.builders import complete_inspection  # noqa: E402
 from tests.faults import (  # noqa: E402
     HTML_502,
+    TOKEN,
     Fault,
     FaultProxy,
     check_delivery,
@@ -50,6 +59,60 @@ FAULTS = [
 ]
 
 
+def lost_acks(args: argparse.Namespace) -> int:
+    """The lost-ACK run: production settings, a share of PUT answers lost after commit."""
+    from app.config import Settings
+    from app.sync.client import CaseApiClient
+    from app.sync.outbox import OutboxWorker
+
+    n = args.n or 28
+    fault = (Fault("drop", forward=True) if args.lost_kind == "drop"
+             else Fault("hold", forward=True, release=threading.Event()))
+    rng = random.Random(args.seed)
+    marks: dict[int, int] = {}
+    with tempfile.TemporaryDirectory(prefix="lost-") as tmp:
+        base = Path(tmp)
+        with start_server(base / "srv.db", seed_demo=False) as server, \
+                FaultProxy(server.url) as proxy:
+            store = Store(base / "station.db", base / "photos")
+            ids = [complete_inspection(store, new_case(server, i), rng=rng, photos=3,
+                                       photo_size=args.photo_kb * 1000) for i in range(n)]
+            proxy.set_random(args.seed, args.lost_acks, [fault], methods=("PUT",))
+            client = CaseApiClient(Settings(station_id="BENCH-T"), lambda: TOKEN,
+                                   base_url=proxy.url)  # production timeouts (5/20/30 s)
+            worker = OutboxWorker(store, client, rng=random.Random(args.seed))
+            t0 = time.monotonic()
+            worker.start()
+            for mark in (15, 30, 45):
+                while time.monotonic() - t0 < mark:
+                    time.sleep(0.1)
+                marks[mark] = server.store.count_inspections()
+            deadline = time.monotonic() + 600.0
+            while store.queue_counts().pending and time.monotonic() < deadline:
+                time.sleep(0.2)
+            wall = time.monotonic() - t0
+            if fault.release is not None:
+                fault.release.set()
+            worker.stop()
+            proxy.clear()
+            d = check_delivery(server.store, store, ids, expect_total=n)
+            lost = sum(1 for s in proxy.seen if s.fault != "pass")
+            requests = len(proxy.seen)
+            store.close()
+    print(f"lost ACKs: {n} inspections x 3 photos x {args.photo_kb} KB, {args.lost_acks:.0%} of "
+          f"PUT answers lost after commit ({args.lost_kind}), seed {args.seed}, "
+          "production timeouts/backoff/probe")
+    print(f"  requests seen     {requests} ({lost} answers lost)")
+    for mark, count in marks.items():
+        print(f"  results on the server after {mark:2d} s: {count}/{n}")
+    print(f"  all delivered in  {wall:.1f} s; duplicates {d.duplicates}, lost {len(d.lost)}, "
+          f"byte mismatches {len(d.problems)}")
+    ok = (marks[45] * 2 >= n and d.delivered == n and d.duplicates == 0 and not d.lost
+          and not d.problems)
+    print("PASS" if ok else "FAIL")
+    return 0 if ok else 1
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--short", action="store_true", help="20 inspections (CI)")
@@ -57,7 +120,12 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=20261122)
     ap.add_argument("--rate", type=float, default=0.15, help="share of requests faulted")
     ap.add_argument("--photo-kb", type=int, default=300)
+    ap.add_argument("--lost-acks", type=float, default=None,
+                    help="share of PUT answers lost after commit (the lost-ACK run)")
+    ap.add_argument("--lost-kind", choices=("drop", "hold"), default="drop")
     args = ap.parse_args()
+    if args.lost_acks is not None:
+        return lost_acks(args)
     n = args.n or (20 if args.short else 200)
     rng = random.Random(args.seed)
     with tempfile.TemporaryDirectory(prefix="soak-") as tmp:
