@@ -51,6 +51,8 @@ from app.domain import (
 )
 from app.messages import LANGUAGES, Both, t
 from app.resources import resource_path
+from app.shots import expand_shots
+from app.weight import parse_template_weight
 
 __all__ = [
     "CAPTURE_KINDS",
@@ -77,7 +79,8 @@ _MAX_FILE_BYTES = 1_000_000
 _MAX_PROMPT = 500
 _MAX_ACCESSORY = 120
 
-_TEMPLATE_KEYS = frozenset({"template_id", "version", "category", "sections", "title"})
+_TEMPLATE_KEYS = frozenset({"template_id", "version", "category", "sections", "title",
+                            "weight"})
 _SECTION_KEYS = frozenset({"section", "steps"})
 _STEP_KEYS = frozenset(
     {
@@ -94,6 +97,7 @@ _STEP_KEYS = frozenset(
         "capture",
         "fail_options",
         "failed",
+        "shots",
     }
 )
 # The fields of the old format (one per language): named in the refusal, to say what changed.
@@ -267,6 +271,7 @@ class _Validator:
         category = self.identifier(data, "category", "template").lower()
         title = self.texts(data, "title", "template", optional=True) or Both(
             template_id, template_id)
+        weight = parse_template_weight(data.get("weight"), lambda p: self.fail("template", p))
 
         sections = data.get("sections")
         if not isinstance(sections, list) or not sections:
@@ -296,8 +301,10 @@ class _Validator:
             if not isinstance(steps, list):
                 raise self.fail(f"section {section.value!r}", "'steps' must be a list")
             parsed: list[ChecklistStep] = []
-            for index, raw_step in enumerate(steps, start=1):
-                step = self.step(raw_step, section, index)
+            expanded = [(index, step)
+                        for index, raw_step in enumerate(steps, start=1)
+                        for step in self.shots(self.step(raw_step, section, index), raw_step)]
+            for index, step in expanded:
                 if step.step_id in seen_ids:
                     raise self.fail(
                         self.step_where(section, index, step.step_id),
@@ -326,7 +333,19 @@ class _Validator:
             category=category,
             title=title,
             steps=flat,
+            weight=weight,
         )
+
+    def shots(self, step: ChecklistStep, raw: Any) -> tuple[ChecklistStep, ...]:
+        """A photo step's shot list as one step per shot (app/shots.py)."""
+        where = f"step {step.step_id!r} ({step.section.value})"
+        return expand_shots(step, raw.get("shots"), lambda p: self.fail(where, p),
+                            lambda shot, at: self._shot_name(shot, f"{where}, {at}"))
+
+    def _shot_name(self, shot: Mapping[str, Any], where: str) -> Both:
+        name = self.texts(shot, "name", where)
+        assert name is not None
+        return name
 
     @staticmethod
     def step_where(section: Section, index: int, step_id: str | None) -> str:
@@ -631,13 +650,21 @@ def template_to_dict(template: ChecklistTemplate) -> dict[str, Any]:
             d.update({k: v for k, v in optional if v is not None})
             out_steps.append(d)
         sections.append({"section": section.value, "steps": out_steps})
-    return {
+    out: dict[str, Any] = {
         "template_id": template.template_id,
         "version": template.version,
         "category": template.category,
         "title": _text_map(template.title),
-        "sections": sections,
     }
+    policy = template.weight
+    if not policy.weigh:
+        out["weight"] = False
+    elif policy.tolerance_g is not None or policy.tolerance_pct is not None:
+        out["weight"] = {k: v for k, v in (("tolerance_g", policy.tolerance_g),
+                                          ("tolerance_pct", policy.tolerance_pct))
+                         if v is not None}
+    out["sections"] = sections
+    return out
 
 
 def failure_text(step: ChecklistStep, language: str, answer: Answer | None = None) -> str:

@@ -37,6 +37,7 @@ _SUBCOMMAND_MODULES = (
     "app.reports.cli",
     "app.operators_cli",
     "app.audit_cli",
+    "app.photo_check",
 )
 # Which module registers each command: a run imports only its own command's module, so
 # `decode` never loads Qt and `sync`/`report`/`export` never load the GUI package.
@@ -44,7 +45,7 @@ _COMMAND_MODULE = {
     "doctor": "app.doctor", "decode": "app.scanning.cli",
     "sync": "app.sync.cli", "token": "app.sync.token_cli", "report": "app.reports.cli",
     "export": "app.reports.cli", "operators": "app.operators_cli",
-    "audit": "app.audit_cli",
+    "audit": "app.audit_cli", "photo-check": "app.photo_check",
 }
 _OPTIONS_WITH_VALUE = {"--data-dir", "--config"}
 _DEFAULT_COMMAND = "gui"  # what runs without a subcommand (a plug-in of the root)

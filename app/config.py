@@ -432,6 +432,59 @@ class Settings:
         "Move to the next step after P / F / N on a pass/fail step when nothing else "
         "(a photo, a note) is required there.",
         _bool)
+    # bench scale and weight check (16.2)
+    scale_port: str = _declare(
+        "", "a serial port name",
+        "The bench scale's serial port (COM3, /dev/ttyUSB0); empty: no scale (weights typed).",
+        _str, label=("Scale port", "电子秤端口"),
+        help_zh="电子秤的串口（COM3、/dev/ttyUSB0）；留空：无电子秤（手动输入重量）。")
+    scale_baud: int = _declare(
+        9600, "a whole number",
+        "The bench scale's serial speed (8 data bits, no parity, 1 stop bit).",
+        _int_range(1200, 115200))
+    scale_protocol: str = _declare(
+        "continuous", "continuous or request",
+        "continuous: the scale sends frames by itself; request: it answers scale_request.",
+        _choice("continuous", "request"), label=("Scale sends", "电子秤输出方式"),
+        help_zh="continuous：电子秤连续发送；request：收到 scale_request 后应答。")
+    scale_request: str = _declare(
+        "W\\r", "text",
+        "What a request-response scale is sent for one frame (\\r and \\n for CR and LF).",
+        _str)
+    scale_timeout_s: float = _declare(
+        3.0, "a number",
+        "Seconds to wait for a stable weight before the inspector is told why not.",
+        _float_range(0.5, 30))
+    weight_tolerance_g: float = _declare(
+        10.0, "a number",
+        "A weight passes within this many grams of the expected weight (or the percent below, "
+        "whichever allows more); a checklist template may set its own.",
+        _float_range(0, 100000))
+    weight_tolerance_pct: float = _declare(
+        3.0, "a number",
+        "A weight passes within this percent of the expected weight (or the grams above).",
+        _float_range(0, 100))
+    # photo guardrails (16.3): see app/photo_check.py for the measures
+    photo_check: bool = _declare(
+        True, "true/false",
+        "Refuse blurred, too dark or burnt-out photos (the inspector may keep one with a note).",
+        _bool)
+    photo_blur_min: float = _declare(
+        100.0, "a number",
+        "A photo is blurred below this variance of the Laplacian (`photo-check` shows it).",
+        _float_range(0, 100000))
+    photo_dark_mean: float = _declare(
+        45.0, "a number",
+        "A photo is too dark when its mean brightness (0-255) is below this.",
+        _float_range(0, 255))
+    photo_bright_mean: float = _declare(
+        230.0, "a number",
+        "A photo is burnt out when its mean brightness (0-255) is above this.",
+        _float_range(0, 255))
+    photo_clipped_pct: float = _declare(
+        40.0, "a number",
+        "A photo is burnt out when more than this percent of its pixels are pure white.",
+        _float_range(0, 100))
 
     # next-location label (16.5): one label per confirmed inspection
     label_printer: str = _declare(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -333,6 +334,19 @@ class ChecklistStep:
     failed: Both | None = None
 
 
+# The fields every answer has; anything else in a stored answer is its `extra` (16.2).
+_ANSWER_KEYS = frozenset({"step_id", "result", "value", "note", "photo_ids"})
+
+
+@dataclass(frozen=True, slots=True)
+class WeightPolicy:
+    """Whether a category is weighed and how far off still passes (app/weight.py)."""
+
+    weigh: bool = True
+    tolerance_g: float | None = None  # None: the site's setting
+    tolerance_pct: float | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class ChecklistTemplate:
     template_id: str
@@ -340,6 +354,7 @@ class ChecklistTemplate:
     category: str
     title: Both
     steps: tuple[ChecklistStep, ...]  # in walking order: appearance, function, accessories
+    weight: WeightPolicy = WeightPolicy()
 
     def step(self, step_id: str) -> ChecklistStep:
         for s in self.steps:
@@ -362,6 +377,8 @@ class Answer:
     note: str = ""
     photo_ids: tuple[str, ...] = ()
     answered_at: datetime = field(default_factory=utcnow)
+    # A step kind's own record, sent as extra answer fields (16.2: {"weight": {...}}).
+    extra: Mapping[str, Any] | None = None
 
     def to_payload(self) -> dict[str, Any]:
         out: dict[str, Any] = {"step_id": self.step_id, "result": self.result.value}
@@ -371,6 +388,8 @@ class Answer:
             out["note"] = self.note
         if self.photo_ids:
             out["photo_ids"] = list(self.photo_ids)
+        if self.extra:
+            out.update({k: v for k, v in self.extra.items() if k not in out})
         return out
 
 
@@ -384,9 +403,11 @@ class Photo:
     width: int
     height: int
     mime: str = "image/jpeg"
+    # 16.3: a photo the guardrails refused and the inspector kept: measures, problems, note.
+    quality: Mapping[str, Any] | None = None
 
     def to_payload(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "photo_id": self.photo_id,
             "sha256": self.sha256,
             "step_id": self.step_id,
@@ -394,6 +415,9 @@ class Photo:
             "width": self.width,
             "height": self.height,
         }
+        if self.quality:
+            out["quality"] = dict(self.quality)
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -501,7 +525,9 @@ class InspectionResult:
             template_id=d["template_id"], template_version=d["template_version"],
             answers=tuple(Answer(step_id=a["step_id"], result=Result(a["result"]),
                                  value=a.get("value"), note=a.get("note", ""),
-                                 photo_ids=tuple(a.get("photo_ids", ())))
+                                 photo_ids=tuple(a.get("photo_ids", ())),
+                                 extra={k: v for k, v in a.items() if k not in _ANSWER_KEYS}
+                                 or None)
                           for a in d["answers"]),
             serial_number_scanned=d["serial_number_scanned"],
             classification=Classification(d["classification"]),
@@ -512,6 +538,7 @@ class InspectionResult:
             photos=tuple(Photo(photo_id=p["photo_id"], inspection_id=iid,
                                step_id=p["step_id"], sha256=p["sha256"],
                                taken_at=parse_ts(p["taken_at"]), width=p["width"],
-                               height=p["height"]) for p in d["photos"]),
+                               height=p["height"], quality=p.get("quality"))
+                          for p in d["photos"]),
             client_version=d["client_version"],
         )

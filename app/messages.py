@@ -419,6 +419,73 @@ _LABELS: dict[str, tuple[str, str]] = {
     "tests_not_done": ("Tests not done", "未做的测试"),
     "intact_untested": ("intact, untested", "完好（未测试）"),
     "intact_untested_count": ("Intact, untested", "完好（未测试）数"),
+    # bench scale and weight check (16.2)
+    "scale_garbage": ("The scale sent something that is not a weight ({frame}); check its "
+                      "output format and speed (settings scale_protocol, scale_baud).",
+                      "电子秤发送的不是重量（{frame}）；请检查其输出格式和波特率"
+                      "（设置 scale_protocol、scale_baud）。"),
+    "scale_overload": ("The scale shows an overload: take the item off and put it on again.",
+                       "电子秤显示超载：请取下商品后重新放上。"),
+    "scale_unstable": ("The weight did not settle: keep the item still on the scale and "
+                       "read again.", "重量不稳定：请让商品在秤上保持静止后重新读取。"),
+    "scale_no_data": ("No weight from the scale in {seconds} s: is it on and connected? "
+                      "Read again or type the weight.",
+                      "{seconds} 秒内未收到电子秤的重量：秤是否已开机并连接？"
+                      "请重新读取或手动输入重量。"),
+    "scale_disconnected": ("The scale was disconnected ({detail}): plug it in and read again, "
+                           "or type the weight.",
+                           "电子秤已断开（{detail}）：请重新连接后再读取，或手动输入重量。"),
+    "scale_open": ("The scale on {port} cannot be opened ({detail}): check the cable and the "
+                   "setting scale_port, or type the weight.",
+                   "无法打开 {port} 上的电子秤（{detail}）：请检查连接线和设置 scale_port，"
+                   "或手动输入重量。"),
+    "scale_empty": ("The scale reads nothing: put the item on it.",
+                    "电子秤读数为零：请把商品放上去。"),
+    "scale_reading": ("Reading the scale…", "正在读取电子秤…"),
+    "weight_prompt": ("Weigh the item", "称重商品"),
+    "weight_failed": ("Weight {reading} g, expected {expected} g ± {allowed} g",
+                      "重量 {reading} 克，应为 {expected} 克 ± {allowed} 克"),
+    "weight_na_refused": ("The weight must be checked: this item has an expected weight. Read "
+                          "the scale or type the weight.",
+                          "必须称重：此商品有预期重量。请读取电子秤或手动输入重量。"),
+    "weight_negative": ("A weight cannot be negative: tare the scale and weigh again.",
+                        "重量不能为负数：请将电子秤归零后重新称重。"),
+    "weight_report": ("{reading} g ({source}); expected {expected}; tolerance {tolerance}: "
+                      "{verdict}",
+                      "{reading} 克（{source}）；预期 {expected}；允差 {tolerance}：{verdict}"),
+    "weight_tolerance": ("± {allowed} g (larger of {grams} g and {pct} %)",
+                         "± {allowed} 克（{grams} 克与 {pct}% 中较大者）"),
+    "weight_source_scale": ("scale", "电子秤"),
+    "weight_source_typed": ("typed", "手动输入"),
+    "weight_pass": ("within tolerance", "在允差内"),
+    "weight_fail": ("OUT OF TOLERANCE", "超出允差"),
+    "weight_not_compared": ("not compared (no expected weight)", "未比较（无预期重量）"),
+    "weight_unknown": ("not known", "未知"),
+    # photo guardrails (16.3)
+    "photo_q_too_dark": ("too dark (brightness {mean}, at least {limit} needed): more light "
+                         "on the bench", "太暗（亮度 {mean}，至少需要 {limit}）：请增加工作台照明"),
+    "photo_q_burnt_out": ("burnt out (brightness {mean}, {clipped} % pure white): less light "
+                          "or no glare",
+                          "过曝（亮度 {mean}，{clipped}% 纯白）：请减少光线或避免反光"),
+    "photo_q_blurred": ("blurred (sharpness {sharpness}, at least {limit} needed): hold still "
+                        "and let the camera focus", "模糊（清晰度 {sharpness}，至少需要 {limit}）："
+                        "请保持静止并等待相机对焦"),
+    "photo_q_ok": ("ok", "合格"),
+    "photo_q_refused": ("REFUSED", "不合格"),
+    "photo_q_unreadable": ("cannot be read ({detail})", "无法读取（{detail}）"),
+    "photo_q_limits": ("Limits: sharpness >= {blur}, brightness {dark}-{bright}, "
+                       "pure white <= {clipped} %", "阈值：清晰度 >= {blur}，亮度 {dark}-{bright}，"
+                       "纯白 <= {clipped}%"),
+    "photo_q_retake": ("This photo is {reasons}. Take it again, or keep it with a note saying "
+                       "why.", "此照片{reasons}。请重拍，或填写原因后保留。"),
+    "photo_q_note_needed": ("Keeping a refused photo needs a note saying why.",
+                            "保留不合格照片需要填写原因。"),
+    "photo_q_kept": ("Photo kept although {reasons}: {note}", "照片虽{reasons}仍保留：{note}"),
+    "photo_problem_too_dark": ("too dark", "太暗"),
+    "photo_problem_burnt_out": ("burnt out", "过曝"),
+    "photo_problem_blurred": ("blurred", "模糊"),
+    "weight": ("Weight", "重量"),
+    "photo_checks_title": ("Photo checks", "照片检查"),
 }
 
 _VALUES: dict[str, tuple[str, str]] = {

@@ -9,8 +9,10 @@ from app.checklists import merge_expected_accessories, template_for
 from app.context import StationContext
 from app.domain import ChecklistStep, ChecklistTemplate, DomainError
 from app.identity_gate import add_identity_gate
+from app.messages import t
 from app.product_code import GATE_STEP_ID
 from app.store.store import InspectionRecord
+from app.weight import WEIGHT_STEP_ID
 
 __all__ = ["categories", "prompt_for", "prompts_for_record", "report_prompts"]
 
@@ -51,4 +53,5 @@ def prompts_for_record(templates: Mapping[str, ChecklistTemplate], record: Inspe
     merged = merge_expected_accessories(template, item.expected_accessories if item else ())
     gated = any(a.step_id == GATE_STEP_ID for a in record.answers)  # the identity gate (16.1)
     merged = add_identity_gate(merged, gated)
-    return {s.step_id: prompt_for(s, language) for s in merged.steps}
+    return {WEIGHT_STEP_ID: t(language, "weight_prompt"),  # added per inspection (16.2)
+            **{s.step_id: prompt_for(s, language) for s in merged.steps}}

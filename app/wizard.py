@@ -354,6 +354,7 @@ class Wizard:
         note: str | None = None,
         photo_ids: Iterable[str] | None = None,
         step_id: str | None = None,
+        extra: Mapping[str, object] | None = None,
     ) -> Answer:
         """Record an answer for `step_id` (default: the current step) and return it.
 
@@ -388,6 +389,9 @@ class Wizard:
             photos = tuple(seen)
         if step.kind is StepKind.PHOTO and res is Result.PASS and not photos:
             raise WizardError(step_id=step.step_id, key="wizard_photo_needed")
+        if extra is None and previous is not None and (previous.result, previous.value) == (
+                res, checked):
+            extra = previous.extra  # a new note keeps the record of the same reading
         made = Answer(
             step_id=step.step_id,
             result=res,
@@ -395,6 +399,7 @@ class Wizard:
             note=note_text,
             photo_ids=photos,
             answered_at=self._clock(),
+            extra=extra or None,
         )
         return self._commit(made)
 

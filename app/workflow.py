@@ -54,10 +54,12 @@ from app.lead_actions import (
 from app.messages import Both
 from app.mismatch import SignOff, check_product_sign_off, check_sign_off, sign_off
 from app.operators import Operator
+from app.photo_check import judge_photo
 from app.photo_prep import MAX_PHOTO_FILE_BYTES, PhotoError, PhotoTooLarge, prepare_photo
 from app.product_code import GATE_STEP_ID, ProductCheck, compare
 from app.rules import check_override, suggest, untested_steps
 from app.step_text import categories, prompt_for, prompts_for_record, report_prompts
+from app.weight import add_weight_step, answer_weight_step
 from app.wizard import IdentityCheck, Wizard
 
 __all__ = [
@@ -208,7 +210,11 @@ class InspectionSession:
         expected = self.item.expected_accessories if self.item else ()
         gate = gate_enabled(ctx.settings.identity_gate_categories, insp.category) \
             or GATE_STEP_ID in insp.answers  # a resumed draft keeps the steps it had
-        self.template = add_identity_gate(merge_expected_accessories(base, expected), gate)
+        # The gate stays first; the weight check (16.2) follows it.
+        weighed = add_weight_step(merge_expected_accessories(base, expected),
+                                  self.item.expected_weight_g if self.item else None,
+                                  ctx.settings)
+        self.template = add_identity_gate(weighed, gate)
         self.category = self.item.category if self.item else self.template.category
         self.expected_gtin = self.item.gtin if self.item else None
         self.customer_reason: CustomerReason | None = (
@@ -322,6 +328,9 @@ class InspectionSession:
         self, result: Result | str, value: float | str | None = None, *, note: str | None = None
     ) -> Answer:
         """Answer the current step (saved at once); raises WizardError with a plain message."""
+        weighed = answer_weight_step(self, result, value, note)  # a typed weight (16.2)
+        if weighed is not None:
+            return weighed
         made = self.wizard.answer(result, value, note=note)
         step = self.wizard.step(made.step_id)
         if step.capture:
@@ -379,19 +388,22 @@ class InspectionSession:
 
     # --- photos ------------------------------------------------------------------------
 
-    def store_photo(self, source: np.ndarray[Any, Any] | bytes, step_id: str) -> Photo:
+    def store_photo(self, source: np.ndarray[Any, Any] | bytes, step_id: str,
+                    keep_note: str | None = None) -> Photo:
         """Downscale, strip metadata and save a photo for a step (slow: run off the GUI thread).
 
-        Thread-safe: touches the store only, never the wizard.
+        A blurred, dark or burnt-out photo raises PhotoQualityRefused unless `keep_note`
+        says why it is kept (16.3). Thread-safe: touches the store only, never the wizard.
         """
         settings = self.ctx.settings
         data, width, height = prepare_photo(
             source, settings.photo_max_px, settings.photo_jpeg_quality,
             settings.image_max_megapixels,
         )
+        quality = judge_photo(data, settings, keep_note)
         return self.ctx.store.add_photo(
             self.inspection_id, step_id, data, mime="image/jpeg", width=width, height=height,
-            actor=self.actor,
+            actor=self.actor, quality=quality,
         )
 
     def check_photo_allowed(self, step_id: str | None = None) -> ChecklistStep:

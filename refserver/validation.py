@@ -202,6 +202,8 @@ def _check_answers(answers: object, photo_ids: set[str] | None, errors: list[str
         note = answer.get("note")
         if note is not None and not isinstance(note, str):
             errors.append(f"{where}.note: expected a string")
+        if "weight" in answer:
+            _check_weight(answer["weight"], f"{where}.weight", errors)
         if "photo_ids" in answer:
             ids = answer["photo_ids"]
             if not isinstance(ids, list):
@@ -212,3 +214,23 @@ def _check_answers(answers: object, photo_ids: set[str] | None, errors: list[str
                     errors.append(f"{where}.photo_ids[{j}]: expected a UUID")
                 elif photo_ids is not None and pid.lower() not in photo_ids:
                     errors.append(f"{where}.photo_ids[{j}]: not listed in photos[]")
+
+
+WEIGHT_SOURCES = ("scale", "typed")
+WEIGHT_VERDICTS = ("pass", "fail", "not_compared")
+
+
+def _check_weight(weight: object, where: str, errors: list[str]) -> None:
+    """The optional weight-check record of an answer (case-api.md, "Bench checks")."""
+    if not isinstance(weight, dict):
+        errors.append(f"{where}: expected an object")
+        return
+    if not _is_number(weight.get("reading_g")):
+        errors.append(f"{where}.reading_g: expected a number of grams")
+    if weight.get("source") not in WEIGHT_SOURCES:
+        errors.append(f"{where}.source: expected one of {', '.join(WEIGHT_SOURCES)}")
+    if weight.get("verdict") not in WEIGHT_VERDICTS:
+        errors.append(f"{where}.verdict: expected one of {', '.join(WEIGHT_VERDICTS)}")
+    expected = weight.get("expected_g")
+    if expected is not None and not _is_number(expected):
+        errors.append(f"{where}.expected_g: expected a number or null")

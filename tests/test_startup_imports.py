@@ -37,6 +37,8 @@ def _run(tmp_path: Path, *argv: str) -> dict[str, object]:
 @pytest.mark.parametrize(("argv", "allowed"), [
     (("decode", str(REPO / "resources" / "samples" / "label_rma.png")), {"cv2"}),
     (("sync", "--status", "--json"), set()),
+    (("photo-check", str(REPO / "tests" / "data" / "scanning" / "frames"
+                         / "1080p_clean_code128_rma_0.jpg")), {"cv2"}),
     (("export", "--date", "2026-11-22", "--format", "csv", "--out", "x.csv"), {"reportlab", "cv2"}),
     (("report", "shift", "--date", "2026-11-22", "--from", "08:00", "--to", "12:00",
       "--out", "x.pdf"), {"reportlab", "cv2"}),

@@ -120,7 +120,11 @@ class FlowInput(QObject):
         s = flow.session
         if s is None or s.current is None:
             return
-        if flow.note_edit.hasFocus():
+        keep = flow.photos.keep_note  # a refused photo's note comes first (16.3)
+        if keep.isVisible() and not keep.hasFocus():
+            keep.setFocus(Qt.FocusReason.OtherFocusReason)
+            return
+        if flow.note_edit.hasFocus() or keep.hasFocus():
             flow.note_finished()
             if s.current.kind in (StepKind.NUMBER, StepKind.TEXT):
                 flow.value_edit.setFocus(Qt.FocusReason.OtherFocusReason)

@@ -24,8 +24,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain import ChecklistStep, Result, Section, StepKind
+from app.weight import WEIGHT_STEP_ID
 from app.workflow import InspectionSession, prompt_for
 from ui.photo_widgets import PhotoPanel
+from ui.scale_panel import ScalePanel
 from ui.services import Services
 from ui.widgets import ERROR_COLOUR, INFO_COLOUR, BigButton, heading_font
 
@@ -111,6 +113,8 @@ class StepPage(QWidget):
         self.range_label.setWordWrap(True)
         self.range_label.setFont(heading_font(self.font(), 1.15))
         layout.addWidget(self.range_label)
+        self.scale = ScalePanel(self.services, self)  # the weight step's scale (16.2)
+        layout.addWidget(self.scale)
 
         note_row = QHBoxLayout()
         self.note_label = QLabel(self)
@@ -119,11 +123,16 @@ class StepPage(QWidget):
         self.note_edit.setMinimumHeight(44)
         note_row.addWidget(self.note_edit, 1)
         layout.addLayout(note_row)
+        self.keep_photo_row = QWidget(self)  # "keep the refused photo" goes here (16.3)
+        self.keep_photo_layout = QVBoxLayout(self.keep_photo_row)
+        self.keep_photo_layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.keep_photo_row)
 
         layout.addStretch(1)
         # Photos sit beside the step (a 1366x768 screen has width to spare, not height).
         self.photos = PhotoPanel(self.services, self)
         columns.addWidget(self.photos, 2)
+        self.keep_photo_layout.addWidget(self.photos.keep_row)
 
     def _result_button(self, parent: QWidget, colour: str) -> QPushButton:
         button = BigButton(parent=parent)
@@ -177,6 +186,7 @@ class StepPage(QWidget):
                                 (_fmt(value) if isinstance(value, float) else str(value)))
         self.note_edit.setText(answer.note if answer else "")
         self.photos.set_step(s, step.step_id)
+        self.scale.set_step(s, step)
         self.retranslate(s, step)
         return has_value
 
@@ -194,6 +204,9 @@ class StepPage(QWidget):
             StepKind.PHOTO: self.tr("Space takes the photo · N not applicable · Enter next"),
         }
         hint = hints[step.kind]
+        if step.step_id == WEIGHT_STEP_ID and self.scale.has_scale():
+            hint = self.tr("Put the item on the scale: it is read by itself (or type the grams "
+                           "and press Enter)")
         if step.capture == "gtin":  # the identity gate (16.1)
             hint = (self.tr("Scan the barcode on the product (EAN/UPC/GTIN or GS1 DataMatrix); "
                             "the case expects: %1 · N: the product has no barcode")
@@ -233,6 +246,9 @@ class StepPage(QWidget):
             self.range_label.hide()
             return
         lo, hi = _fmt(step.min), _fmt(step.max)
+        if step.min is None and step.max is None:  # e.g. a weight with nothing to compare
+            self.range_label.hide()
+            return
         if s.out_of_range():
             self.range_label.setText(
                 self.tr("Out of range (%1 to %2 %3): this counts as a FAIL.")

@@ -126,6 +126,8 @@ class InspectionFlow(QWidget):
         self.note_edit.returnPressed.connect(self._note_return)
         self.photos = self.step_page.photos
         self.photos.message.connect(self._photo_message)
+        self.step_page.scale.message.connect(self._photo_message)
+        self.step_page.scale.weighed.connect(self._show_current)
         self.photos.photos_changed.connect(self._refresh)
         self.summary_page = SummaryPage(self.services, self)
         self.summary_page.override_changed.connect(self._update_nav)

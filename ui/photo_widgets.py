@@ -16,11 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, QSize, Qt, Signal
-from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtGui import QImage, QKeyEvent, QPixmap
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain import DomainError, Photo, StepKind
+from app.photo_check import PhotoQualityRefused
 from app.workflow import InspectionSession, PhotoTooLarge
 from ui.i18n import error_text
 from ui.services import Services
@@ -85,6 +87,15 @@ class _Thumb(QWidget):
             self.image.setText(self.tr("loading…"))
 
 
+class _KeepNote(QLineEdit):
+    """The keep-anyway note: Enter keeps the photo and goes no further (not Next)."""
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        super().keyPressEvent(event)
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            event.accept()
+
+
 class PhotoPanel(QWidget):
     """The live camera view on steps that take photos, the step's thumbnails, Take / Import.
 
@@ -122,6 +133,22 @@ class PhotoPanel(QWidget):
         self.camera_label = QLabel(self)
         buttons.addWidget(self.camera_label, 1)
         outer.addLayout(buttons)
+        # A refused photo (blurred, dark, burnt out: 16.3) may be kept with a note.
+        self.keep_row = QWidget(self)
+        keep = QHBoxLayout(self.keep_row)
+        keep.setContentsMargins(0, 0, 0, 0)
+        self.keep_note = _KeepNote(self.keep_row)
+        self.keep_note.setObjectName("keep_note")
+        self.keep_note.setMinimumHeight(40)
+        self.keep_note.returnPressed.connect(self.keep_anyway)
+        self.keep_button = QPushButton(self.keep_row)
+        self.keep_button.setObjectName("keep_anyway")
+        self.keep_button.setMinimumHeight(40)
+        self.keep_button.clicked.connect(self.keep_anyway)
+        keep.addWidget(self.keep_note, 1)
+        keep.addWidget(self.keep_button)
+        self.keep_row.hide()  # placed by the step page, where a 768-pixel screen has room
+        self._refused: tuple[Any, str, str | None, Path | None] | None = None
         self.strip = QWidget(self)
         self.strip_layout = QHBoxLayout(self.strip)
         self.strip_layout.setContentsMargins(0, 0, 0, 0)
@@ -144,6 +171,7 @@ class PhotoPanel(QWidget):
     def set_step(self, session: InspectionSession | None, step_id: str | None) -> None:
         self.session = session
         self.step_id = step_id
+        self._drop_refused()
         step = session.wizard.step(step_id) if session is not None and step_id else None
         takes_photos = step is not None and (step.kind is StepKind.PHOTO or step.photo_on_fail)
         self.live.setVisible(takes_photos)
@@ -220,6 +248,7 @@ class PhotoPanel(QWidget):
                 self.tr("No camera: import the photo from a file instead."), True)
             return
         self.busy = True
+        self._drop_refused()
         self.message.emit(self.tr("Taking photo…"), False)
         self._taken = self.live.image()
         take: Callable[..., None] = self.services.take_still
@@ -242,7 +271,7 @@ class PhotoPanel(QWidget):
         self._save(None, step_id, None, file_path)
 
     def _save(self, frame: Any, step_id: str, replacing: str | None,
-              file_path: Path | None = None) -> None:
+              file_path: Path | None = None, keep_note: str | None = None) -> None:
         session = self.session
         if session is None:
             self.busy = False
@@ -250,11 +279,34 @@ class PhotoPanel(QWidget):
 
         def work() -> Photo:
             source = file_path.read_bytes() if file_path is not None else frame
-            return session.store_photo(source, step_id)
+            return session.store_photo(source, step_id, keep_note)
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, PhotoQualityRefused) or (
+                    isinstance(exc, DomainError) and exc.key == "photo_q_note_needed"):
+                self.busy = False
+                if session is self.session and step_id == self.step_id:
+                    self._refused = (frame, step_id, replacing, file_path)
+                    self.keep_row.show()
+                self.message.emit(error_text(exc, self.services.ctx.settings.language), True)
+                return
+            self._failed(self._error_text(exc))
 
         self.services.run_in_background(
-            work, lambda photo: self._attach(session, photo, replacing),
-            lambda exc: self._failed(self._error_text(exc)), writes=True)
+            work, lambda photo: self._attach(session, photo, replacing), failed, writes=True)
+
+    def keep_anyway(self) -> None:
+        """Keep the refused photo with the note typed beside it (the core refuses no note)."""
+        if self._refused is None or self.busy:
+            return
+        frame, step_id, replacing, file_path = self._refused
+        self.busy = True
+        self._save(frame, step_id, replacing, file_path, keep_note=self.keep_note.text())
+
+    def _drop_refused(self) -> None:
+        self._refused = None
+        self.keep_note.clear()
+        self.keep_row.hide()
 
     def _attach(self, session: InspectionSession, photo: Photo, replacing: str | None) -> None:
         self.busy = False
@@ -267,6 +319,7 @@ class PhotoPanel(QWidget):
             self.refresh()
             self.photos_changed.emit()
             return
+        self._drop_refused()
         self.message.emit(self.tr("Photo saved."), False)
         self.refresh()
         self.photos_changed.emit()
@@ -309,6 +362,8 @@ class PhotoPanel(QWidget):
 
     def retranslate_ui(self) -> None:
         self.take_button.setText(self.tr("Take photo (Space)"))
+        self.keep_note.setPlaceholderText(self.tr("Why keep this photo anyway?"))
+        self.keep_button.setText(self.tr("Keep anyway"))
         self.import_button.setText(self.tr("Import photo…"))
         self.camera_label.setText("" if self.has_camera() else self.tr("no camera"))
         for thumb in self._thumbs.values():

@@ -39,6 +39,7 @@ from app.domain import (
     utcnow,
 )
 from app.messages import check_language, t, value_label
+from app.photo_check import kept_text
 from app.product_code import GATE_STEP_ID
 from app.reports.fonts import SANS
 from app.reports.layout import (
@@ -57,6 +58,7 @@ from app.reports.layout import (
 from app.reports.thumbs import Thumbnail, thumbnail
 from app.store.store import InspectionRecord, Store
 from app.training import is_training_folder
+from app.weight import WeightCheck, weight_findings
 
 PhotoLocator = Callable[[str], Path | None]
 
@@ -324,6 +326,7 @@ def build_inspection_story(
         (t(lang, "missing_accessories"),
          ", ".join(record.missing_accessories) or t(lang, "none")),
     ]
+    findings += weight_findings(record.answers, lang)
     failed = [a for a in record.answers if a.result is Result.FAIL]
     for a in failed:
         findings.append((value_label(lang, "fail"), prompts.get(a.step_id, a.step_id)
@@ -353,9 +356,11 @@ def build_inspection_story(
         moved: list[tuple[str, str]] = []
         (_, value), (_, note) = _move_long([("", _answer_value(a)), ("", a.note)], lang, moved)
         long_notes += [(f"{prompt or a.step_id} ({a.step_id})", text) for _, text in moved]
+        check = WeightCheck.from_dict((a.extra or {}).get("weight"))
+        value = check.report_text(lang) if check is not None else value
         rows.append([st.para(step_text), st.para(value_label(lang, a.result.value)),
                      st.para(value), st.para(note)])
-        if a.result is Result.FAIL:
+        if a.result is Result.FAIL or (check is not None and check.verdict == "fail"):
             fail_rows.append(i)
     if len(rows) == 1:
         rows.append([st.para("—"), "", "", ""])
@@ -378,6 +383,8 @@ def build_inspection_story(
             step = prompts.get(photo.step_id or "", photo.step_id or "")
             caption = (f"{n}. {step}\n{fmt_time(photo.taken_at, tz, seconds=True)} · "
                        f"{photo.width}×{photo.height} · SHA-256 {photo.sha256[:16]}…")
+            kept = kept_text(photo.quality, lang)
+            caption += f"\n{kept}" if kept else ""
             cells.append(_photo_cell(photo, thumb, caption, st, cell_w, lang))
         grid_rows = [cells[i:i + PHOTO_COLUMNS] for i in range(0, len(cells), PHOTO_COLUMNS)]
         grid_rows[-1] += [[]] * (PHOTO_COLUMNS - len(grid_rows[-1]))

@@ -219,6 +219,13 @@ def _v6(conn: Connection) -> None:
         conn.exec_driver_sql(ddl)
 
 
+def _v7(conn: Connection) -> None:
+    """A step kind's own record with its answer (the weight check) and a photo's guardrail
+    verdict with the inspector's note for keeping it anyway (issue 16.2, 16.3)."""
+    conn.exec_driver_sql("ALTER TABLE answers ADD COLUMN extra TEXT")
+    conn.exec_driver_sql("ALTER TABLE photos ADD COLUMN quality TEXT")
+
+
 MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (1, "initial schema", _v1),
     (2, "attention handling, serial index", _v2),
@@ -226,6 +233,7 @@ MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (4, "login failures and lockouts", _v4),
     (5, "serial mismatch sign-off, line choice for resolved cases", _v5),
     (6, "identity gate (product code) sign-off, function tests not done", _v6),
+    (7, "answer records (weight check), photo guardrail notes", _v7),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

@@ -12,9 +12,10 @@ import hashlib
 import json
 import sqlite3
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -57,9 +58,10 @@ _INSPECTION = ("SELECT inspection_id, case_id, line_id, station_id, inspector_id
                "template_id, template_version, scanned_code, unverified, status, "
                "serial_scanned, current_step, category, serial_expected "
                "FROM inspections WHERE inspection_id = ?")
-_ANSWERS = ("SELECT step_id, result, value, note, photo_ids, answered_at FROM answers "
+_ANSWERS = ("SELECT step_id, result, value, note, photo_ids, answered_at, extra FROM answers "
             "WHERE inspection_id = ?")
-_PHOTOS = ("SELECT photo_id, inspection_id, step_id, sha256, taken_at, width, height, mime "
+_PHOTOS = ("SELECT photo_id, inspection_id, step_id, sha256, taken_at, width, height, mime, "
+           "quality "
            "FROM photos WHERE inspection_id = ? ORDER BY taken_at")
 _COMPLETE = ("UPDATE inspections SET status = ?, completed_at = ?, classification = ?, "
              "classification_suggested = ?, override_reason = ?, disposition = ?, "
@@ -84,9 +86,12 @@ def load_inspection(raw: sqlite3.Connection, inspection_id: str) -> Inspection |
         return None
     row = found[0]
     answers = {a[0]: answer_from(a[0], a[1], json.loads(a[2]) if a[2] is not None else None,
-                                 a[3], json.loads(a[4]), a[5])
+                                 a[3], json.loads(a[4]), a[5],
+                                 json.loads(a[6]) if a[6] else None)
                for a in raw.execute(_ANSWERS, (inspection_id,))}
-    photos = {p[0]: photo_from(*p) for p in raw.execute(_PHOTOS, (inspection_id,))}
+    photos = {p[0]: photo_from(p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7],
+                               json.loads(p[8]) if p[8] else None)
+              for p in raw.execute(_PHOTOS, (inspection_id,))}
     (iid, case_id, line_id, station, inspector, started, template_id, template_version,
      scanned, unverified, status, serial, step, category, expected) = row
     return Inspection(
@@ -220,6 +225,7 @@ class InspectionWrites(StoreCore):
                 note=answer.note,
                 photo_ids=json.dumps(list(answer.photo_ids)),
                 answered_at=answer.answered_at,
+                extra=_json_or_none(answer.extra),
             ))
             append_audit(s, actor, "answer", inspection_id,
                          {"step_id": answer.step_id, "result": answer.result.value})
@@ -239,7 +245,8 @@ class InspectionWrites(StoreCore):
             _draft_row(s, inspection_id).serial_scanned = serial
 
     def add_photo(self, inspection_id: str, step_id: str | None, data: bytes, *, mime: str,
-                  width: int, height: int, actor: str) -> Photo:
+                  width: int, height: int, actor: str,
+                  quality: Mapping[str, Any] | None = None) -> Photo:
         """The file first (atomically), then its row: a crash leaves at worst an orphan file."""
         if mime not in ("image/jpeg", "image/png"):
             raise DomainError("photos must be JPEG or PNG")
@@ -249,15 +256,19 @@ class InspectionWrites(StoreCore):
             _draft_row(s, inspection_id)
         digest = write_atomically(photo_path(self.photos_dir, name), data)
         photo = Photo(photo_id=photo_id, inspection_id=inspection_id, step_id=step_id,
-                      sha256=digest, taken_at=utcnow(), width=width, height=height, mime=mime)
+                      sha256=digest, taken_at=utcnow(), width=width, height=height, mime=mime,
+                      quality=quality)
         try:
             with self._write() as s:
                 _draft_row(s, inspection_id)
                 s.add(PhotoRow(photo_id=photo_id, inspection_id=inspection_id, step_id=step_id,
                                sha256=digest, size=len(data), width=width, height=height,
-                               mime=mime, taken_at=photo.taken_at, file_name=name))
+                               mime=mime, taken_at=photo.taken_at, file_name=name,
+                               quality=_json_or_none(quality)))
                 append_audit(s, actor, "photo", inspection_id,
-                             {"photo_id": photo_id, "step_id": step_id, "sha256": digest})
+                             {"photo_id": photo_id, "step_id": step_id, "sha256": digest,
+                              **({"kept_despite": list(quality.get("problems", ())),
+                                  "note": quality.get("note")} if quality else {})})
         except BaseException:
             photo_path(self.photos_dir, name).unlink(missing_ok=True)
             raise
@@ -530,3 +541,7 @@ class InspectionWrites(StoreCore):
     def result_photos(self, inspection_id: str) -> list[Photo]:
         with self._read_raw() as raw:
             return [photo_from(*p) for p in raw.execute(_PHOTOS, (inspection_id,))]
+
+
+def _json_or_none(value: Mapping[str, Any] | None) -> str | None:
+    return json.dumps(dict(value), ensure_ascii=False) if value else None

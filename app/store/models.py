@@ -120,6 +120,7 @@ class AnswerRow(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     photo_ids: Mapped[str] = mapped_column(Text, default="[]")
     answered_at: Mapped[datetime] = mapped_column(UTCText)
+    extra: Mapped[str | None] = mapped_column(Text)  # JSON: the weight check (16.2)
 
 
 class PhotoRow(Base):
@@ -136,6 +137,7 @@ class PhotoRow(Base):
     mime: Mapped[str] = mapped_column(Text)
     taken_at: Mapped[datetime] = mapped_column(UTCText)
     file_name: Mapped[str] = mapped_column(Text)
+    quality: Mapped[str | None] = mapped_column(Text)  # JSON: kept despite guardrails (16.3)
 
 
 class ResultRow(Base):

@@ -221,20 +221,21 @@ def ts_or_none(text: str | None) -> datetime | None:
 
 
 def answer_from(step_id: str, result: str, value: Any, note: str, photo_ids: Any,
-                answered_at: str | datetime) -> Answer:
-    """An answer row read back (value and photo_ids as decoded JSON)."""
+                answered_at: str | datetime, extra: Any = None) -> Answer:
+    """An answer row read back (value, photo_ids and extra as decoded JSON)."""
     return Answer(step_id=step_id, result=Result(result), value=value, note=note,
                   photo_ids=tuple(photo_ids),
                   answered_at=answered_at if isinstance(answered_at, datetime)
-                  else ts_value(answered_at))
+                  else ts_value(answered_at), extra=extra or None)
 
 
 def photo_from(photo_id: str, inspection_id: str, step_id: str | None, sha256: str,
-               taken_at: str | datetime, width: int, height: int, mime: str) -> Photo:
+               taken_at: str | datetime, width: int, height: int, mime: str,
+               quality: Any = None) -> Photo:
     return Photo(photo_id=photo_id, inspection_id=inspection_id, step_id=step_id,
                  sha256=sha256,
                  taken_at=taken_at if isinstance(taken_at, datetime) else ts_value(taken_at),
-                 width=width, height=height, mime=mime)
+                 width=width, height=height, mime=mime, quality=quality or None)
 
 
 def case_from(body: str | None) -> Case | None:

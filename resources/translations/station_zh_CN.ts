@@ -286,6 +286,8 @@
     <message>
         <source>Reprint label</source>
         <translation>补打标签</translation>
+    </message>
+    <message>
         <source>Tests not done: %1</source>
         <translation>未做的测试：%1</translation>
     </message>
@@ -1240,6 +1242,14 @@
 <context>
     <name>PhotoPanel</name>
     <message>
+        <source>Keep anyway</source>
+        <translation>仍然保留</translation>
+    </message>
+    <message>
+        <source>Why keep this photo anyway?</source>
+        <translation>为什么仍要保留此照片？</translation>
+    </message>
+    <message>
         <location filename="../../ui/photo_widgets.py" line="203"/>
         <source>Still saving the last photo…</source>
         <translation>仍在保存上一张照片…</translation>
@@ -2059,6 +2069,10 @@ Correct the file, then start the station again.</source>
 <context>
     <name>StepPage</name>
     <message>
+        <source>Put the item on the scale: it is read by itself (or type the grams and press Enter)</source>
+        <translation>把商品放在电子秤上：自动读取重量（或输入克数后按 Enter）</translation>
+    </message>
+    <message>
         <source>(no product code on the case)</source>
         <translation>（售后单无商品条码）</translation>
     </message>
@@ -2244,6 +2258,17 @@ Correct the file, then start the station again.</source>
     <message>
         <source>Summary</source>
         <translation>汇总</translation>
+    </message>
+</context>
+<context>
+    <name>ScalePanel</name>
+    <message>
+        <source>Scale: %1 g</source>
+        <translation>电子秤：%1 克</translation>
+    </message>
+    <message>
+        <source>Read the scale</source>
+        <translation>读取电子秤</translation>
     </message>
 </context>
 </TS>
