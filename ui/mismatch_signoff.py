@@ -1,7 +1,7 @@
-"""The summary's shift-lead sign-off for a mismatch: badge or ID, then PIN (and a reason).
+"""The summary's shift-lead sign-off for a mismatch: a reason, badge or ID, then PIN.
 
-A serial/IMEI mismatch (14.3) needs badge/ID and PIN; a product code mismatch (16.1) also
-the lead's reason, typed in the field shown above them.
+A serial/IMEI mismatch (14.3) and a product code mismatch (16.1) both hold the item for
+review: the lead types the reason in the field shown above badge/ID and PIN.
 
 Only asks; the core decides (app/mismatch.py through InspectionSession.sign_off_mismatch:
 the PIN check, the role check, the audit line). The check runs off the GUI thread (scrypt).
@@ -57,6 +57,7 @@ class SignOffBox(QFrame):
         self.session: InspectionSession | None = None
         self.busy = False
         self.reason_needed = False
+        self.product = False  # a product code mismatch (else a serial/IMEI one)
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setStyleSheet(f"SignOffBox {{ border: 2px solid {ERROR_COLOUR}; }}")
         root = QVBoxLayout(self)
@@ -94,7 +95,7 @@ class SignOffBox(QFrame):
         self.hide()
 
     def show_for(self, session: InspectionSession, needed: bool, *,
-                 reason_needed: bool = False) -> None:
+                 reason_needed: bool = False, product: bool = False) -> None:
         """Show (or hide) the box for this session; a new session starts unsigned."""
         if session is not self.session:
             self.session = session
@@ -103,6 +104,7 @@ class SignOffBox(QFrame):
             self.reason_edit.clear()
             self.status.clear()
         self.reason_needed = reason_needed
+        self.product = product
         self.reason_edit.setVisible(reason_needed)
         self.retranslate_ui()
         if needed and session.mismatch_sign_off is not None and not session.sign_off_holds():
@@ -156,7 +158,8 @@ class SignOffBox(QFrame):
         self.status.setStyleSheet(f"QLabel {{ color: {ERROR_COLOUR}; }}")
         self.status.setText(text)
         self._sync_enabled()
-        if isinstance(exc, DomainError) and exc.key == "gtin_sign_off_needs_reason":
+        if isinstance(exc, DomainError) and exc.key in ("gtin_sign_off_needs_reason",
+                                                         "serial_sign_off_needs_reason"):
             self.reason_edit.setFocus(Qt.FocusReason.OtherFocusReason)
             return
         # Most often another person comes to sign: a badge scan replaces the old ID.
@@ -169,13 +172,14 @@ class SignOffBox(QFrame):
         super().changeEvent(event)
 
     def retranslate_ui(self) -> None:
-        if self.reason_needed:
+        if self.product:
             self.title.setText(self.tr("Product code mismatch: the item is held for review. A "
                                        "shift lead must sign off with a reason before you can "
                                        "confirm."))
         else:
-            self.title.setText(self.tr("Serial/IMEI mismatch: a shift lead must sign off "
-                                       "before you can confirm."))
+            self.title.setText(self.tr("Serial/IMEI mismatch: the item is held for review. A "
+                                       "shift lead must sign off with a reason before you can "
+                                       "confirm."))
         self.reason_edit.setPlaceholderText(self.tr("Shift lead's reason (required)"))
         self.who_edit.setPlaceholderText(self.tr("Shift lead: scan badge or type ID"))
         self.pin_edit.setPlaceholderText(self.tr("PIN"))
