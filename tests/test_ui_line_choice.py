@@ -94,11 +94,13 @@ def test_lead_picks_the_line_and_it_is_stored_on_the_server_once(
     row = next(i for i, r in enumerate(screen.records) if r.inspection_id == iid)
     assert cell(screen.table, row, 1).text() == "RMA-2026-0002222"
     assert cell(screen.table, row, 2).text() == "GX-1-WHT / Gadget X white"
-    # The scanned label matched neither line: flagged, and nobody signed it at the bench.
+    # The scanned label matched neither line: flagged, and nobody signed it at the bench;
+    # held for review (16.1), sent on the lead's choice without another visit.
     assert "serial mismatch" in cell(screen.table, row, 4).text()
+    assert server.store.get_inspection(iid)["disposition"] is None
 
 
-def test_history_filters_serial_mismatches(qtbot: Any, services: Any, ctx: Any) -> None:
+def test_history_filters_mismatches(qtbot: Any, services: Any, ctx: Any) -> None:
     plain = InspectionSession(ctx, start_inspection(
         ctx, gadget_case(), gadget_case().items[0], "RMA-2024-0001001"))
     walk_all_pass(plain)
@@ -106,7 +108,7 @@ def test_history_filters_serial_mismatches(qtbot: Any, services: Any, ctx: Any) 
     other = gadget_case(case_id="c-2", rma="RMA-2024-0001002")
     flagged = InspectionSession(ctx, start_inspection(ctx, other, other.items[0], other.rma))
     walk_all_pass(flagged, "SN-SWAPPED-1")
-    flagged.sign_off_mismatch("lead1", "123456")
+    flagged.sign_off_mismatch("lead1", "123456", "label of another unit")
     flagged.confirm(Classification.INTACT, None)
 
     screen = _screen(qtbot, services)
@@ -117,7 +119,10 @@ def test_history_filters_serial_mismatches(qtbot: Any, services: Any, ctx: Any) 
     assert cell(screen.table, 0, 4).text() == "Intact · serial mismatch"
     assert cell(screen.table, 0, 2).text() == "GX-1 / Gadget X"
     screen.select(flagged.inspection_id)
-    assert "SERIAL/IMEI MISMATCH, signed off by: lead1" in screen.detail.toPlainText()
+    detail = screen.detail.toPlainText()
+    assert "SERIAL/IMEI MISMATCH, held; signed off by: lead1 (label of another unit)" in detail
+    assert "Disposition: Hold for review" in detail
+    assert screen.mismatch_filter.text() == "Mismatches only"
     screenshot(screen, "history_mismatch_filter")
     screen.mismatch_filter.click()
     assert len(screen.records) == 2

@@ -452,10 +452,13 @@ class InspectionWrites(StoreCore):
                            by: str = "station") -> bytes:
         """Attach the looked-up case to an offline inspection and freeze its bytes (once)."""
         with self._write() as s:
-            return self._resolve(s, inspection_id, case, line_id, by)
+            return self._resolve(s, inspection_id, case, line_id, by, park=True)
 
     @staticmethod
-    def _resolve(s: Session, inspection_id: str, case: Case, line_id: str, by: str) -> bytes:
+    def _resolve(s: Session, inspection_id: str, case: Case, line_id: str, by: str, *,
+                 park: bool) -> bytes:
+        """Freeze the bytes; a mismatch found now holds the item, and `park` (no lead was
+        involved in picking the line) leaves it in needs-attention for one (16.1)."""
         item = case.item(line_id)
         row = s.get(InspectionRow, inspection_id)
         res = s.get(ResultRow, inspection_id)
@@ -493,7 +496,7 @@ class InspectionWrites(StoreCore):
         res.payload, res.sha256 = payload, hashlib.sha256(payload).hexdigest()
         append_audit(s, by, "resolve", inspection_id,
                      {"case_id": case.case_id, "line_id": line_id})
-        if row.serial_mismatch or row.gtin_mismatch:
+        if park and (row.serial_mismatch or row.gtin_mismatch):
             _hold_for_a_lead(s, row, case.rma)
         return payload
 
@@ -529,11 +532,13 @@ class InspectionWrites(StoreCore):
             ob = s.get(OutboxRow, inspection_id)
             if ob is None or ob.state != OutboxState.ATTENTION:
                 raise DomainError(key="no_line_choice")
+            # The lead saw each line's serial and product code in the chooser: a mismatch
+            # holds the item (null disposition) but needs no second visit (16.1).
+            self._resolve(s, inspection_id, case, line_id, actor, park=False)
             ob.state, ob.next_attempt_at, ob.attention_reason = (
                 OutboxState.PENDING, utcnow(), None)
             append_audit(s, actor, "line_chosen", inspection_id,
                          {"case_id": case.case_id, "line_id": line_id})
-            self._resolve(s, inspection_id, case, line_id, actor)  # may hold it (16.1)
 
     # --- the stored result read back ------------------------------------------------------------
 
