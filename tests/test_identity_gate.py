@@ -23,8 +23,8 @@ from app.config import ConfigError, Settings, load_settings
 from app.context import StationContext
 from app.domain import Case, Classification, DomainError, Result, Role
 from app.identity_gate import add_identity_gate, gate_enabled
-from app.lead_actions import retry_needs_attention
 from app.input_router import Do, InputRouter, Refusal, Screen, Where
+from app.lead_actions import retry_needs_attention
 from app.operators import AuthError, Operator
 from app.product_code import GATE_STEP_ID, ProductCheck, parse_product_code
 from app.reports.inspection import render_inspection_report
