@@ -117,6 +117,7 @@ def test_history_filters_mismatches(qtbot: Any, services: Any, ctx: Any) -> None
     assert [r.inspection_id for r in screen.records] == [flagged.inspection_id]
     assert screen.table.rowCount() == 1
     assert cell(screen.table, 0, 4).text() == "Intact · serial mismatch"
+    assert cell(screen.table, 0, 5).text() == "Hold for review"
     assert cell(screen.table, 0, 2).text() == "GX-1 / Gadget X"
     screen.select(flagged.inspection_id)
     detail = screen.detail.toPlainText()

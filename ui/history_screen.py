@@ -242,6 +242,12 @@ class HistoryScreen(QWidget):
     def disposition_name(self, d: Disposition | None) -> str:
         return value_title(self.services.ctx.settings.language, d.value) if d else ""
 
+    def record_disposition(self, r: InspectionRecord) -> str:
+        """The disposition, or "Hold for review" for a mismatch's null one (16.1)."""
+        if r.disposition is None and is_mismatch(r):
+            return value_title(self.services.ctx.settings.language, "hold")
+        return self.disposition_name(r.disposition)
+
     def rma_text(self, r: InspectionRecord) -> str:
         """The RMA, or what the offline inspection was scanned as: never an internal id."""
         if r.rma:
@@ -272,7 +278,7 @@ class HistoryScreen(QWidget):
                 r.item_text(),
                 r.inspector_id,
                 self.class_text(r),
-                self.disposition_name(r.disposition),
+                self.record_disposition(r),
                 self.state_name(r.sync_state),
             ]
             for col, text in enumerate(values):
@@ -360,8 +366,7 @@ class HistoryScreen(QWidget):
         if r.override_reason:
             lines.append(self.tr("Override reason: %1").replace("%1", r.override_reason))
         lines.append(self.tr("Disposition: %1").replace(
-            "%1", self.disposition_name(r.disposition)
-            or (value_title(lang, "hold") if is_mismatch(r) else "-")))
+            "%1", self.record_disposition(r) or "-"))
         if r.missing_accessories:
             lines.append(self.tr("Missing: %1").replace("%1", ", ".join(r.missing_accessories)))
         lines.append(self.tr("Serial expected / scanned: %1 / %2").replace(
