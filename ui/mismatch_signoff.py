@@ -17,7 +17,6 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -31,19 +30,9 @@ from PySide6.QtWidgets import (
 from app.domain import DomainError
 from app.mismatch import SignOff
 from app.workflow import InspectionSession
+from ui.flow_step_page import EnterField  # Enter is the field's, never the confirm
 from ui.services import Services
 from ui.widgets import ERROR_COLOUR, OK_COLOUR, WARN_COLOUR, heading_font
-
-_ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-
-
-class _OwnEnter(QLineEdit):
-    """Enter is this field's (returnPressed), never the summary's confirm."""
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        super().keyPressEvent(event)
-        if event.key() in _ENTER:
-            event.accept()
 
 
 class SignOffBox(QFrame):
@@ -66,13 +55,13 @@ class SignOffBox(QFrame):
         self.title.setWordWrap(True)
         self.title.setFont(heading_font(self.font(), 1.1))
         root.addWidget(self.title)
-        self.reason_edit = _OwnEnter(self)  # a product code mismatch needs the lead's reason
+        self.reason_edit = EnterField(self)  # a product code mismatch needs the lead's reason
         self.reason_edit.setMinimumHeight(44)
         self.reason_edit.hide()
         root.addWidget(self.reason_edit)
         row = QHBoxLayout()
-        self.who_edit = _OwnEnter(self)
-        self.pin_edit = _OwnEnter(self)
+        self.who_edit = EnterField(self)
+        self.pin_edit = EnterField(self)
         self.pin_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.sign_button = QPushButton(self)
         for w in (self.who_edit, self.pin_edit, self.sign_button):
