@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from app.context import StationContext
 from app.domain import Answer, Case, Classification, Disposition, DomainError, Result
+from app.labels.content import label_content
 from app.line_match import Fit, match_line
 from app.mismatch import is_mismatch, mismatches_only
 from app.operators import AuthError
@@ -154,6 +155,17 @@ def test_a_blank_reason_is_refused_before_the_pin_and_the_store_insists(
     assert ctx.store.load_inspection(s.inspection_id).status.value == "draft"
     complete(disposition=None, signed_off_by="lead1", sign_off_reason=REASON)
     assert ctx.store.record(s.inspection_id).mismatch_sign_off_reason == REASON
+
+
+def test_the_next_location_label_of_a_held_item_says_hold_for_review(
+        ctx: StationContext, server: RunningServer) -> None:
+    s = _swapped(ctx, server)
+    s.sign_off_mismatch("lead1", "123456", REASON)
+    s.confirm(Classification.INTACT, None)
+    rec = ctx.store.record(s.inspection_id)
+    en = label_content(rec, station_id="B1", language="en")
+    assert (en.disposition, en.code) == ("hold for review", "HLD")
+    assert label_content(rec, station_id="B1", language="zh_CN").disposition == "暂扣待审"
 
 
 # --- the history's filter rule ---------------------------------------------------------------
