@@ -127,3 +127,36 @@ def test_history_filters_mismatches(qtbot: Any, services: Any, ctx: Any) -> None
     screenshot(screen, "history_mismatch_filter")
     screen.mismatch_filter.click()
     assert len(screen.records) == 2
+
+
+def test_the_line_chooser_says_how_each_lines_product_code_compares(
+        qtbot: Any, services: Any, ctx: Any, server: Any) -> None:
+    """Offline, the identity gate scanned a product code neither line has (16.1)."""
+    doc = gadget_case(case_id="C-2G", rma="RMA-2026-0002223").to_api()
+    first = doc["items"][0]
+    doc["items"] = [dict(first, line_id="L1", sku="GX-1-BLK", serial_number="SN-GX-0001",
+                         gtin="06901234567892"),
+                    dict(first, line_id="L2", sku="GX-1-WHT", serial_number="SN-GX-0002",
+                         gtin="00000096385074")]
+    server.store.add_case(doc)
+    ctx.settings = ctx.settings.replace(identity_gate_categories=["gadget"])
+    s = InspectionSession(ctx, start_inspection(ctx, None, None, doc["rma"], category="gadget"))
+    walk_all_pass(s, "SN-GX-9999", product_code="6904123000357")
+    s.confirm(Classification.INTACT, None)
+    assert make_worker(ctx.store, fast_client(server.url)).drain_once().attention == 1
+
+    as_lead(ctx)
+    services.operator_changed.emit(ctx.operator)
+    screen = _screen(qtbot, services)
+    assert screen.select(s.inspection_id)
+    assert ("product code 00000096385074: different (scanned 06904123000357)"
+            in screen.detail.toPlainText())
+    screen.choose_line_button.click()
+    dialog = screen.line_dialog
+    assert dialog is not None and dialog.isVisible()
+    assert "product code 06901234567892: different (scanned 06904123000357)" in \
+        cell(dialog.table, 0, 3).text()
+    # Four reasons per line: the row is tall enough for each (none elided).
+    assert dialog.table.rowHeight(0) >= 4 * dialog.table.fontMetrics().lineSpacing()
+    screenshot(dialog, "line_choice_gtin")
+    dialog.reject()
