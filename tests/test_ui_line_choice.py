@@ -29,13 +29,14 @@ def server(tmp_path: Path) -> Iterator[Any]:
         yield srv
 
 
-def _two_line_case(server: Any) -> Case:
-    doc = gadget_case(case_id="C-2L", rma="RMA-2026-0002222").to_api()
+def _two_line_case(server: Any, rma: str = "RMA-2026-0002222",
+                   gtins: tuple[str | None, str | None] = (None, None)) -> Case:
+    doc = gadget_case(case_id=f"C-{rma[-4:]}", rma=rma).to_api()
     first = doc["items"][0]
     doc["items"] = [dict(first, line_id="L1", sku="GX-1-BLK", title="Gadget X black",
-                         serial_number="SN-GX-0001"),
+                         serial_number="SN-GX-0001", gtin=gtins[0]),
                     dict(first, line_id="L2", sku="GX-1-WHT", title="Gadget X white",
-                         serial_number="SN-GX-0002")]
+                         serial_number="SN-GX-0002", gtin=gtins[1])]
     server.store.add_case(doc)
     return Case.from_api(doc)
 
@@ -132,15 +133,9 @@ def test_history_filters_mismatches(qtbot: Any, services: Any, ctx: Any) -> None
 def test_the_line_chooser_says_how_each_lines_product_code_compares(
         qtbot: Any, services: Any, ctx: Any, server: Any) -> None:
     """Offline, the identity gate scanned a product code neither line has (16.1)."""
-    doc = gadget_case(case_id="C-2G", rma="RMA-2026-0002223").to_api()
-    first = doc["items"][0]
-    doc["items"] = [dict(first, line_id="L1", sku="GX-1-BLK", serial_number="SN-GX-0001",
-                         gtin="06901234567892"),
-                    dict(first, line_id="L2", sku="GX-1-WHT", serial_number="SN-GX-0002",
-                         gtin="00000096385074")]
-    server.store.add_case(doc)
+    case = _two_line_case(server, "RMA-2026-0002223", ("06901234567892", "00000096385074"))
     ctx.settings = ctx.settings.replace(identity_gate_categories=["gadget"])
-    s = InspectionSession(ctx, start_inspection(ctx, None, None, doc["rma"], category="gadget"))
+    s = InspectionSession(ctx, start_inspection(ctx, None, None, case.rma, category="gadget"))
     walk_all_pass(s, "SN-GX-9999", product_code="6904123000357")
     s.confirm(Classification.INTACT, None)
     assert make_worker(ctx.store, fast_client(server.url)).drain_once().attention == 1
