@@ -311,14 +311,15 @@ _LABELS: dict[str, tuple[str, str]] = {
     # serial/IMEI mismatch escalation (14.3)
     "serial_mismatch": ("Serial/IMEI mismatch", "序列号/IMEI 不符"),
     "serial_mismatches": ("Serial/IMEI mismatches", "序列号/IMEI 不符数"),
-    "mismatch_signed": ("yes: signed off by shift lead {lead} at {at}",
-                        "是：班组长 {lead} 于 {at} 签核"),
-    "mismatch_unsigned": ("yes: found when the case resolved, not signed off",
-                          "是：售后单核实时发现，未签核"),
-    "mismatch_needs_sign_off": ("The scanned serial/IMEI differs from the case: a shift lead "
-                                "must sign off with badge or ID and PIN before you confirm.",
-                                "扫描的序列号/IMEI 与售后单不符：确认前须由班组长用工牌或工号"
-                                "及 PIN 签核。"),
+    "mismatch_signed": ("yes: on hold, signed off by shift lead {lead} at {at}; reason: {reason}",
+                        "是：暂扣待审，班组长 {lead} 于 {at} 签核；原因：{reason}"),
+    "mismatch_unsigned": ("yes: found when the case resolved, on hold, not signed off",
+                          "是：售后单核实时发现，暂扣待审，未签核"),
+    "mismatch_needs_sign_off": ("The scanned serial/IMEI differs from the case: the item is held "
+                                "for review. A shift lead must sign off with badge or ID, PIN "
+                                "and a reason before you confirm.",
+                                "扫描的序列号/IMEI 与售后单不符：商品暂扣待审。确认前须由班组长"
+                                "用工牌或工号、PIN 并填写原因签核。"),
     "sign_off_stale": ("The serial/IMEI changed after the sign-off: the shift lead must sign "
                        "off again.", "签核后序列号/IMEI 已更改：须由班组长重新签核。"),
     "sign_off_not_lead": ("Only a shift lead can sign off a serial/IMEI mismatch.",
@@ -416,6 +417,23 @@ _LABELS: dict[str, tuple[str, str]] = {
     "gtin_not_scanned": ("not scanned (N/A)", "未扫描（不适用）"),
     "gtin_not_known": ("not known (the case gives no product code)",
                        "未知（售后单未提供商品条码）"),
+    # serial/IMEI mismatch holds like a product code mismatch; GTIN line matching (16.1, H)
+    "serial_sign_off_needs_reason": ("A serial/IMEI mismatch needs the shift lead's reason.",
+                                     "序列号/IMEI 不符须由班组长填写原因。"),
+    "mismatch_found_at_resolve": ("case {rma}: the {what} differs from the case line (found when "
+                                  "the case resolved): held for review; a shift lead checks the "
+                                  "item, then retries (sent as hold for review) or marks it "
+                                  "handled",
+                                  "售后单 {rma}：{what}与商品行不符（售后单核实时发现）：暂扣待审；"
+                                  "须由班组长核查商品后重试（按暂扣待审发送）或标记为已处理"),
+    "mismatch_what_serial": ("serial/IMEI", "序列号/IMEI"),
+    "mismatch_what_gtin": ("product code", "商品条码"),
+    "mismatch_what_both": ("serial/IMEI and product code", "序列号/IMEI 和商品条码"),
+    "fit_gtin_same": ("product code {line}: same as scanned", "商品条码 {line}：与扫描一致"),
+    "fit_gtin_different": ("product code {line}: different (scanned {scanned})",
+                           "商品条码 {line}：不同（扫描 {scanned}）"),
+    "fit_gtin_unknown": ("product code {line}: nothing to compare (scanned {scanned})",
+                         "商品条码 {line}：无法比较（扫描 {scanned}）"),
     "tests_not_done": ("Tests not done", "未做的测试"),
     "intact_untested": ("intact, untested", "完好（未测试）"),
     "intact_untested_count": ("Intact, untested", "完好（未测试）数"),

@@ -160,6 +160,7 @@ class ConfirmPlan:
     missing_accessories: tuple[str, ...]
     actor: str
     signed_off_by: str | None = None  # the shift lead who signed a serial mismatch off
+    sign_off_reason: str | None = None  # and why (a serial mismatch holds too, 16.1)
     gtin_scanned: str | None = None  # 16.1: the product code scanned at the identity gate
     product_sign_off: SignOff | None = None  # a product mismatch's lead and reason
     untested: tuple[str, ...] = ()  # 16.4: function steps answered N/A or skipped
@@ -297,8 +298,10 @@ class InspectionSession:
 
     @property
     def on_hold(self) -> bool:
-        """A product mismatch holds the item for review: no disposition until it is cleared."""
-        return self.product_check() is ProductCheck.MISMATCH
+        """A product or serial/IMEI mismatch holds the item for review (16.1): no disposition
+        until it is cleared."""
+        return (self.product_check() is ProductCheck.MISMATCH
+                or self.identity() is IdentityCheck.MISMATCH)
 
     def sign_off_holds(self) -> bool:
         """Whether the lead's sign-off covers what is mismatched now; False after another
@@ -313,8 +316,7 @@ class InspectionSession:
         return True
 
     def sign_off_mismatch(self, who: str, pin: str, reason: str | None = None) -> SignOff:
-        """A shift lead's badge/ID + PIN (and reason, for a product code) for a mismatch
-        (slow: scrypt; any thread)."""
+        """A shift lead's reason, badge/ID and PIN for a mismatch (slow: scrypt; any thread)."""
         signed = sign_off(self.ctx.operators, self.inspection_id, self.identity(),
                           self.wizard.captured_serial(), who, pin,
                           product=self.product_check(), scanned_gtin=self.wizard.captured_gtin(),
@@ -366,7 +368,7 @@ class InspectionSession:
         if self._mismatch_seen == (step.step_id, text):
             return ValueEntered.NEXT
         self.answer(Result.VALUE, text, note=note)
-        if step.capture == "gtin" and self.on_hold:  # the identity gate (16.1)
+        if step.capture == "gtin" and self.product_check() is ProductCheck.MISMATCH:  # 16.1
             self._mismatch_seen = (step.step_id, text)
             return ValueEntered.HOLD
         if step.capture and self.identity() is IdentityCheck.MISMATCH:
@@ -512,8 +514,8 @@ class InspectionSession:
             raise WorkflowError(f"Unknown classification {classification!r}") from None
         suggested = self.suggestion()
         reason = check_override(suggested.classification, chosen, override_reason)
-        lead = check_sign_off(self.identity(), self.wizard.captured_serial(),
-                              self.mismatch_sign_off, self.inspection_id)
+        serial = check_sign_off(self.identity(), self.wizard.captured_serial(),
+                                self.mismatch_sign_off, self.inspection_id)
         product = check_product_sign_off(self.product_check(), self.wizard.captured_gtin(),
                                          self.mismatch_sign_off, self.inspection_id)
         return ConfirmPlan(
@@ -525,7 +527,8 @@ class InspectionSession:
             disposition=self.disposition_for(chosen),
             missing_accessories=suggested.missing_accessories,
             actor=self.actor,
-            signed_off_by=lead,
+            signed_off_by=serial.lead_id if serial else None,
+            sign_off_reason=serial.reason if serial else None,
             gtin_scanned=self.wizard.captured_gtin(),
             product_sign_off=product,
             untested=suggested.untested,
@@ -544,6 +547,7 @@ class InspectionSession:
             actor=plan.actor,
             serial_mismatch=plan.signed_off_by is not None,
             signed_off_by=plan.signed_off_by,
+            sign_off_reason=plan.sign_off_reason,
             gtin_scanned=plan.gtin_scanned,
             gtin_mismatch=plan.product_sign_off is not None,
             gtin_signed_by=plan.product_sign_off.lead_id if plan.product_sign_off else None,

@@ -22,7 +22,7 @@ from refserver import RunningServer, start_server
 from tests.builders import gadget_case as make_case
 from tests.faults import deliver_exactly_once, fast_client
 from tests.flow_helpers import walk_all_pass
-from tests.test_reports_support import pdftotext
+from tests.test_reports_support import last_hour_shift_text, pdftotext
 
 
 @pytest.fixture
@@ -116,10 +116,7 @@ def test_a_failed_function_step_is_damaged_whatever_else_was_not_tested(
 
 def test_the_shift_report_counts_held_and_untested_items(
         ctx: StationContext, server: RunningServer, tmp_path: Path) -> None:
-    from datetime import timedelta
 
-    from app.domain import utcnow
-    from app.reports.shift import render_shift_report
 
     ctx.settings = ctx.settings.replace(identity_gate_categories=["gadget"])
     server.store.add_case(dict(make_case(case_id="C-9", rma="RMA-2026-0004009").to_api(),
@@ -132,9 +129,5 @@ def test_the_shift_report_counts_held_and_untested_items(
     walk_all_pass(held, product_code="6904123000357", given={"fn-power": Result.NA})
     held.sign_off_mismatch("lead1", "123456", "another product in the box")
     held.confirm(Classification.INTACT, None)
-    now = utcnow()
-    pdf = tmp_path / "shift.pdf"
-    render_shift_report(ctx.store, now - timedelta(hours=1), now + timedelta(minutes=1), pdf,
-                        title="Day", language="en")
-    flat = " ".join(pdftotext(pdf).split())
+    flat = last_hour_shift_text(ctx.store, tmp_path)
     assert "Product code mismatches 1" in flat and "Intact, untested 1" in flat

@@ -21,21 +21,23 @@ from sqlalchemy.orm import Session
 
 from app.config import ConfigError, Settings, load_settings
 from app.context import StationContext
-from app.domain import Case, Classification, DomainError, Result
+from app.domain import Case, Classification, DomainError, Result, Role
 from app.identity_gate import add_identity_gate, gate_enabled
 from app.input_router import Do, InputRouter, Refusal, Screen, Where
-from app.operators import AuthError
+from app.lead_actions import retry_needs_attention
+from app.operators import AuthError, Operator
 from app.product_code import GATE_STEP_ID, ProductCheck, parse_product_code
 from app.reports.inspection import render_inspection_report
 from app.scanning.events import ScanEvent, ScanSource
 from app.scanning.labels import interpret
 from app.store.models import AuditRow
+from app.store.store import OutboxState
 from app.wizard import WizardError
 from app.workflow import InspectionSession, report_prompts, start_inspection
 from refserver import RunningServer, start_server
 from tests.builders import EXPECTED_SERIAL
 from tests.builders import gadget_case as make_case
-from tests.faults import deliver_exactly_once, fast_client
+from tests.faults import deliver_exactly_once, fast_client, make_worker
 from tests.flow_helpers import walk_all_pass
 from tests.test_reports_support import pdftotext
 
@@ -351,10 +353,15 @@ def test_an_offline_inspection_found_swapped_when_the_case_resolves_is_held(
     _walk(s, OTHER_EAN)
     assert s.product_check() is ProductCheck.NO_REFERENCE  # offline: nothing to compare
     s.confirm(Classification.INTACT, None)
-    stored = deliver_exactly_once(ctx.store, server, s.inspection_id)
+    # Confirmed without a lead: found only now, it waits for one in needs-attention.
+    assert make_worker(ctx.store, fast_client(server.url)).drain_once().attention == 1
     rec = ctx.store.record(s.inspection_id)
     assert rec.gtin_mismatch and rec.gtin_signed_by is None  # found only now: not signed
-    assert rec.disposition is None and stored["disposition"] is None
+    assert rec.disposition is None and rec.sync_state == OutboxState.ATTENTION
+    assert "product code differs" in (rec.attention_reason or "")
+    retry_needs_attention(ctx, s.inspection_id, by=Operator("lead1", "Lead", Role.SHIFT_LEAD))
+    stored = deliver_exactly_once(ctx.store, server, s.inspection_id)
+    assert stored["disposition"] is None
 
 
 def test_a_template_may_carry_its_own_gate_step() -> None:
@@ -446,7 +453,11 @@ def test_one_lead_signs_a_serial_and_a_product_mismatch_and_a_new_one_needs_a_ne
     _gated(ctx)
     s = _session(ctx, _served_case(server))
     walk_all_pass(s, "SN-SWAPPED-1", product_code="6901234567892")  # serial differs only
-    s.sign_off_mismatch("lead1", "123456")  # no reason needed for a serial
+    with pytest.raises(DomainError) as no_reason:  # a serial mismatch needs one too (16.1)
+        s.sign_off_mismatch("lead1", "123456")
+    assert no_reason.value.key == "serial_sign_off_needs_reason"
+    assert s.on_hold and s.suggestion().disposition is None
+    s.sign_off_mismatch("lead1", "123456", "label of another unit")
     assert s.sign_off_holds()
     while s.current is None or s.current.step_id != GATE_STEP_ID:
         s.back()
@@ -462,6 +473,7 @@ def test_one_lead_signs_a_serial_and_a_product_mismatch_and_a_new_one_needs_a_ne
     s.confirm(Classification.INTACT, None)
     rec = ctx.store.record(s.inspection_id)
     assert rec.serial_mismatch and rec.mismatch_signed_by == "lead1"
+    assert rec.mismatch_sign_off_reason == "serial and box both of another unit"
     assert rec.gtin_mismatch and rec.gtin_sign_off_reason == "serial and box both of another unit"
     stored = deliver_exactly_once(ctx.store, server, s.inspection_id)
     assert stored["serial_number_scanned"] == "SN-SWAPPED-1" and stored["disposition"] is None

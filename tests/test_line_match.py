@@ -135,10 +135,21 @@ def test_lead_picks_the_line_and_it_is_stored_exactly_once(server: Any, store: S
 
 def test_resolving_to_a_line_with_another_serial_flags_a_mismatch(server: Any,
                                                                   store: Store) -> None:
+    """Confirmed offline without a lead, found swapped only now: held (null disposition)
+    and parked for a shift lead, who retries it; then it is sent once (16.1)."""
     case = new_case(server, 13, lines=1)
     iid = complete_inspection(store, None, rng=random.Random(5), scanned_code=case.rma,
                               serial="NOT-THE-ONE")
-    assert make_worker(store, fast_client(server.url)).drain_once().sent == 1
+    worker = make_worker(store, fast_client(server.url))
+    report = worker.drain_once()
+    assert (report.sent, report.attention) == (0, 1)
     rec = store.record(iid)
     assert rec.serial_mismatch and rec.mismatch_signed_by is None
-    assert server.store.get_inspection(iid)["serial_number_scanned"] == "NOT-THE-ONE"
+    assert rec.disposition is None and rec.sync_state == OutboxState.ATTENTION
+    assert "serial/IMEI differs" in (rec.attention_reason or "")
+    assert server.store.count_inspections() == 0
+    store.retry_attention(iid, by=LEAD)
+    assert worker.drain_once().sent == 1 and worker.drain_once().sent == 0
+    sent = server.store.get_inspection(iid)
+    assert sent["serial_number_scanned"] == "NOT-THE-ONE" and sent["disposition"] is None
+    assert server.store.count_inspections() == 1

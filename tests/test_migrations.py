@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import inspect
@@ -94,3 +95,23 @@ def test_schema_5_records_read_back_with_no_gate_and_no_tests_left_out(tmp_path:
             "SELECT gtin_expected, gtin_scanned, gtin_mismatch, gtin_signed_by, "
             "untested_steps FROM inspections WHERE inspection_id = 'i-1'").one()
     assert tuple(row) == (None, None, 0, None, "[]")
+
+
+def test_a_schema_7_serial_sign_off_reads_back_without_a_reason(tmp_path: Path) -> None:
+    """Migration 8 (16.1): a serial mismatch signed off before reasons were asked for."""
+    db_file = tmp_path / "station.db"
+    _make_v1_station(db_file)
+    engine = make_engine(db_file)
+    assert init_db(engine, upto=7) == 7
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "UPDATE inspections SET serial_mismatch = 1, mismatch_signed_by = 'E2', "
+            "mismatch_signed_at = completed_at WHERE inspection_id = 'i-1'")
+    engine.dispose()
+    store = Store(db_file, tmp_path / "photos")
+    with store.engine.connect() as conn:
+        assert schema_version(conn) == SCHEMA_VERSION
+    now = utcnow()
+    rows = store.shift_rows(now - timedelta(hours=1), now + timedelta(minutes=1))
+    assert [(r.serial_mismatch, r.mismatch_signed_by, r.mismatch_sign_off_reason)
+            for r in rows] == [(True, "E2", None)]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import cv2
 import numpy as np
@@ -34,6 +35,20 @@ def photo_jpeg(seed: int, width: int = 640, height: int = 480, quality: int = 88
 def pdftotext(pdf: Path) -> str:
     return subprocess.run(["pdftotext", str(pdf), "-"], check=True,
                           capture_output=True, text=True).stdout
+
+
+def last_hour_shift_text(store: Any, tmp_path: Path, language: str = "en") -> str:
+    """The shift report of the last hour, rendered and read back as one line of words."""
+    from datetime import timedelta
+
+    from app.domain import utcnow
+    from app.reports.shift import render_shift_report
+
+    now = utcnow()
+    pdf = tmp_path / f"shift-{language}.pdf"
+    render_shift_report(store, now - timedelta(hours=1), now + timedelta(minutes=1), pdf,
+                        title="Day", language=language)
+    return " ".join(pdftotext(pdf).split())
 
 
 def pdf_pages(pdf: Path) -> int:

@@ -64,7 +64,8 @@ def _shift(s: Store) -> tuple[str, str, str]:
                    classification=Classification.MISSING_PARTS,
                    classification_suggested=Classification.MISSING_PARTS, override_reason=None,
                    disposition=None, missing_accessories=["charger"], actor="li.wei",
-                   serial_mismatch=True, signed_off_by="lead.1")
+                   serial_mismatch=True, signed_off_by="lead.1",
+                   sign_off_reason="another unit's label")
     s.mark_attention(insp.inspection_id, "case 4 was cancelled on the server")
     return nff, offline, insp.inspection_id
 
@@ -86,6 +87,7 @@ def test_shift_rows_give_the_same_figures_as_full_records(store: Store) -> None:
     assert by_id[offline].item_text() == "audio"
     assert by_id[attention].sync_state is OutboxState.ATTENTION
     assert by_id[attention].serial_mismatch and by_id[attention].mismatch_signed_by == "lead.1"
+    assert by_id[attention].mismatch_sign_off_reason == "another unit's label"
     # Only a defective claim carries its answers (the claim check reads them).
     assert [a.step_id for a in by_id[nff].answers] and not by_id[attention].answers
     stats = compute_shift_stats(rows, start, end)
@@ -114,7 +116,7 @@ def test_records_read_in_one_statement_match_what_was_written(store: Store) -> N
 
 def test_each_thread_reads_what_was_just_committed(store: Store, tmp_path: Path) -> None:
     nff, _, _ = _shift(store)
-    assert store.inspection_category(nff) == ("audio", None)
+    assert store.inspection_category(nff) == ("audio", None, None)
     seen: list[object] = []
     worker = threading.Thread(target=lambda: seen.append(store.result_payload(nff)))
     worker.start()
@@ -124,7 +126,7 @@ def test_each_thread_reads_what_was_just_committed(store: Store, tmp_path: Path)
     other = sqlite3.connect(tmp_path / "station.db", isolation_level=None)
     other.execute("UPDATE inspections SET category = 'kitchen' WHERE inspection_id = ?", (nff,))
     other.close()
-    assert store.inspection_category(nff) == ("kitchen", None)
+    assert store.inspection_category(nff) == ("kitchen", None, None)
     assert store.inspection_category("no-such-id") is None
     with store._read_raw() as raw, pytest.raises(sqlite3.OperationalError):
         raw.execute("DELETE FROM audit")  # the reading connection never writes

@@ -334,7 +334,9 @@ def test_an_inspector_cannot_confirm_a_mismatch_without_a_leads_pin(
         _key(qtbot, flow, Key.Key_Return)  # Enter on the summary: refused by the core
     _drain(services)
     assert "shift lead must sign off" in flow.message.text()
-    assert flow.focusWidget() is box.who_edit, flow.focusWidget()
+    assert flow.focusWidget() is box.reason_edit, flow.focusWidget()  # the reason first (16.1)
+    assert box.reason_edit.isVisible() and "held for review" in box.title.text()
+    assert "Hold for review" in flow.summary_page.disposition_label.text()
 
     def sign(who: str, pin: str) -> None:
         box.who_edit.setFocus()
@@ -346,6 +348,12 @@ def test_an_inspector_cannot_confirm_a_mismatch_without_a_leads_pin(
         qtbot.keyClick(box.pin_edit, Key.Key_Return)
         qtbot.waitUntil(lambda: not box.busy, timeout=10_000)
 
+    sign("lead1", "123456")  # the right PIN, but no reason: refused before any PIN check
+    assert "needs the shift lead's reason" in box.status.text()
+    assert flow.focusWidget() is box.reason_edit and not flow.confirm_button.isEnabled()
+    qtbot.keyClicks(box.reason_edit, "label of another unit")
+    qtbot.keyClick(box.reason_edit, Key.Key_Return)  # on to the badge/ID field
+    assert flow.focusWidget() is box.who_edit
     sign("insp1", "5678")  # the inspector's own, valid PIN
     assert "Only a shift lead" in box.status.text() and not flow.confirm_button.isEnabled()
     sign("lead1", "0000")
@@ -361,12 +369,14 @@ def test_an_inspector_cannot_confirm_a_mismatch_without_a_leads_pin(
     rec = ctx.store.record(flow.inspection_id)
     assert rec.serial_mismatch and rec.mismatch_signed_by == "lead1"
     assert rec.serial_scanned == "SN-SWAPPED-9"
+    assert rec.mismatch_sign_off_reason == "label of another unit" and rec.disposition is None
 
 
 def test_the_sign_off_box_speaks_chinese(qtbot: Any, services: Any, ctx: Any) -> None:
     ctx.settings = ctx.settings.replace(language="zh_CN")
     flow = _open(qtbot, services, _new(ctx, reason="no_longer_needed"))
     _walk_to_summary(qtbot, flow, serial="SN-SWAPPED-9")
+    flow.sign_off_box.reason_edit.setText("另一台设备的标签")
     flow.sign_off_box.who_edit.setText("lead1")
     flow.sign_off_box.pin_edit.setText("0000")
     flow.sign_off_box.sign()

@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QVBoxLayout, QWidget
 
 from app.domain import Section
+from app.product_code import ProductCheck
 from app.wizard import IdentityCheck
 from app.workflow import InspectionSession
 from ui.widgets import ERROR_COLOUR, ElidedLabel, heading_font
@@ -75,10 +76,11 @@ class FlowHeader(QWidget):
         lines: list[str] = []
         if s.identity() is IdentityCheck.MISMATCH:
             lines.append(self.tr("SERIAL MISMATCH: scanned %1, the case expects %2. "
-                                 "Possible swapped item: check the item and the label.")
+                                 "Possible swapped item: check the item and the label. "
+                                 "The item is held for review.")
                          .replace("%1", s.wizard.captured_serial() or "")
                          .replace("%2", s.expected_serial or ""))
-        if s.on_hold:  # the identity gate (16.1)
+        if s.product_check() is ProductCheck.MISMATCH:  # the identity gate (16.1)
             lines.append(self.tr("PRODUCT CODE MISMATCH: scanned %1, the case expects %2. "
                                  "Another product in the box? The item is held for review.")
                          .replace("%1", s.wizard.captured_gtin() or "")

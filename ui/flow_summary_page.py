@@ -107,7 +107,7 @@ class SummaryPage(QWidget):
 
     def disposition_name(self, d: StrEnum | str | None) -> str:
         if d is None and self.session is not None and self.session.on_hold:
-            return value_title(self._language(), "hold")  # a product mismatch (16.1)
+            return value_title(self._language(), "hold")  # a serial or product mismatch (16.1)
         return value_title(self._language(), str(d) if d else None)
 
     def grade_name(self, c: Classification) -> str:
@@ -155,7 +155,8 @@ class SummaryPage(QWidget):
         identity = s.identity()
         texts = {
             IdentityCheck.MATCH: self.tr("Serial/IMEI matches the case."),
-            IdentityCheck.MISMATCH: self.tr("Serial/IMEI does NOT match the case."),
+            IdentityCheck.MISMATCH: self.tr("Serial/IMEI does NOT match the case: held for "
+                                            "review."),
             IdentityCheck.NOT_CAPTURED: self.tr("Serial/IMEI not captured."),
             IdentityCheck.NO_REFERENCE: self.tr("The case lists no serial to compare with."),
             IdentityCheck.NO_CAPTURE_STEP: "",
@@ -170,8 +171,8 @@ class SummaryPage(QWidget):
         }
         self.identity_label.setText("\n".join(
             t for t in (texts[identity], product[s.product_check()]) if t))
-        self.sign_off_box.show_for(s, identity is IdentityCheck.MISMATCH or s.on_hold,
-                                   reason_needed=s.on_hold)
+        self.sign_off_box.show_for(s, s.on_hold, reason_needed=s.on_hold,
+                                   product=s.product_check() is ProductCheck.MISMATCH)
         self.override_label.setText(self.tr("Classification"))
         self.reason_label.setText(self.tr("Override reason"))
         self.reason_edit.setPlaceholderText(self.tr("required when you change the classification"))

@@ -43,6 +43,7 @@ from app.domain import Classification, Disposition
 from app.lead_actions import choose_line, mark_handled, retry_needs_attention
 from app.line_match import LineMatch, match_line
 from app.messages import value_label, value_title
+from app.mismatch import is_mismatch, mismatches_only
 from app.step_text import report_prompts
 from app.store.store import InspectionRecord, OutboxState
 from ui.i18n import error_text
@@ -108,7 +109,7 @@ class HistoryScreen(QWidget):
             top.addWidget(b)
         self.search_button.clicked.connect(self.search)
         self.today_button.clicked.connect(self.show_today)
-        self.mismatch_filter = QCheckBox(self)  # issue 14.3: only serial/IMEI mismatches
+        self.mismatch_filter = QCheckBox(self)  # serial/IMEI or product code mismatches (16.1)
         self.mismatch_filter.toggled.connect(lambda _on: self._show_records(self.loaded_records))
         top.addWidget(self.mismatch_filter)
         root.addLayout(top)
@@ -241,6 +242,12 @@ class HistoryScreen(QWidget):
     def disposition_name(self, d: Disposition | None) -> str:
         return value_title(self.services.ctx.settings.language, d.value) if d else ""
 
+    def record_disposition(self, r: InspectionRecord) -> str:
+        """The disposition, or "Hold for review" for a mismatch's null one (16.1)."""
+        if r.disposition is None and is_mismatch(r):
+            return value_title(self.services.ctx.settings.language, "hold")
+        return self.disposition_name(r.disposition)
+
     def rma_text(self, r: InspectionRecord) -> str:
         """The RMA, or what the offline inspection was scanned as: never an internal id."""
         if r.rma:
@@ -262,8 +269,7 @@ class HistoryScreen(QWidget):
     def _show_records(self, records: Any) -> None:
         selected = self.selected()
         self.loaded_records = list(records)
-        self.records = [r for r in self.loaded_records
-                        if r.serial_mismatch or not self.mismatch_filter.isChecked()]
+        self.records = mismatches_only(self.loaded_records, self.mismatch_filter.isChecked())
         self.table.setRowCount(len(self.records))
         for row, r in enumerate(self.records):
             values = [
@@ -272,7 +278,7 @@ class HistoryScreen(QWidget):
                 r.item_text(),
                 r.inspector_id,
                 self.class_text(r),
-                self.disposition_name(r.disposition),
+                self.record_disposition(r),
                 self.state_name(r.sync_state),
             ]
             for col, text in enumerate(values):
@@ -360,15 +366,15 @@ class HistoryScreen(QWidget):
         if r.override_reason:
             lines.append(self.tr("Override reason: %1").replace("%1", r.override_reason))
         lines.append(self.tr("Disposition: %1").replace(
-            "%1", self.disposition_name(r.disposition)
-            or (value_title(lang, "hold") if r.gtin_mismatch else "-")))
+            "%1", self.record_disposition(r) or "-"))
         if r.missing_accessories:
             lines.append(self.tr("Missing: %1").replace("%1", ", ".join(r.missing_accessories)))
         lines.append(self.tr("Serial expected / scanned: %1 / %2").replace(
             "%1", r.serial_expected or "-").replace("%2", r.serial_scanned or "-"))
         if r.serial_mismatch:
-            lines.append(self.tr("SERIAL/IMEI MISMATCH, signed off by: %1").replace(
-                "%1", r.mismatch_signed_by or self.tr("nobody (found when the case resolved)")))
+            lines.append(self.tr("SERIAL/IMEI MISMATCH, held; signed off by: %1 (%2)").replace(
+                "%1", r.mismatch_signed_by or self.tr("nobody (found when the case resolved)"))
+                .replace("%2", r.mismatch_sign_off_reason or "-"))
         if r.gtin_scanned or r.gtin_mismatch:  # the identity gate (16.1)
             lines.append(self.tr("Product code expected / scanned: %1 / %2").replace(
                 "%1", r.gtin_expected or "-").replace("%2", r.gtin_scanned or "-"))
@@ -414,7 +420,7 @@ class HistoryScreen(QWidget):
         """The core's verdict on each line of the case an offline inspection resolved to."""
         assert r.candidate_case is not None
         return match_line(r.candidate_case, category=r.category, serial=r.serial_scanned,
-                          sku=r.sku)
+                          sku=r.sku, gtin=r.gtin_scanned)
 
     def _line_fits(self, r: InspectionRecord, lang: str) -> list[str]:
         """Why each line of the resolved case fits or not (the core's rule, app/line_match)."""
@@ -640,7 +646,7 @@ class HistoryScreen(QWidget):
         self.lead_box.setTitle(self.tr("Needs attention (shift lead)"))
         self.retry_button.setText(self.tr("Retry"))
         self.choose_line_button.setText(self.tr("Choose line…"))
-        self.mismatch_filter.setText(self.tr("Serial mismatches only"))
+        self.mismatch_filter.setText(self.tr("Mismatches only"))
         self.note_edit.setPlaceholderText(self.tr("How was it handled?"))
         self.handled_button.setText(self.tr("Mark handled"))
         self.report_box.setTitle(self.tr("Reports"))

@@ -396,10 +396,9 @@ class InspectionFlow(QWidget):
                                      self.reason_edit.text())
         except DomainError as exc:
             self._error(exc)
-            if exc.key in ("gtin_needs_sign_off", "gtin_sign_off_stale"):  # 16.1
+            if exc.key in ("gtin_needs_sign_off", "gtin_sign_off_stale",
+                           "mismatch_needs_sign_off", "sign_off_stale"):  # the reason first (16.1)
                 self.sign_off_box.reason_edit.setFocus(Qt.FocusReason.OtherFocusReason)
-            elif exc.key in ("mismatch_needs_sign_off", "sign_off_stale"):
-                self.sign_off_box.who_edit.setFocus(Qt.FocusReason.OtherFocusReason)
             elif not self.reason_edit.text().strip():
                 self.reason_edit.setFocus(Qt.FocusReason.OtherFocusReason)
             return

@@ -77,6 +77,11 @@ class LineChoiceDialog(QDialog):
                 if col == 2:
                     cell.setForeground(QBrush(QColor(OK_COLOUR if fit.fits else ERROR_COLOUR)))
                 self.table.setItem(row, col, cell)
+        # One text line per reason (four with a product code, 16.1): every one is seen.
+        spacing = self.table.fontMetrics().lineSpacing()
+        for row, fit in enumerate(self.match.lines):
+            lines = len(fit.reasons(language))
+            self.table.setRowHeight(row, max(56, lines * spacing + 12))
         self.table.itemSelectionChanged.connect(self._selection_changed)
         self.table.itemDoubleClicked.connect(lambda _item: self.use_selected())
         root.addWidget(self.table, 1)

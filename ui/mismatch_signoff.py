@@ -1,7 +1,7 @@
-"""The summary's shift-lead sign-off for a mismatch: badge or ID, then PIN (and a reason).
+"""The summary's shift-lead sign-off for a mismatch: a reason, badge or ID, then PIN.
 
-A serial/IMEI mismatch (14.3) needs badge/ID and PIN; a product code mismatch (16.1) also
-the lead's reason, typed in the field shown above them.
+A serial/IMEI mismatch (14.3) and a product code mismatch (16.1) both hold the item for
+review: the lead types the reason in the field shown above badge/ID and PIN.
 
 Only asks; the core decides (app/mismatch.py through InspectionSession.sign_off_mismatch:
 the PIN check, the role check, the audit line). The check runs off the GUI thread (scrypt).
@@ -17,7 +17,6 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -31,19 +30,9 @@ from PySide6.QtWidgets import (
 from app.domain import DomainError
 from app.mismatch import SignOff
 from app.workflow import InspectionSession
+from ui.flow_step_page import EnterField  # Enter is the field's, never the confirm
 from ui.services import Services
 from ui.widgets import ERROR_COLOUR, OK_COLOUR, WARN_COLOUR, heading_font
-
-_ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-
-
-class _OwnEnter(QLineEdit):
-    """Enter is this field's (returnPressed), never the summary's confirm."""
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        super().keyPressEvent(event)
-        if event.key() in _ENTER:
-            event.accept()
 
 
 class SignOffBox(QFrame):
@@ -57,6 +46,7 @@ class SignOffBox(QFrame):
         self.session: InspectionSession | None = None
         self.busy = False
         self.reason_needed = False
+        self.product = False  # a product code mismatch (else a serial/IMEI one)
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setStyleSheet(f"SignOffBox {{ border: 2px solid {ERROR_COLOUR}; }}")
         root = QVBoxLayout(self)
@@ -65,13 +55,13 @@ class SignOffBox(QFrame):
         self.title.setWordWrap(True)
         self.title.setFont(heading_font(self.font(), 1.1))
         root.addWidget(self.title)
-        self.reason_edit = _OwnEnter(self)  # a product code mismatch needs the lead's reason
+        self.reason_edit = EnterField(self)  # a product code mismatch needs the lead's reason
         self.reason_edit.setMinimumHeight(44)
         self.reason_edit.hide()
         root.addWidget(self.reason_edit)
         row = QHBoxLayout()
-        self.who_edit = _OwnEnter(self)
-        self.pin_edit = _OwnEnter(self)
+        self.who_edit = EnterField(self)
+        self.pin_edit = EnterField(self)
         self.pin_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.sign_button = QPushButton(self)
         for w in (self.who_edit, self.pin_edit, self.sign_button):
@@ -94,7 +84,7 @@ class SignOffBox(QFrame):
         self.hide()
 
     def show_for(self, session: InspectionSession, needed: bool, *,
-                 reason_needed: bool = False) -> None:
+                 reason_needed: bool = False, product: bool = False) -> None:
         """Show (or hide) the box for this session; a new session starts unsigned."""
         if session is not self.session:
             self.session = session
@@ -103,6 +93,7 @@ class SignOffBox(QFrame):
             self.reason_edit.clear()
             self.status.clear()
         self.reason_needed = reason_needed
+        self.product = product
         self.reason_edit.setVisible(reason_needed)
         self.retranslate_ui()
         if needed and session.mismatch_sign_off is not None and not session.sign_off_holds():
@@ -156,7 +147,8 @@ class SignOffBox(QFrame):
         self.status.setStyleSheet(f"QLabel {{ color: {ERROR_COLOUR}; }}")
         self.status.setText(text)
         self._sync_enabled()
-        if isinstance(exc, DomainError) and exc.key == "gtin_sign_off_needs_reason":
+        if isinstance(exc, DomainError) and exc.key in ("gtin_sign_off_needs_reason",
+                                                         "serial_sign_off_needs_reason"):
             self.reason_edit.setFocus(Qt.FocusReason.OtherFocusReason)
             return
         # Most often another person comes to sign: a badge scan replaces the old ID.
@@ -169,13 +161,14 @@ class SignOffBox(QFrame):
         super().changeEvent(event)
 
     def retranslate_ui(self) -> None:
-        if self.reason_needed:
+        if self.product:
             self.title.setText(self.tr("Product code mismatch: the item is held for review. A "
                                        "shift lead must sign off with a reason before you can "
                                        "confirm."))
         else:
-            self.title.setText(self.tr("Serial/IMEI mismatch: a shift lead must sign off "
-                                       "before you can confirm."))
+            self.title.setText(self.tr("Serial/IMEI mismatch: the item is held for review. A "
+                                       "shift lead must sign off with a reason before you can "
+                                       "confirm."))
         self.reason_edit.setPlaceholderText(self.tr("Shift lead's reason (required)"))
         self.who_edit.setPlaceholderText(self.tr("Shift lead: scan badge or type ID"))
         self.pin_edit.setPlaceholderText(self.tr("PIN"))

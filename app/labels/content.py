@@ -22,6 +22,7 @@ DISPOSITION_CODES: dict[str, str] = {
     "refurbish": "RFB",
     "return_to_vendor": "RTV",
     "scrap": "SCR",
+    "hold": "HLD",  # a mismatch's null disposition: held for review (16.1), not "none"
 }
 NO_DISPOSITION_CODE = "---"
 
@@ -69,6 +70,8 @@ def label_content(record: InspectionRecord, *, station_id: str, language: str,
     rma = record.rma or t(language, "unverified_rma", code=record.scanned_code or "—")
     zone = to_local(record.completed_at, tz).tzname() or ""
     disposition = record.disposition.value if record.disposition else None
+    if disposition is None and (record.serial_mismatch or record.gtin_mismatch):
+        disposition = "hold"  # to the hold shelf: a lead signed it off for review (16.1)
     return LabelContent(
         language=language,
         inspection_id=record.inspection_id,

@@ -28,6 +28,7 @@ COLUMNS = (
     "payload_sha256",
     # issue 14.2/14.3: what an unverified item was scanned as; the serial check
     "scanned_code", "serial_expected", "serial_scanned", "serial_mismatch", "mismatch_signed_by",
+    "mismatch_sign_off_reason",  # 16.1: a serial mismatch holds, signed off with a reason
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -98,6 +99,7 @@ def record_row(record: InspectionRecord, tz: tzinfo | None,
         r.serial_scanned,
         r.serial_mismatch,
         r.mismatch_signed_by,
+        r.mismatch_sign_off_reason,
     ]
 
 

@@ -89,10 +89,11 @@ def _item_of(record: InspectionRecord) -> CaseItem | None:
 
 
 def mismatch_text(record: InspectionRecord, lang: str, tz: tzinfo | None) -> str:
-    """Who signed a serial/IMEI mismatch off, and when (or that nobody could, yet)."""
+    """Who signed a serial/IMEI mismatch off, when and why (or that nobody could, yet)."""
     if record.mismatch_signed_by:
         return t(lang, "mismatch_signed", lead=record.mismatch_signed_by,
-                 at=fmt_time(record.mismatch_signed_at, tz))
+                 at=fmt_time(record.mismatch_signed_at, tz),
+                 reason=record.mismatch_sign_off_reason or "—")
     return t(lang, "mismatch_unsigned")
 
 
@@ -134,8 +135,8 @@ def _gate_and_grade_findings(record: InspectionRecord, lang: str, tz: tzinfo | N
 
 
 def disposition_text(record: InspectionRecord, lang: str) -> str:
-    """The disposition for people: a product mismatch's null one is "hold for review"."""
-    if record.disposition is None and record.gtin_mismatch:
+    """The disposition for people: a mismatch's null one is "hold for review" (16.1)."""
+    if record.disposition is None and (record.gtin_mismatch or record.serial_mismatch):
         return value_label(lang, "hold")
     return value_label(lang, record.disposition.value if record.disposition else None)
 

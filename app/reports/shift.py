@@ -107,6 +107,13 @@ def _rma(lang: str, rma: str | None, scanned_code: str) -> str:
     return rma or t(lang, "unverified_rma", code=scanned_code or "—")
 
 
+def _signed_with_reason(lang: str, lead: str | None, reason: str | None) -> str:
+    """Who signed a mismatch off and why (16.1), or that nobody did."""
+    if not lead:
+        return t(lang, "none")
+    return f"{lead}: {reason}" if reason else lead
+
+
 def _serial_mismatch_section(stats: ShiftStats, st: Styles, lang: str,
                              doc_width: float) -> list[Flowable]:
     """Serial/IMEI mismatches of the shift and who signed each off (issue 14.3)."""
@@ -120,7 +127,7 @@ def _serial_mismatch_section(stats: ShiftStats, st: Styles, lang: str,
     for m in stats.serial_mismatches:
         rows.append([st.para(_rma(lang, m.rma, "")), st.para(m.item), st.para(m.inspector_id),
                      st.para(m.expected or "—"), st.para(m.scanned or "—"),
-                     st.para(m.signed_by or t(lang, "none"))])
+                     st.para(_signed_with_reason(lang, m.signed_by, m.reason))])
     return [*out, grid_table(rows, [doc_width * w for w in (0.18, 0.22, 0.1, 0.17, 0.17, 0.16)],
                              zebra=True)]
 

@@ -82,6 +82,8 @@ class ShiftFacts(Protocol):
     def gtin_mismatch(self) -> bool: ...
     @property
     def untested_steps(self) -> tuple[str, ...]: ...
+    @property
+    def mismatch_sign_off_reason(self) -> str | None: ...
 
     def item_text(self) -> str: ...
 
@@ -216,6 +218,7 @@ class SerialMismatch:
     expected: str | None
     scanned: str | None
     signed_by: str | None
+    reason: str | None = None  # the lead's reason (16.1: a serial mismatch holds too)
 
 
 @dataclass(frozen=True, slots=True)
@@ -384,7 +387,7 @@ def compute_shift_stats(
                                        r.scanned_code))
     serial_mismatches = [SerialMismatch(r.inspection_id, r.rma, r.item_text(), r.inspector_id,
                                         r.serial_expected, r.serial_scanned,
-                                        r.mismatch_signed_by)
+                                        r.mismatch_signed_by, r.mismatch_sign_off_reason)
                          for r in recs if r.serial_mismatch]
 
     return ShiftStats(

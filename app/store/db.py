@@ -226,6 +226,13 @@ def _v7(conn: Connection) -> None:
     conn.exec_driver_sql("ALTER TABLE photos ADD COLUMN quality TEXT")
 
 
+def _v8(conn: Connection) -> None:
+    """The shift lead's reason for a serial/IMEI mismatch sign-off: a serial mismatch holds
+    the item for review like a product code mismatch (issue 16.1). Older rows keep NULL (they
+    were signed off without one)."""
+    conn.exec_driver_sql("ALTER TABLE inspections ADD COLUMN mismatch_sign_off_reason TEXT")
+
+
 MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (1, "initial schema", _v1),
     (2, "attention handling, serial index", _v2),
@@ -234,6 +241,7 @@ MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (5, "serial mismatch sign-off, line choice for resolved cases", _v5),
     (6, "identity gate (product code) sign-off, function tests not done", _v6),
     (7, "answer records (weight check), photo guardrail notes", _v7),
+    (8, "serial mismatch sign-off reason", _v8),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

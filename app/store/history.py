@@ -55,7 +55,7 @@ _RECORD_COLUMNS = (
     "CASE WHEN i.unverified AND i.candidate_case_id IS NOT NULL THEN (SELECT c.body FROM "
     "cases c WHERE c.case_id = i.candidate_case_id) END, "
     "i.gtin_expected, i.gtin_scanned, i.gtin_mismatch, i.gtin_signed_by, i.gtin_signed_at, "
-    "i.gtin_sign_off_reason, i.untested_steps")
+    "i.gtin_sign_off_reason, i.untested_steps, i.mismatch_sign_off_reason")
 _RECORDS = (f"SELECT {_RECORD_COLUMNS} FROM inspections i "
             "LEFT JOIN outbox o ON o.inspection_id = i.inspection_id "
             "LEFT JOIN results r ON r.inspection_id = i.inspection_id ")
@@ -79,7 +79,7 @@ _SHIFT = (
     "WHERE json_extract(e.value, '$.line_id') = i.line_id), "
     "CASE WHEN i.customer_reason = 'defective' THEN (SELECT json_group_array(json_array("
     "a.step_id, a.result)) FROM answers a WHERE a.inspection_id = i.inspection_id) END, "
-    "i.gtin_mismatch, i.untested_steps "
+    "i.gtin_mismatch, i.untested_steps, i.mismatch_sign_off_reason "
     "FROM inspections i "
     "LEFT JOIN outbox o ON o.inspection_id = i.inspection_id "
     "LEFT JOIN results r ON r.inspection_id = i.inspection_id "
@@ -91,7 +91,7 @@ def _record(row: Sequence[Any]) -> InspectionRecord:
      classification, suggested, override, disposition, missing, expected, scanned, unverified,
      code, mismatch, signed_by, signed_at, state, attention, payload, digest, photos_json,
      answers_json, candidate, gtin_expected, gtin_scanned, gtin_mismatch, gtin_signed_by,
-     gtin_signed_at, gtin_reason, untested) = row
+     gtin_signed_at, gtin_reason, untested, signed_reason) = row
     result = InspectionResult.from_payload(payload) if payload is not None else None
     if result is not None:
         answers = result.answers
@@ -119,13 +119,15 @@ def _record(row: Sequence[Any]) -> InspectionRecord:
         gtin_mismatch=bool(gtin_mismatch), gtin_signed_by=gtin_signed_by,
         gtin_signed_at=ts_or_none(gtin_signed_at), gtin_sign_off_reason=gtin_reason,
         untested_steps=tuple(json.loads(untested or "[]")),
+        mismatch_sign_off_reason=signed_reason,
     )
 
 
 def _shift_row(row: Sequence[Any]) -> ShiftRow:
     (iid, rma, sku, category, reason, started, completed, inspector, classification,
      suggested, override, disposition, expected, scanned, state, attention, code, mismatch,
-     signed_by, inspect_by, awaiting, title, answers_json, gtin_mismatch, untested) = row
+     signed_by, inspect_by, awaiting, title, answers_json, gtin_mismatch, untested,
+     signed_reason) = row
     return ShiftRow(
         inspection_id=iid, rma=rma, sku=sku, category=category, customer_reason=reason,
         started_at=ts_value(started), completed_at=ts_value(completed), inspector_id=inspector,
@@ -143,6 +145,7 @@ def _shift_row(row: Sequence[Any]) -> ShiftRow:
                       for a in json.loads(answers_json or "[]")),
         gtin_mismatch=bool(gtin_mismatch),
         untested_steps=() if untested in (None, "[]") else tuple(json.loads(untested)),
+        mismatch_sign_off_reason=signed_reason,
     )
 
 

@@ -38,6 +38,7 @@ from app.domain import (
     utcnow,
 )
 from app.line_match import serials_differ
+from app.messages import t
 from app.store.audit import append_audit, append_audit_to
 from app.store.core import StoreCore, dbapi
 from app.store.db import StoreError
@@ -67,7 +68,8 @@ _COMPLETE = ("UPDATE inspections SET status = ?, completed_at = ?, classificatio
              "classification_suggested = ?, override_reason = ?, disposition = ?, "
              "missing_accessories = ?, serial_mismatch = serial_mismatch OR ?, "
              "mismatch_signed_by = coalesce(?, mismatch_signed_by), "
-             "mismatch_signed_at = coalesce(?, mismatch_signed_at), gtin_scanned = ?, "
+             "mismatch_signed_at = coalesce(?, mismatch_signed_at), "
+             "mismatch_sign_off_reason = coalesce(?, mismatch_sign_off_reason), gtin_scanned = ?, "
              "untested_steps = ?, gtin_mismatch = gtin_mismatch OR ?, "
              "gtin_signed_by = coalesce(?, gtin_signed_by), "
              "gtin_signed_at = coalesce(?, gtin_signed_at), "
@@ -332,12 +334,14 @@ class InspectionWrites(StoreCore):
             row = s.get(InspectionRow, inspection_id)
             return None if row is None else case_from(row.case_body)
 
-    def inspection_category(self, inspection_id: str) -> tuple[str, str | None] | None:
-        """The category the inspector picked and the serial scanned (None: no such one)."""
+    def inspection_category(self, inspection_id: str
+                            ) -> tuple[str, str | None, str | None] | None:
+        """The category the inspector picked, the serial and the product code scanned (the
+        line matching's evidence; None: no such one)."""
         with self._read_raw() as raw:
-            rows = raw.execute("SELECT category, serial_scanned FROM inspections "
+            rows = raw.execute("SELECT category, serial_scanned, gtin_scanned FROM inspections "
                                "WHERE inspection_id = ?", (inspection_id,)).fetchall()
-        return (str(rows[0][0]), rows[0][1]) if rows else None
+        return (str(rows[0][0]), rows[0][1], rows[0][2]) if rows else None
 
     def discard_draft(self, inspection_id: str, *, actor: str) -> None:
         with self._write() as s:
@@ -364,6 +368,7 @@ class InspectionWrites(StoreCore):
         actor: str,
         serial_mismatch: bool = False,
         signed_off_by: str | None = None,
+        sign_off_reason: str | None = None,
         gtin_scanned: str | None = None,
         gtin_mismatch: bool = False,
         gtin_signed_by: str | None = None,
@@ -372,15 +377,18 @@ class InspectionWrites(StoreCore):
     ) -> InspectionResult | None:
         """Result bytes and outbox entry in one transaction. None while unverified.
 
-        A serial mismatch is stored only with the shift lead who signed it off; a product
-        code mismatch only with the lead, the lead's reason and the item on hold. Prepared
+        A serial or product code mismatch is stored only with the shift lead who signed it
+        off, the lead's reason and the item on hold (16.1). Prepared
         statements on the DBAPI connection: no ORM unit of work on the hot path."""
         now = utcnow()
         reason = override_reason.strip() if override_reason and override_reason.strip() else None
         if classification != classification_suggested and reason is None:
             raise DomainError("overriding the suggested classification needs a reason")
-        if serial_mismatch and not signed_off_by:
+        if serial_mismatch and not (signed_off_by and sign_off_reason
+                                    and sign_off_reason.strip()):
             raise DomainError(key="mismatch_needs_sign_off")
+        if serial_mismatch and disposition is not None:
+            raise DomainError("a serial/IMEI mismatch is held for review (no disposition)")
         if gtin_mismatch and not (gtin_signed_by and gtin_sign_off_reason):
             raise DomainError(key="gtin_needs_sign_off")
         if gtin_mismatch and disposition is not None:
@@ -398,7 +406,8 @@ class InspectionWrites(StoreCore):
                 disposition.value if disposition else None,
                 json.dumps(list(missing_accessories), ensure_ascii=False),
                 int(serial_mismatch), signed_off_by if serial_mismatch else None,
-                stamp if serial_mismatch else None, gtin_scanned,
+                stamp if serial_mismatch else None,
+                sign_off_reason if serial_mismatch else None, gtin_scanned,
                 json.dumps(list(untested_steps)), int(gtin_mismatch),
                 gtin_signed_by if gtin_mismatch else None, stamp if gtin_mismatch else None,
                 gtin_sign_off_reason if gtin_mismatch else None, inspection_id))
@@ -425,7 +434,8 @@ class InspectionWrites(StoreCore):
                 append_audit_to(raw, key, str(signed_off_by), "mismatch_sign_off",
                                 inspection_id, {"inspector": actor,
                                                 "expected": insp.serial_expected,
-                                                "scanned": insp.serial_number_scanned})
+                                                "scanned": insp.serial_number_scanned,
+                                                "reason": sign_off_reason})
             if gtin_mismatch:
                 expected = raw.execute(_GTIN_EXPECTED, (inspection_id,)).fetchone()[0]
                 append_audit_to(raw, key, str(gtin_signed_by), "gtin_mismatch_sign_off",
@@ -442,10 +452,13 @@ class InspectionWrites(StoreCore):
                            by: str = "station") -> bytes:
         """Attach the looked-up case to an offline inspection and freeze its bytes (once)."""
         with self._write() as s:
-            return self._resolve(s, inspection_id, case, line_id, by)
+            return self._resolve(s, inspection_id, case, line_id, by, park=True)
 
     @staticmethod
-    def _resolve(s: Session, inspection_id: str, case: Case, line_id: str, by: str) -> bytes:
+    def _resolve(s: Session, inspection_id: str, case: Case, line_id: str, by: str, *,
+                 park: bool) -> bytes:
+        """Freeze the bytes; a mismatch found now holds the item, and `park` (no lead was
+        involved in picking the line) leaves it in needs-attention for one (16.1)."""
         item = case.item(line_id)
         row = s.get(InspectionRow, inspection_id)
         res = s.get(ResultRow, inspection_id)
@@ -460,11 +473,13 @@ class InspectionWrites(StoreCore):
         row.case_body = json.dumps(case.to_api(), ensure_ascii=False)
         row.unverified = False
         row.candidate_case_id = None
-        # Found only now: flagged, but nobody signed it off at the bench.
+        # Found only now: flagged, but nobody signed it off at the bench. It was confirmed
+        # without a lead, so it is held (no disposition, 16.1) and waits for one.
         row.serial_mismatch = serials_differ(item.serial_number, row.serial_scanned)
         row.gtin_expected = item.gtin
         if item.gtin and row.gtin_scanned and item.gtin != row.gtin_scanned:
             row.gtin_mismatch = True  # another product than the case's: on hold (16.1)
+        if row.serial_mismatch or row.gtin_mismatch:
             row.disposition = None
         s.flush()
         insp = load_inspection(dbapi(s), inspection_id)
@@ -481,6 +496,8 @@ class InspectionWrites(StoreCore):
         res.payload, res.sha256 = payload, hashlib.sha256(payload).hexdigest()
         append_audit(s, by, "resolve", inspection_id,
                      {"case_id": case.case_id, "line_id": line_id})
+        if park and (row.serial_mismatch or row.gtin_mismatch):
+            _hold_for_a_lead(s, row, case.rma)
         return payload
 
     def park_for_line_choice(self, inspection_id: str, case: Case, reason: str) -> None:
@@ -515,7 +532,9 @@ class InspectionWrites(StoreCore):
             ob = s.get(OutboxRow, inspection_id)
             if ob is None or ob.state != OutboxState.ATTENTION:
                 raise DomainError(key="no_line_choice")
-            self._resolve(s, inspection_id, case, line_id, actor)
+            # The lead saw each line's serial and product code in the chooser: a mismatch
+            # holds the item (null disposition) but needs no second visit (16.1).
+            self._resolve(s, inspection_id, case, line_id, actor, park=False)
             ob.state, ob.next_attempt_at, ob.attention_reason = (
                 OutboxState.PENDING, utcnow(), None)
             append_audit(s, actor, "line_chosen", inspection_id,
@@ -541,6 +560,21 @@ class InspectionWrites(StoreCore):
     def result_photos(self, inspection_id: str) -> list[Photo]:
         with self._read_raw() as raw:
             return [photo_from(*p) for p in raw.execute(_PHOTOS, (inspection_id,))]
+
+
+def _hold_for_a_lead(s: Session, row: InspectionRow, rma: str) -> None:
+    """A mismatch found when the case resolved: the item needs a shift lead (16.1), who
+    checks it and retries (it is then sent as "hold for review") or marks it handled."""
+    ob = s.get(OutboxRow, row.inspection_id)
+    if ob is None:
+        raise StoreError(f"no outbox entry {row.inspection_id}")
+    what = ("both" if row.serial_mismatch and row.gtin_mismatch
+            else "serial" if row.serial_mismatch else "gtin")
+    reason = t("en", "mismatch_found_at_resolve", rma=rma,
+               what=t("en", f"mismatch_what_{what}"))[:1000]
+    ob.state, ob.attention_reason = OutboxState.ATTENTION, reason
+    append_audit(s, "station", "sync_attention", row.inspection_id,
+                 {"reason": reason, "held": what})
 
 
 def _json_or_none(value: Mapping[str, Any] | None) -> str | None:

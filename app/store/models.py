@@ -95,6 +95,7 @@ class InspectionRow(Base):
     serial_mismatch: Mapped[bool] = mapped_column(Integer, default=0)
     mismatch_signed_by: Mapped[str | None] = mapped_column(Text)
     mismatch_signed_at: Mapped[datetime | None] = mapped_column(UTCText)
+    mismatch_sign_off_reason: Mapped[str | None] = mapped_column(Text)  # 16.1: it holds too
     # Issue 14.2: the case an unverified inspection resolved to, while its line is chosen.
     candidate_case_id: Mapped[str | None] = mapped_column(Text)
     # Issue 16.1: the product code (GTIN-14) of the case line and the one scanned; a

@@ -101,6 +101,7 @@ class InspectionRecord:
     gtin_signed_at: datetime | None = None
     gtin_sign_off_reason: str | None = None
     untested_steps: tuple[str, ...] = ()  # 16.4: function tests not done
+    mismatch_sign_off_reason: str | None = None  # 16.1: the lead's reason for a serial one
 
     def item(self) -> CaseItem | None:
         """The case's item line this inspection is of (None while unverified)."""
@@ -162,6 +163,7 @@ class ShiftRow:
     answers: tuple[Answer, ...]
     gtin_mismatch: bool = False  # 16.1: held for review, another product than the case's
     untested_steps: tuple[str, ...] = ()  # 16.4: function tests not done
+    mismatch_sign_off_reason: str | None = None  # 16.1: the lead's reason for a serial one
 
     def item_text(self) -> str:
         """As InspectionRecord.item_text: "SKU / title", or the category while unverified."""

@@ -26,7 +26,7 @@ from app.line_match import match_line
 from app.messages import t
 from app.store.db import StoreError
 from app.store.photos import photo_file_name, photo_path
-from app.store.store import OutboxItem, Store
+from app.store.store import OutboxItem, OutboxState, Store
 from app.sync.backoff import Backoff
 from app.sync.client import (
     Ambiguous,
@@ -484,8 +484,8 @@ class OutboxWorker:
                 pass
             case unknown:
                 assert_never(unknown)
-        category, serial = inspection_category(self.store, iid)
-        match = match_line(case, category=category, serial=serial)
+        category, serial, gtin = inspection_category(self.store, iid)
+        match = match_line(case, category=category, serial=serial, gtin=gtin)
         if match.chosen is None:
             could = sum(1 for f in match.lines if f.fits) or len(case.items)
             reason = t("en", "choose_line_reason", rma=case.rma, count=could, category=category)
@@ -497,11 +497,18 @@ class OutboxWorker:
         self.store.cache_case(case)
         self.store.resolve_unverified(iid, case, line.line_id)
         log.info("outbox: %s resolved to case %s line %s", iid, case.case_id, line.line_id)
+        held = self.store.outbox_item(iid)
+        if held is not None and held.state is OutboxState.ATTENTION:
+            # A mismatch found only now (16.1): the store parked it for a shift lead.
+            log.warning("outbox: %s needs attention: %s", iid, held.attention_reason)
+            self._mark_success(online_only=True)
+            return "attention"
         return None
 
 
-def inspection_category(store: Store, inspection_id: str) -> tuple[str, str | None]:
-    """The category the inspector picked and the serial scanned."""
+def inspection_category(store: Store, inspection_id: str
+                        ) -> tuple[str, str | None, str | None]:
+    """The category the inspector picked, the serial and the product code scanned."""
     found = store.inspection_category(inspection_id)
     if found is None:
         raise LocalProblem(f"no inspection {inspection_id} on this station")

@@ -272,6 +272,14 @@
 <context>
     <name>HistoryScreen</name>
     <message>
+        <source>Mismatches only</source>
+        <translation>仅显示不符（序列号或商品条码）</translation>
+    </message>
+    <message>
+        <source>SERIAL/IMEI MISMATCH, held; signed off by: %1 (%2)</source>
+        <translation>序列号/IMEI 不符，已暂扣；签核人：%1（%2）</translation>
+    </message>
+    <message>
         <source>The label did not print: %1</source>
         <translation>标签未打印：%1</translation>
     </message>
@@ -1769,6 +1777,10 @@
 <context>
     <name>SignOffBox</name>
     <message>
+        <source>Serial/IMEI mismatch: the item is held for review. A shift lead must sign off with a reason before you can confirm.</source>
+        <translation>序列号/IMEI 不符：商品暂扣待审。须由班组长填写原因签核后才能确认。</translation>
+    </message>
+    <message>
         <source>Scanned again after the sign-off: a shift lead must sign off again.</source>
         <translation>签核后已重新扫描：须由班组长重新签核。</translation>
     </message>
@@ -2047,6 +2059,10 @@ Correct the file, then start the station again.</source>
 <context>
     <name>FlowHeader</name>
     <message>
+        <source>SERIAL MISMATCH: scanned %1, the case expects %2. Possible swapped item: check the item and the label. The item is held for review.</source>
+        <translation>序列号不符：扫描到 %1，退货单应为 %2。可能是调包商品：请检查商品和标签。商品暂扣待审。</translation>
+    </message>
+    <message>
         <source>PRODUCT CODE MISMATCH: scanned %1, the case expects %2. Another product in the box? The item is held for review.</source>
         <translation>商品条码不符：扫描 %1，售后单应为 %2。箱内是其他商品？商品暂扣待审。</translation>
     </message>
@@ -2171,6 +2187,10 @@ Correct the file, then start the station again.</source>
 </context>
 <context>
     <name>SummaryPage</name>
+    <message>
+        <source>Serial/IMEI does NOT match the case: held for review.</source>
+        <translation>序列号/IMEI 与退货单不一致：暂扣待审。</translation>
+    </message>
     <message>
         <source>The case gives no product code to compare with.</source>
         <translation>售后单未提供可比对的商品条码。</translation>
