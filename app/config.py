@@ -435,9 +435,9 @@ class Settings:
     # bench scale and weight check (16.2)
     scale_port: str = _declare(
         "", "a serial port name",
-        "The bench scale's serial port (COM3, /dev/ttyUSB0); empty: no scale (weights typed).",
+        "The bench scale's serial port (COM3, /dev/ttyUSB0); empty: no scale, no weight step.",
         _str, label=("Scale port", "电子秤端口"),
-        help_zh="电子秤的串口（COM3、/dev/ttyUSB0）；留空：无电子秤（手动输入重量）。")
+        help_zh="电子秤的串口（COM3、/dev/ttyUSB0）；留空：无电子秤，不称重。")
     scale_baud: int = _declare(
         9600, "a whole number",
         "The bench scale's serial speed (8 data bits, no parity, 1 stop bit).",

@@ -2069,8 +2069,12 @@ Correct the file, then start the station again.</source>
 <context>
     <name>StepPage</name>
     <message>
-        <source>Put the item on the scale: it is read by itself (or type the grams and press Enter)</source>
-        <translation>把商品放在电子秤上：自动读取重量（或输入克数后按 Enter）</translation>
+        <source>Put the item on the scale: it is read by itself; Enter takes its reading</source>
+        <translation>把商品放在电子秤上：自动读取重量；按 Enter 采用读数</translation>
+    </message>
+    <message>
+        <source>The scale did not answer: type the grams and press Enter (or read the scale again)</source>
+        <translation>电子秤无应答：请输入克数后按 Enter（或重新读取电子秤）</translation>
     </message>
     <message>
         <source>(no product code on the case)</source>
