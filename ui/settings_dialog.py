@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -39,6 +39,21 @@ RESOLUTIONS = ((1280, 720), (1920, 1080), (2560, 1440), (3840, 2160))
 # The camera's width and height are one row: a resolution picked from the usual ones.
 RESOLUTION_KEYS = ("camera_width", "camera_height")
 _W = TypeVar("_W", bound=QWidget)
+
+
+def option_text(option: str) -> str:
+    """How a choice reads in its combo box (the value saved stays the option itself)."""
+    translate = QCoreApplication.translate
+    names = {
+        "none": translate("SettingsDialog", "none (no label)"),
+        "zpl": translate("SettingsDialog", "ZPL printer (Zebra-type, raw TCP)"),
+        "page": translate("SettingsDialog", "page printer (the system print queue)"),
+        "4x6in": translate("SettingsDialog", "4 × 6 in"),
+        "100x150mm": translate("SettingsDialog", "100 × 150 mm"),
+        "continuous": translate("SettingsDialog", "continuously, by itself"),
+        "request": translate("SettingsDialog", "on request"),
+    }
+    return LANGUAGES.get(option) or names.get(option, option)
 
 
 class SettingField:
@@ -73,7 +88,7 @@ class SettingField:
             case Input.CHOICE:
                 combo = QComboBox(parent)
                 for option in setting.parse.options:
-                    combo.addItem(LANGUAGES.get(option, option), option)
+                    combo.addItem(option_text(option), option)
                 combo.setCurrentIndex(combo.findData(value))
                 self.editor = combo
             case Input.TEXT | Input.FILE:
@@ -109,6 +124,9 @@ class SettingField:
     def retranslate(self, language: str) -> None:
         _, help_text = self.setting.text(language)
         self.editor.setToolTip(help_text)
+        if isinstance(self.editor, QComboBox) and self.setting.parse.input is Input.CHOICE:
+            for i in range(self.editor.count()):
+                self.editor.setItemText(i, option_text(str(self.editor.itemData(i))))
         if isinstance(self.editor, QLineEdit):
             self.editor.setPlaceholderText(help_text)
 

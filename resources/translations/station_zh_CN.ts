@@ -1527,6 +1527,34 @@
 <context>
     <name>SettingsDialog</name>
     <message>
+        <source>on request</source>
+        <translation>收到请求后应答</translation>
+    </message>
+    <message>
+        <source>continuously, by itself</source>
+        <translation>连续自动发送</translation>
+    </message>
+    <message>
+        <source>100 × 150 mm</source>
+        <translation>100 × 150 毫米</translation>
+    </message>
+    <message>
+        <source>4 × 6 in</source>
+        <translation>4 × 6 英寸</translation>
+    </message>
+    <message>
+        <source>page printer (the system print queue)</source>
+        <translation>页面打印机（系统打印队列）</translation>
+    </message>
+    <message>
+        <source>ZPL printer (Zebra-type, raw TCP)</source>
+        <translation>ZPL 打印机（斑马类，原始 TCP）</translation>
+    </message>
+    <message>
+        <source>none (no label)</source>
+        <translation>不打印（无标签）</translation>
+    </message>
+    <message>
         <source>empty: the default printer</source>
         <translation>留空：默认打印机</translation>
     </message>
