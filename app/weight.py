@@ -11,9 +11,10 @@ failed (16.2), whatever the case line expects. A template may opt out with
 
 Typing the weight is the fallback, not a second way in: it is accepted once the
 configured scale has failed to give a stable weight on this session (could not be
-opened, sent nothing or only garbage, never settled, disconnected: `scale_failed`), and
-on a resumed draft that kept its weighing after the scale was removed. While the scale
-answers, only its reading counts, so a weight cannot be typed past a working scale.
+opened, sent nothing or only garbage, never settled, disconnected: `scale_failed`) until
+it gives a reading again, and on a resumed draft that kept its weighing after the scale
+was removed. While the scale answers, only its reading counts, so a weight cannot be
+typed past a working scale; the record says which it was (``source``).
 
 The allowed deviation is the **larger** of the grams and the percent of the expected
 weight: grams protect light items from scale noise, percent lets heavy ones vary a little.
@@ -232,7 +233,10 @@ def weigh(session: InspectionSession, value: float | str | None, source: str,
     """
     if source == "typed" and not typing_allowed(session):
         raise DomainError(key="weight_scale_first")
-    return _record(session, value, source, note)
+    made = _record(session, value, source, note)
+    if source == "scale":
+        session.scale_unanswered = False  # the scale answers again: its reading counts
+    return made
 
 
 def _record(session: InspectionSession, value: float | str | None, source: str,

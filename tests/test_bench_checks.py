@@ -171,6 +171,10 @@ def test_a_weight_is_typed_only_when_the_scale_does_not_answer(
     assert typing_allowed(s)
     s.answer(Result.VALUE, "1251")
     assert weight_source(s) == "typed"
+    weigh(s, 1249.5, "scale")  # plugged in again and read: the scale's figure counts now
+    assert weight_source(s) == "scale" and not typing_allowed(s)
+    with pytest.raises(DomainError, match="scale does not answer"):
+        s.answer(Result.VALUE, "1251")
 
 
 def test_a_light_box_fails_by_itself_needs_a_photo_and_says_so(
