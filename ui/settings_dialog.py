@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QSize, Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -19,10 +20,12 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -149,6 +152,25 @@ class ResolutionField(SettingField):
         return dict(zip(RESOLUTION_KEYS, (width, height), strict=True))
 
 
+class RowsArea(QScrollArea):
+    """The dialog's rows: as tall as they are, scrolling only where the screen is shorter.
+
+    (A plain QScrollArea asks for a fixed few hundred pixels and would scroll even on a
+    screen with room to spare; the 17 rows of issue 16 take about 520 px of 768.)
+    """
+
+    RESERVED = 170  # what the message, the buttons, the margins and a title bar take
+
+    def sizeHint(self) -> QSize:
+        rows = self.widget()
+        inner = rows.sizeHint() if rows is not None else QSize(0, 0)
+        screen = self.screen()
+        room = (screen.availableGeometry().height() - self.RESERVED if screen is not None
+                else inner.height())
+        bar = self.verticalScrollBar().sizeHint().width()
+        return QSize(inner.width() + bar, max(120, min(inner.height(), room)))
+
+
 class SettingsDialog(QDialog):
     """Edit and save the station settings; refuses to open for anyone but a shift lead.
 
@@ -167,7 +189,9 @@ class SettingsDialog(QDialog):
         self._close_with: int | None = None  # closing was asked for while saving
         s = services.ctx.settings
         layout = QVBoxLayout(self)
-        form = QFormLayout()
+        rows = QWidget(self)
+        form = QFormLayout(rows)
+        form.setContentsMargins(0, 0, 0, 0)
         self.labels: dict[str, QLabel] = {}
         self.fields: dict[str, SettingField] = {}
 
@@ -197,7 +221,12 @@ class SettingsDialog(QDialog):
         assert ca_browse is not None
         self.ca_browse = ca_browse
         self.ca_browse.clicked.connect(self._browse_ca)
-        layout.addLayout(form)
+        self.rows_area = RowsArea(self)
+        self.rows_area.setWidgetResizable(True)
+        self.rows_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.rows_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.rows_area.setWidget(rows)
+        layout.addWidget(self.rows_area, 1)
         self.message = FlashLabel(self)
         layout.addWidget(self.message)
         row = QHBoxLayout()
@@ -213,6 +242,19 @@ class SettingsDialog(QDialog):
         layout.addLayout(row)
         self.setMinimumWidth(860)  # wide enough for the help shown in the empty text fields
         self.retranslate_ui()
+        # Qt sizes a new window to at most 2/3 of the screen: the rows ask for their height
+        # (or what the screen has room for) so that they scroll only when they must. Set
+        # before the dialog is shown, so that it is placed with about its real height, and
+        # again when shown (Chinese labels are a few pixels taller once their font is found).
+        self.ensurePolished()
+        self._fit_rows()
+
+    def _fit_rows(self) -> None:
+        self.rows_area.setMinimumHeight(self.rows_area.sizeHint().height())
+
+    def showEvent(self, event: QShowEvent) -> None:
+        self._fit_rows()
+        super().showEvent(event)
 
     def _editor(self, key: str, kind: type[_W]) -> _W:
         """The editor of a declared setting, as the widget its declaration makes."""
