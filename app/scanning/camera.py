@@ -252,7 +252,10 @@ def _default_factory(source: int | str, api: int) -> VideoCaptureLike:
 def video_backends() -> list[str]:
     """The capture backends this OpenCV was built with (the bundle's lean build has no
     FFmpeg: USB cameras through V4L2 and MJPEG video files through OpenCV's own reader)."""
-    names = (cv2.videoio_registry.getBackendName(b) for b in cv2.videoio_registry.getBackends())
+    registry = cv2.videoio_registry
+    # getBackends() also names backends OpenCV only knows of as optional plugins (FFMPEG,
+    # GSTREAMER in the lean build); hasBackend() is true only for one that can be used.
+    names = (registry.getBackendName(b) for b in registry.getBackends() if registry.hasBackend(b))
     return list(dict.fromkeys(names))
 
 
