@@ -435,9 +435,9 @@ class Settings:
     # bench scale and weight check (16.2)
     scale_port: str = _declare(
         "", "a serial port name",
-        "The bench scale's serial port (COM3, /dev/ttyUSB0); empty: no scale (weights typed).",
+        "The bench scale's serial port (COM3, /dev/ttyUSB0); empty: no scale, no weight step.",
         _str, label=("Scale port", "电子秤端口"),
-        help_zh="电子秤的串口（COM3、/dev/ttyUSB0）；留空：无电子秤（手动输入重量）。")
+        help_zh="电子秤的串口（COM3、/dev/ttyUSB0）；留空：无电子秤，不称重。")
     scale_baud: int = _declare(
         9600, "a whole number",
         "The bench scale's serial speed (8 data bits, no parity, 1 stop bit).",
@@ -490,23 +490,29 @@ class Settings:
     label_printer: str = _declare(
         "none", "none, zpl or page",
         "Label printer on confirm: none; zpl (Zebra-type, raw TCP); page (the OS print queue).",
-        _choice("none", "zpl", "page"))
+        _choice("none", "zpl", "page"), label=("Label printer", "标签打印机"),
+        help_zh="确认后打印标签：none 不打印；zpl（斑马类打印机，原始 TCP）；"
+                "page（系统打印队列）。")
     label_printer_host: str = _declare(
         "", "a host name or address",
         "A zpl label printer's host name or IP address.",
-        _host)
+        _host, label=("Label printer host (zpl)", "标签打印机主机（zpl）"),
+        help_zh="zpl 标签打印机的主机名或 IP 地址。")
     label_printer_port: int = _declare(
         9100, "a whole number",
         "A zpl label printer's raw TCP port.",
-        _int_range(1, 65535))
+        _int_range(1, 65535), label=("Label printer port (zpl)", "标签打印机端口（zpl）"),
+        help_zh="zpl 标签打印机的原始 TCP 端口（通常为 9100）。")
     label_printer_queue: str = _declare(
         "", "a printer name",
         "A page label printer's name in the OS print queue (empty: the default printer).",
-        _str)
+        _str, label=("Label print queue (page)", "标签打印队列（page）"),
+        help_zh="page 标签打印机在系统打印队列中的名称（留空：默认打印机）。")
     label_size: str = _declare(
         "4x6in", "4x6in or 100x150mm",
         "Label size: 4 x 6 inches or 100 x 150 mm.",
-        _choice("4x6in", "100x150mm"))
+        _choice("4x6in", "100x150mm"), label=("Label size", "标签尺寸"),
+        help_zh="标签尺寸：4 × 6 英寸或 100 × 150 毫米。")
 
     @property
     def demo_mode(self) -> bool:

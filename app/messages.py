@@ -479,6 +479,10 @@ _LABELS: dict[str, tuple[str, str]] = {
     "weight_fail": ("OUT OF TOLERANCE", "超出允差"),
     "weight_not_compared": ("not compared (no expected weight)", "未比较（无预期重量）"),
     "weight_unknown": ("not known", "未知"),
+    # weight typed only when the scale does not answer (16.2, no-scale follow-up)
+    "weight_scale_first": ("Put the item on the scale: it is read by itself. A weight is "
+                           "typed only when the scale does not answer.",
+                           "请把商品放到电子秤上，重量会自动读取。只有电子秤无应答时才能手动输入重量。"),
     # photo guardrails (16.3)
     "photo_q_too_dark": ("too dark (brightness {mean}, at least {limit} needed): more light "
                          "on the bench", "太暗（亮度 {mean}，至少需要 {limit}）：请增加工作台照明"),

@@ -23,9 +23,12 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app import __version__
+
+if TYPE_CHECKING:
+    from app.domain import ChecklistTemplate
 
 SAMPLE_RMA = "RMA-2026-0001234"  # what resources/samples/label_rma.png carries (Code 128)
 SAMPLE_QR = "C-000123"  # ... and in its QR code (scripts/make_sample_label.py)
@@ -181,24 +184,13 @@ def check_audit(scratch: _Scratch, args: argparse.Namespace) -> CheckResult:
     return True, f"{detail}; this station's chain of {check.entries} entries verifies"
 
 
-def _complete_sample_inspection(store: Any) -> str:
-    """Start, answer (with a photo), complete: the path every bench takes."""
-    import cv2
-
-    from app.domain import (
-        Answer,
-        Case,
-        ChecklistStep,
-        ChecklistTemplate,
-        Classification,
-        Disposition,
-        Result,
-        Section,
-        StepKind,
-    )
+def scratch_template() -> ChecklistTemplate:
+    """The self-test's two-step checklist (a housing step with a photo gate, a function
+    step): the tests' audio template starts with the same two steps (tests/builders.py)."""
+    from app.domain import ChecklistStep, ChecklistTemplate, Section, StepKind
     from app.messages import Both
 
-    template = ChecklistTemplate(
+    return ChecklistTemplate(
         template_id="selftest", version=1, category="generic", title=Both("Self-test", "自检"),
         steps=(
             ChecklistStep("app-shell", Both("Housing free of cracks", "外壳无裂纹"),
@@ -207,6 +199,15 @@ def _complete_sample_inspection(store: Any) -> str:
                           Section.FUNCTION),
         ),
     )
+
+
+def _complete_sample_inspection(store: Any) -> str:
+    """Start, answer (with a photo), complete: the path every bench takes."""
+    import cv2
+
+    from app.domain import Answer, Case, Classification, Disposition, Result
+
+    template = scratch_template()
     case = Case.from_api({
         "case_id": SAMPLE_QR, "rma": SAMPLE_RMA, "order_id": "SO-SELFTEST",
         "status": "awaiting_inspection", "customer_reason": "defective",

@@ -1,12 +1,20 @@
 """The weight check: a checklist step that passes or fails by itself against the expected weight.
 
 An empty box, a missing part or a swapped item rarely weighs what the case line says.
-When the station has a scale (setting `scale_port`) or the case item carries
-`expected_weight_g`, `add_weight_step` puts a number step ``weight`` (grams) first in the
-appearance section; with neither there is nothing to weigh against and nothing to weigh
-with, so the step is not added at all (skipped, never failed). A template may opt out with
+When the station has a scale (setting `scale_port`), `add_weight_step` puts a number step
+``weight`` (grams) first in the appearance section; with the case item's
+`expected_weight_g` the reading passes or fails, without it the reading is recorded
+uncompared. No scale configured means the step is not added at all: skipped, never
+failed (16.2), whatever the case line expects. A template may opt out with
 ``"weight": false`` or set its own tolerance ``"weight": {"tolerance_g": 20,
 "tolerance_pct": 2}`` (else the settings `weight_tolerance_g` / `weight_tolerance_pct`).
+
+Typing the weight is the fallback, not a second way in: it is accepted once the
+configured scale has failed to give a stable weight on this session (could not be
+opened, sent nothing or only garbage, never settled, disconnected: `scale_failed`) until
+it gives a reading again, and on a resumed draft that kept its weighing after the scale
+was removed. While the scale answers, only its reading counts, so a weight cannot be
+typed past a working scale; the record says which it was (``source``).
 
 The allowed deviation is the **larger** of the grams and the percent of the expected
 weight: grams protect light items from scale noise, percent lets heavy ones vary a little.
@@ -44,6 +52,9 @@ __all__ = [
     "answer_weight_step",
     "expected_weight",
     "parse_template_weight",
+    "scale_configured",
+    "scale_failed",
+    "typing_allowed",
     "weigh",
     "weight_check",
     "weight_findings",
@@ -146,15 +157,20 @@ def allowed_deviation(expected_g: float, tolerance_g: float, tolerance_pct: floa
     return max(tolerance_g, expected_g * tolerance_pct / 100.0)
 
 
-def add_weight_step(template: ChecklistTemplate, expected_g: float | None,
-                    settings: Any) -> ChecklistTemplate:
-    """The template with the weight step first, when there is a scale or an expected weight.
+def scale_configured(settings: Any) -> bool:
+    """Whether the station has a bench scale (setting `scale_port`)."""
+    return bool(str(getattr(settings, "scale_port", "")).strip())
 
-    Deterministic (same template, case and settings: same step), so a resumed inspection
-    gets the same step again.
+
+def add_weight_step(template: ChecklistTemplate, expected_g: float | None,
+                    settings: Any, *, kept: bool = False) -> ChecklistTemplate:
+    """The template with the weight step first, when the station has a scale.
+
+    `kept`: the draft already holds a weight answer (a resumed draft whose scale was
+    removed since keeps its weighing rather than dropping it). Deterministic for the
+    settings in force and the draft's answers, so a resumed inspection gets the same step.
     """
-    has_scale = bool(str(getattr(settings, "scale_port", "")).strip())
-    if not template.weight.weigh or (expected_g is None and not has_scale):
+    if not template.weight.weigh or not (scale_configured(settings) or kept):
         return template
     if any(s.step_id == WEIGHT_STEP_ID for s in template.steps):
         return template
@@ -199,9 +215,32 @@ def weight_findings(answers: Any, language: str) -> list[tuple[str, str]]:
     return out
 
 
+def scale_failed(session: InspectionSession) -> None:
+    """The configured scale gave no usable weight on this session: typing is offered now."""
+    session.scale_unanswered = True
+
+
+def typing_allowed(session: InspectionSession) -> bool:
+    """May the weight be typed? Only where the scale cannot give it (see the module doc)."""
+    return session.scale_unanswered or not scale_configured(session.ctx.settings)
+
+
 def weigh(session: InspectionSession, value: float | str | None, source: str,
           note: str | None = None) -> Answer:
-    """Answer the weight step with a reading (from the scale, or typed) and its record."""
+    """Answer the weight step with a reading (from the scale, or typed) and its record.
+
+    A typed weight is refused (`weight_scale_first`) while the scale may still answer.
+    """
+    if source == "typed" and not typing_allowed(session):
+        raise DomainError(key="weight_scale_first")
+    made = _record(session, value, source, note)
+    if source == "scale":
+        session.scale_unanswered = False  # the scale answers again: its reading counts
+    return made
+
+
+def _record(session: InspectionSession, value: float | str | None, source: str,
+            note: str | None) -> Answer:
     step = session.wizard.step(WEIGHT_STEP_ID)
     try:
         grams = float(str(value).strip()) if isinstance(value, str) else value
@@ -221,8 +260,9 @@ def answer_weight_step(session: InspectionSession, result: Result | str,
                        value: float | str | None, note: str | None) -> Answer | None:
     """The session's answer on the weight step (None elsewhere: answered as usual).
 
-    A value is a typed weight, recorded with its verdict; N/A is refused when the item has
-    an expected weight (it would hide an empty box).
+    A value is a typed weight, recorded with its verdict (and refused while the scale may
+    answer); Enter on the figure already recorded keeps its source. N/A is refused when
+    the item has an expected weight (it would hide an empty box).
     """
     step = session.wizard.current
     if step is None or step.step_id != WEIGHT_STEP_ID:
@@ -232,10 +272,11 @@ def answer_weight_step(session: InspectionSession, result: Result | str,
     if res is Result.VALUE:
         previous = session.answer_of(step.step_id)
         record = (previous.extra or {}).get("weight") if previous is not None else None
-        if (previous is not None and isinstance(record, dict) and record.get("source") == "scale"
-                and _same_number(previous.value, value)):
-            # Enter on the scale's own figure is not a typed weight.
-            return weigh(session, previous.value, "scale", note=note)
+        if (previous is not None and isinstance(record, dict)
+                and record.get("source") in SOURCES and _same_number(previous.value, value)):
+            # Enter on the figure already recorded (the scale's, or one typed when the
+            # scale did not answer) is not a new typed weight.
+            return _record(session, previous.value, str(record["source"]), note)
         return weigh(session, value, "typed", note=note)
     if (res is Result.NA and session.item is not None
             and session.item.expected_weight_g is not None):

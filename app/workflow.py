@@ -59,7 +59,7 @@ from app.photo_prep import MAX_PHOTO_FILE_BYTES, PhotoError, PhotoTooLarge, prep
 from app.product_code import GATE_STEP_ID, ProductCheck, compare
 from app.rules import check_override, suggest, untested_steps
 from app.step_text import categories, prompt_for, prompts_for_record, report_prompts
-from app.weight import add_weight_step, answer_weight_step
+from app.weight import WEIGHT_STEP_ID, add_weight_step, answer_weight_step
 from app.wizard import IdentityCheck, Wizard
 
 __all__ = [
@@ -211,10 +211,12 @@ class InspectionSession:
         expected = self.item.expected_accessories if self.item else ()
         gate = gate_enabled(ctx.settings.identity_gate_categories, insp.category) \
             or GATE_STEP_ID in insp.answers  # a resumed draft keeps the steps it had
-        # The gate stays first; the weight check (16.2) follows it.
+        # The gate stays first; the weight check (16.2) follows it, with a scale configured
+        # (a resumed draft keeps a weighing it already has).
         weighed = add_weight_step(merge_expected_accessories(base, expected),
                                   self.item.expected_weight_g if self.item else None,
-                                  ctx.settings)
+                                  ctx.settings, kept=WEIGHT_STEP_ID in insp.answers)
+        self.scale_unanswered = False  # set when the scale failed: typing is offered (16.2)
         self.template = add_identity_gate(weighed, gate)
         self.category = self.item.category if self.item else self.template.category
         self.expected_gtin = self.item.gtin if self.item else None

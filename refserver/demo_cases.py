@@ -73,8 +73,7 @@ DEMO_CASES: list[dict[str, Any]] = [
                 "currency": "CNY",
                 "expected_accessories": ["charging cable", "carry case", "user manual"],
                 "gtin": "6901234567892",
-                # No expected weight: training's first case is a bench without a scale, so it
-                # walks without a weight step (the other demo cases carry weights).
+                "expected_weight_g": 268,
             }
         ],
     },

@@ -33,17 +33,18 @@ from app.domain import (
 )
 from app.messages import Both
 from app.operators import Operators
+from app.selftest import scratch_template
 from app.store import OutboxItem, Store, history, inspections, operator_rows, outbox_rows
 
 # --- checklist templates -----------------------------------------------------------------------
 
+# The self-test's scratch checklist (app/selftest.py) is the audio template's first two steps.
+_SHELL, _POWER = scratch_template().steps
 AUDIO_TEMPLATE = ChecklistTemplate(
     template_id="audio", version=4, category="audio", title=Both("Audio", "音频"),
     steps=(
-        ChecklistStep("app-shell", Both("Housing free of cracks", "外壳无裂纹"),
-                      StepKind.PASS_FAIL, Section.APPEARANCE, photo_on_fail=True),
-        ChecklistStep("fn-power", Both("Powers on and pairs", "可开机并配对"),
-                      StepKind.PASS_FAIL, Section.FUNCTION),
+        _SHELL,
+        replace(_POWER, prompt=Both("Powers on and pairs", "可开机并配对")),
         ChecklistStep("acc-cable", Both("Charging cable present", "充电线齐全"),
                       StepKind.PASS_FAIL, Section.ACCESSORIES, accessory="charging cable"),
     ),

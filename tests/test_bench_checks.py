@@ -24,9 +24,9 @@ from app.context import StationContext
 from app.domain import Case, Classification, DomainError, Result
 from app.photo_check import PhotoQualityRefused
 from app.reports.inspection import render_inspection_report
-from app.scale import ScaleReader, open_serial
+from app.scale import ScaleError, ScaleReader, open_serial, read_from_settings
 from app.store.models import AuditRow
-from app.weight import WEIGHT_STEP_ID, weigh
+from app.weight import WEIGHT_STEP_ID, scale_failed, typing_allowed, weigh
 from app.wizard import WizardError
 from app.workflow import InspectionSession, report_prompts, start_inspection
 from refserver import RunningServer, start_server
@@ -85,14 +85,54 @@ def report_text(ctx: StationContext, iid: str, tmp_path: Path, language: str) ->
 
 # --- weight ---------------------------------------------------------------------------------
 
+NO_SCALE = "/dev/no-such-scale"  # a configured scale that is not there: it cannot answer
 
-def test_no_scale_and_no_expected_weight_skips_the_step(ctx: StationContext) -> None:
-    s = session_for(ctx, weighed_case(None))
-    assert WEIGHT_STEP_ID not in [step.step_id for step in s.template.steps]
+
+@pytest.fixture
+def bench_scale(ctx: StationContext) -> StationContext:
+    """The station with a scale configured (the weight step exists only then)."""
+    ctx.settings = ctx.settings.replace(scale_port=NO_SCALE)
+    return ctx
+
+
+def scale_does_not_answer(s: InspectionSession) -> None:
+    """Read the configured scale as the step page does; its failure offers typing."""
+    with pytest.raises(ScaleError) as failed:
+        read_from_settings(s.ctx.settings)
+    assert failed.value.key == "scale_open"
+    scale_failed(s)
+
+
+def steps_of(s: InspectionSession) -> list[str]:
+    return [step.step_id for step in s.template.steps]
+
+
+def weight_source(s: InspectionSession) -> str:
+    answer = s.answer_of(WEIGHT_STEP_ID)
+    assert answer is not None and answer.extra is not None
+    return str(answer.extra["weight"]["source"])
+
+
+def test_no_scale_configured_skips_the_step_even_with_an_expected_weight(
+        ctx: StationContext, server: RunningServer) -> None:
+    assert ctx.settings.scale_port == ""
+    assert WEIGHT_STEP_ID not in steps_of(session_for(ctx, weighed_case(None)))
+    case = weighed_case()
+    s = session_for(ctx, replace(case, case_id="c-weighed"))
+    assert WEIGHT_STEP_ID not in steps_of(s)  # skipped, not failed
+    assert s.current is not None and s.current.step_id == "app-serial"
+    s.answer(Result.VALUE, EXPECTED_SERIAL)
+    s.next()
+    walk_all_pass(s)
+    assert s.suggestion().classification is Classification.INTACT
+    s.confirm(Classification.INTACT, None)
+    payload = send(ctx, server, replace(case, case_id="c-weighed"), s.inspection_id)
+    assert all("weight" not in a for a in payload["answers"])
 
 
 def test_a_scale_reading_within_tolerance_passes_and_is_sent_and_reported(
-        ctx: StationContext, server: RunningServer, tmp_path: Path) -> None:
+        bench_scale: StationContext, server: RunningServer, tmp_path: Path) -> None:
+    ctx = bench_scale
     case = weighed_case()
     s = session_for(ctx, case)
     assert s.current is not None and s.current.step_id == WEIGHT_STEP_ID
@@ -116,11 +156,34 @@ def test_a_scale_reading_within_tolerance_passes_and_is_sent_and_reported(
     assert "1262.5 克（电子秤）" in zh and "在允差内" in zh
 
 
+def test_a_weight_is_typed_only_when_the_scale_does_not_answer(
+        bench_scale: StationContext) -> None:
+    s = session_for(bench_scale, weighed_case())
+    with pytest.raises(DomainError) as refused:
+        s.answer(Result.VALUE, "1250")  # the scale may still answer: no typing past it
+    assert refused.value.key == "weight_scale_first"
+    assert "只有电子秤无应答时才能手动输入" in refused.value.message("zh_CN")
+    with pytest.raises(DomainError, match="scale does not answer"):
+        weigh(s, 1250.0, "typed")
+    assert s.answer_of(WEIGHT_STEP_ID) is None
+    assert not typing_allowed(s)
+    scale_does_not_answer(s)
+    assert typing_allowed(s)
+    s.answer(Result.VALUE, "1251")
+    assert weight_source(s) == "typed"
+    weigh(s, 1249.5, "scale")  # plugged in again and read: the scale's figure counts now
+    assert weight_source(s) == "scale" and not typing_allowed(s)
+    with pytest.raises(DomainError, match="scale does not answer"):
+        s.answer(Result.VALUE, "1251")
+
+
 def test_a_light_box_fails_by_itself_needs_a_photo_and_says_so(
-        ctx: StationContext, server: RunningServer, tmp_path: Path) -> None:
+        bench_scale: StationContext, server: RunningServer, tmp_path: Path) -> None:
+    ctx = bench_scale
     case = weighed_case()
     s = session_for(ctx, case)
-    s.answer(Result.VALUE, "312")  # typed: no scale on this bench
+    scale_does_not_answer(s)
+    s.answer(Result.VALUE, "312")  # typed: the scale is unplugged
     assert s.wizard.is_failed(WEIGHT_STEP_ID)
     with pytest.raises(WizardError) as refused:
         s.next()
@@ -141,8 +204,8 @@ def test_a_light_box_fails_by_itself_needs_a_photo_and_says_so(
     assert "312 克（手动输入）" in zh and "超出允差" in zh
 
 
-def test_an_expected_weight_cannot_be_skipped(ctx: StationContext) -> None:
-    s = session_for(ctx, weighed_case())
+def test_an_expected_weight_cannot_be_skipped(bench_scale: StationContext) -> None:
+    s = session_for(bench_scale, weighed_case())
     with pytest.raises(DomainError) as refused:
         s.answer(Result.NA)
     assert refused.value.key == "weight_na_refused"
@@ -160,8 +223,8 @@ def test_a_scale_without_an_expected_weight_records_without_a_verdict(
     assert s.answer_of(WEIGHT_STEP_ID).result is Result.NA  # type: ignore[union-attr]
 
 
-def test_a_note_keeps_the_weight_record(ctx: StationContext) -> None:
-    s = session_for(ctx, weighed_case())
+def test_a_note_keeps_the_weight_record(bench_scale: StationContext) -> None:
+    s = session_for(bench_scale, weighed_case())
     weigh(s, 1240.0, "scale")
     s.set_note("box re-taped")
     answer = s.answer_of(WEIGHT_STEP_ID)
@@ -169,7 +232,8 @@ def test_a_note_keeps_the_weight_record(ctx: StationContext) -> None:
     assert answer.extra is not None and answer.extra["weight"]["source"] == "scale"
 
 
-def test_the_template_sets_its_tolerance_or_opts_out(ctx: StationContext) -> None:
+def test_the_template_sets_its_tolerance_or_opts_out(bench_scale: StationContext) -> None:
+    ctx = bench_scale
     strict = template_from_dict({**GADGET_TEMPLATE, "weight": {"tolerance_g": 2,
                                                                "tolerance_pct": 0}}, "t")
     ctx.templates = {"gadget": strict}
@@ -178,20 +242,69 @@ def test_the_template_sets_its_tolerance_or_opts_out(ctx: StationContext) -> Non
     assert s.wizard.is_failed(WEIGHT_STEP_ID)
     ctx.templates = {"gadget": template_from_dict({**GADGET_TEMPLATE, "weight": False}, "t")}
     s = session_for(ctx, replace(weighed_case(), case_id="c-2"))
-    assert WEIGHT_STEP_ID not in [step.step_id for step in s.template.steps]
+    assert WEIGHT_STEP_ID not in steps_of(s)
     with pytest.raises(TemplateError, match="weight"):
         template_from_dict({**GADGET_TEMPLATE, "weight": {"tolerance_g": -1}}, "t")
 
 
-def test_a_resumed_draft_keeps_the_weight_step_and_reading(ctx: StationContext) -> None:
-    s = session_for(ctx, weighed_case())
+def test_a_resumed_draft_keeps_the_weight_step_and_reading(bench_scale: StationContext) -> None:
+    s = session_for(bench_scale, weighed_case())
     weigh(s, 1249.0, "scale")
     s.next()
-    again = InspectionSession(ctx, s.inspection_id)
+    again = InspectionSession(bench_scale, s.inspection_id)
     assert again.template.steps[0].step_id == WEIGHT_STEP_ID
     answer = again.answer_of(WEIGHT_STEP_ID)
     assert answer is not None and answer.extra is not None
     assert answer.extra["weight"]["reading_g"] == 1249.0
+
+
+def test_a_draft_resumed_after_the_scale_was_removed_keeps_its_weighing(
+        bench_scale: StationContext) -> None:
+    ctx = bench_scale
+    weighed = session_for(ctx, weighed_case())
+    scale_does_not_answer(weighed)
+    weighed.answer(Result.VALUE, "1240")
+    weighed.next()
+    unweighed = session_for(ctx, replace(weighed_case(), case_id="c-unweighed"))
+    assert unweighed.current is not None and unweighed.current.step_id == WEIGHT_STEP_ID
+    ctx.settings = ctx.settings.replace(scale_port="")  # the scale is taken away
+    kept = InspectionSession(ctx, weighed.inspection_id)
+    assert steps_of(kept) == steps_of(weighed)  # the weighing stays, at the same place
+    assert kept.current is not None and kept.current.step_id == "app-serial"
+    kept.back()
+    assert typing_allowed(kept)  # no scale to read: the kept weight may be corrected
+    kept.answer(Result.VALUE, "1239")
+    assert weight_source(kept) == "typed"
+    dropped = InspectionSession(ctx, unweighed.inspection_id)  # nothing weighed yet
+    assert WEIGHT_STEP_ID not in steps_of(dropped)
+    assert dropped.current is not None and dropped.current.step_id == "app-serial"
+
+
+def test_a_draft_resumed_after_a_scale_was_added_is_weighed_first(
+        ctx: StationContext) -> None:
+    s = session_for(ctx, weighed_case())
+    s.answer(Result.VALUE, EXPECTED_SERIAL)
+    s.next()
+    assert WEIGHT_STEP_ID not in steps_of(s)
+    ctx.settings = ctx.settings.replace(scale_port=NO_SCALE)
+    again = InspectionSession(ctx, s.inspection_id)
+    assert steps_of(again) == [WEIGHT_STEP_ID, *steps_of(s)]
+    assert again.current is not None and again.current.step_id == WEIGHT_STEP_ID
+    assert again.answer_of("app-serial") is not None  # the answers made are all kept
+    assert again.wizard.ignored_answers == ()
+
+
+def test_enter_on_a_typed_weight_after_resume_keeps_it_typed(
+        bench_scale: StationContext) -> None:
+    s = session_for(bench_scale, weighed_case())
+    scale_does_not_answer(s)
+    s.answer(Result.VALUE, "1244")
+    again = InspectionSession(bench_scale, s.inspection_id)
+    assert not typing_allowed(again)  # a new session: the scale is asked again first
+    again.answer(Result.VALUE, "1244")  # Enter on the figure already recorded
+    assert weight_source(again) == "typed"
+    with pytest.raises(DomainError, match="scale does not answer"):
+        again.answer(Result.VALUE, "1200")
 
 
 # --- photos ---------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from app.domain import Classification, CustomerReason, DomainError, Result, Role
 from app.reports.stats import compute_shift_stats
 from app.store.db import SCHEMA_VERSION
 from app.store.operator_rows import OperatorClash
+from app.store.records import CompletedColumns
 from app.store.store import (
     AuditLine,
     LoginFailure,
@@ -76,7 +77,11 @@ def test_shift_rows_give_the_same_figures_as_full_records(store: Store) -> None:
     rows = store.shift_rows(start, end)
     records = store.completed_between(start, end)
     assert [r.inspection_id for r in rows] == [r.inspection_id for r in records]
+    shared = [f.name for f in dataclasses.fields(CompletedColumns)]  # the one home of both
+    assert {"inspection_id", "classification", "sync_state", "scanned_code"} <= set(shared)
     for row, rec in zip(rows, records, strict=True):
+        assert isinstance(row, CompletedColumns) and isinstance(rec, CompletedColumns)
+        assert [getattr(row, n) for n in shared] == [getattr(rec, n) for n in shared]
         assert row.item_text() == rec.item_text()
         assert row.inspect_by == rec.inspect_by
         assert row.awaiting_case == rec.awaiting_case

@@ -55,12 +55,16 @@ def test_the_weight_step_reads_the_scale_by_itself(qtbot: Any, services: Any, ct
     assert session.current.step_id == WEIGHT_STEP_ID
     panel = flow.step_page.scale
     assert panel.isVisible()
+    assert flow.value_edit.isReadOnly()  # the scale answers: its figure is not typed over
+    assert "read by itself" in flow.step_page.hint.text()
     qtbot.waitUntil(lambda: session.answer_of(WEIGHT_STEP_ID) is not None, timeout=20_000)
     qtbot.waitUntil(lambda: flow.value_edit.text() == "1262.5", timeout=5000)
     assert "1262.5 g" in panel.status.text()
     assert "1212.5 to 1287.5 g" in flow.step_page.range_label.text()
     screenshot(flow, "weight_step_scale")
     flow.value_edit.setFocus()
+    qtbot.keyClicks(flow.value_edit, "9")  # typing is refused while the scale answers
+    assert flow.value_edit.text() == "1262.5"
     qtbot.keyClick(flow.value_edit, Qt.Key.Key_Return)  # Enter on the scale's figure
     answer = session.answer_of(WEIGHT_STEP_ID)
     assert answer is not None and answer.extra is not None
@@ -70,12 +74,27 @@ def test_the_weight_step_reads_the_scale_by_itself(qtbot: Any, services: Any, ct
 
 
 def test_an_unplugged_scale_is_told_and_the_weight_can_be_typed(
-        qtbot: Any, services: Any, ctx: Any) -> None:
+        qtbot: Any, services: Any, ctx: Any, qm_dir: Path) -> None:
+    from ui.i18n import Translations
+
+    translations = Translations(qm_dir)
+    assert translations.switch("zh_CN")
+    try:
+        typed_after_the_scale_failed(qtbot, services, ctx)
+    finally:
+        translations.switch("en")
+
+
+def typed_after_the_scale_failed(qtbot: Any, services: Any, ctx: Any) -> None:
     ctx.settings = ctx.settings.replace(scale_port="/dev/no-such-scale", language="zh_CN")
     flow = open_flow(qtbot, services, ctx, weighed_case())
     panel = flow.step_page.scale
+    assert flow.value_edit.isReadOnly()  # until the scale has had its chance
+    assert "自动读取重量" in flow.step_page.hint.text()
     qtbot.waitUntil(lambda: "无法打开" in panel.status.text(), timeout=10_000)
     assert "/dev/no-such-scale" in flow.message.text()
+    assert not flow.value_edit.isReadOnly()  # the scale did not answer: typing is offered
+    assert "电子秤无应答" in flow.step_page.hint.text()
     flow.value_edit.setFocus()
     qtbot.keyClicks(flow.value_edit, "310")
     qtbot.keyClick(flow.value_edit, Qt.Key.Key_Return)

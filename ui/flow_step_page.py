@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain import ChecklistStep, Result, Section, StepKind
-from app.weight import WEIGHT_STEP_ID
+from app.weight import WEIGHT_STEP_ID, typing_allowed
 from app.workflow import InspectionSession, prompt_for
 from ui.photo_widgets import PhotoPanel
 from ui.scale_panel import ScalePanel
@@ -114,6 +114,7 @@ class StepPage(QWidget):
         self.range_label.setFont(heading_font(self.font(), 1.15))
         layout.addWidget(self.range_label)
         self.scale = ScalePanel(self.services, self)  # the weight step's scale (16.2)
+        self.scale.typing_offered.connect(self._typing_offered)
         layout.addWidget(self.scale)
 
         note_row = QHBoxLayout()
@@ -204,9 +205,13 @@ class StepPage(QWidget):
             StepKind.PHOTO: self.tr("Space takes the photo · N not applicable · Enter next"),
         }
         hint = hints[step.kind]
+        typed = step.step_id != WEIGHT_STEP_ID or typing_allowed(s)
+        self.value_edit.setReadOnly(not typed)  # a working scale's figure is not typed over
         if step.step_id == WEIGHT_STEP_ID and self.scale.has_scale():
-            hint = self.tr("Put the item on the scale: it is read by itself (or type the grams "
-                           "and press Enter)")
+            hint = (self.tr("The scale did not answer: type the grams and press Enter (or "
+                            "read the scale again)") if typed else
+                    self.tr("Put the item on the scale: it is read by itself; Enter takes "
+                            "its reading"))
         if step.capture == "gtin":  # the identity gate (16.1)
             hint = (self.tr("Scan the barcode on the product (EAN/UPC/GTIN or GS1 DataMatrix); "
                             "the case expects: %1 · N: the product has no barcode")
@@ -224,6 +229,11 @@ class StepPage(QWidget):
         self.na_button.setText(self.tr("N/A (N)"))
         self.note_label.setText(self.tr("Note"))
         self.note_edit.setPlaceholderText(self.tr("optional note"))
+
+    def _typing_offered(self) -> None:
+        s = self.scale.session
+        if s is not None and s.current is not None:
+            self.retranslate(s, s.current)
 
     def refresh(self, s: InspectionSession, step: ChecklistStep) -> None:
         """The chosen result's button checked, and the range notice of a number step."""

@@ -3,11 +3,13 @@
 Shown on the weight step (app/weight.py) when the station has a scale (setting
 `scale_port`). Showing the step starts a read; the button reads again. The read runs on
 the background pool with the scale's own deadline (app/scale.py), so a silent or unplugged
-scale ends in a message, never a frozen screen; typing the weight stays possible throughout.
+scale ends in a message, never a frozen screen; from then on the weight may be typed
+(app/weight.py `scale_failed`: typing is the fallback when the scale does not answer).
 
 Signals:
     weighed(): the step was answered from the scale (the flow refreshes its page).
     message(str, bool): text for the inspector, and whether it is an error.
+    typing_offered(): the scale failed; the page lets the weight be typed now.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 from app.domain import ChecklistStep, DomainError
 from app.messages import t
 from app.scale import read_from_settings
-from app.weight import WEIGHT_STEP_ID, weigh
+from app.weight import WEIGHT_STEP_ID, scale_configured, scale_failed, weigh
 from app.workflow import InspectionSession
 from ui.i18n import error_text
 from ui.services import Services
@@ -30,6 +32,7 @@ from ui.widgets import BigButton
 class ScalePanel(QWidget):
     weighed = Signal()
     message = Signal(str, bool)
+    typing_offered = Signal()
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -54,7 +57,7 @@ class ScalePanel(QWidget):
         return self.services.ctx.settings.language
 
     def has_scale(self) -> bool:
-        return bool(self.services.ctx.settings.scale_port.strip())
+        return scale_configured(self.services.ctx.settings)
 
     def set_step(self, session: InspectionSession, step: ChecklistStep) -> None:
         """Show on the weight step with a scale; a first read starts when nothing is weighed."""
@@ -81,23 +84,27 @@ class ScalePanel(QWidget):
             try:
                 weigh(session, reading.grams, "scale")
             except DomainError as exc:
-                self._failed(exc)
+                self._failed(session, exc)
                 return
             self.status.setText(self.tr("Scale: %1 g").replace("%1", f"{reading.grams:g}"))
             self.weighed.emit()
 
         self.services.run_in_background(lambda: read_from_settings(settings), done,
-                                        self._failed)
+                                        lambda exc: self._failed(session, exc))
 
     def _finished(self) -> None:
         self.reading = False
         self.read_button.setEnabled(True)
 
-    def _failed(self, exc: BaseException) -> None:
+    def _failed(self, session: InspectionSession, exc: BaseException) -> None:
         self._finished()
+        scale_failed(session)  # the scale did not answer: typing is the fallback now
+        if session is not self.session:
+            return  # the inspector moved on meanwhile: not this page's message
         text = error_text(exc, self._language())
         self.status.setText(text)
         self.message.emit(text, True)
+        self.typing_offered.emit()
 
     def retranslate_ui(self) -> None:
         self.read_button.setText(self.tr("Read the scale"))

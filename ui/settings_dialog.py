@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QSize, Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -19,10 +20,12 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -39,6 +42,21 @@ RESOLUTIONS = ((1280, 720), (1920, 1080), (2560, 1440), (3840, 2160))
 # The camera's width and height are one row: a resolution picked from the usual ones.
 RESOLUTION_KEYS = ("camera_width", "camera_height")
 _W = TypeVar("_W", bound=QWidget)
+
+
+def option_text(option: str) -> str:
+    """How a choice reads in its combo box (the value saved stays the option itself)."""
+    translate = QCoreApplication.translate
+    names = {
+        "none": translate("SettingsDialog", "none (no label)"),
+        "zpl": translate("SettingsDialog", "ZPL printer (Zebra-type, raw TCP)"),
+        "page": translate("SettingsDialog", "page printer (the system print queue)"),
+        "4x6in": translate("SettingsDialog", "4 × 6 in"),
+        "100x150mm": translate("SettingsDialog", "100 × 150 mm"),
+        "continuous": translate("SettingsDialog", "continuously, by itself"),
+        "request": translate("SettingsDialog", "on request"),
+    }
+    return LANGUAGES.get(option) or names.get(option, option)
 
 
 class SettingField:
@@ -73,7 +91,7 @@ class SettingField:
             case Input.CHOICE:
                 combo = QComboBox(parent)
                 for option in setting.parse.options:
-                    combo.addItem(LANGUAGES.get(option, option), option)
+                    combo.addItem(option_text(option), option)
                 combo.setCurrentIndex(combo.findData(value))
                 self.editor = combo
             case Input.TEXT | Input.FILE:
@@ -109,6 +127,9 @@ class SettingField:
     def retranslate(self, language: str) -> None:
         _, help_text = self.setting.text(language)
         self.editor.setToolTip(help_text)
+        if isinstance(self.editor, QComboBox) and self.setting.parse.input is Input.CHOICE:
+            for i in range(self.editor.count()):
+                self.editor.setItemText(i, option_text(str(self.editor.itemData(i))))
         if isinstance(self.editor, QLineEdit):
             self.editor.setPlaceholderText(help_text)
 
@@ -131,6 +152,25 @@ class ResolutionField(SettingField):
         return dict(zip(RESOLUTION_KEYS, (width, height), strict=True))
 
 
+class RowsArea(QScrollArea):
+    """The dialog's rows: as tall as they are, scrolling only where the screen is shorter.
+
+    (A plain QScrollArea asks for a fixed few hundred pixels and would scroll even on a
+    screen with room to spare; the 17 rows of issue 16 take about 520 px of 768.)
+    """
+
+    RESERVED = 170  # what the message, the buttons, the margins and a title bar take
+
+    def sizeHint(self) -> QSize:
+        rows = self.widget()
+        inner = rows.sizeHint() if rows is not None else QSize(0, 0)
+        screen = self.screen()
+        room = (screen.availableGeometry().height() - self.RESERVED if screen is not None
+                else inner.height())
+        bar = self.verticalScrollBar().sizeHint().width()
+        return QSize(inner.width() + bar, max(120, min(inner.height(), room)))
+
+
 class SettingsDialog(QDialog):
     """Edit and save the station settings; refuses to open for anyone but a shift lead.
 
@@ -149,7 +189,9 @@ class SettingsDialog(QDialog):
         self._close_with: int | None = None  # closing was asked for while saving
         s = services.ctx.settings
         layout = QVBoxLayout(self)
-        form = QFormLayout()
+        rows = QWidget(self)
+        form = QFormLayout(rows)
+        form.setContentsMargins(0, 0, 0, 0)
         self.labels: dict[str, QLabel] = {}
         self.fields: dict[str, SettingField] = {}
 
@@ -179,7 +221,12 @@ class SettingsDialog(QDialog):
         assert ca_browse is not None
         self.ca_browse = ca_browse
         self.ca_browse.clicked.connect(self._browse_ca)
-        layout.addLayout(form)
+        self.rows_area = RowsArea(self)
+        self.rows_area.setWidgetResizable(True)
+        self.rows_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.rows_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.rows_area.setWidget(rows)
+        layout.addWidget(self.rows_area, 1)
         self.message = FlashLabel(self)
         layout.addWidget(self.message)
         row = QHBoxLayout()
@@ -195,6 +242,19 @@ class SettingsDialog(QDialog):
         layout.addLayout(row)
         self.setMinimumWidth(860)  # wide enough for the help shown in the empty text fields
         self.retranslate_ui()
+        # Qt sizes a new window to at most 2/3 of the screen: the rows ask for their height
+        # (or what the screen has room for) so that they scroll only when they must. Set
+        # before the dialog is shown, so that it is placed with about its real height, and
+        # again when shown (Chinese labels are a few pixels taller once their font is found).
+        self.ensurePolished()
+        self._fit_rows()
+
+    def _fit_rows(self) -> None:
+        self.rows_area.setMinimumHeight(self.rows_area.sizeHint().height())
+
+    def showEvent(self, event: QShowEvent) -> None:
+        self._fit_rows()
+        super().showEvent(event)
 
     def _editor(self, key: str, kind: type[_W]) -> _W:
         """The editor of a declared setting, as the widget its declaration makes."""

@@ -61,17 +61,15 @@ class QueueCounts:
 
 
 @dataclass(frozen=True, slots=True)
-class InspectionRecord:
-    """A completed inspection as the history screen and the reports read it."""
+class CompletedColumns:
+    """The columns every read of a completed inspection carries, in one place: the full
+    record (history, reports) and the shift report's row both start with these."""
 
-    result: InspectionResult | None  # None only while an unverified case is unresolved
     inspection_id: str
     rma: str | None
-    order_id: str | None
     sku: str | None
     category: str
     customer_reason: str | None
-    case: Case | None
     started_at: datetime
     completed_at: datetime
     inspector_id: str
@@ -79,16 +77,25 @@ class InspectionRecord:
     classification_suggested: Classification
     override_reason: str | None
     disposition: Disposition | None
-    missing_accessories: tuple[str, ...]
     serial_expected: str | None
     serial_scanned: str | None
-    answers: tuple[Answer, ...]
-    photos: tuple[Photo, ...]
     sync_state: OutboxState
     attention_reason: str | None
+    scanned_code: str
+
+
+@dataclass(frozen=True, slots=True)
+class InspectionRecord(CompletedColumns):
+    """A completed inspection as the history screen and the reports read it."""
+
+    result: InspectionResult | None  # None only while an unverified case is unresolved
+    order_id: str | None
+    case: Case | None
+    missing_accessories: tuple[str, ...]
+    answers: tuple[Answer, ...]
+    photos: tuple[Photo, ...]
     payload_sha256: str | None
     unverified: bool
-    scanned_code: str
     serial_mismatch: bool = False  # issue 14.3: scanned serial differs from the case line's
     mismatch_signed_by: str | None = None
     mismatch_signed_at: datetime | None = None
@@ -131,30 +138,13 @@ class InspectionRecord:
 
 
 @dataclass(frozen=True, slots=True)
-class ShiftRow:
+class ShiftRow(CompletedColumns):
     """The printed columns of one completed inspection, for the shift report (17.4).
 
     Carries what the report prints and counts, nothing more: no result bytes, photos or
     case bodies. `answers` holds (step_id, result) of a defective claim only (the
     claim-versus-finding check reads them), empty otherwise."""
 
-    inspection_id: str
-    rma: str | None
-    sku: str | None
-    category: str
-    customer_reason: str | None
-    started_at: datetime
-    completed_at: datetime
-    inspector_id: str
-    classification: Classification
-    classification_suggested: Classification
-    override_reason: str | None
-    disposition: Disposition | None
-    serial_expected: str | None
-    serial_scanned: str | None
-    sync_state: OutboxState
-    attention_reason: str | None
-    scanned_code: str
     serial_mismatch: bool
     mismatch_signed_by: str | None
     inspect_by: datetime | None

@@ -1535,6 +1535,34 @@
 <context>
     <name>SettingsDialog</name>
     <message>
+        <source>on request</source>
+        <translation>收到请求后应答</translation>
+    </message>
+    <message>
+        <source>continuously, by itself</source>
+        <translation>连续自动发送</translation>
+    </message>
+    <message>
+        <source>100 × 150 mm</source>
+        <translation>100 × 150 毫米</translation>
+    </message>
+    <message>
+        <source>4 × 6 in</source>
+        <translation>4 × 6 英寸</translation>
+    </message>
+    <message>
+        <source>page printer (the system print queue)</source>
+        <translation>页面打印机（系统打印队列）</translation>
+    </message>
+    <message>
+        <source>ZPL printer (Zebra-type, raw TCP)</source>
+        <translation>ZPL 打印机（斑马类，原始 TCP）</translation>
+    </message>
+    <message>
+        <source>none (no label)</source>
+        <translation>不打印（无标签）</translation>
+    </message>
+    <message>
         <source>empty: the default printer</source>
         <translation>留空：默认打印机</translation>
     </message>
@@ -2085,8 +2113,12 @@ Correct the file, then start the station again.</source>
 <context>
     <name>StepPage</name>
     <message>
-        <source>Put the item on the scale: it is read by itself (or type the grams and press Enter)</source>
-        <translation>把商品放在电子秤上：自动读取重量（或输入克数后按 Enter）</translation>
+        <source>Put the item on the scale: it is read by itself; Enter takes its reading</source>
+        <translation>把商品放在电子秤上：自动读取重量；按 Enter 采用读数</translation>
+    </message>
+    <message>
+        <source>The scale did not answer: type the grams and press Enter (or read the scale again)</source>
+        <translation>电子秤无应答：请输入克数后按 Enter（或重新读取电子秤）</translation>
     </message>
     <message>
         <source>(no product code on the case)</source>
