@@ -3,7 +3,8 @@
 A single camera read can be a misread or a code passing through the picture; a read
 counts once it has been seen in ``required_reads`` frames in a row, and a read no frame
 could confirm on its own (one fragile configuration, one engine's EAN) in at least two
-whatever that setting says: the same text in two frames is its confirmation. Then it (and every
+whatever that setting says: the same text in two frames is its confirmation (for an EAN/UPC,
+only when the two engines are among its reads: one engine repeats its misread). Then it (and every
 other code in view, which belongs to the same label) is ignored until it has been out
 of view for ``cooldown_s``, so a label lying under the camera gives exactly one scan.
 """
@@ -12,11 +13,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from app.scanning.decoder import DecodedCode
 from app.scanning.events import ScanEvent, ScanSource
 from app.scanning.labels import Kind, Patterns, Result, interpret
+from app.scanning.symbols import NEEDS_AGREEMENT
 
 # Lower is preferred: RMA, then return tracking number, then order, then product codes.
 KIND_RANK: dict[Kind, int] = {
@@ -38,6 +40,7 @@ class _Seen:
     code: DecodedCode
     interpretation: Result
     confirmed: bool = False  # some frame confirmed it by itself (checksum, two opinions)
+    engines: set[str] = field(default_factory=set)  # every engine that read it, any frame
 
 
 class Acceptor:
@@ -87,6 +90,7 @@ class Acceptor:
             seen.last = t
             seen.code = code
             seen.confirmed = seen.confirmed or code.confirmed
+            seen.engines.update(code.engine.split("+"))
         # A code missing from this frame starts over: reads must be consecutive.
         for key in [k for k in self._seen if k not in in_view]:
             del self._seen[key]
@@ -96,7 +100,7 @@ class Acceptor:
             return None
         candidates.sort(key=lambda s: (KIND_RANK.get(s.interpretation.kind, 9), -s.count))
         best = candidates[0]
-        ready = [s for s in candidates if s.count >= self._needed(s)]
+        ready = [s for s in candidates if self._ready(s)]
         if not ready:
             return None
         chosen = best if best in ready else None
@@ -119,9 +123,16 @@ class Acceptor:
             polygon=chosen.code.points,
         )
 
-    def _needed(self, seen: _Seen) -> int:
-        """Frames a code must be seen in: two at least when no frame confirmed it."""
-        return self.required_reads if seen.confirmed else max(2, self.required_reads)
+    def _ready(self, seen: _Seen) -> bool:
+        """Seen in enough frames: two at least when no frame confirmed it. A product code
+        (EAN/UPC) no frame confirmed needs both engines among its reads: one engine reads a
+        misprinted or blurred EAN the same wrong way frame after frame (its check digit
+        passes), so frames of one engine are no second opinion."""
+        if seen.confirmed:
+            return seen.count >= self.required_reads
+        if seen.code.symbology in NEEDS_AGREEMENT and len(seen.engines) < 2:
+            return False
+        return seen.count >= max(2, self.required_reads)
 
     def _expire(self, t: float) -> None:
         for text in [k for k, last in self._cooling.items() if t - last >= self.cooldown_s]:

@@ -22,6 +22,7 @@ engines.py, input checks, regions and variants in regions.py, the stages in ladd
 from __future__ import annotations
 
 import contextlib
+import math
 import threading
 import time
 from collections.abc import Iterable
@@ -35,13 +36,21 @@ from app.scanning.ladder import (
     STAGES,
     Pass,
     Stage,
+    confirm_product_reads,
     confirm_reads,
     conflicting,
     stage_fast,
     stage_others,
 )
-from app.scanning.regions import MIN_SIDE, as_grey
-from app.scanning.symbols import ALL_SYMBOLOGIES, DecodedCode, DecodeError, Point, RawRead
+from app.scanning.regions import MIN_SIDE, Region, as_grey
+from app.scanning.symbols import (
+    ALL_SYMBOLOGIES,
+    NEEDS_AGREEMENT,
+    DecodedCode,
+    DecodeError,
+    Point,
+    RawRead,
+)
 
 # What callers import from the façade; the rest is imported from its own module.
 __all__ = ["LIVE_STAGES", "STAGES", "STILL_BUDGET", "DecodeError", "DecodedCode", "Decoder",
@@ -54,6 +63,7 @@ __all__ = ["LIVE_STAGES", "STAGES", "STILL_BUDGET", "DecodeError", "DecodedCode"
 STILL_BUDGET = 120.0
 CAMERA_BUDGET = 12.0  # Decoder.decode on a camera frame (video files in the CLI)
 LIVE_BUDGET = 1.2  # the fast pass and one live stage (about a tenth of plain zxing's work)
+LIVE_CONFIRM_MEMORY = 30  # frames (~1 s at 30 fps) an EAN/UPC confirmed once stays confirmed
 
 
 class Decoder:
@@ -97,6 +107,13 @@ class Decoder:
         self.zbar = ZbarEngine("zbar")
         self._live_lock = threading.Lock()
         self._live_next = 0  # the next LIVE_STAGES entry decode_live tries
+        self._live_frame = 0  # frames decode_live has seen
+        self._others_idle = False  # the last frame looked for other codes and found none
+        self._others_after: frozenset[tuple[str, str]] = frozenset()  # ...beside these reads
+        # The regions the last look found, and where the reads it looked beside were.
+        self._regions_seen: tuple[dict[tuple[str, str], Point], list[Region]] | None = None
+        # EAN/UPC reads (symbology, text) confirmed by both engines -> the last frame with it
+        self._live_confirmed: dict[tuple[str, str], int] = {}
         self.last_stage_ms: dict[str, float] = {}
         self.last_work = 0.0  # work the last call did (what the budget counts)
 
@@ -134,7 +151,9 @@ class Decoder:
 
         What this frame read once and could not confirm comes back with
         ``confirmed=False``: acceptance counts it only when another frame reads the same
-        text (multi-frame consensus), so a frame spends no work on a second opinion.
+        text (multi-frame consensus), so a frame spends no work on a second opinion, except
+        for an EAN/UPC: zbar on a crop of it, since frames of one engine are no second
+        opinion for a product code (app/scanning/acceptance.py).
         """
         grey = self._prepare(image)
         if grey is None:
@@ -142,9 +161,34 @@ class Decoder:
         p = Pass(grey, self.symbologies, self.live_budget)
         self._timed(p, "fast", stage_fast)
         if p.votes:
-            # Another label in view that the downscale loses (fine bars beside a QR).
-            self._timed(p, "others", stage_others)
+            # Another code in view that the downscale loses (fine bars beside a QR). The
+            # camera sends the same scene frame after frame: when the last frame's look
+            # found nothing more beside the same reads, this frame skips it (the next one
+            # looks again); a look that found a code runs on the next frame too, so that
+            # code is read in consecutive frames as acceptance wants.
+            seen = frozenset(p.votes)
+            with self._live_lock:
+                skip = self._others_idle and seen == self._others_after
+            if skip:
+                new = False
+            else:
+                where = _centres(p)
+                with self._live_lock:
+                    cached = self._regions_seen
+                if cached is not None and _same_place(cached[0], where):
+                    p.regions = cached[1]  # a still scene: the textured patches are the same
+                self._timed(p, "others", stage_others)
+                new = len(p.votes) > len(seen)
+                if p.regions is not None:
+                    with self._live_lock:
+                        self._regions_seen = (where, p.regions)
+            with self._live_lock:
+                self._others_idle = not skip and not new
+                self._others_after = seen
         else:
+            with self._live_lock:
+                self._others_idle = False
+                self._regions_seen = None
             with self._live_lock:
                 index = self._live_next % len(LIVE_STAGES)
             name, stage = LIVE_STAGES[index]
@@ -155,7 +199,24 @@ class Decoder:
                 # next frame tries the next stage.
                 if not p.votes:
                     self._live_next = index + 1
-        return self._finish(p, confirm=False)
+        with self._live_lock:
+            self._live_frame += 1
+            frame = self._live_frame
+            memory = self._live_confirmed
+            for key in [k for k, at in memory.items() if frame - at > LIVE_CONFIRM_MEMORY]:
+                del memory[key]
+            known = {k for k in p.votes if k in memory}
+        # A product code the other engine confirmed a moment ago is that same right text
+        # now: confirmed once per label in view, not on every frame (zbar costs ~20 ms).
+        p.confirm_tried.update(known)
+        if any(v.symbology in NEEDS_AGREEMENT and not v.confirmed for v in p.votes.values()):
+            with contextlib.suppress(cv2.error):
+                self._timed(p, "confirm", confirm_product_reads)
+        with self._live_lock:
+            for key, vote in p.votes.items():
+                if key in known or (vote.symbology in NEEDS_AGREEMENT and vote.confirmed):
+                    memory[key] = frame
+        return self._finish(p, confirm=False, known=known)
 
     # -- internals
 
@@ -170,14 +231,18 @@ class Decoder:
         stage(self, p)
         p.stage_ms[name] = p.stage_ms.get(name, 0.0) + (time.perf_counter() - t0) * 1000
 
-    def _finish(self, p: Pass, *, confirm: bool = True) -> list[DecodedCode]:
-        """The reads to report; ``confirm=False`` (live) keeps unconfirmed ones, marked."""
+    def _finish(self, p: Pass, *, confirm: bool = True,
+                known: frozenset[tuple[str, str]] | set[tuple[str, str]] = frozenset(),
+                ) -> list[DecodedCode]:
+        """The reads to report; ``confirm=False`` (live) keeps unconfirmed ones, marked;
+        ``known`` are reads confirmed in a recent frame (live)."""
         if confirm and self.require_agreement and any(not v.confirmed for v in p.votes.values()):
             with contextlib.suppress(cv2.error):
                 confirm_reads(self, p)
         votes = list(p.votes.values())
         bad = conflicting(votes)
         out: list[DecodedCode] = []
+        keys = list(p.votes)
         for i, v in enumerate(votes):
             if i in bad:
                 continue
@@ -190,12 +255,32 @@ class Decoder:
                     points=v.points,
                     engine="+".join(sorted(v.engines)),
                     stage=v.stage,
-                    confirmed=v.confirmed,
+                    confirmed=v.confirmed or keys[i] in known,
                 )
             )
         self.last_stage_ms = dict(p.stage_ms)
         self.last_work = p.spent
         return out
+
+
+STILL_SCENE_PX = 6.0  # reads that moved less than this (frame pixels) mean the same scene
+
+
+def _centres(p: Pass) -> dict[tuple[str, str], Point]:
+    """Where each read of this pass is: its points' centre."""
+    out: dict[tuple[str, str], Point] = {}
+    for key, vote in p.votes.items():
+        if vote.points:
+            xs, ys = zip(*vote.points, strict=True)
+            out[key] = (sum(xs) / len(xs), sum(ys) / len(ys))
+    return out
+
+
+def _same_place(before: dict[tuple[str, str], Point], now: dict[tuple[str, str], Point]) -> bool:
+    """The same reads, none moved more than STILL_SCENE_PX: the camera sees the same scene."""
+    if not now or before.keys() != now.keys():
+        return False
+    return all(math.dist(before[k], now[k]) <= STILL_SCENE_PX for k in now)
 
 
 _default: Decoder | None = None

@@ -367,8 +367,21 @@ def _second_opinions(dec: Decoder, vote: _Vote) -> list[Engine]:
 
 def confirm_reads(dec: Decoder, p: Pass) -> None:
     """Second opinion for a read that needs one: other configurations on a crop of it."""
+    _confirm(dec, p, None)
+
+
+def confirm_product_reads(dec: Decoder, p: Pass) -> None:
+    """The live path's confirmation: only EAN/UPC, whose second opinion must be the other
+    engine (the same engine in the next frame repeats its misread); zbar on a crop of the
+    read costs a few milliseconds. Other codes are confirmed by the next frame."""
+    _confirm(dec, p, NEEDS_AGREEMENT)
+
+
+def _confirm(dec: Decoder, p: Pass, only: frozenset[str] | None) -> None:
     for key, vote in list(p.votes.items()):
         if vote.confirmed or len(vote.points) < 3 or key in p.confirm_tried:
+            continue
+        if only is not None and vote.symbology not in only:
             continue
         p.confirm_tried.add(key)
         v = _axis_crop(p.grey, vote.points)
