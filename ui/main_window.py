@@ -290,6 +290,10 @@ class MainWindow(QMainWindow):
         if not self.camera.start():
             self._camera_state(self.camera.state, self.camera.message)
         self.ctx.on_close(self.shutdown)
+        # The report fonts (0.2-0.3 s, mostly the CJK face) load now, off the GUI thread,
+        # so the shift's first report or label does not wait for them.
+        self.services.run_in_background(_load_report_fonts, None, lambda exc: log.warning(
+            "report fonts could not be loaded: %s", exc))
 
     # --- language ---------------------------------------------------------------------------
 
@@ -748,3 +752,9 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.shutdown()
         super().closeEvent(event)
+
+
+def _load_report_fonts() -> None:
+    from app.reports import fonts  # ReportLab: not before the window is up (issue 13.4)
+
+    fonts.register_fonts()
